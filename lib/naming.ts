@@ -1,0 +1,142 @@
+/**
+ * The one naming helper: every physical AWS name in the program comes from here, so the seed's
+ * convention (`goorm-popcorn-<env>-…`) and each service's length and character limits are
+ * enforced in one place.
+ */
+
+export const ENVS = ["dev", "prod"] as const;
+export type Env = (typeof ENVS)[number];
+
+/** A name limit of one AWS resource kind (SPEC §5 and each service's API reference). */
+export interface NameRule {
+    readonly maxLength: number;
+    readonly pattern: RegExp;
+    /** What the pattern allows, in words, for error messages. */
+    readonly allowed: string;
+}
+
+const HYPHENATED = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+
+export const NAME_RULES = {
+    /** The `Name` tag shown in the console. */
+    nameTag: { maxLength: 256, pattern: /^[^\s].*$/, allowed: "any text up to 256 characters" },
+    /** IAM role names. */
+    iamRole: { maxLength: 64, pattern: /^[\w+=,.@-]+$/, allowed: "letters, digits and +=,.@_-" },
+    /** CloudWatch log group names. */
+    logGroup: { maxLength: 512, pattern: /^[.\-_/#A-Za-z0-9]+$/, allowed: "letters, digits and ._-/#" },
+    /** EC2 security group names (`sg-` is reserved for ids). */
+    securityGroup: {
+        maxLength: 255,
+        pattern: /^(?!sg-)[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/,
+        allowed: "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*, not starting with sg-",
+    },
+    /** Application Load Balancer names (SPEC §5). */
+    loadBalancer: {
+        maxLength: 32,
+        pattern: /^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/,
+        allowed: "letters, digits and hyphens, no leading or trailing hyphen, not starting with internal-",
+    },
+    /** ELB target group names (SPEC §5). */
+    targetGroup: { maxLength: 32, pattern: HYPHENATED, allowed: "letters, digits and hyphens, no leading or trailing hyphen" },
+    /** ECS cluster and service names. */
+    ecs: { maxLength: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, hyphens and underscores" },
+    /** ECR repository names. */
+    ecrRepository: {
+        maxLength: 256,
+        pattern: /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,
+        allowed: "lowercase letters, digits and single ._-/ separators",
+    },
+    /** RDS DB instance and cluster identifiers (SPEC §5). */
+    rdsIdentifier: {
+        maxLength: 63,
+        pattern: /^[a-z](?:(?!--)[a-z0-9-])*[a-z0-9]$/,
+        allowed: "lowercase letters, digits and hyphens, starting with a letter, no -- and no trailing hyphen",
+    },
+    /** ElastiCache replication group ids (SPEC §5). */
+    elasticacheReplicationGroup: {
+        maxLength: 40,
+        pattern: /^[a-z](?:(?!--)[a-z0-9-])*[a-z0-9]$/,
+        allowed: "lowercase letters, digits and hyphens, starting with a letter, no -- and no trailing hyphen",
+    },
+} as const satisfies Record<string, NameRule>;
+
+export type NameKind = keyof typeof NAME_RULES;
+
+/** Why `name` breaks the rule of `kind`, or undefined when it does not. */
+export function nameProblem(kind: NameKind, name: string): string | undefined {
+    const rule: NameRule = NAME_RULES[kind];
+    if (name.length > rule.maxLength) {
+        return `${kind} name "${name}" is ${name.length} characters; AWS allows at most ${rule.maxLength}`;
+    }
+    if (!rule.pattern.test(name)) {
+        return `${kind} name "${name}" is not allowed; AWS allows ${rule.allowed}`;
+    }
+    return undefined;
+}
+
+export class NameLimitError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "NameLimitError";
+    }
+}
+
+/** Rule for the physical-name prefix itself (`platform:name`). */
+export const PREFIX_RULE = {
+    pattern: /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/,
+    allowed: "2–24 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen",
+} as const;
+
+/**
+ * Produces physical names for one stack. The seed uses three shapes, all kept here:
+ * `<prefix>-<env>-<parts>` (most resources), `<prefix>-<parts>-<env>` (ALB and target group) and
+ * `<prefix>-<parts>` (ECR repositories, shared by every environment).
+ */
+export class Naming {
+    constructor(
+        readonly prefix: string,
+        readonly env: Env,
+    ) {}
+
+    /** `<prefix>-<env>`, e.g. `goorm-popcorn-dev`: the stem of every env-scoped name. */
+    get stem(): string {
+        return `${this.prefix}-${this.env}`;
+    }
+
+    /** `<prefix>-<env>-<parts>`, e.g. `goorm-popcorn-dev-public-2a`. */
+    scoped(kind: NameKind, ...parts: string[]): string {
+        return this.checked(kind, [this.stem, ...parts].join("-"));
+    }
+
+    /** `<prefix>-<parts>-<env>`, e.g. `goorm-popcorn-alb-dev`. */
+    suffixed(kind: NameKind, ...parts: string[]): string {
+        return this.checked(kind, [this.prefix, ...parts, this.env].join("-"));
+    }
+
+    /** `<prefix>-<parts>`, e.g. `goorm-popcorn-user`: one name for every environment. */
+    shared(kind: NameKind, ...parts: string[]): string {
+        return this.checked(kind, [this.prefix, ...parts].join("-"));
+    }
+
+    /** `/aws/<service>/<prefix>-<env>/<parts>`, e.g. `/aws/ecs/goorm-popcorn-dev/api-gateway`. */
+    logGroup(service: string, ...parts: string[]): string {
+        return this.checked("logGroup", ["", "aws", service, this.stem, ...parts].join("/"));
+    }
+
+    private checked(kind: NameKind, name: string): string {
+        const problem = nameProblem(kind, name);
+        if (problem) {
+            throw new NameLimitError(`${problem} (prefix "${this.prefix}", env "${this.env}")`);
+        }
+        return name;
+    }
+}
+
+/**
+ * Short AZ label used in names: the last hyphen-separated part of the AZ name, as the seed
+ * writes it (`ap-northeast-2a` → `2a`).
+ */
+export function azLabel(availabilityZone: string): string {
+    const parts = availabilityZone.split("-");
+    return parts[parts.length - 1];
+}

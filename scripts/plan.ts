@@ -1,0 +1,67 @@
+/**
+ * Offline plan: `npm run plan -- --stack <name> [--json]`.
+ *
+ * Reads `Pulumi.<name>.yaml` as the Pulumi CLI would, runs `index.ts` under the mock runtime
+ * and prints what `pulumi preview` would create. Needs no Pulumi CLI and no AWS credentials.
+ * Exit codes: 0 planned; 1 the stack's config is invalid; 2 usage or any other failure.
+ */
+import { ConfigError } from "../stacks/config";
+import { planStack, renderJson, renderText } from "../tests/support/plan";
+import { StackFileError, listStacks } from "../tests/support/stack-file";
+
+const USAGE = "usage: npm run plan -- --stack <name> [--json]";
+
+interface Options {
+    stack: string;
+    json: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+    let stack: string | undefined;
+    let json = false;
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--json") {
+            json = true;
+        } else if (arg === "--stack" || arg === "-s") {
+            stack = argv[++i];
+        } else if (arg.startsWith("--stack=")) {
+            stack = arg.slice("--stack=".length);
+        } else if (arg === "--help" || arg === "-h") {
+            process.stdout.write(`${USAGE}\nstacks: ${listStacks().join(", ")}\n`);
+            process.exit(0);
+        } else {
+            throw new UsageError(`unknown argument ${arg}`);
+        }
+    }
+    if (!stack) {
+        throw new UsageError(`--stack is required (stacks: ${listStacks().join(", ")})`);
+    }
+    return { stack, json };
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+    let options: Options;
+    try {
+        options = parseArgs(process.argv.slice(2));
+    } catch (err) {
+        process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+        return 2;
+    }
+    try {
+        const plan = await planStack(options.stack);
+        process.stdout.write(options.json ? renderJson(plan) : renderText(plan));
+        return 0;
+    } catch (err) {
+        if (err instanceof ConfigError || err instanceof StackFileError) {
+            process.stderr.write(`${err.message}\n`);
+            return 1;
+        }
+        process.stderr.write(`offline plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        return 2;
+    }
+}
+
+main().then((code) => process.exit(code));
