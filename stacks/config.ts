@@ -244,13 +244,14 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
                 };
             });
         }
-        case "invalid_type":
-            return [{
-                key,
-                message: input === undefined ? `is required (expected ${issue.expected})` : `${showValue(input)} is not ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}`,
-            }];
-        case "invalid_value":
-            return [{ key, message: `${showValue(input)} is not allowed; expected one of ${issue.values.map(String).join(", ")}` }];
+        case "invalid_type": {
+            const expected = issue.expected === "int" ? "an integer" : /^[aeiou]/.test(issue.expected) ? `an ${issue.expected}` : `a ${issue.expected}`;
+            return [{ key, message: input === undefined ? `is required (expected ${expected})` : `${showValue(input)} is not ${expected}` }];
+        }
+        case "invalid_value": {
+            const allowed = `one of ${issue.values.map(String).join(", ")}`;
+            return [{ key, message: input === undefined ? `is required (expected ${allowed})` : `${showValue(input)} is not allowed; expected ${allowed}` }];
+        }
         case "too_small":
             return [{
                 key,

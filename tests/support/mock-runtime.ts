@@ -55,6 +55,11 @@ export interface RunOptions {
     config?: Readonly<Record<string, string>>;
     /** Config keys whose values are secrets. */
     secretKeys?: readonly string[];
+    /**
+     * Filled with each resource as it registers; lets a caller see what was registered when the
+     * program fails (a config error must leave it holding nothing but the stack).
+     */
+    registered?: RecordedResource[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -295,7 +300,7 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
     const project = options.project ?? DEFAULT_PROJECT;
     const config = options.config ?? {};
     const region = config["aws:region"] ?? DEFAULT_REGION;
-    const records: RecordedResource[] = [];
+    const records: RecordedResource[] = options.registered ?? [];
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
 
@@ -314,12 +319,18 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
 
     process.on("unhandledRejection", onRejection);
     try {
-        const outputs = await pulumi.runtime.runInPulumiStack(async () => program());
+        let outputs: Record<string, unknown> | undefined;
+        try {
+            outputs = await pulumi.runtime.runInPulumiStack(async () => program());
+        } catch (err) {
+            failures.unshift(err);
+        }
+        // Let every registration in flight finish, so the records are complete even on failure.
         await pulumi.runtime.disconnect();
         if (failures.length > 0) {
             throw failures[0];
         }
-        return { project, stack: options.stack, resources: records, outputs: (toPlanValue(outputs ?? {}) as Record<string, unknown>) };
+        return { project, stack: options.stack, resources: records, outputs: toPlanValue(outputs ?? {}) as Record<string, unknown> };
     } finally {
         process.off("unhandledRejection", onRejection);
     }

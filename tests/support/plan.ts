@@ -22,10 +22,10 @@ export interface Plan {
     readonly outputs: Readonly<Record<string, unknown>>;
 }
 
-/** Runs `program` (default: the project's `index.ts`) afresh, as the CLI would. */
-function freshProgram(programPath: string): () => unknown {
+/** The project's program (`index.ts` in `root`), evaluated afresh on every call, as the CLI would. */
+export function projectProgram(root: string = PROJECT_ROOT): () => unknown {
     return () => {
-        const resolved = require.resolve(programPath);
+        const resolved = require.resolve(path.join(root, "index"));
         delete require.cache[resolved];
         return require(resolved);
     };
@@ -55,16 +55,20 @@ export function toPlan(run: ProgramRun): Plan {
     return { stack: run.stack, resources, outputs: sortKeys(run.outputs) as Record<string, unknown> };
 }
 
-/** Plans `Pulumi.<stack>.yaml` of `root`. Rejects with the program's error (e.g. ConfigError). */
-export async function planStack(stack: string, root: string = PROJECT_ROOT): Promise<Plan> {
+/** Runs the program on `Pulumi.<stack>.yaml` of `root`. Rejects with the program's error (e.g. ConfigError). */
+export async function runStack(stack: string, root: string = PROJECT_ROOT): Promise<ProgramRun> {
     const stackConfig = readStackConfig(stack, root);
-    const run = await runProgram(freshProgram(path.join(root, "index")), {
+    return runProgram(projectProgram(root), {
         project: stackConfig.project,
         stack,
         config: stackConfig.config,
         secretKeys: stackConfig.secretKeys,
     });
-    return toPlan(run);
+}
+
+/** The offline plan of `Pulumi.<stack>.yaml`. */
+export async function planStack(stack: string, root: string = PROJECT_ROOT): Promise<Plan> {
+    return toPlan(await runStack(stack, root));
 }
 
 /** One JSON document: `{ stack, resources: [{ urn, id, type, name, parent, inputs }], outputs }`. */

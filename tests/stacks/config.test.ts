@@ -1,0 +1,203 @@
+import { expect } from "chai";
+import { ConfigError, ENV_DEFAULTS, PlatformConfig, parsePlatformConfig } from "../../stacks/config";
+import { readStackConfig } from "../support/stack-file";
+
+type ConfigMap = Record<string, string>;
+type Json = Record<string, unknown>;
+
+/** The real stack file's config, with `change` applied to a copy (objects are edited as JSON). */
+function stackConfig(stack: "dev" | "prod", change: (config: ConfigMap, network: Json) => void = () => {}): ConfigMap {
+    const config: ConfigMap = { ...readStackConfig(stack).config };
+    const network = JSON.parse(config["platform:network"]) as Json;
+    change(config, network);
+    config["platform:network"] = JSON.stringify(network);
+    return config;
+}
+
+function subnets(network: Json): Record<string, Array<{ cidr: string; az: string }>> {
+    return network.subnets as Record<string, Array<{ cidr: string; az: string }>>;
+}
+
+/** The problem lines of the ConfigError that `config` raises. */
+function problemLines(config: ConfigMap, stack = "dev"): string[] {
+    try {
+        parsePlatformConfig(config, stack);
+    } catch (err) {
+        expect(err).to.be.instanceOf(ConfigError);
+        return (err as ConfigError).problems.map((p) => `${p.key}: ${p.message}`);
+    }
+    throw new Error("expected a ConfigError, but the config was accepted");
+}
+
+describe("stacks/config: the stack files parse", () => {
+    it("dev resolves to the seed's network with the dev defaults", () => {
+        const config: PlatformConfig = parsePlatformConfig(readStackConfig("dev").config, "dev");
+        expect(config).to.deep.include({ stack: "dev", region: "ap-northeast-2", env: "dev", name: "goorm-popcorn", tags: {} });
+        expect(config.network.natGateways).to.equal("single");
+        expect(config.network.flowLogs).to.deep.equal({ enabled: false, retentionDays: 7, trafficType: "ALL" });
+        expect(config.network.gatewayEndpoints).to.deep.equal(["s3", "dynamodb"]);
+    });
+
+    it("prod resolves to three AZs, NAT per AZ and flow logs on", () => {
+        const config = parsePlatformConfig(readStackConfig("prod").config, "prod");
+        expect(config.network.azs).to.deep.equal(["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]);
+        expect(config.network.natGateways).to.equal("perAz");
+        expect(config.network.flowLogs).to.deep.equal({ enabled: true, retentionDays: 90, trafficType: "ALL" });
+    });
+
+    it("fills per-env defaults for keys the stack file leaves out", () => {
+        for (const env of ["dev", "prod"] as const) {
+            const config = parsePlatformConfig(
+                stackConfig("prod", (c, network) => {
+                    c["platform:env"] = env;
+                    delete network.natGateways;
+                    network.flowLogs = { enabled: true };
+                }),
+                env,
+            );
+            expect(config.network.natGateways, env).to.equal(ENV_DEFAULTS[env].natGateways);
+            expect(config.network.flowLogs.retentionDays, env).to.equal(ENV_DEFAULTS[env].logRetentionDays);
+        }
+        expect(ENV_DEFAULTS.dev.natGateways).to.equal("single");
+        expect(ENV_DEFAULTS.prod.natGateways).to.equal("perAz");
+    });
+
+    it("turns flow logs on when the stack file does not mention them (relaxations are never defaults)", () => {
+        const config = parsePlatformConfig(stackConfig("dev", (_c, network) => delete network.flowLogs), "dev");
+        expect(config.network.flowLogs.enabled).to.equal(true);
+    });
+});
+
+describe("stacks/config: bad configs name the key, the value and what is allowed", () => {
+    const cases: Array<[string, () => ConfigMap, string[], string?]> = [
+        [
+            "env outside dev|prod",
+            () => stackConfig("dev", (c) => (c["platform:env"] = "staging")),
+            ["platform:env: staging is not allowed; expected one of dev, prod"],
+        ],
+        [
+            "env missing",
+            () => stackConfig("dev", (c) => delete c["platform:env"]),
+            ["platform:env: is required (expected one of dev, prod)"],
+        ],
+        [
+            "a misspelt top-level key",
+            () => stackConfig("dev", (c) => (c["platform:netwrok"] = "{}")),
+            ["platform:netwrok: is not a known key (did you mean network?); allowed here: env, name, tags, network"],
+        ],
+        [
+            "a misspelt nested key",
+            () => stackConfig("dev", (_c, network) => { network.natGateway = network.natGateways; delete network.natGateways; }),
+            ["platform:network.natGateway: is not a known key (did you mean natGateways?); allowed here: cidr, azs, subnets, natGateways, gatewayEndpoints, interfaceEndpoints, flowLogs"],
+        ],
+        [
+            "a subnet outside the VPC CIDR (the issue's own example)",
+            () => stackConfig("dev", (_c, network) => (subnets(network).private[0].cidr = "10.1.11.0/24")),
+            ["platform:network.subnets.private[0].cidr: 10.1.11.0/24 is outside the VPC CIDR 10.0.0.0/16"],
+        ],
+        [
+            "CIDR syntax",
+            () => stackConfig("dev", (_c, network) => (network.cidr = "10.0.0.0/33")),
+            ["platform:network.cidr: 10.0.0.0/33 has a prefix length above 32"],
+        ],
+        [
+            "two subnets overlapping",
+            () => stackConfig("dev", (_c, network) => (subnets(network).data[1].cidr = "10.0.21.128/25")),
+            ["platform:network.subnets.data[1].cidr: 10.0.21.128/25 overlaps 10.0.21.0/24 (platform:network.subnets.data[0])"],
+        ],
+        [
+            "a subnet in an AZ the stack does not list",
+            () => stackConfig("dev", (_c, network) => (subnets(network).private[0].az = "ap-northeast-2b")),
+            ["platform:network.subnets.private[0].az: ap-northeast-2b is not one of the stack's AZs (platform:network.azs: ap-northeast-2a, ap-northeast-2c)"],
+        ],
+        [
+            "the ALB tier in one AZ",
+            () => stackConfig("dev", (_c, network) => subnets(network).public.pop()),
+            ["platform:network.subnets.public: spans only ap-northeast-2a; an ALB needs public subnets in at least two AZs"],
+        ],
+        [
+            "an AZ of another region",
+            () => stackConfig("dev", (c) => (c["aws:region"] = "us-east-1")),
+            [
+                "platform:network.azs[0]: ap-northeast-2a is not in the stack's region us-east-1; expected us-east-1a, us-east-1b, …",
+                "platform:network.azs[1]: ap-northeast-2c is not in the stack's region us-east-1; expected us-east-1a, us-east-1b, …",
+            ],
+        ],
+        [
+            "aws:region missing",
+            () => stackConfig("dev", (c) => delete c["aws:region"]),
+            ["aws:region: is required; set the stack's AWS region, e.g. ap-northeast-2"],
+        ],
+        [
+            "an unknown NAT strategy",
+            () => stackConfig("dev", (_c, network) => (network.natGateways = "perAZ")),
+            ["platform:network.natGateways: perAZ is not allowed; expected one of none, single, perAz"],
+        ],
+        [
+            "a retention CloudWatch does not accept",
+            () => stackConfig("dev", (_c, network) => (network.flowLogs = { enabled: true, retentionDays: 10 })),
+            ["platform:network.flowLogs.retentionDays: 10 is not a retention CloudWatch Logs accepts; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"],
+        ],
+        [
+            "flow logs off in prod",
+            () => stackConfig("prod", (_c, network) => (network.flowLogs = { enabled: false })),
+            ["platform:network.flowLogs.enabled: false is not allowed in prod; VPC flow logs are required there (SPEC §6)"],
+            "prod",
+        ],
+        [
+            "prod tasks in a single AZ",
+            () => stackConfig("prod", (_c, network) => (subnets(network).private = [subnets(network).private[0]])),
+            ["platform:network.subnets.private: spans only ap-northeast-2a; prod needs private subnets in at least two AZs"],
+            "prod",
+        ],
+        [
+            "a name prefix AWS names cannot carry",
+            () => stackConfig("dev", (c) => (c["platform:name"] = "Goorm_Popcorn")),
+            ["platform:name: Goorm_Popcorn is not a valid name prefix; use 2–24 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen"],
+        ],
+        [
+            "a tag key the program sets itself",
+            () => stackConfig("dev", (c) => (c["platform:tags"] = JSON.stringify({ Environment: "qa", Owner: "platform-team" }))),
+            ["platform:tags.Environment: Environment is set by the program itself; reserved keys: Project, Environment, Stack, ManagedBy, Component, Service, Name, Tier"],
+        ],
+        [
+            "an interface endpoint service the library does not know",
+            () => stackConfig("dev", (_c, network) => (network.interfaceEndpoints = ["ecr"])),
+            ["platform:network.interfaceEndpoints[0]: ecr is not allowed; expected one of ecr.api, ecr.dkr, logs, secretsmanager, ssm, ssmmessages, ec2messages, sts, kms, monitoring"],
+        ],
+        [
+            "a list given where a list is expected no more",
+            () => stackConfig("dev", (_c, network) => (network.azs = "ap-northeast-2a")),
+            ["platform:network.azs: ap-northeast-2a is not an array"],
+        ],
+        [
+            "no NAT and no endpoints to replace it",
+            () => stackConfig("dev", (_c, network) => (network.natGateways = "none")),
+            ["platform:network.natGateways: none leaves private subnets without a way to pull images or ship logs; add ecr.api, ecr.dkr, logs to platform:network.interfaceEndpoints or use single or perAz"],
+        ],
+    ];
+
+    for (const [title, config, expected, stack] of cases) {
+        it(title, () => {
+            expect(problemLines(config(), stack ?? "dev")).to.deep.equal(expected);
+        });
+    }
+
+    it("reports every problem at once, not just the first", () => {
+        const lines = problemLines(
+            stackConfig("dev", (c, network) => {
+                c["platform:env"] = "qa";
+                network.natGateways = "double";
+                network.cidr = "10.0.0.0";
+            }),
+        );
+        expect(lines.map((l) => l.split(":").slice(0, 2).join(":"))).to.deep.equal(["platform:env", "platform:network.natGateways"]);
+    });
+
+    it("formats the error as a header and one indented line per problem", () => {
+        expect(() => parsePlatformConfig(stackConfig("dev", (c) => (c["platform:env"] = "staging")), "dev")).to.throw(
+            ConfigError,
+            'Stack "dev": invalid configuration (1 problem):\n  platform:env: staging is not allowed; expected one of dev, prod',
+        );
+    });
+});
