@@ -277,6 +277,19 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
 // Entry points.
 // ---------------------------------------------------------------------------------------------
 
+/** A copy of `input` without the keys that `issues` report as unknown. */
+function withoutUnknownKeys(input: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): Record<string, unknown> {
+    const copy = structuredClone(input);
+    for (const issue of issues) {
+        if (issue.code !== "unrecognized_keys") {
+            continue;
+        }
+        const holder = issue.path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown>)[key as PropertyKey], copy) as Record<string, unknown>;
+        issue.keys.forEach((key) => delete holder[key]);
+    }
+    return copy;
+}
+
 /** Config values as the CLI presents them: JSON for objects and arrays, plain text otherwise. */
 function decode(raw: string): unknown {
     const trimmed = raw.trim();
@@ -313,10 +326,15 @@ export function parsePlatformConfig(allConfig: Readonly<Record<string, string>>,
         }
     }
 
-    const parsed = PlatformSchema.safeParse(input, { reportInput: true });
+    let parsed = PlatformSchema.safeParse(input, { reportInput: true });
     if (!parsed.success) {
         problems.push(...parsed.error.issues.flatMap(describeIssue));
-    } else {
+        // Unknown keys alone do not hide the other rules: report those too, in the same run.
+        if (parsed.error.issues.every((issue) => issue.code === "unrecognized_keys")) {
+            parsed = PlatformSchema.safeParse(withoutUnknownKeys(input, parsed.error.issues));
+        }
+    }
+    if (parsed.success) {
         const config = resolveDefaults(parsed.data, stack, validRegion ?? "");
         problems.push(...crossKeyProblems(config, validRegion).map((p) => ({ key: configKey(p.path), message: p.message })));
         if (problems.length === 0) {

@@ -194,6 +194,19 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
         expect(lines.map((l) => l.split(":").slice(0, 2).join(":"))).to.deep.equal(["platform:env", "platform:network.natGateways"]);
     });
 
+    it("checks the other rules too when the only schema problem is an unknown key", () => {
+        const lines = problemLines(
+            stackConfig("dev", (_c, network) => {
+                network.natGateway = "single";
+                subnets(network).private[0].cidr = "10.1.11.0/24";
+            }),
+        );
+        expect(lines).to.deep.equal([
+            "platform:network.natGateway: is not a known key (did you mean natGateways?); allowed here: cidr, azs, subnets, natGateways, gatewayEndpoints, interfaceEndpoints, flowLogs",
+            "platform:network.subnets.private[0].cidr: 10.1.11.0/24 is outside the VPC CIDR 10.0.0.0/16",
+        ]);
+    });
+
     it("formats the error as a header and one indented line per problem", () => {
         expect(() => parsePlatformConfig(stackConfig("dev", (c) => (c["platform:env"] = "staging")), "dev")).to.throw(
             ConfigError,

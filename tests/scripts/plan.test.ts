@@ -1,0 +1,117 @@
+/**
+ * The offline plan CLI itself, run as a user runs it: `npm run plan -- --stack <name> [--json]`.
+ */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_ROOT } from "../support/stack-file";
+
+interface CliResult {
+    status: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** The `plan` script of package.json, run with node directly (npm adds half a second per run). */
+function plan(...args: string[]): CliResult {
+    const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "scripts/plan.ts", ...args], { cwd: PROJECT_ROOT, encoding: "utf8" });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Writes `Pulumi.tmp-<label>.yaml` into the project root for one test; returns the stack name. */
+function temporaryStack(label: string, text: string, created: string[]): string {
+    const stack = `tmp-${label}-${process.pid}`;
+    const file = path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
+    fs.writeFileSync(file, text);
+    created.push(file);
+    return stack;
+}
+
+interface PlanDocument {
+    stack: string;
+    resources: Array<{ urn: string; id: string | null; type: string; name: string; parent: string | null; inputs: Record<string, unknown> }>;
+    outputs: Record<string, unknown>;
+}
+
+describe("scripts/plan: the offline plan CLI", () => {
+    const created: string[] = [];
+    after(() => created.forEach((file) => fs.rmSync(file, { force: true })));
+
+    it("runs as the README says (npm run plan -- --stack dev) and prints the tree, the counts and the outputs", () => {
+        const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", "dev"], { cwd: PROJECT_ROOT, encoding: "utf8" });
+        expect(result.status, result.stderr).to.equal(0);
+        const lines = result.stdout.split("\n");
+        expect(lines).to.include("+ pulumi:pulumi:Stack platform-dev");
+        expect(lines).to.include("    + platform:network:Vpc network");
+        expect(lines).to.include("        + aws:ec2/subnet:Subnet network-private-2a");
+        expect(lines).to.include("        + aws:ec2/natGateway:NatGateway network-nat-2a");
+        expect(lines).to.include("Resources: 24 to create");
+        expect(lines).to.include("     5 aws:ec2/subnet:Subnet");
+        expect(lines).to.include("     1 aws:ec2/natGateway:NatGateway");
+        expect(lines).to.include('    vpcCidr: "10.0.0.0/16"');
+    });
+
+    describe("--json", () => {
+        let first: CliResult;
+        let document: PlanDocument;
+        before(() => {
+            first = plan("--stack", "prod", "--json");
+            document = JSON.parse(first.stdout) as PlanDocument;
+        });
+
+        it("prints exactly one JSON document with stack, resources and outputs", () => {
+            expect(first.status, first.stderr).to.equal(0);
+            expect(Object.keys(document)).to.deep.equal(["stack", "resources", "outputs"]);
+            expect(document.stack).to.equal("prod");
+            for (const resource of document.resources) {
+                expect(Object.keys(resource)).to.deep.equal(["urn", "id", "type", "name", "parent", "inputs"]);
+            }
+            expect(document.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet")).to.have.length(9);
+            expect(document.outputs.vpcCidr).to.equal("10.0.0.0/16");
+        });
+
+        it("gives parents as URNs and ids that references in other inputs resolve to", () => {
+            const byUrn = new Map(document.resources.map((r) => [r.urn, r]));
+            const vpc = document.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!;
+            expect(byUrn.get(vpc.parent!)!.type).to.equal("platform:network:Vpc");
+            expect(document.resources.filter((r) => r.parent === null).map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
+            const subnets = document.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet");
+            expect(subnets.every((s) => s.inputs.vpcId === vpc.id)).to.equal(true);
+            const nat = document.resources.find((r) => r.name === "network-nat-2b")!;
+            const natSubnet = document.resources.find((r) => r.id === nat.inputs.subnetId)!;
+            expect(natSubnet.inputs).to.include({ cidrBlock: "10.0.2.0/24", availabilityZone: "ap-northeast-2b" });
+        });
+
+        it("is the same document from run to run", () => {
+            expect(plan("--stack", "prod", "--json").stdout).to.equal(first.stdout);
+        });
+    });
+
+    it("plans any Pulumi.<name>.yaml in the project root, secure values included", () => {
+        const dev = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8");
+        const stack = temporaryStack("ok", `${dev}  aws:secretKey:\n    secure: v1:bm90LWRlY3J5cHRhYmxl\n`, created);
+        const result = plan("--stack", stack, "--json");
+        expect(result.status, result.stderr).to.equal(0);
+        expect((JSON.parse(result.stdout) as PlanDocument).stack).to.equal(stack);
+    });
+
+    it("prints a bad stack file's problems on stderr, nothing on stdout, and exits 1", () => {
+        const dev = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8");
+        const stack = temporaryStack("bad", dev.replace("10.0.11.0/24", "10.1.11.0/24").replace("natGateways: single", "natGateway: single"), created);
+        const result = plan("--stack", stack);
+        expect(result.status).to.equal(1);
+        expect(result.stdout).to.equal("");
+        expect(result.stderr).to.contain("platform:network.subnets.private[0].cidr: 10.1.11.0/24 is outside the VPC CIDR 10.0.0.0/16");
+        expect(result.stderr).to.contain("platform:network.natGateway: is not a known key (did you mean natGateways?)");
+    });
+
+    it("exits 1 for a stack without a stack file, and 2 without --stack", () => {
+        const missing = plan("--stack", "nope");
+        expect(missing.status).to.equal(1);
+        expect(missing.stderr).to.contain("Pulumi.nope.yaml not found");
+        const usage = plan();
+        expect(usage.status).to.equal(2);
+        expect(usage.stderr).to.contain("usage: npm run plan -- --stack <name> [--json]");
+    });
+});
