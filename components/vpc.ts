@@ -50,13 +50,13 @@ export interface VpcArgs {
      */
     cidr: string;
     /** Availability zones the subnets may use, e.g. `["ap-northeast-2a", "ap-northeast-2c"]`. */
-    azs: string[];
+    azs: readonly string[];
     /** Exact subnets per tier. Public must span two AZs (ALB); data, when given, two AZs (RDS). */
     subnets: {
-        public: SubnetSpec[];
-        private: SubnetSpec[];
+        readonly public: readonly SubnetSpec[];
+        readonly private: readonly SubnetSpec[];
         /** @default [] */
-        data?: SubnetSpec[];
+        readonly data?: readonly SubnetSpec[];
     };
     /**
      * Outbound path of the private tier: `none`, `single` (one NAT in the first public subnet)
@@ -68,12 +68,12 @@ export interface VpcArgs {
      * Gateway endpoints attached to the private and data route tables.
      * @default ["s3", "dynamodb"]
      */
-    gatewayEndpoints?: GatewayEndpointService[];
+    gatewayEndpoints?: readonly GatewayEndpointService[];
     /**
      * Interface endpoints placed in one private subnet per AZ, reachable on 443 from the VPC.
      * @default []
      */
-    interfaceEndpoints?: InterfaceEndpointService[];
+    interfaceEndpoints?: readonly InterfaceEndpointService[];
     /** VPC flow logs. @default { enabled: true, retentionDays: 90, trafficType: "ALL" } */
     flowLogs?: VpcFlowLogsArgs;
 }

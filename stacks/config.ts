@@ -20,14 +20,12 @@ import {
     FLOW_LOG_TRAFFIC_TYPES,
     FlowLogTrafficType,
     GATEWAY_ENDPOINT_SERVICES,
-    GatewayEndpointService,
     INTERFACE_ENDPOINT_SERVICES,
-    InterfaceEndpointService,
     LogRetentionDays,
     logRetentionProblem,
 } from "../lib/aws-limits";
 import { ENVS, Env, PREFIX_RULE } from "../lib/naming";
-import { NAT_STRATEGIES, NatStrategy, SubnetSpec, Tier, networkProblems } from "../lib/network";
+import { NAT_STRATEGIES, NatStrategy, NetworkSpec, networkProblems } from "../lib/network";
 import { Path, Problem, closestMatch, formatPath, nest, showValue } from "../lib/problems";
 import { extraTagProblems } from "../lib/tags";
 
@@ -107,13 +105,7 @@ export const PLATFORM_KEYS = Object.keys(PlatformSchema.shape);
 // The resolved config the program runs on: every default filled in.
 // ---------------------------------------------------------------------------------------------
 
-export interface NetworkConfig {
-    readonly cidr: string;
-    readonly azs: readonly string[];
-    readonly subnets: Readonly<Record<Tier, readonly SubnetSpec[]>>;
-    readonly natGateways: NatStrategy;
-    readonly gatewayEndpoints: readonly GatewayEndpointService[];
-    readonly interfaceEndpoints: readonly InterfaceEndpointService[];
+export interface NetworkConfig extends NetworkSpec {
     readonly flowLogs: { readonly enabled: boolean; readonly retentionDays: LogRetentionDays; readonly trafficType: FlowLogTrafficType };
 }
 
@@ -321,8 +313,13 @@ export function parsePlatformConfig(allConfig: Readonly<Record<string, string>>,
 
     const input: Record<string, unknown> = {};
     for (const [fullKey, raw] of Object.entries(allConfig)) {
-        if (fullKey.startsWith(`${NAMESPACE}:`)) {
-            input[fullKey.slice(NAMESPACE.length + 1)] = decode(raw);
+        const [namespace, ...rest] = fullKey.split(":");
+        if (namespace === NAMESPACE) {
+            input[rest.join(":")] = decode(raw);
+        } else if (closestMatch(namespace, [NAMESPACE]) !== undefined) {
+            // Another namespace's keys are their owners' business, but a misspelt `platform` would
+            // make this key silently ignored.
+            problems.push({ key: fullKey, message: `is in namespace "${namespace}", which nothing reads; did you mean ${NAMESPACE}:${rest.join(":")}?` });
         }
     }
 

@@ -17,18 +17,7 @@ export interface Platform {
 export function createPlatform(config: PlatformConfig): Platform {
     const naming = new Naming(config.name, config.env);
     const tags = baseTags({ project: config.name, env: config.env, stack: config.stack, extra: config.tags });
-    const { network: net } = config;
-    const network = new Vpc("network", {
-        naming,
-        tags,
-        cidr: net.cidr,
-        azs: [...net.azs],
-        subnets: { public: [...net.subnets.public], private: [...net.subnets.private], data: [...net.subnets.data] },
-        natGateways: net.natGateways,
-        gatewayEndpoints: [...net.gatewayEndpoints],
-        interfaceEndpoints: [...net.interfaceEndpoints],
-        flowLogs: net.flowLogs,
-    });
+    const network = new Vpc("network", { naming, tags, ...config.network });
     return { config, naming, tags, network };
 }
 

@@ -12,18 +12,7 @@ const naming = new Naming("goorm-popcorn", "dev");
 const tags = baseTags({ project: "goorm-popcorn", env: "dev", stack: "test" });
 
 function argsFor(spec: NetworkSpec, extra: Partial<VpcArgs> = {}): VpcArgs {
-    return {
-        naming,
-        tags,
-        cidr: spec.cidr,
-        azs: [...spec.azs],
-        subnets: { public: [...spec.subnets.public], private: [...spec.subnets.private], data: [...spec.subnets.data] },
-        natGateways: spec.natGateways,
-        gatewayEndpoints: [...spec.gatewayEndpoints],
-        interfaceEndpoints: [...spec.interfaceEndpoints],
-        flowLogs: { enabled: false },
-        ...extra,
-    };
+    return { naming, tags, ...spec, flowLogs: { enabled: false }, ...extra };
 }
 
 function vpcOf(spec: NetworkSpec, extra: Partial<VpcArgs> = {}): Promise<RunView> {

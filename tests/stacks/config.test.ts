@@ -86,6 +86,11 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
             ["platform:netwrok: is not a known key (did you mean network?); allowed here: env, name, tags, network"],
         ],
         [
+            "a misspelt namespace",
+            () => stackConfig("dev", (c) => (c["platfrom:tags"] = '{"Owner":"platform-team"}')),
+            ['platfrom:tags: is in namespace "platfrom", which nothing reads; did you mean platform:tags?'],
+        ],
+        [
             "a misspelt nested key",
             () => stackConfig("dev", (_c, network) => { network.natGateway = network.natGateways; delete network.natGateways; }),
             ["platform:network.natGateway: is not a known key (did you mean natGateways?); allowed here: cidr, azs, subnets, natGateways, gatewayEndpoints, interfaceEndpoints, flowLogs"],

@@ -140,9 +140,6 @@ function mockResource(type: string, name: string, inputs: Record<string, unknown
                 Object.assign(state, { allocationId: id, publicIp: `3.${octets[0]}.${octets[1]}.${octets[2]}`, domain: "vpc" });
                 break;
             }
-            case "nat":
-                Object.assign(state, { publicIp: "[see its Elastic IP]", privateIp: "10.0.0.10" });
-                break;
             case "vpce":
                 Object.assign(state, { prefixListId: inputs.vpcEndpointType === "Gateway" ? `pl-${hex(name, 8)}` : undefined });
                 break;
