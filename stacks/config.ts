@@ -98,9 +98,6 @@ const PlatformSchema = z.strictObject({
     network: NetworkSchema,
 });
 
-/** The top-level keys of the `platform` namespace. */
-export const PLATFORM_KEYS = Object.keys(PlatformSchema.shape);
-
 // ---------------------------------------------------------------------------------------------
 // The resolved config the program runs on: every default filled in.
 // ---------------------------------------------------------------------------------------------
