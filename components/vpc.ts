@@ -19,6 +19,7 @@ import {
     LogRetentionDays,
     logRetentionProblem,
 } from "../lib/aws-limits";
+import { policyDocument, serviceTrustPolicy } from "../lib/iam";
 import { Naming, azLabel } from "../lib/naming";
 import { NatStrategy, NetworkSpec, PlannedSubnet, SubnetSpec, Tier, networkProblems, planNetwork } from "../lib/network";
 import { ArgumentError, Problem } from "../lib/problems";
@@ -367,18 +368,8 @@ export class Vpc extends pulumi.ComponentResource {
             {
                 name: roleName,
                 description: "Lets VPC Flow Logs deliver this VPC's records to its log group",
-                assumeRolePolicy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-                            Action: "sts:AssumeRole",
-                            // Confused-deputy guard: only flow logs of this account may assume it.
-                            Condition: { StringEquals: { "aws:SourceAccount": account } },
-                        },
-                    ],
-                }),
+                // Only flow logs of this account may assume it.
+                assumeRolePolicy: pulumi.jsonStringify(serviceTrustPolicy("vpc-flow-logs.amazonaws.com", account)),
                 tags: componentTags(ctx.baseTags, COMPONENT, { name: roleName }),
             },
             { parent: this },
@@ -387,9 +378,8 @@ export class Vpc extends pulumi.ComponentResource {
             `${ctx.name}-flow-logs-delivery`,
             {
                 role: role.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
+                policy: pulumi.jsonStringify(
+                    policyDocument([
                         {
                             Effect: "Allow",
                             Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
@@ -400,8 +390,8 @@ export class Vpc extends pulumi.ComponentResource {
                             Action: "logs:DescribeLogGroups",
                             Resource: pulumi.interpolate`arn:${partition}:logs:${ctx.region}:${account}:log-group:*`,
                         },
-                    ],
-                }),
+                    ]),
+                ),
             },
             { parent: this },
         );

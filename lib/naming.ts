@@ -87,6 +87,9 @@ export const PREFIX_RULE = {
     allowed: "2–24 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen",
 } as const;
 
+/** The seed's three name shapes (see Naming). */
+export type NameShape = "scoped" | "suffixed" | "shared";
+
 /**
  * Produces physical names for one stack. The seed uses three shapes, all kept here:
  * `<prefix>-<env>-<parts>` (most resources), `<prefix>-<parts>-<env>` (ALB and target group) and
@@ -103,19 +106,31 @@ export class Naming {
         return `${this.prefix}-${this.env}`;
     }
 
+    /** The name of `shape` for `parts`, unchecked: for validation that reports instead of throwing. */
+    format(shape: NameShape, ...parts: string[]): string {
+        switch (shape) {
+            case "scoped":
+                return [this.stem, ...parts].join("-");
+            case "suffixed":
+                return [this.prefix, ...parts, this.env].join("-");
+            case "shared":
+                return [this.prefix, ...parts].join("-");
+        }
+    }
+
     /** `<prefix>-<env>-<parts>`, e.g. `goorm-popcorn-dev-public-2a`. */
     scoped(kind: NameKind, ...parts: string[]): string {
-        return this.checked(kind, [this.stem, ...parts].join("-"));
+        return this.checked(kind, this.format("scoped", ...parts));
     }
 
     /** `<prefix>-<parts>-<env>`, e.g. `goorm-popcorn-alb-dev`. */
     suffixed(kind: NameKind, ...parts: string[]): string {
-        return this.checked(kind, [this.prefix, ...parts, this.env].join("-"));
+        return this.checked(kind, this.format("suffixed", ...parts));
     }
 
     /** `<prefix>-<parts>`, e.g. `goorm-popcorn-user`: one name for every environment. */
     shared(kind: NameKind, ...parts: string[]): string {
-        return this.checked(kind, [this.prefix, ...parts].join("-"));
+        return this.checked(kind, this.format("shared", ...parts));
     }
 
     /** `/aws/<service>/<prefix>-<env>/<parts>`, e.g. `/aws/ecs/goorm-popcorn-dev/api-gateway`. */

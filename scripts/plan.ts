@@ -64,4 +64,5 @@ async function main(): Promise<number> {
     }
 }
 
-main().then((code) => process.exit(code));
+// Exit only once stdout has drained: a pipe takes large plans in several writes.
+main().then((code) => process.stdout.write("", () => process.exit(code)));

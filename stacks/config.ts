@@ -5,166 +5,38 @@
  * Config arrives the way the Pulumi CLI presents it: `<namespace>:<key>` → string, structured
  * values as JSON. Everything of this project lives in the `platform` namespace:
  *
- *   platform:env       dev | prod — selects per-env defaults and the prod safety rules
- *   platform:name      physical-name prefix (`goorm-popcorn` → `goorm-popcorn-<env>-…`)
- *   platform:tags      extra tags for every resource (object)
- *   platform:network   the VPC (object, see NetworkSchema)
- *   aws:region         the AWS provider's region; AZs must belong to it
+ *   platform:env              dev | prod — selects per-env defaults and the prod safety rules
+ *   platform:name             physical-name prefix (`goorm-popcorn` → `goorm-popcorn-<env>-…`)
+ *   platform:tags             extra tags for every resource
+ *   platform:logs             retention of the platform's log groups
+ *   platform:network          the VPC
+ *   platform:cluster          the ECS cluster
+ *   platform:serviceDiscovery the Cloud Map namespace
+ *   platform:ecr              the services' image repositories
+ *   platform:serviceDefaults  settings every service inherits
+ *   platform:services         the services, by name
+ *   platform:alb              the internet-facing ALB
+ *   platform:blueGreen        which service runs blue and green behind the ALB, and the weights
+ *   aws:region                the AWS provider's region; AZs must belong to it
+ *
+ * The schema and defaults are in `schema.ts`, the rules across keys in `rules.ts`.
  *
  * A failure throws ConfigError listing every problem as
  * `<namespace>:<key path>: <value> <what is wrong and what is allowed>`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import {
-    FLOW_LOG_TRAFFIC_TYPES,
-    FlowLogTrafficType,
-    GATEWAY_ENDPOINT_SERVICES,
-    INTERFACE_ENDPOINT_SERVICES,
-    LogRetentionDays,
-    logRetentionProblem,
-} from "../lib/aws-limits";
-import { ENVS, Env, PREFIX_RULE } from "../lib/naming";
-import { NAT_STRATEGIES, NatStrategy, NetworkSpec, networkProblems } from "../lib/network";
-import { Path, Problem, closestMatch, formatPath, nest, showValue } from "../lib/problems";
-import { extraTagProblems } from "../lib/tags";
+import { Path, closestMatch, formatPath, showValue } from "../lib/problems";
+import { crossKeyProblems } from "./rules";
+import { PlatformConfig, PlatformSchema, resolveDefaults } from "./schema";
+
+export { ENV_DEFAULTS } from "./schema";
+export type { PlatformConfig, ServiceConfig } from "./schema";
 
 /** The config namespace of this project (the `name` in Pulumi.yaml). */
 export const NAMESPACE = "platform";
 const REGION_KEY = "aws:region";
 const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
-
-// ---------------------------------------------------------------------------------------------
-// Per-env defaults: what a key means when the stack file leaves it out. Security relaxations are
-// never defaults (SPEC §6): flow logs default to on everywhere; dev turns them off visibly.
-// ---------------------------------------------------------------------------------------------
-
-export interface EnvDefaults {
-    /** dev: one NAT (cost); prod: one per AZ (an AZ outage must not cut the others off). */
-    readonly natGateways: NatStrategy;
-    /** Retention of the platform's log groups, in days. */
-    readonly logRetentionDays: LogRetentionDays;
-}
-
-export const ENV_DEFAULTS: Readonly<Record<Env, EnvDefaults>> = {
-    dev: { natGateways: "single", logRetentionDays: 7 },
-    prod: { natGateways: "perAz", logRetentionDays: 90 },
-};
-
-// ---------------------------------------------------------------------------------------------
-// Schema. Objects are strict: an unknown key (a typo) is an error, never silently ignored.
-// ---------------------------------------------------------------------------------------------
-
-const SubnetSchema = z.strictObject({
-    /** IPv4 block inside the VPC CIDR, e.g. 10.0.11.0/24. */
-    cidr: z.string(),
-    /** One of network.azs. */
-    az: z.string(),
-});
-
-const FlowLogsSchema = z.strictObject({
-    /** Record the VPC's traffic metadata. Off only as a visible dev relaxation. */
-    enabled: z.boolean().default(true),
-    /** Days CloudWatch keeps records. @default per env (dev 7, prod 90) */
-    retentionDays: z.number().int().optional(),
-    /** ALL | ACCEPT | REJECT. */
-    trafficType: z.enum(FLOW_LOG_TRAFFIC_TYPES).default("ALL"),
-});
-
-const NetworkSchema = z.strictObject({
-    /** VPC IPv4 block, /16 to /28, private address space. */
-    cidr: z.string(),
-    /** The stack's availability zones, in the stack's region. */
-    azs: z.array(z.string()).min(1),
-    /** Exact subnets per tier. */
-    subnets: z.strictObject({
-        public: z.array(SubnetSchema),
-        private: z.array(SubnetSchema),
-        data: z.array(SubnetSchema).default([]),
-    }),
-    /** none | single | perAz. @default per env (dev single, prod perAz) */
-    natGateways: z.enum(NAT_STRATEGIES).optional(),
-    /** Gateway endpoints on the private and data route tables. */
-    gatewayEndpoints: z.array(z.enum(GATEWAY_ENDPOINT_SERVICES)).default([...GATEWAY_ENDPOINT_SERVICES]),
-    /** Interface endpoints in the private tier. */
-    interfaceEndpoints: z.array(z.enum(INTERFACE_ENDPOINT_SERVICES)).default([]),
-    flowLogs: FlowLogsSchema.default({ enabled: true, trafficType: "ALL" }),
-});
-
-const PlatformSchema = z.strictObject({
-    env: z.enum(ENVS),
-    name: z.string().regex(PREFIX_RULE.pattern, { error: `is not a valid name prefix; use ${PREFIX_RULE.allowed}` }),
-    tags: z.record(z.string(), z.string()).default({}),
-    network: NetworkSchema,
-});
-
-// ---------------------------------------------------------------------------------------------
-// The resolved config the program runs on: every default filled in.
-// ---------------------------------------------------------------------------------------------
-
-export interface NetworkConfig extends NetworkSpec {
-    readonly flowLogs: { readonly enabled: boolean; readonly retentionDays: LogRetentionDays; readonly trafficType: FlowLogTrafficType };
-}
-
-export interface PlatformConfig {
-    /** Pulumi stack name. */
-    readonly stack: string;
-    /** `aws:region`. */
-    readonly region: string;
-    readonly env: Env;
-    /** Physical-name prefix. */
-    readonly name: string;
-    /** Extra tags from config. */
-    readonly tags: Readonly<Record<string, string>>;
-    readonly network: NetworkConfig;
-}
-
-type ParsedPlatform = z.infer<typeof PlatformSchema>;
-
-function resolveDefaults(parsed: ParsedPlatform, stack: string, region: string): PlatformConfig {
-    const defaults = ENV_DEFAULTS[parsed.env];
-    const { network } = parsed;
-    return {
-        stack,
-        region,
-        env: parsed.env,
-        name: parsed.name,
-        tags: parsed.tags,
-        network: {
-            ...network,
-            natGateways: network.natGateways ?? defaults.natGateways,
-            flowLogs: {
-                ...network.flowLogs,
-                retentionDays: (network.flowLogs.retentionDays ?? defaults.logRetentionDays) as LogRetentionDays,
-            },
-        },
-    };
-}
-
-/** Rules across keys, run on the resolved config. Paths are relative to the namespace. */
-function crossKeyProblems(config: PlatformConfig, region: string | undefined): Problem[] {
-    const { network } = config;
-    const problems: Problem[] = [
-        ...nest(["network"], networkProblems(network, { region, refer: (path) => configKey(["network", ...path]) })),
-        ...nest(["tags"], extraTagProblems(config.tags)),
-    ];
-    const retention = logRetentionProblem(network.flowLogs.retentionDays);
-    if (retention) {
-        problems.push({ path: ["network", "flowLogs", "retentionDays"], message: retention });
-    }
-    if (config.env === "prod") {
-        // SPEC §6: flow logs may be off only in dev.
-        if (!network.flowLogs.enabled) {
-            problems.push({ path: ["network", "flowLogs", "enabled"], message: "false is not allowed in prod; VPC flow logs are required there (SPEC §6)" });
-        }
-        // prod is Multi-AZ everywhere: tasks and Kafka need private subnets in two AZs or more.
-        const privateAzs = new Set(network.subnets.private.map((s) => s.az));
-        if (network.subnets.private.length > 0 && privateAzs.size < 2) {
-            problems.push({ path: ["network", "subnets", "private"], message: `spans only ${[...privateAzs].join(", ")}; prod needs private subnets in at least two AZs` });
-        }
-    }
-    return problems;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Errors.
@@ -206,6 +78,8 @@ function allowedKeysAt(path: Path): string[] {
         }
         if (schema instanceof z.ZodObject && typeof key === "string") {
             schema = schema.shape[key] as z.ZodType;
+        } else if (schema instanceof z.ZodRecord && typeof key === "string") {
+            schema = schema.valueType as z.ZodType;
         } else if (schema instanceof z.ZodArray && typeof key === "number") {
             schema = schema.element as z.ZodType;
         } else {
@@ -330,7 +204,7 @@ export function parsePlatformConfig(allConfig: Readonly<Record<string, string>>,
     }
     if (parsed.success) {
         const config = resolveDefaults(parsed.data, stack, validRegion ?? "");
-        problems.push(...crossKeyProblems(config, validRegion).map((p) => ({ key: configKey(p.path), message: p.message })));
+        problems.push(...crossKeyProblems(config, validRegion, configKey).map((p) => ({ key: configKey(p.path), message: p.message })));
         if (problems.length === 0) {
             return config;
         }

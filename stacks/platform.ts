@@ -1,24 +1,124 @@
 /**
  * The assembly: the only place that knows the whole platform. It turns a validated
  * PlatformConfig into components; components never read config themselves.
+ *
+ *   Vpc ─┬─ SecurityGroups (alb, ecs, db, cache, kafka)
+ *        ├─ EcsCluster (+ Cloud Map namespace)
+ *        ├─ BlueGreenAlb (public subnets) ── blue/green target groups
+ *        └─ FargateService × N (private subnets), the blue/green one registered in both groups
  */
+import * as pulumi from "@pulumi/pulumi";
+import { BlueGreenAlb } from "../components/blue-green-alb";
+import { EcsCluster } from "../components/ecs-cluster";
+import { FargateDeploymentArgs, FargateService } from "../components/fargate-service";
+import { SecurityGroups } from "../components/security-groups";
 import { Vpc } from "../components/vpc";
+import { COLOURS } from "../lib/blue-green";
 import { Naming } from "../lib/naming";
 import { Tags, baseTags } from "../lib/tags";
-import { PlatformConfig } from "./config";
+import { PlatformConfig, ServiceConfig } from "./config";
+import { matrixPorts } from "./rules";
 
 export interface Platform {
     readonly config: PlatformConfig;
     readonly naming: Naming;
     readonly tags: Tags;
     readonly network: Vpc;
+    readonly securityGroups: SecurityGroups;
+    readonly cluster: EcsCluster;
+    readonly alb?: BlueGreenAlb;
+    readonly services: readonly FargateService[];
 }
 
 export function createPlatform(config: PlatformConfig): Platform {
     const naming = new Naming(config.name, config.env);
     const tags = baseTags({ project: config.name, env: config.env, stack: config.stack, extra: config.tags });
+
     const network = new Vpc("network", { naming, tags, ...config.network });
-    return { config, naming, tags, network };
+    const securityGroups = new SecurityGroups("sg", { naming, tags, vpcId: network.vpcId, ports: matrixPorts(config) });
+    const cluster = new EcsCluster("ecs", {
+        naming,
+        tags,
+        defaultCapacityProvider: config.cluster.defaultCapacityProvider,
+        containerInsights: config.cluster.containerInsights,
+        logRetentionDays: config.logRetentionDays,
+        serviceDiscovery: { namespace: config.serviceDiscovery.namespace, vpcId: network.vpcId },
+    });
+    const alb = createAlb(config, naming, tags, network, securityGroups);
+    const services = config.services.map((service) =>
+        new FargateService(service.name, {
+            naming,
+            tags,
+            service: service.name,
+            cluster: { arn: cluster.clusterArn, name: cluster.clusterName },
+            repository: { name: service.repository, create: config.ecr.manageRepositories, keepLastImages: config.ecr.keepLastImages },
+            cpu: service.cpu,
+            memory: service.memory,
+            port: service.port,
+            environment: service.environment,
+            secrets: service.secrets,
+            logRetentionDays: config.logRetentionDays,
+            readonlyRootFilesystem: service.readonlyRootFilesystem,
+            writablePaths: service.writablePaths,
+            user: service.user,
+            subnetIds: network.privateSubnetIds,
+            securityGroupIds: [securityGroups.ids.ecs],
+            serviceDiscovery: { namespaceId: cluster.namespaceId, name: service.discoveryName },
+            desiredCount: service.desiredCount,
+            autoscaling: service.autoscaling,
+            capacityProvider: service.capacityProvider,
+            healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds,
+            enableExecuteCommand: service.enableExecuteCommand,
+            execLogGroupArn: cluster.execLogGroupArn,
+            deployments: deploymentsOf(config, service, alb),
+        }, {
+            // Services need the cluster's capacity providers, and target groups that belong to an ALB.
+            dependsOn: alb && service.name === config.blueGreen?.service ? [cluster, alb] : [cluster],
+        }),
+    );
+    return { config, naming, tags, network, securityGroups, cluster, alb, services };
+}
+
+function createAlb(config: PlatformConfig, naming: Naming, tags: Tags, network: Vpc, securityGroups: SecurityGroups): BlueGreenAlb | undefined {
+    const { alb, blueGreen } = config;
+    if (!alb || !blueGreen) {
+        return undefined;
+    }
+    const service = config.services.find((s) => s.name === blueGreen.service)!;
+    const { arn, domain, hostedZone } = alb.certificate;
+    return new BlueGreenAlb("alb", {
+        naming,
+        tags,
+        service: service.name,
+        vpcId: network.vpcId,
+        subnetIds: network.publicSubnetIds,
+        securityGroupIds: [securityGroups.ids.alb],
+        targetPort: service.port,
+        certificate: arn !== undefined ? { arn } : { domain: domain!, hostedZone: hostedZone! },
+        tlsPolicy: alb.tlsPolicy,
+        weights: blueGreen.weights,
+        healthCheck: alb.healthCheck,
+        deregistrationDelaySeconds: alb.deregistrationDelaySeconds,
+        idleTimeoutSeconds: alb.idleTimeoutSeconds,
+        desyncMitigationMode: alb.desyncMitigationMode,
+        deletionProtection: alb.deletionProtection,
+        hsts: alb.hsts,
+        accessLogs: alb.accessLogs,
+    });
+}
+
+/** The blue/green service runs one ECS service per colour, each in its target group. */
+function deploymentsOf(config: PlatformConfig, service: ServiceConfig, alb: BlueGreenAlb | undefined): FargateDeploymentArgs[] {
+    const blueGreen = config.blueGreen;
+    if (!blueGreen || blueGreen.service !== service.name || !alb) {
+        return [{ imageTag: service.imageTag! }];
+    }
+    return COLOURS.map((colour) => ({
+        colour,
+        imageTag: blueGreen.colours[colour].imageTag,
+        scaledToZero: blueGreen.colours[colour].scaledToZero,
+        targetGroupArn: alb.targetGroupArns[colour],
+    }));
 }
 
 /** The subnets of one tier as stack outputs: id, CIDR and AZ of each. */
@@ -28,10 +128,10 @@ function subnetOutputs(vpc: Vpc, tier: "public" | "private" | "data") {
 
 /** What `pulumi stack output` shows for this stack. */
 export function stackOutputs(platform: Platform) {
-    const { network } = platform;
+    const { network, cluster, alb, config } = platform;
     return {
-        env: platform.config.env,
-        region: platform.config.region,
+        env: config.env,
+        region: config.region,
         vpcId: network.vpcId,
         vpcCidr: network.cidrBlock,
         publicSubnetIds: network.publicSubnetIds,
@@ -45,5 +145,27 @@ export function stackOutputs(platform: Platform) {
         natGatewayIds: network.natGatewayIds,
         natPublicIps: network.natPublicIps,
         ...(network.flowLogGroupName ? { flowLogGroupName: network.flowLogGroupName } : {}),
+        securityGroupIds: platform.securityGroups.ids,
+        clusterName: cluster.clusterName,
+        serviceDiscoveryNamespace: cluster.namespaceName,
+        services: Object.fromEntries(
+            platform.services.map((s) => [
+                s.service,
+                {
+                    ecsServices: s.deployments.map((d) => d.serviceName),
+                    repositoryUrl: s.repositoryUrl,
+                    logGroup: s.logGroupName,
+                    address: `${s.discoveryName}.${cluster.namespaceName}`,
+                },
+            ]),
+        ),
+        ...(alb
+            ? {
+                  albDnsName: alb.dnsName,
+                  albUrl: pulumi.interpolate`https://${alb.dnsName}`,
+                  targetGroups: alb.targetGroupNames,
+                  canaryWeights: config.blueGreen!.weights,
+              }
+            : {}),
     };
 }

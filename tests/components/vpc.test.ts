@@ -5,7 +5,7 @@ import { NetworkSpec } from "../../lib/network";
 import { ArgumentError } from "../../lib/problems";
 import { baseTags } from "../../lib/tags";
 import { MOCK_ACCOUNT_ID, RecordedResource, runProgram } from "../support/mock-runtime";
-import { RunView, T, UNTAGGABLE_TYPES, runView } from "../support/query";
+import { RunView, T, isTaggable, runView } from "../support/query";
 import { DEV_NETWORK, PROD_NETWORK, withNetwork } from "../fixtures/networks";
 
 const naming = new Naming("goorm-popcorn", "dev");
@@ -110,7 +110,7 @@ describe("components/vpc: the dev network (single NAT)", () => {
     });
 
     it("tags every taggable child with the stack's tags, Component=vpc and a goorm-popcorn-dev- Name", () => {
-        const taggable = view.custom.filter((r) => !UNTAGGABLE_TYPES.has(r.type));
+        const taggable = view.custom.filter((r) => isTaggable(r.type));
         expect(taggable).to.have.length(15);
         for (const r of taggable) {
             expect(r.inputs.tags, `${r.type} ${r.name}`).to.include({ Project: "goorm-popcorn", Environment: "dev", Stack: "test", ManagedBy: "pulumi", Component: "vpc" });

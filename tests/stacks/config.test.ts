@@ -50,6 +50,7 @@ describe("stacks/config: the stack files parse", () => {
             const config = parsePlatformConfig(
                 stackConfig("prod", (c, network) => {
                     c["platform:env"] = env;
+                    delete c["platform:logs"];
                     delete network.natGateways;
                     network.flowLogs = { enabled: true };
                 }),
@@ -83,7 +84,7 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
         [
             "a misspelt top-level key",
             () => stackConfig("dev", (c) => (c["platform:netwrok"] = "{}")),
-            ["platform:netwrok: is not a known key (did you mean network?); allowed here: env, name, tags, network"],
+            ["platform:netwrok: is not a known key (did you mean network?); allowed here: env, name, tags, logs, network, cluster, serviceDiscovery, ecr, serviceDefaults, services, alb, blueGreen"],
         ],
         [
             "a misspelt namespace",

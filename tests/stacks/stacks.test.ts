@@ -6,7 +6,7 @@ import { LOG_RETENTION_DAYS } from "../../lib/aws-limits";
 import { ConfigError } from "../../stacks/config";
 import { RecordedResource, runProgram } from "../support/mock-runtime";
 import { projectProgram, runStack } from "../support/plan";
-import { RunView, T, UNTAGGABLE_TYPES } from "../support/query";
+import { RunView, T, isTaggable } from "../support/query";
 import { listStacks, readStackConfig } from "../support/stack-file";
 
 type Tags = Record<string, string>;
@@ -40,7 +40,7 @@ function expectNoWayOutOfDataTier(view: RunView): void {
 }
 
 function expectTaggedAndRetained(view: RunView, env: string, stack: string): void {
-    for (const r of view.custom.filter((x) => !UNTAGGABLE_TYPES.has(x.type))) {
+    for (const r of view.custom.filter((x) => isTaggable(x.type))) {
         expect(r.inputs.tags, `${r.type} ${r.name}`).to.include({ Project: "goorm-popcorn", Environment: env, Stack: stack, ManagedBy: "pulumi" });
         expect((r.inputs.tags as Tags).Component, `${r.type} ${r.name}`).to.be.a("string").and.not.be.empty;
     }

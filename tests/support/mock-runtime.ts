@@ -146,27 +146,153 @@ function mockResource(type: string, name: string, inputs: Record<string, unknown
         }
         return { id, state };
     }
-    switch (type) {
-        case "aws:cloudwatch/logGroup:LogGroup": {
-            const logGroup = physicalName(inputs, name);
-            return { id: logGroup, state: { ...inputs, name: logGroup, arn: `${arnPrefix("logs")}:log-group:${logGroup}` } };
-        }
-        case "aws:iam/role:Role": {
-            const role = physicalName(inputs, name);
-            return {
-                id: role,
-                state: { ...inputs, name: role, arn: `arn:${MOCK_PARTITION}:iam::${account}:role/${role}`, uniqueId: `AROA${hex(role, 17).toUpperCase()}` },
-            };
-        }
-        case "aws:iam/rolePolicy:RolePolicy":
-            return { id: `${String(inputs.role)}:${physicalName(inputs, name)}`, state: { ...inputs, name: physicalName(inputs, name) } };
-        default: {
-            // Any other resource: a stable id and an ARN in its service's namespace.
-            const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
-            const id = `${physicalName(inputs, name)}-${hex(`${type}::${name}`, 8)}`;
-            return { id, state: { ...inputs, arn: `${arnPrefix(service)}:${name}/${id}` } };
-        }
+    const mock = SERVICE_RESOURCES[type];
+    if (mock) {
+        return mock({ name, inputs, region, account, arnPrefix, physical: physicalName(inputs, name) });
     }
+    // Any other resource: a stable id and an ARN in its service's namespace.
+    const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
+    const id = `${physicalName(inputs, name)}-${hex(`${type}::${name}`, 8)}`;
+    return { id, state: { ...inputs, arn: `${arnPrefix(service)}:${name}/${id}` } };
+}
+
+interface MockContext {
+    /** Logical name. */
+    readonly name: string;
+    readonly inputs: Record<string, unknown>;
+    readonly region: string;
+    readonly account: string;
+    readonly arnPrefix: (service: string, scoped?: boolean) => string;
+    /** The `name` input, or the logical name. */
+    readonly physical: string;
+}
+
+/** A UUID-shaped, deterministic identifier. */
+function uuidOf(seed: string): string {
+    const h = hex(seed, 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The last `/`-separated part of an ARN-like input (a cluster's or load balancer's name). */
+function lastSegment(value: unknown, index = 1): string {
+    const parts = String(value).split("/");
+    return parts[parts.length - index];
+}
+
+/** Hosted zone id of ALBs in each region, as AWS publishes it. */
+const ALB_ZONE_IDS: Readonly<Record<string, string>> = { "ap-northeast-2": "ZWKZPGTI48KDX", "us-east-1": "Z35SXDOTRQ7X7K" };
+
+/** Resources whose ids and outputs follow their service's own conventions. */
+const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedState>> = {
+    "aws:cloudwatch/logGroup:LogGroup": ({ inputs, physical, arnPrefix }) => ({
+        id: physical,
+        state: { ...inputs, name: physical, arn: `${arnPrefix("logs")}:log-group:${physical}` },
+    }),
+    "aws:iam/role:Role": ({ inputs, physical, account }) => ({
+        id: physical,
+        state: { ...inputs, name: physical, arn: `arn:${MOCK_PARTITION}:iam::${account}:role/${physical}`, uniqueId: `AROA${hex(physical, 17).toUpperCase()}` },
+    }),
+    "aws:iam/rolePolicy:RolePolicy": ({ inputs, physical }) => ({ id: `${String(inputs.role)}:${physical}`, state: { ...inputs, name: physical } }),
+    "aws:ecs/cluster:Cluster": ({ inputs, physical, arnPrefix }) => {
+        const arn = `${arnPrefix("ecs")}:cluster/${physical}`;
+        return { id: arn, state: { ...inputs, name: physical, arn } };
+    },
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": ({ inputs }) => ({ id: String(inputs.clusterName), state: { ...inputs } }),
+    "aws:ecs/taskDefinition:TaskDefinition": ({ inputs, arnPrefix }) => {
+        const family = String(inputs.family);
+        return {
+            id: family,
+            state: { ...inputs, revision: 1, arn: `${arnPrefix("ecs")}:task-definition/${family}:1`, arnWithoutRevision: `${arnPrefix("ecs")}:task-definition/${family}` },
+        };
+    },
+    "aws:ecs/service:Service": ({ inputs, physical, arnPrefix }) => {
+        const arn = `${arnPrefix("ecs")}:service/${lastSegment(inputs.cluster)}/${physical}`;
+        return { id: arn, state: { ...inputs, name: physical, arn } };
+    },
+    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": ({ inputs, name, arnPrefix }) => {
+        const id = `ns-${hex(name, 16)}`;
+        return { id, state: { ...inputs, arn: `${arnPrefix("servicediscovery")}:namespace/${id}`, hostedZone: `Z0${hex(name, 19).toUpperCase()}` } };
+    },
+    "aws:servicediscovery/service:Service": ({ inputs, name, arnPrefix }) => {
+        const id = `srv-${hex(name, 16)}`;
+        return { id, state: { ...inputs, arn: `${arnPrefix("servicediscovery")}:service/${id}` } };
+    },
+    "aws:ecr/repository:Repository": ({ inputs, physical, arnPrefix, account, region }) => ({
+        id: physical,
+        state: {
+            ...inputs,
+            name: physical,
+            arn: `${arnPrefix("ecr")}:repository/${physical}`,
+            registryId: account,
+            repositoryUrl: `${account}.dkr.ecr.${region}.amazonaws.com/${physical}`,
+        },
+    }),
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": ({ inputs, account }) => ({ id: String(inputs.repository), state: { ...inputs, registryId: account } }),
+    "aws:lb/loadBalancer:LoadBalancer": ({ inputs, physical, arnPrefix, region }) => {
+        const suffix = `app/${physical}/${hex(physical, 16)}`;
+        const arn = `${arnPrefix("elasticloadbalancing")}:loadbalancer/${suffix}`;
+        const digits = String(parseInt(hex(physical, 8), 16)).padStart(10, "0");
+        return {
+            id: arn,
+            state: { ...inputs, name: physical, arn, arnSuffix: suffix, dnsName: `${physical}-${digits}.${region}.elb.amazonaws.com`, zoneId: ALB_ZONE_IDS[region] ?? "Z0ALBZONE" },
+        };
+    },
+    "aws:lb/targetGroup:TargetGroup": ({ inputs, physical, arnPrefix }) => {
+        const suffix = `targetgroup/${physical}/${hex(physical, 16)}`;
+        const arn = `${arnPrefix("elasticloadbalancing")}:${suffix}`;
+        return { id: arn, state: { ...inputs, name: physical, arn, arnSuffix: suffix } };
+    },
+    "aws:lb/listener:Listener": ({ inputs, name, arnPrefix }) => {
+        const loadBalancer = String(inputs.loadBalancerArn).split(":loadbalancer/")[1];
+        const arn = `${arnPrefix("elasticloadbalancing")}:listener/${loadBalancer}/${hex(name, 16)}`;
+        return { id: arn, state: { ...inputs, arn } };
+    },
+    "aws:acm/certificate:Certificate": ({ inputs, name, arnPrefix }) => {
+        const arn = `${arnPrefix("acm")}:certificate/${uuidOf(name)}`;
+        const names = [String(inputs.domainName), ...((inputs.subjectAlternativeNames as string[] | undefined) ?? [])];
+        // A wildcard and its apex share one validation record, as ACM does.
+        const recordFor = (domain: string) => {
+            const apex = domain.replace(/^\*\./, "");
+            return {
+                domainName: domain,
+                resourceRecordName: `_${hex(apex, 32)}.${apex}.`,
+                resourceRecordType: "CNAME",
+                resourceRecordValue: `_${hex(`${apex}::value`, 32)}.acm-validations.aws.`,
+            };
+        };
+        return { id: arn, state: { ...inputs, arn, status: "PENDING_VALIDATION", domainValidationOptions: names.map(recordFor) } };
+    },
+    "aws:acm/certificateValidation:CertificateValidation": ({ inputs }) => ({ id: "2026-01-01 00:00:00 +0000 UTC", state: { ...inputs } }),
+    "aws:route53/record:Record": ({ inputs }) => {
+        const fqdn = String(inputs.name).replace(/\.$/, "");
+        return { id: `${String(inputs.zoneId)}_${fqdn}_${String(inputs.type)}`, state: { ...inputs, fqdn } };
+    },
+    "aws:s3/bucket:Bucket": ({ inputs, physical, region }) => {
+        const bucket = typeof inputs.bucket === "string" ? inputs.bucket : physical;
+        return {
+            id: bucket,
+            state: { ...inputs, bucket, arn: `arn:${MOCK_PARTITION}:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`, region },
+        };
+    },
+    "aws:appautoscaling/target:Target": ({ inputs, arnPrefix, name }) => ({
+        id: String(inputs.resourceId),
+        state: { ...inputs, arn: `${arnPrefix("application-autoscaling")}:scalable-target/${hex(name, 24)}` },
+    }),
+    "aws:appautoscaling/policy:Policy": ({ inputs, physical, arnPrefix, name }) => ({
+        id: physical,
+        state: { ...inputs, arn: `${arnPrefix("autoscaling")}:scalingPolicy:${uuidOf(name)}:resource/ecs/${String(inputs.resourceId)}:policyName/${physical}` },
+    }),
+};
+
+/** Sub-resources of an S3 bucket take the bucket's name as id. */
+for (const type of [
+    "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+]) {
+    (SERVICE_RESOURCES as Record<string, (ctx: MockContext) => MockedState>)[type] = ({ inputs }) => ({ id: String(inputs.bucket), state: { ...inputs } });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,6 +310,9 @@ const REGION_AZS: Readonly<Record<string, { names: string[]; zoneIds: string[] }
         zoneIds: ["use1-az6", "use1-az1", "use1-az2", "use1-az4", "use1-az3", "use1-az5"],
     },
 };
+
+/** The ELB account that writes access logs, per region (AWS's published list). */
+const ELB_ACCOUNTS: Readonly<Record<string, string>> = { "ap-northeast-2": "600734575887", "us-east-1": "127311923021" };
 
 function answerInvoke(token: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
     switch (token) {
@@ -203,6 +332,29 @@ function answerInvoke(token: string, inputs: Record<string, unknown>, region: st
         case "aws:index/getAvailabilityZones:getAvailabilityZones": {
             const azs = REGION_AZS[region] ?? { names: [`${region}a`, `${region}b`, `${region}c`], zoneIds: [] };
             return { id: region, region, names: azs.names, zoneIds: azs.zoneIds, groupNames: [region], state: "available" };
+        }
+        case "aws:ecr/getRepository:getRepository": {
+            const repository = String(inputs.name);
+            return {
+                id: repository,
+                name: repository,
+                arn: `arn:${MOCK_PARTITION}:ecr:${region}:${MOCK_ACCOUNT_ID}:repository/${repository}`,
+                registryId: MOCK_ACCOUNT_ID,
+                repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${repository}`,
+                imageTagMutability: "IMMUTABLE",
+            };
+        }
+        case "aws:route53/getZone:getZone": {
+            const zoneName = String(inputs.name).replace(/\.$/, "");
+            const zoneId = `Z0${hex(zoneName, 19).toUpperCase()}`;
+            return { id: zoneId, zoneId, name: zoneName, privateZone: false, nameServers: [`ns-1.awsdns-01.org`], arn: `arn:${MOCK_PARTITION}:route53:::hostedzone/${zoneId}` };
+        }
+        case "aws:elb/getServiceAccount:getServiceAccount": {
+            const elbAccount = ELB_ACCOUNTS[region];
+            if (!elbAccount) {
+                throw new Error(`mock runtime: no ELB log-delivery account known for ${region}; add it to ELB_ACCOUNTS`);
+            }
+            return { id: elbAccount, arn: `arn:${MOCK_PARTITION}:iam::${elbAccount}:root` };
         }
         default:
             throw new Error(

@@ -2,6 +2,7 @@
  * Queries over a program run for tests: resources by type and name, and references resolved
  * through the mock ids (a route's table, a table's subnets, a rule's security group).
  */
+import * as fs from "fs";
 import { ProgramRun, RecordedResource, RunOptions, runProgram } from "./mock-runtime";
 
 /** Short names for the resource types tests ask about most. */
@@ -27,12 +28,26 @@ export const T = {
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
 } as const;
 
-/** Resource types AWS cannot tag; every other AWS resource must carry the platform's tags. */
-export const UNTAGGABLE_TYPES: ReadonlySet<string> = new Set([
-    T.route,
-    T.routeTableAssociation,
-    T.rolePolicy,
-]);
+const taggableCache = new Map<string, boolean>();
+
+/**
+ * Whether the provider lets a resource type carry tags: read from `@pulumi/aws`'s own
+ * declarations (its `<Name>Args` has a `tags` input), so the answer cannot drift from the SDK.
+ */
+export function isTaggable(type: string): boolean {
+    let taggable = taggableCache.get(type);
+    if (taggable === undefined) {
+        const match = /^aws:([^/]+)\/([^:]+):/.exec(type);
+        if (!match) {
+            throw new Error(`${type} is not an aws resource type`);
+        }
+        const declarations = fs.readFileSync(require.resolve(`@pulumi/aws/${match[1]}/${match[2]}.d.ts`), "utf8");
+        const args = /export interface \w+Args \{([\s\S]*?)\n\}/.exec(declarations);
+        taggable = args !== null && /\n {4}tags\?:/.test(args[1]);
+        taggableCache.set(type, taggable);
+    }
+    return taggable;
+}
 
 export class RunView {
     constructor(readonly run: Pick<ProgramRun, "resources" | "outputs">) {}

@@ -1,0 +1,39 @@
+/**
+ * IAM policy documents the components share. Pure functions over plain or Output values; the
+ * caller wraps them in `pulumi.jsonStringify`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export interface PolicyStatement {
+    Sid?: string;
+    Effect: "Allow" | "Deny";
+    Principal?: Record<string, pulumi.Input<string> | pulumi.Input<string>[]> | "*";
+    Action: string | string[];
+    Resource: pulumi.Input<string> | pulumi.Input<string>[];
+    Condition?: Record<string, Record<string, pulumi.Input<string> | pulumi.Input<string>[] | boolean>>;
+}
+
+export function policyDocument(statements: PolicyStatement[]) {
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * A trust policy letting one AWS service assume a role, only on behalf of `account`
+ * (the confused-deputy guard AWS recommends), and, when given, only from `sourceArn`.
+ */
+export function serviceTrustPolicy(service: string, account: pulumi.Input<string>, sourceArn?: pulumi.Input<string>) {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: service },
+                Action: "sts:AssumeRole",
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": account },
+                    ...(sourceArn !== undefined ? { ArnLike: { "aws:SourceArn": sourceArn } } : {}),
+                },
+            },
+        ],
+    };
+}

@@ -1,0 +1,240 @@
+/**
+ * Rules across config keys, run on the resolved config before any resource is registered.
+ * Each problem carries the path (under the `platform` namespace) of the value to fix and a
+ * sentence naming the value and what is allowed. AWS limits come from `lib/` (SPEC §5).
+ */
+import { albNames } from "../components/blue-green-alb";
+import { logRetentionProblem } from "../lib/aws-limits";
+import { COLOURS, weightProblems } from "../lib/blue-green";
+import { environmentProblems, imageTagProblem, secretProblems } from "../lib/container";
+import { fargateSizeProblem } from "../lib/fargate";
+import { Naming, nameProblem } from "../lib/naming";
+import { networkProblems } from "../lib/network";
+import { Path, Problem, nest } from "../lib/problems";
+import { MatrixPorts, platformFlows, ruleCountProblems, rulesOf } from "../lib/security-matrix";
+import { extraTagProblems } from "../lib/tags";
+import { PlatformConfig } from "./schema";
+
+/** Ports the data tier and Kafka listen on; the data issues make them configurable. */
+export const DATA_PORTS = { database: 5432, cache: 6379, kafkaClients: [9092, 9094], kafkaController: 9093 } as const;
+
+const SERVICE_NAME = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const USER = /^(?:\d+(?::\d+)?|[a-z_][a-z0-9_-]*(?::[a-z_][a-z0-9_-]*)?)$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+
+/** The ports of the security-group matrix for a config. */
+export function matrixPorts(config: PlatformConfig): MatrixPorts {
+    const blueGreen = config.services.find((s) => s.name === config.blueGreen?.service);
+    return {
+        albListeners: config.alb ? [80, 443] : [],
+        albTargets: blueGreen && config.alb ? [blueGreen.port] : [],
+        servicePorts: config.services.map((s) => s.port),
+        ...DATA_PORTS,
+    };
+}
+
+export function crossKeyProblems(config: PlatformConfig, region: string | undefined, refer: (path: Path) => string): Problem[] {
+    return [
+        ...nest(["network"], networkProblems(config.network, { region, refer: (path) => refer(["network", ...path]) })),
+        ...nest(["tags"], extraTagProblems(config.tags)),
+        ...retentionProblems(config),
+        ...serviceProblems(config),
+        ...blueGreenProblems(config),
+        ...albProblems(config, region),
+        ...prodProblems(config),
+        ...ruleCountProblems(rulesOf(platformFlows(matrixPorts(config)))).map((p) => ({ path: ["services"], message: `the ports of these services make the security group ${p.path[0]} rules ${p.message}` })),
+    ];
+}
+
+function retentionProblems(config: PlatformConfig): Problem[] {
+    const problems: Problem[] = [];
+    const logs = logRetentionProblem(config.logRetentionDays);
+    if (logs) {
+        problems.push({ path: ["logs", "retentionDays"], message: logs });
+    }
+    const flowLogs = logRetentionProblem(config.network.flowLogs.retentionDays);
+    if (flowLogs && config.network.flowLogs.retentionDays !== config.logRetentionDays) {
+        problems.push({ path: ["network", "flowLogs", "retentionDays"], message: flowLogs });
+    }
+    return problems;
+}
+
+function serviceProblems(config: PlatformConfig): Problem[] {
+    const problems: Problem[] = [];
+    const naming = new Naming(config.name, config.env);
+    if (config.services.length === 0) {
+        problems.push({ path: ["services"], message: "is empty; the platform runs at least one service" });
+    }
+    if (!DNS_NAME.test(config.serviceDiscovery.namespace)) {
+        problems.push({ path: ["serviceDiscovery", "namespace"], message: `${config.serviceDiscovery.namespace} is not a DNS name (expected e.g. goormpopcorn.local)` });
+    }
+    const repositories = new Map<string, string>();
+    for (const service of config.services) {
+        const at = (...path: Path): Path => ["services", service.name, ...path];
+        const report = (path: Path, message: string) => problems.push({ path: at(...path), message });
+        if (!SERVICE_NAME.test(service.name)) {
+            report([], `${service.name} is not a service name; use up to 63 lowercase letters, digits and hyphens, starting with a letter (it becomes a DNS name)`);
+            continue;
+        }
+        const size = fargateSizeProblem(service.name, service.cpu, service.memory);
+        if (size) {
+            report([size.field], size.message);
+        }
+        if (service.port < 1 || service.port > 65535) {
+            report(["port"], `${service.port} is not a port; use 1–65535`);
+        }
+        const { min, max } = service.autoscaling;
+        if (min > max) {
+            report(["autoscaling"], `min ${min} is above max ${max}`);
+        } else if (service.desiredCount < min || service.desiredCount > max) {
+            report(["desiredCount"], `${service.desiredCount} is outside the autoscaling range ${min}–${max}`);
+        }
+        problems.push(...nest(at("environment"), environmentProblems(service.environment)));
+        problems.push(...nest(at("secrets"), secretProblems(service.secrets, service.environment)));
+        if (service.name !== config.blueGreen?.service) {
+            if (service.imageTag === undefined) {
+                report(["imageTag"], "is required (expected the image tag to deploy from the service's repository)");
+            } else {
+                const tag = imageTagProblem(service.imageTag);
+                if (tag) {
+                    report(["imageTag"], tag);
+                }
+            }
+        } else if (service.imageTag !== undefined) {
+            report(["imageTag"], `${service.imageTag} is not used: ${service.name} runs blue and green, whose tags are platform:blueGreen.blue.imageTag and platform:blueGreen.green.imageTag`);
+        }
+        if (!DNS_NAME.test(`${service.discoveryName}.${config.serviceDiscovery.namespace}`) || service.discoveryName.includes(".")) {
+            report(["discoveryName"], `${service.discoveryName} is not a DNS label; use lowercase letters, digits and hyphens`);
+        }
+        const repositoryProblem = nameProblem("ecrRepository", service.repository);
+        if (repositoryProblem) {
+            report(["repository"], repositoryProblem);
+        }
+        const sameRepository = repositories.get(service.repository);
+        if (sameRepository) {
+            report(["repository"], `${service.repository} is also the repository of ${sameRepository}; each service has its own`);
+        }
+        repositories.set(service.repository, service.name);
+        for (const role of ["exec", "task"]) {
+            const roleProblem = nameProblem("iamRole", naming.format("scoped", service.name, role));
+            if (roleProblem) {
+                report([], `makes a name AWS refuses: ${roleProblem}; shorten the service name or platform:name`);
+            }
+        }
+        service.writablePaths.forEach((p, i) => {
+            if (!p.startsWith("/")) {
+                report(["writablePaths", i], `${p} is not an absolute path`);
+            }
+        });
+        if (!USER.test(service.user)) {
+            report(["user"], `${service.user} is not a user; use a uid (1000), uid:gid (1000:1000) or a user name`);
+        }
+    }
+    return problems;
+}
+
+function blueGreenProblems(config: PlatformConfig): Problem[] {
+    const { blueGreen, alb } = config;
+    if (!blueGreen) {
+        return alb ? [{ path: ["alb"], message: "needs platform:blueGreen: the ALB forwards to the blue and green target groups of one service" }] : [];
+    }
+    const problems: Problem[] = [...nest(["blueGreen", "weights"], weightProblems(blueGreen.weights))];
+    if (!alb) {
+        problems.push({ path: ["blueGreen"], message: "needs platform:alb: blue and green are the ALB's two target groups" });
+    }
+    const known = config.services.map((s) => s.name);
+    if (!known.includes(blueGreen.service)) {
+        problems.push({ path: ["blueGreen", "service"], message: `${blueGreen.service} is not one of platform:services (${known.join(", ")})` });
+    }
+    for (const colour of COLOURS) {
+        const { imageTag, scaledToZero } = blueGreen.colours[colour];
+        const tag = imageTagProblem(imageTag);
+        if (tag) {
+            problems.push({ path: ["blueGreen", colour, "imageTag"], message: tag });
+        }
+        if (scaledToZero && blueGreen.weights[colour] > 0) {
+            problems.push({ path: ["blueGreen", colour, "scaledToZero"], message: `true while ${colour} takes ${blueGreen.weights[colour]}% of the traffic; only a colour at weight 0 may run no task` });
+        }
+    }
+    return problems;
+}
+
+function albProblems(config: PlatformConfig, region: string | undefined): Problem[] {
+    const { alb } = config;
+    if (!alb) {
+        return [];
+    }
+    const problems: Problem[] = [];
+    const names = albNames(new Naming(config.name, config.env));
+    for (const [what, kind, value] of [
+        ["ALB", "loadBalancer", names.loadBalancer],
+        ["blue target group", "targetGroup", names.targetGroups.blue],
+        ["green target group", "targetGroup", names.targetGroups.green],
+    ] as const) {
+        const problem = nameProblem(kind, value);
+        if (problem) {
+            problems.push({ path: ["name"], message: `${config.name} makes the ${what} name ${value} (${value.length} characters), which AWS refuses: ${problem}` });
+        }
+    }
+    const { arn, domain, hostedZone } = alb.certificate;
+    if ((arn === undefined) === (domain === undefined)) {
+        problems.push({ path: ["alb", "certificate"], message: "needs exactly one of arn (an existing ACM certificate) or domain (+ hostedZone) to issue one" });
+    } else if (arn !== undefined) {
+        const match = CERTIFICATE_ARN.exec(arn);
+        if (!match) {
+            problems.push({ path: ["alb", "certificate", "arn"], message: `${arn} is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)` });
+        } else if (region !== undefined && match[1] !== region) {
+            problems.push({ path: ["alb", "certificate", "arn"], message: `is in ${match[1]}; an ALB only takes certificates from its own region, ${region}` });
+        }
+        if (hostedZone !== undefined) {
+            problems.push({ path: ["alb", "certificate", "hostedZone"], message: "is only used with domain, to validate a certificate issued here" });
+        }
+    } else {
+        if (!DNS_NAME.test(domain!)) {
+            problems.push({ path: ["alb", "certificate", "domain"], message: `${domain} is not a domain name (expected e.g. goormpopcorn.shop)` });
+        }
+        if (hostedZone === undefined) {
+            problems.push({ path: ["alb", "certificate", "hostedZone"], message: "is required with domain: the Route 53 zone (id Z… or name) that validates the certificate" });
+        }
+    }
+    if (!alb.healthCheck.path.startsWith("/")) {
+        problems.push({ path: ["alb", "healthCheck", "path"], message: `${alb.healthCheck.path} is not a path; it starts with /` });
+    }
+    if (alb.healthCheck.timeoutSeconds >= alb.healthCheck.intervalSeconds) {
+        problems.push({ path: ["alb", "healthCheck", "timeoutSeconds"], message: `${alb.healthCheck.timeoutSeconds} must be shorter than intervalSeconds (${alb.healthCheck.intervalSeconds})` });
+    }
+    return problems;
+}
+
+/** prod satisfies every control of SPEC §6 that dev may relax. */
+function prodProblems(config: PlatformConfig): Problem[] {
+    if (config.env !== "prod") {
+        return [];
+    }
+    const problems: Problem[] = [];
+    const { network, alb } = config;
+    if (!network.flowLogs.enabled) {
+        problems.push({ path: ["network", "flowLogs", "enabled"], message: "false is not allowed in prod; VPC flow logs are required there (SPEC §6)" });
+    }
+    const privateAzs = new Set(network.subnets.private.map((s) => s.az));
+    if (network.subnets.private.length > 0 && privateAzs.size < 2) {
+        problems.push({ path: ["network", "subnets", "private"], message: `spans only ${[...privateAzs].join(", ")}; prod needs private subnets in at least two AZs` });
+    }
+    if (alb && !alb.deletionProtection) {
+        problems.push({ path: ["alb", "deletionProtection"], message: "false is not allowed in prod; the ALB must refuse deletion (SPEC §6)" });
+    }
+    if (alb && !alb.accessLogs.enabled) {
+        problems.push({ path: ["alb", "accessLogs", "enabled"], message: "false is not allowed in prod; ALB access logs are required there (SPEC §6)" });
+    }
+    for (const service of config.services) {
+        const atLeastTwo = (what: string, value: number, path: Path) => {
+            if (value < 2) {
+                problems.push({ path: ["services", service.name, ...path], message: `${value} is below 2; prod runs at least two tasks of every service, spread over the AZs (${what})` });
+            }
+        };
+        atLeastTwo("desired count", service.desiredCount, ["desiredCount"]);
+        atLeastTwo("autoscaling minimum", service.autoscaling.min, ["autoscaling", "min"]);
+    }
+    return problems;
+}

@@ -1,0 +1,337 @@
+/**
+ * The platform's config schema (zod) and the resolved config the program runs on.
+ *
+ * Every key of the `platform` namespace is declared here, with its per-env default. Objects are
+ * strict: an unknown key (a typo) is an error, never silently ignored. Rules that span keys
+ * (CIDR containment, Fargate sizes, name lengths, prod rules…) are in `rules.ts`.
+ */
+import { z } from "zod";
+import { CAPACITY_PROVIDERS, CONTAINER_INSIGHTS_MODES, CapacityProvider, ContainerInsightsMode } from "../components/ecs-cluster";
+import { DESYNC_MODES, DesyncMode, TLS_POLICIES, TlsPolicy } from "../components/blue-green-alb";
+import {
+    FLOW_LOG_TRAFFIC_TYPES,
+    FlowLogTrafficType,
+    GATEWAY_ENDPOINT_SERVICES,
+    INTERFACE_ENDPOINT_SERVICES,
+    LogRetentionDays,
+} from "../lib/aws-limits";
+import { Colour, Weights } from "../lib/blue-green";
+import { ENVS, Env, PREFIX_RULE } from "../lib/naming";
+import { NAT_STRATEGIES, NatStrategy, NetworkSpec } from "../lib/network";
+
+// ---------------------------------------------------------------------------------------------
+// Per-env defaults: what a key means when the stack file leaves it out. Security relaxations are
+// never defaults (SPEC §6): flow logs, ALB access logs and deletion protection default to on
+// everywhere; dev turns them off visibly in its stack file.
+// ---------------------------------------------------------------------------------------------
+
+export interface EnvDefaults {
+    /** dev: one NAT (cost); prod: one per AZ (an AZ outage must not cut the others off). */
+    readonly natGateways: NatStrategy;
+    /** Retention of the platform's log groups, in days. */
+    readonly logRetentionDays: LogRetentionDays;
+    /** Capacity provider of the services: Spot is a dev cost lever. */
+    readonly capacityProvider: CapacityProvider;
+    /** Tasks per service at creation. */
+    readonly desiredCount: number;
+    readonly autoscaling: { readonly min: number; readonly max: number };
+    /** ECS Exec into running tasks: a debugging aid in dev, off unless asked for in prod. */
+    readonly enableExecuteCommand: boolean;
+}
+
+export const ENV_DEFAULTS: Readonly<Record<Env, EnvDefaults>> = {
+    dev: { natGateways: "single", logRetentionDays: 7, capacityProvider: "FARGATE_SPOT", desiredCount: 1, autoscaling: { min: 1, max: 2 }, enableExecuteCommand: true },
+    prod: { natGateways: "perAz", logRetentionDays: 90, capacityProvider: "FARGATE", desiredCount: 2, autoscaling: { min: 2, max: 6 }, enableExecuteCommand: false },
+};
+
+/** Defaults that do not depend on the env. */
+export const DEFAULTS = {
+    port: 8080,
+    cpuTarget: 70,
+    memoryTarget: 80,
+    readonlyRootFilesystem: true,
+    writablePaths: ["/tmp"],
+    user: "1000",
+    healthCheckGracePeriodSeconds: 60,
+    keepLastImages: 30,
+    accessLogExpirationDays: 90,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Schema.
+// ---------------------------------------------------------------------------------------------
+
+const SubnetSchema = z.strictObject({
+    cidr: z.string(),
+    az: z.string(),
+});
+
+const NetworkSchema = z.strictObject({
+    cidr: z.string(),
+    azs: z.array(z.string()).min(1),
+    subnets: z.strictObject({
+        public: z.array(SubnetSchema),
+        private: z.array(SubnetSchema),
+        data: z.array(SubnetSchema).default([]),
+    }),
+    natGateways: z.enum(NAT_STRATEGIES).optional(),
+    gatewayEndpoints: z.array(z.enum(GATEWAY_ENDPOINT_SERVICES)).default([...GATEWAY_ENDPOINT_SERVICES]),
+    interfaceEndpoints: z.array(z.enum(INTERFACE_ENDPOINT_SERVICES)).default([]),
+    flowLogs: z
+        .strictObject({
+            enabled: z.boolean().default(true),
+            retentionDays: z.number().int().optional(),
+            trafficType: z.enum(FLOW_LOG_TRAFFIC_TYPES).default("ALL"),
+        })
+        .default({ enabled: true, trafficType: "ALL" }),
+});
+
+const AutoscalingSchema = z.strictObject({
+    min: z.number().int().min(0).optional(),
+    max: z.number().int().min(0).optional(),
+    cpuTarget: z.number().min(1).max(100).optional(),
+    memoryTarget: z.number().min(1).max(100).optional(),
+});
+
+/** What `serviceDefaults` may set, and each service may override. */
+const ServiceSettingsSchema = z.strictObject({
+    port: z.number().int().optional(),
+    desiredCount: z.number().int().min(0).optional(),
+    autoscaling: AutoscalingSchema.optional(),
+    environment: z.record(z.string(), z.string()).optional(),
+    secrets: z.record(z.string(), z.string()).optional(),
+    readonlyRootFilesystem: z.boolean().optional(),
+    writablePaths: z.array(z.string()).optional(),
+    user: z.string().optional(),
+    capacityProvider: z.enum(CAPACITY_PROVIDERS).optional(),
+    healthCheckGracePeriodSeconds: z.number().int().min(0).max(7200).optional(),
+    enableExecuteCommand: z.boolean().optional(),
+});
+
+const ServiceSchema = ServiceSettingsSchema.extend({
+    cpu: z.number().int(),
+    memory: z.number().int(),
+    imageTag: z.string().optional(),
+    repository: z.string().optional(),
+    discoveryName: z.string().optional(),
+});
+
+const ColourSchema = z.strictObject({
+    imageTag: z.string(),
+    scaledToZero: z.boolean().default(false),
+});
+
+const AlbSchema = z.strictObject({
+    certificate: z.strictObject({
+        arn: z.string().optional(),
+        domain: z.string().optional(),
+        hostedZone: z.string().optional(),
+    }),
+    tlsPolicy: z.enum(TLS_POLICIES).optional(),
+    deletionProtection: z.boolean().default(true),
+    accessLogs: z
+        .strictObject({
+            enabled: z.boolean().default(true),
+            expirationDays: z.number().int().min(1).max(3650).default(DEFAULTS.accessLogExpirationDays),
+        })
+        .default({ enabled: true, expirationDays: DEFAULTS.accessLogExpirationDays }),
+    deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
+    idleTimeoutSeconds: z.number().int().min(1).max(4000).default(60),
+    desyncMitigationMode: z.enum(DESYNC_MODES).default("defensive"),
+    hsts: z.boolean().default(true),
+    healthCheck: z
+        .strictObject({
+            path: z.string().default("/health"),
+            matcher: z.string().default("200"),
+            intervalSeconds: z.number().int().min(5).max(300).default(15),
+            timeoutSeconds: z.number().int().min(2).max(120).default(5),
+            healthyThreshold: z.number().int().min(2).max(10).default(2),
+            unhealthyThreshold: z.number().int().min(2).max(10).default(3),
+        })
+        .default({ path: "/health", matcher: "200", intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3 }),
+});
+
+export const PlatformSchema = z.strictObject({
+    env: z.enum(ENVS),
+    name: z.string().regex(PREFIX_RULE.pattern, { error: `is not a valid name prefix; use ${PREFIX_RULE.allowed}` }),
+    tags: z.record(z.string(), z.string()).default({}),
+    logs: z.strictObject({ retentionDays: z.number().int().optional() }).default({}),
+    network: NetworkSchema,
+    cluster: z
+        .strictObject({
+            defaultCapacityProvider: z.enum(CAPACITY_PROVIDERS).optional(),
+            containerInsights: z.enum(CONTAINER_INSIGHTS_MODES).default("enabled"),
+        })
+        .default({ containerInsights: "enabled" }),
+    serviceDiscovery: z.strictObject({ namespace: z.string().optional() }).default({}),
+    ecr: z
+        .strictObject({
+            manageRepositories: z.boolean().default(true),
+            keepLastImages: z.number().int().min(1).max(1000).default(DEFAULTS.keepLastImages),
+        })
+        .default({ manageRepositories: true, keepLastImages: DEFAULTS.keepLastImages }),
+    serviceDefaults: ServiceSettingsSchema.default({}),
+    services: z.record(z.string(), ServiceSchema),
+    alb: AlbSchema.optional(),
+    blueGreen: z
+        .strictObject({
+            service: z.string(),
+            weights: z.strictObject({ blue: z.number(), green: z.number() }),
+            blue: ColourSchema,
+            green: ColourSchema,
+        })
+        .optional(),
+});
+
+export type ParsedPlatform = z.infer<typeof PlatformSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The resolved config: every default filled in.
+// ---------------------------------------------------------------------------------------------
+
+export interface NetworkConfig extends NetworkSpec {
+    readonly flowLogs: { readonly enabled: boolean; readonly retentionDays: LogRetentionDays; readonly trafficType: FlowLogTrafficType };
+}
+
+export interface ServiceConfig {
+    /** The key in `platform:services`, e.g. `order-service`. */
+    readonly name: string;
+    readonly cpu: number;
+    readonly memory: number;
+    readonly port: number;
+    /** Absent for the blue/green service, whose colours carry their tags. */
+    readonly imageTag?: string;
+    /** ECR repository, by default `<prefix>-<name without -service>` (the seed's names). */
+    readonly repository: string;
+    /** Cloud Map name: `<discoveryName>.<namespace>`. */
+    readonly discoveryName: string;
+    readonly desiredCount: number;
+    readonly autoscaling: { readonly min: number; readonly max: number; readonly cpuTarget: number; readonly memoryTarget: number };
+    readonly environment: Readonly<Record<string, string>>;
+    readonly secrets: Readonly<Record<string, string>>;
+    readonly readonlyRootFilesystem: boolean;
+    readonly writablePaths: readonly string[];
+    readonly user: string;
+    readonly capacityProvider: CapacityProvider;
+    readonly healthCheckGracePeriodSeconds: number;
+    readonly enableExecuteCommand: boolean;
+}
+
+export interface AlbConfig {
+    readonly certificate: { readonly arn?: string; readonly domain?: string; readonly hostedZone?: string };
+    readonly tlsPolicy?: TlsPolicy;
+    readonly deletionProtection: boolean;
+    readonly accessLogs: { readonly enabled: boolean; readonly expirationDays: number };
+    readonly deregistrationDelaySeconds: number;
+    readonly idleTimeoutSeconds: number;
+    readonly desyncMitigationMode: DesyncMode;
+    readonly hsts: boolean;
+    readonly healthCheck: {
+        readonly path: string;
+        readonly matcher: string;
+        readonly intervalSeconds: number;
+        readonly timeoutSeconds: number;
+        readonly healthyThreshold: number;
+        readonly unhealthyThreshold: number;
+    };
+}
+
+export interface BlueGreenConfig {
+    /** The service (a key of `platform:services`) that runs blue and green behind the ALB. */
+    readonly service: string;
+    readonly weights: Weights;
+    readonly colours: Readonly<Record<Colour, { readonly imageTag: string; readonly scaledToZero: boolean }>>;
+}
+
+export interface PlatformConfig {
+    /** Pulumi stack name. */
+    readonly stack: string;
+    /** `aws:region`. */
+    readonly region: string;
+    readonly env: Env;
+    /** Physical-name prefix. */
+    readonly name: string;
+    /** Extra tags from config. */
+    readonly tags: Readonly<Record<string, string>>;
+    /** Retention of every platform log group unless a key says otherwise. */
+    readonly logRetentionDays: LogRetentionDays;
+    readonly network: NetworkConfig;
+    readonly cluster: { readonly defaultCapacityProvider: CapacityProvider; readonly containerInsights: ContainerInsightsMode };
+    readonly serviceDiscovery: { readonly namespace: string };
+    readonly ecr: { readonly manageRepositories: boolean; readonly keepLastImages: number };
+    /** In the stack file's order. */
+    readonly services: readonly ServiceConfig[];
+    readonly alb?: AlbConfig;
+    readonly blueGreen?: BlueGreenConfig;
+}
+
+/** The seed's repository names: `user-service` → `<prefix>-user`, `order-query` → `<prefix>-order-query`. */
+export function defaultRepositoryName(prefix: string, service: string): string {
+    return `${prefix}-${service.replace(/-service$/, "")}`;
+}
+
+/** `goorm-popcorn` → `goormpopcorn.local`, the seed's namespace. */
+export function defaultNamespace(prefix: string): string {
+    return `${prefix.replace(/-/g, "")}.local`;
+}
+
+export function resolveDefaults(parsed: ParsedPlatform, stack: string, region: string): PlatformConfig {
+    const env = ENV_DEFAULTS[parsed.env];
+    const logRetentionDays = (parsed.logs.retentionDays ?? env.logRetentionDays) as LogRetentionDays;
+    const { network, serviceDefaults: shared } = parsed;
+    const services = Object.entries(parsed.services).map(([name, own]): ServiceConfig => {
+        const desiredCount = own.desiredCount ?? shared.desiredCount ?? env.desiredCount;
+        const scaling = { ...shared.autoscaling, ...own.autoscaling };
+        return {
+            name,
+            cpu: own.cpu,
+            memory: own.memory,
+            port: own.port ?? shared.port ?? DEFAULTS.port,
+            imageTag: own.imageTag,
+            repository: own.repository ?? defaultRepositoryName(parsed.name, name),
+            discoveryName: own.discoveryName ?? name,
+            desiredCount,
+            autoscaling: {
+                min: scaling.min ?? Math.min(desiredCount, env.autoscaling.min),
+                max: scaling.max ?? Math.max(desiredCount, env.autoscaling.max),
+                cpuTarget: scaling.cpuTarget ?? DEFAULTS.cpuTarget,
+                memoryTarget: scaling.memoryTarget ?? DEFAULTS.memoryTarget,
+            },
+            environment: { ...shared.environment, ...own.environment },
+            secrets: { ...shared.secrets, ...own.secrets },
+            readonlyRootFilesystem: own.readonlyRootFilesystem ?? shared.readonlyRootFilesystem ?? DEFAULTS.readonlyRootFilesystem,
+            writablePaths: own.writablePaths ?? shared.writablePaths ?? DEFAULTS.writablePaths,
+            user: own.user ?? shared.user ?? DEFAULTS.user,
+            capacityProvider: own.capacityProvider ?? shared.capacityProvider ?? parsed.cluster.defaultCapacityProvider ?? env.capacityProvider,
+            healthCheckGracePeriodSeconds: own.healthCheckGracePeriodSeconds ?? shared.healthCheckGracePeriodSeconds ?? DEFAULTS.healthCheckGracePeriodSeconds,
+            enableExecuteCommand: own.enableExecuteCommand ?? shared.enableExecuteCommand ?? env.enableExecuteCommand,
+        };
+    });
+    const blueGreen = parsed.blueGreen;
+    return {
+        stack,
+        region,
+        env: parsed.env,
+        name: parsed.name,
+        tags: parsed.tags,
+        logRetentionDays,
+        network: {
+            ...network,
+            natGateways: network.natGateways ?? env.natGateways,
+            flowLogs: { ...network.flowLogs, retentionDays: (network.flowLogs.retentionDays ?? logRetentionDays) as LogRetentionDays },
+        },
+        cluster: {
+            defaultCapacityProvider: parsed.cluster.defaultCapacityProvider ?? env.capacityProvider,
+            containerInsights: parsed.cluster.containerInsights,
+        },
+        serviceDiscovery: { namespace: parsed.serviceDiscovery.namespace ?? defaultNamespace(parsed.name) },
+        ecr: parsed.ecr,
+        services,
+        alb: parsed.alb,
+        blueGreen: blueGreen && {
+            service: blueGreen.service,
+            weights: blueGreen.weights,
+            colours: { blue: blueGreen.blue, green: blueGreen.green },
+        },
+    };
+}
