@@ -36,6 +36,18 @@ export interface RecordedResource {
     readonly custom: boolean;
     /** Inputs as registered: references resolved to ids, secrets shown as `[secret]`. */
     readonly inputs: Readonly<Record<string, unknown>>;
+    /** The resource options that shape its lifecycle, as the engine would receive them. */
+    readonly options: RecordedOptions;
+}
+
+export interface RecordedOptions {
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    readonly deleteBeforeReplace: boolean;
+    /** Input names whose changes are ignored on update. */
+    readonly ignoreChanges: readonly string[];
+    /** URNs of the resources this one waits for (explicit `dependsOn` and its inputs' resources). */
+    readonly dependsOn: readonly string[];
 }
 
 export interface ProgramRun {
@@ -403,6 +415,11 @@ interface RegisterResourceRequest {
     getParent(): string;
     getCustom(): boolean;
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getProtect(): boolean;
+    getRetainondelete(): boolean;
+    getDeletebeforereplace(): boolean;
+    getIgnorechangesList(): string[];
+    getDependenciesList(): string[];
 }
 interface RegisterResourceResponse {
     getUrn(): string;
@@ -426,6 +443,13 @@ function recordRegistrations(records: RecordedResource[]): void {
             parent: req.getParent() || null,
             custom: req.getCustom(),
             inputs: toPlanValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            options: {
+                protect: req.getProtect(),
+                retainOnDelete: req.getRetainondelete(),
+                deleteBeforeReplace: req.getDeletebeforereplace(),
+                ignoreChanges: req.getIgnorechangesList(),
+                dependsOn: [...req.getDependenciesList()].sort(),
+            },
         };
         return register(req, (err, response) => {
             if (!err && response) {
