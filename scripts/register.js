@@ -3,11 +3,8 @@
  * It exists for speed: the plan must stay well under 3 s (`npm run bench`).
  *
  * 1. ts-node in transpile-only mode: type-checking is `npm run typecheck`, part of `npm test`.
- * 2. V8's own stack formatting instead of ts-node's source mapping, and no stack capture at all
- *    (Error.stackTraceLimit = 0): Pulumi records a stack trace for every resource and promise it
- *    creates, which is most of the plan's run time. The plan's errors are config messages that
- *    need no trace; set PLAN_STACK_TRACES=1 to get full traces back when debugging the program.
- * 3. `@npmcli/arborist` loads on first use: @pulumi/pulumi requires it eagerly for closure
+ *    (The mock runtime turns off stack capture while the program runs: see runProgram.)
+ * 2. `@npmcli/arborist` loads on first use: @pulumi/pulumi requires it eagerly for closure
  *    serialization, which this program never uses, at a cost of ~0.4 s per run.
  */
 const Module = require("module");
@@ -23,8 +20,3 @@ Module._load = function (request, parent, isMain) {
 };
 
 require("ts-node").register({ transpileOnly: true });
-
-if (process.env.PLAN_STACK_TRACES !== "1") {
-    Error.prepareStackTrace = undefined;
-    Error.stackTraceLimit = 0;
-}

@@ -1,32 +1,15 @@
 import { expect } from "chai";
 import { ConfigError, ENV_DEFAULTS, PlatformConfig, parsePlatformConfig } from "../../stacks/config";
 import { readStackConfig } from "../support/stack-file";
+import { ConfigMap, Json, problemLines, stackConfig as baseStackConfig } from "../fixtures/config";
 
-type ConfigMap = Record<string, string>;
-type Json = Record<string, unknown>;
-
-/** The real stack file's config, with `change` applied to a copy (objects are edited as JSON). */
+/** The stack file's config with `change` applied; `network` is platform:network, edited as JSON. */
 function stackConfig(stack: "dev" | "prod", change: (config: ConfigMap, network: Json) => void = () => {}): ConfigMap {
-    const config: ConfigMap = { ...readStackConfig(stack).config };
-    const network = JSON.parse(config["platform:network"]) as Json;
-    change(config, network);
-    config["platform:network"] = JSON.stringify(network);
-    return config;
+    return baseStackConfig(stack, (config, edit) => edit("network", (network) => change(config, network)));
 }
 
 function subnets(network: Json): Record<string, Array<{ cidr: string; az: string }>> {
     return network.subnets as Record<string, Array<{ cidr: string; az: string }>>;
-}
-
-/** The problem lines of the ConfigError that `config` raises. */
-function problemLines(config: ConfigMap, stack = "dev"): string[] {
-    try {
-        parsePlatformConfig(config, stack);
-    } catch (err) {
-        expect(err).to.be.instanceOf(ConfigError);
-        return (err as ConfigError).problems.map((p) => `${p.key}: ${p.message}`);
-    }
-    throw new Error("expected a ConfigError, but the config was accepted");
 }
 
 describe("stacks/config: the stack files parse", () => {

@@ -490,6 +490,12 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
     );
     recordRegistrations(records);
 
+    // Pulumi records a stack trace for every resource and promise it creates, which is most of a
+    // run's time; none is needed to plan. PLAN_STACK_TRACES=1 keeps them for debugging.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (process.env.PLAN_STACK_TRACES !== "1") {
+        Error.stackTraceLimit = 0;
+    }
     process.on("unhandledRejection", onRejection);
     try {
         let outputs: Record<string, unknown> | undefined;
@@ -506,5 +512,6 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
         return { project, stack: options.stack, resources: records, outputs: toPlanValue(outputs ?? {}) as Record<string, unknown> };
     } finally {
         process.off("unhandledRejection", onRejection);
+        Error.stackTraceLimit = stackTraceLimit;
     }
 }
