@@ -144,9 +144,10 @@ for (const env of ["dev", "prod"] as const) {
         it("fronts it with goorm-popcorn-alb-<env> in the public subnets: 80 redirects, 443 forwards 100/0", () => {
             const [lb] = view.ofType(C.lb);
             expect(lb.inputs).to.deep.include({ name: `goorm-popcorn-alb-${env}`, subnets: view.subnetsOfTier("public").map((s) => s.id), internal: false });
-            const actions = Object.fromEntries(view.ofType(C.listener).map((l) => [l.inputs.port, (l.inputs.defaultActions as Array<{ type: string; forward?: { targetGroups: Array<{ arn: string; weight: number }> } }>)[0]]));
-            expect(actions[80].type).to.equal("redirect");
-            expect(actions[443].forward!.targetGroups.map((t) => [view.byId(t.arn).inputs.name, t.weight])).to.deep.equal([
+            type Action = { type: string; forward?: { targetGroups: Array<{ arn: string; weight: number }> } };
+            const actions = new Map(view.ofType(C.listener).map((l) => [l.inputs.port, (l.inputs.defaultActions as Action[])[0]]));
+            expect(actions.get(80)!.type).to.equal("redirect");
+            expect(actions.get(443)!.forward!.targetGroups.map((t) => [view.byId(t.arn).inputs.name, t.weight])).to.deep.equal([
                 [`goorm-popcorn-gateway-${env}`, 100],
                 [`goorm-popcorn-gateway-green-${env}`, 0],
             ]);
