@@ -251,11 +251,11 @@ export class BlueGreenAlb extends pulumi.ComponentResource {
                 domainName: `*.${certificate.domain}`,
                 subjectAlternativeNames: [certificate.domain],
                 validationMethod: "DNS",
-                keyAlgorithm: "EC_prime256v1",
+                // RSA for the widest client support; TLS 1.2+ is the listener's policy either way.
+                keyAlgorithm: "RSA_2048",
                 tags: tagsFor(`*.${certificate.domain}`),
             },
-            // A new certificate must exist before the listener lets go of the old one.
-            { parent: this, deleteBeforeReplace: false },
+            { parent: this },
         );
         // `*.<domain>` and `<domain>` share one validation record; keep one record per name.
         const records = issued.domainValidationOptions.apply((options) => {
