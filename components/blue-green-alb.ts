@@ -22,7 +22,8 @@ import { Tags, componentTags } from "../lib/tags";
 
 /**
  * TLS policies accepted: TLS 1.3 with TLS 1.2 at least, from ELBSecurityPolicy-TLS13-1-2-2021-06
- * on (SPEC §6). The "Ext" policies re-admit CBC ciphers and are left out.
+ * on (SPEC §6). The "Ext" policies re-admit legacy ciphers and are left out; the default, a "Res"
+ * policy, admits AEAD (GCM) ciphers only.
  */
 export const TLS_POLICIES = [
     "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
@@ -253,7 +254,7 @@ export class BlueGreenAlb extends pulumi.ComponentResource {
                 validationMethod: "DNS",
                 // RSA for the widest client support; TLS 1.2+ is the listener's policy either way.
                 keyAlgorithm: "RSA_2048",
-                tags: tagsFor(`*.${certificate.domain}`),
+                tags: tagsFor(args.naming.scoped("nameTag", "certificate")),
             },
             { parent: this },
         );
@@ -275,7 +276,9 @@ export class BlueGreenAlb extends pulumi.ComponentResource {
                 ttl: 300,
                 allowOverwrite: true,
             },
-            { parent: this },
+            // Every stack issuing a certificate for this domain in this account gets the same
+            // record from ACM; destroying one stack must not break the others' renewals.
+            { parent: this, retainOnDelete: true },
         );
         const validation = new aws.acm.CertificateValidation(
             `${name}-certificate-validation`,

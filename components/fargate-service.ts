@@ -54,6 +54,21 @@ export interface FargateDeploymentArgs {
     scaledToZero?: boolean;
 }
 
+export interface RepositoryArgs {
+    name: string;
+    /** Create the repository (and its lifecycle policy) here, or read an existing one. */
+    create: boolean;
+    /** Images kept among those the count rule selects. */
+    keepLastImages: number;
+    /**
+     * Tag patterns whose images expire beyond the last `keepLastImages` (ECR wildcards, one count
+     * per pattern). `["*"]` counts every image. When other stacks deploy from the same repository,
+     * list only build tags (e.g. `["sha-*"]`) so the release tags they run never expire.
+     * @default ["*"]
+     */
+    expiringTagPatterns?: readonly string[];
+}
+
 export interface FargateServiceArgs {
     naming: Naming;
     /** Base tags; the component adds `Component`, `Service` and `Name`. @default {} */
@@ -62,7 +77,7 @@ export interface FargateServiceArgs {
     service: string;
     cluster: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
     /** The service's ECR repository: created here (`create: true`) or an existing one looked up by name. */
-    repository: { name: string; create: boolean; keepLastImages: number };
+    repository: RepositoryArgs;
     /** Task CPU units; with `memory`, one of Fargate's sizes. */
     cpu: number;
     /** Task memory (MiB). */
@@ -76,7 +91,11 @@ export interface FargateServiceArgs {
     logRetentionDays: LogRetentionDays;
     /** Mount the root filesystem read-only. @default true */
     readonlyRootFilesystem?: boolean;
-    /** Writable scratch directories on task storage when the root is read-only. @default ["/tmp"] */
+    /**
+     * Writable scratch directories on task storage when the root is read-only. Fargate creates
+     * them owned by root unless the image declares them as a `VOLUME` (with the owner it needs):
+     * a non-root image must. @default ["/tmp"]
+     */
     writablePaths?: readonly string[];
     /** User (`uid` or `uid:gid`) the container runs as. `root` only where the image needs it. @default "1000" */
     user?: string;
@@ -91,7 +110,10 @@ export interface FargateServiceArgs {
     capacityProvider: CapacityProvider;
     /** Seconds the ALB's health checks are ignored after a task starts. @default 60 */
     healthCheckGracePeriodSeconds?: number;
-    /** Allow `aws ecs execute-command` into the tasks (sessions are logged by the cluster). @default false */
+    /**
+     * Allow `aws ecs execute-command` into the tasks (sessions are logged by the cluster). With a
+     * read-only root, the directories the SSM agent writes are mounted writable. @default false
+     */
     enableExecuteCommand?: boolean;
     /** Log group the cluster logs ECS Exec sessions to; required with `enableExecuteCommand`. */
     execLogGroupArn?: pulumi.Input<string>;
@@ -139,7 +161,7 @@ export class FargateService extends pulumi.ComponentResource {
         this.service = args.service;
         this.repositoryUrl = repository.repositoryUrl;
         this.logGroupName = logGroup.name;
-        this.executionRoleArn = executionRole.arn;
+        this.executionRoleArn = executionRole.role.arn;
         this.taskRoleArn = taskRole.arn;
         this.discoveryName = args.serviceDiscovery.name ?? args.service;
         this.discoveryServiceArn = discovery.arn;
@@ -186,19 +208,7 @@ export class FargateService extends pulumi.ComponentResource {
         );
         new aws.ecr.LifecyclePolicy(
             `${ctx.name}-repository-lifecycle`,
-            {
-                repository: repo.name,
-                policy: JSON.stringify({
-                    rules: [
-                        {
-                            rulePriority: 1,
-                            description: `Keep the last ${repository.keepLastImages} images`,
-                            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: repository.keepLastImages },
-                            action: { type: "expire" },
-                        },
-                    ],
-                }),
-            },
+            { repository: repo.name, policy: JSON.stringify(lifecyclePolicy(repository)) },
             { parent: this },
         );
         return { arn: repo.arn, repositoryUrl: repo.repositoryUrl };
@@ -214,7 +224,7 @@ export class FargateService extends pulumi.ComponentResource {
     }
 
     /** Pulls only this repository, writes only this log group, reads only this service's secrets. */
-    private executionRole(ctx: StepContext, repositoryArn: pulumi.Output<string>, logGroupArn: pulumi.Output<string>): aws.iam.Role {
+    private executionRole(ctx: StepContext, repositoryArn: pulumi.Output<string>, logGroupArn: pulumi.Output<string>): { role: aws.iam.Role; policy: aws.iam.RolePolicy } {
         const roleName = ctx.args.naming.scoped("iamRole", ctx.args.service, "exec");
         const role = new aws.iam.Role(
             `${ctx.name}-execution-role`,
@@ -245,8 +255,8 @@ export class FargateService extends pulumi.ComponentResource {
         if (byStore("ssm").length > 0) {
             statements.push({ Sid: "ReadOwnParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: byStore("ssm") });
         }
-        new aws.iam.RolePolicy(`${ctx.name}-execution-policy`, { role: role.id, policy: pulumi.jsonStringify(policyDocument(statements)) }, { parent: this });
-        return role;
+        const policy = new aws.iam.RolePolicy(`${ctx.name}-execution-policy`, { role: role.id, policy: pulumi.jsonStringify(policyDocument(statements)) }, { parent: this });
+        return { role, policy };
     }
 
     /** The application's own role; holds nothing but what ECS Exec needs when it is on. */
@@ -326,7 +336,7 @@ export class FargateService extends pulumi.ComponentResource {
                 cpu: String(args.cpu),
                 memory: String(args.memory),
                 runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-                executionRoleArn: shared.executionRole.arn,
+                executionRoleArn: shared.executionRole.role.arn,
                 taskRoleArn: shared.taskRole.arn,
                 containerDefinitions: pulumi.jsonStringify([
                     containerDefinition(args, imageOf(shared.repositoryUrl, deployment.imageTag), shared.logGroupName, ctx.region, deployment.colour ?? "ecs"),
@@ -334,7 +344,7 @@ export class FargateService extends pulumi.ComponentResource {
                 volumes: writablePathsOf(args).map((_, i) => ({ name: `scratch-${i}` })),
                 tags: ctx.tagsFor(serviceName),
             },
-            { parent: this },
+            { parent: this, dependsOn: [shared.executionRole.policy] },
         );
         const behindLoadBalancer = deployment.targetGroupArn !== undefined;
         const desiredCount = deployment.scaledToZero ? 0 : args.desiredCount;
@@ -365,7 +375,7 @@ export class FargateService extends pulumi.ComponentResource {
                 tags: ctx.tagsFor(serviceName),
             },
             // After creation autoscaling owns the task count; an update must not reset it.
-            { parent: this, ignoreChanges: ["desiredCount"] },
+            { parent: this, ignoreChanges: ["desiredCount"], dependsOn: [shared.executionRole.policy] },
         );
         this.autoscaling(ctx, `${ctx.name}${suffix}`, serviceName, deployment.scaledToZero ? { min: 0, max: 0 } : args.autoscaling, ecsService);
         return { colour: deployment.colour, serviceName, serviceArn: ecsService.id, taskDefinitionArn: taskDefinition.arn };
@@ -422,7 +432,8 @@ interface StepContext {
 interface SharedParts {
     readonly repositoryUrl: pulumi.Output<string>;
     readonly logGroupName: pulumi.Output<string>;
-    readonly executionRole: aws.iam.Role;
+    /** The execution role and its policy: tasks must not start before the policy exists. */
+    readonly executionRole: { role: aws.iam.Role; policy: aws.iam.RolePolicy };
     readonly taskRole: aws.iam.Role;
     readonly discovery: aws.servicediscovery.Service;
 }
@@ -431,8 +442,41 @@ function imageOf(repositoryUrl: pulumi.Output<string>, tag: string): pulumi.Outp
     return repositoryUrl.apply((url) => imageReference(url, tag));
 }
 
+/** Where the SSM agent behind ECS Exec writes inside the container. */
+const ECS_EXEC_AGENT_PATHS = ["/managed-agents", "/var/lib/amazon/ssm", "/var/log/amazon/ssm"];
+
 function writablePathsOf(args: FargateServiceArgs): readonly string[] {
-    return (args.readonlyRootFilesystem ?? true) ? (args.writablePaths ?? ["/tmp"]) : [];
+    if (!(args.readonlyRootFilesystem ?? true)) {
+        return [];
+    }
+    const paths = [...(args.writablePaths ?? ["/tmp"]), ...(args.enableExecuteCommand ? ECS_EXEC_AGENT_PATHS : [])];
+    return [...new Set(paths)];
+}
+
+/**
+ * Untagged images expire after a week; of the tagged ones, the last N per pattern stay. ECR
+ * selects images carrying *all* the tags of one rule's pattern list, so each pattern gets a rule
+ * of its own. A rule that selects every image ("any") must come last.
+ */
+function lifecyclePolicy(repository: RepositoryArgs) {
+    const patterns = repository.expiringTagPatterns ?? ["*"];
+    const keep = repository.keepLastImages;
+    const untagged = {
+        rulePriority: 1,
+        description: "Expire untagged images after 7 days",
+        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
+        action: { type: "expire" },
+    };
+    const counted =
+        patterns.length === 1 && patterns[0] === "*"
+            ? [{ rulePriority: 2, description: `Keep the last ${keep} images`, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep }, action: { type: "expire" } }]
+            : patterns.map((pattern, i) => ({
+                  rulePriority: 2 + i,
+                  description: `Keep the last ${keep} images tagged ${pattern}`,
+                  selection: { tagStatus: "tagged", tagPatternList: [pattern], countType: "imageCountMoreThan", countNumber: keep },
+                  action: { type: "expire" },
+              }));
+    return { rules: [untagged, ...counted] };
 }
 
 /** The app container. Environment and secrets are sorted so the definition is stable. */

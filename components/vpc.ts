@@ -4,7 +4,7 @@
  *
  * - public tier: one route table with 0.0.0.0/0 → internet gateway (ALB, NAT gateways)
  * - private tier: a route table per subnet with 0.0.0.0/0 → the NAT chosen by `natGateways`
- * - data tier: one route table with no route out of the VPC at all
+ * - data tier: one route table with no route to the internet: the VPC and the gateway endpoints only
  * - gateway endpoints (S3, DynamoDB) on the private and data route tables
  * - optional interface endpoints in the private tier, behind their own security group
  * - optional flow logs to a CloudWatch log group with a retention
@@ -163,7 +163,7 @@ export class Vpc extends pulumi.ComponentResource {
         const privateRouteTables = plan.subnets
             .filter((s) => s.tier === "private")
             .map((s) => this.createPrivateRouteTable(ctx, s, subnetId, natIdIn(plan.privateRouteNat[s.key])));
-        // The data tier's table keeps only the VPC's local route and gateway endpoints: no way out.
+        // The data tier's table keeps only the VPC's local route and the gateway endpoints: no internet.
         const dataRouteTable = this.createRouteTable(ctx, "data-rt", plan.subnets.filter((s) => s.tier === "data"), subnetId);
 
         this.createGatewayEndpoints(ctx, spec.gatewayEndpoints, [...privateRouteTables, dataRouteTable]);
@@ -374,7 +374,7 @@ export class Vpc extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        new aws.iam.RolePolicy(
+        const delivery = new aws.iam.RolePolicy(
             `${ctx.name}-flow-logs-delivery`,
             {
                 role: role.id,
@@ -406,7 +406,8 @@ export class Vpc extends pulumi.ComponentResource {
                 maxAggregationInterval: 60,
                 tags: ctx.tagsFor("flow-log"),
             },
-            { parent: this },
+            // Delivery starts at once; the role must already hold its permissions.
+            { parent: this, dependsOn: [delivery] },
         );
         return logGroup;
     }

@@ -8,7 +8,8 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Names that announce a secret; their value belongs in `secrets`, as a reference. */
 const SECRET_LIKE_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL)/i;
 const ARN = /^arn:aws[a-z-]*:/;
-const SECRETS_MANAGER_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+(?::[^:]*:[^:]*:[^:]*)?$/;
+/** A complete secret ARN ends in the 6-character suffix Secrets Manager adds to the name. */
+const SECRETS_MANAGER_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}(?::[^:]*:[^:]*:[^:]*)?$/;
 const SSM_PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9/_.-]+$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -52,7 +53,7 @@ export function secretProblems(secrets: Readonly<Record<string, string>>, enviro
         } else if (!SECRETS_MANAGER_ARN.test(valueFrom) && !SSM_PARAMETER_ARN.test(valueFrom)) {
             problems.push({
                 path: [name],
-                message: "is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>); secrets are passed by reference, never as values",
+                message: "is not a complete Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6-character suffix>) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>); secrets are passed by reference, never as values",
             });
         } else if (name in environment) {
             problems.push({ path: [name], message: `${name} is also set in environment; a variable comes from one place` });

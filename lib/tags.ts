@@ -25,8 +25,19 @@ export const RESERVED_TAG_KEYS = ["Project", "Environment", "Stack", "ManagedBy"
 /** How many tags config may add: AWS's 50 per resource less the ones this program sets. */
 export const MAX_EXTRA_TAGS = TAG_LIMITS.maxTagsPerResource - RESERVED_TAG_KEYS.length;
 
-/** Characters every tagging AWS service accepts in keys and values. */
+/** Characters every tagging AWS service accepts in keys and values (ACM and S3 are the strictest). */
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** Why AWS would refuse a tag, or undefined when every service accepts it. */
+export function tagProblem(key: string, value: string): string | undefined {
+    if (key.length === 0 || key.length > TAG_LIMITS.maxKeyLength || !TAG_TEXT.test(key)) {
+        return `${JSON.stringify(key)} is not a valid tag key; use 1–${TAG_LIMITS.maxKeyLength} letters, digits, spaces and _.:/=+-@`;
+    }
+    if (value.length > TAG_LIMITS.maxValueLength || !TAG_TEXT.test(value)) {
+        return `${JSON.stringify(value)} is not a valid tag value; use 0–${TAG_LIMITS.maxValueLength} letters, digits, spaces and _.:/=+-@`;
+    }
+    return undefined;
+}
 
 /** Problems of config-supplied tags, each at the path of the offending key. */
 export function extraTagProblems(tags: Readonly<Record<string, string>>): Problem[] {
@@ -41,10 +52,11 @@ export function extraTagProblems(tags: Readonly<Record<string, string>>): Proble
             problems.push({ path: [key], message: `${key} is set by the program itself; reserved keys: ${RESERVED_TAG_KEYS.join(", ")}` });
         } else if (key.toLowerCase().startsWith(TAG_LIMITS.reservedPrefix)) {
             problems.push({ path: [key], message: `${key} starts with "${TAG_LIMITS.reservedPrefix}", which AWS reserves` });
-        } else if (key.length === 0 || key.length > TAG_LIMITS.maxKeyLength || !TAG_TEXT.test(key)) {
-            problems.push({ path: [key], message: `${JSON.stringify(key)} is not a valid tag key; use 1–${TAG_LIMITS.maxKeyLength} letters, digits, spaces and _.:/=+-@` });
-        } else if (value.length > TAG_LIMITS.maxValueLength || !TAG_TEXT.test(value)) {
-            problems.push({ path: [key], message: `${JSON.stringify(value)} is not a valid tag value; use 0–${TAG_LIMITS.maxValueLength} letters, digits, spaces and _.:/=+-@` });
+        } else {
+            const problem = tagProblem(key, value);
+            if (problem) {
+                problems.push({ path: [key], message: problem });
+            }
         }
     }
     return problems;
@@ -60,12 +72,22 @@ export function baseTags(args: BaseTagsArgs): Tags {
     };
 }
 
-/** Tags for a resource owned by `component`; `name` becomes the `Name` tag. */
+/**
+ * Tags for a resource owned by `component`; `name` becomes the `Name` tag. Throws on a value
+ * AWS would refuse (a `*` in a wildcard domain, say): a bug of the program, caught by the tests.
+ */
 export function componentTags(base: Tags, component: string, extra: { name?: string; service?: string } = {}): Tags {
-    return {
+    const tags: Tags = {
         ...base,
         Component: component,
         ...(extra.service ? { Service: extra.service } : {}),
         ...(extra.name ? { Name: extra.name } : {}),
     };
+    for (const [key, value] of Object.entries(tags)) {
+        const problem = tagProblem(key, value);
+        if (problem) {
+            throw new Error(`${component}: ${problem}`);
+        }
+    }
+    return tags;
 }

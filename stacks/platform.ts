@@ -51,7 +51,12 @@ export function createPlatform(config: PlatformConfig): Platform {
             tags,
             service: service.name,
             cluster: { arn: cluster.clusterArn, name: cluster.clusterName },
-            repository: { name: service.repository, create: config.ecr.manageRepositories, keepLastImages: config.ecr.keepLastImages },
+            repository: {
+                name: service.repository,
+                create: config.ecr.manageRepositories,
+                keepLastImages: config.ecr.keepLastImages,
+                expiringTagPatterns: config.ecr.expiringTagPatterns,
+            },
             cpu: service.cpu,
             memory: service.memory,
             port: service.port,

@@ -21,6 +21,7 @@ export const DATA_PORTS = { database: 5432, cache: 6379, kafkaClients: [9092, 90
 const SERVICE_NAME = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const USER = /^(?:\d+(?::\d+)?|[a-z_][a-z0-9_-]*(?::[a-z_][a-z0-9_-]*)?)$/;
+const ECR_TAG_PATTERN = /^[A-Za-z0-9_.*-]{1,128}$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
 
 /** The ports of the security-group matrix for a config. */
@@ -69,6 +70,11 @@ function serviceProblems(config: PlatformConfig): Problem[] {
     if (!DNS_NAME.test(config.serviceDiscovery.namespace)) {
         problems.push({ path: ["serviceDiscovery", "namespace"], message: `${config.serviceDiscovery.namespace} is not a DNS name (expected e.g. goormpopcorn.local)` });
     }
+    config.ecr.expiringTagPatterns.forEach((pattern, i) => {
+        if (!ECR_TAG_PATTERN.test(pattern) || (pattern.match(/\*/g) ?? []).length > 4) {
+            problems.push({ path: ["ecr", "expiringTagPatterns", i], message: `${pattern} is not an ECR tag pattern; use up to 128 letters, digits and _.- with at most four * wildcards` });
+        }
+    });
     const repositories = new Map<string, string>();
     for (const service of config.services) {
         const at = (...path: Path): Path => ["services", service.name, ...path];

@@ -168,8 +168,9 @@ export const PlatformSchema = z.strictObject({
         .strictObject({
             manageRepositories: z.boolean().default(true),
             keepLastImages: z.number().int().min(1).max(1000).default(DEFAULTS.keepLastImages),
+            expiringTagPatterns: z.array(z.string()).min(1).default(["*"]),
         })
-        .default({ manageRepositories: true, keepLastImages: DEFAULTS.keepLastImages }),
+        .default({ manageRepositories: true, keepLastImages: DEFAULTS.keepLastImages, expiringTagPatterns: ["*"] }),
     serviceDefaults: ServiceSettingsSchema.default({}),
     services: z.record(z.string(), ServiceSchema),
     alb: AlbSchema.optional(),
@@ -258,7 +259,7 @@ export interface PlatformConfig {
     readonly network: NetworkConfig;
     readonly cluster: { readonly defaultCapacityProvider: CapacityProvider; readonly containerInsights: ContainerInsightsMode };
     readonly serviceDiscovery: { readonly namespace: string };
-    readonly ecr: { readonly manageRepositories: boolean; readonly keepLastImages: number };
+    readonly ecr: { readonly manageRepositories: boolean; readonly keepLastImages: number; readonly expiringTagPatterns: readonly string[] };
     /** In the stack file's order. */
     readonly services: readonly ServiceConfig[];
     readonly alb?: AlbConfig;

@@ -132,9 +132,12 @@ describe("components/blue-green-alb: issuing its certificate", () => {
             subjectAlternativeNames: ["goormpopcorn.shop"],
             validationMethod: "DNS",
         });
+        expect((view.one(L.certificate, "alb-certificate").inputs.tags as Record<string, string>).Name).to.equal("goorm-popcorn-dev-certificate");
         const [record] = view.ofType(L.record);
         expect(view.ofType(L.record)).to.have.length(1);
         expect(record.inputs).to.include({ type: "CNAME", ttl: 300 });
+        // Shared by every stack certifying this domain in the account: destroying one keeps it.
+        expect(record.options.retainOnDelete).to.equal(true);
         expect(String(record.inputs.zoneId)).to.match(/^Z0[0-9A-F]+$/);
         expect(String(record.inputs.name)).to.match(/^_[0-9a-f]+\.goormpopcorn\.shop\.$/);
         const validation = view.one(L.validation, "alb-certificate-validation");

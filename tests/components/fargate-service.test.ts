@@ -82,8 +82,15 @@ describe("components/fargate-service: a plain service", () => {
         expect(repository.options.retainOnDelete).to.equal(true);
         const rules = JSON.parse(view.one(S.lifecycle, "order-service-repository-lifecycle").inputs.policy as string).rules;
         expect(rules).to.deep.equal([
-            { rulePriority: 1, description: "Keep the last 30 images", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 }, action: { type: "expire" } },
+            { rulePriority: 1, description: "Expire untagged images after 7 days", selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }, action: { type: "expire" } },
+            { rulePriority: 2, description: "Keep the last 30 images", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 }, action: { type: "expire" } },
         ]);
+    });
+
+    it("starts no task before the execution role holds its permissions", () => {
+        const policy = view.one(T.rolePolicy, "order-service-execution-policy");
+        expect(view.one(S.taskDefinition, "order-service-task").options.dependsOn).to.include(policy.urn);
+        expect(view.one(S.service, "order-service-service").options.dependsOn).to.include(policy.urn);
     });
 
     it("logs to /aws/ecs/goorm-popcorn-dev/order-service with the given retention", () => {
@@ -230,11 +237,30 @@ describe("components/fargate-service: blue and green", () => {
         expect(view.one(S.scalingTarget, "api-gateway-blue-scaling").inputs).to.include({ minCapacity: 1, maxCapacity: 3 });
     });
 
+    it("with ECS Exec on and a read-only root, mounts the SSM agent's directories writable", () => {
+        const container = containerOf(view.one(S.taskDefinition, "api-gateway-blue-task"));
+        expect(container.readonlyRootFilesystem).to.equal(true);
+        expect(container.mountPoints.map((m) => m.containerPath)).to.deep.equal(["/tmp", "/managed-agents", "/var/lib/amazon/ssm", "/var/log/amazon/ssm"]);
+    });
+
     it("with ECS Exec on, lets the task role open Session Manager channels and write only the exec log group", () => {
         const statements = statementsOf(view.one(T.rolePolicy, "api-gateway-task-exec-policy"));
         expect(statements.find((s) => s.Sid === "EcsExecSessionLogs")?.Resource).to.equal(`${EXEC_LOG_GROUP_ARN}:*`);
         expect(statements.find((s) => s.Sid === "EcsExecChannels")?.Action).to.include("ssmmessages:OpenDataChannel");
         expect(view.ofType(S.service).every((s) => s.inputs.enableExecuteCommand === true)).to.equal(true);
+    });
+});
+
+describe("components/fargate-service: a repository shared with other stacks", () => {
+    it("count-expires only the listed tag patterns, one rule each, so release tags stay", async () => {
+        const view = await runView(
+            () => new FargateService("order-service", serviceArgs({ repository: { name: "goorm-popcorn-order", create: true, keepLastImages: 20, expiringTagPatterns: ["sha-*", "pr-*"] } })),
+        );
+        const rules = JSON.parse(view.one(S.lifecycle, "order-service-repository-lifecycle").inputs.policy as string).rules;
+        expect(rules.slice(1)).to.deep.equal([
+            { rulePriority: 2, description: "Keep the last 20 images tagged sha-*", selection: { tagStatus: "tagged", tagPatternList: ["sha-*"], countType: "imageCountMoreThan", countNumber: 20 }, action: { type: "expire" } },
+            { rulePriority: 3, description: "Keep the last 20 images tagged pr-*", selection: { tagStatus: "tagged", tagPatternList: ["pr-*"], countType: "imageCountMoreThan", countNumber: 20 }, action: { type: "expire" } },
+        ]);
     });
 });
 
@@ -264,6 +290,6 @@ describe("components/fargate-service: bad arguments", () => {
                         deployments: [{ imageTag: "latest" }],
                     }),
                 ),
-        ).to.throw(ArgumentError, /FargateService "order-service": invalid arguments:\n {2}memory: 4096 MiB does not go with 256 CPU units on Fargate \(order-service\); with 256 CPU, memory must be 512, 1024, 2048 MiB\n {2}port: 70000 is not a port; use 1–65535\n {2}environment\.DB_PASSWORD: DB_PASSWORD looks like a secret.*\n {2}secrets\.API_TOKEN: is not a Secrets Manager secret ARN.*\n {2}autoscaling: min 3 and max 1 must be whole numbers with 0 ≤ min ≤ max\n {2}desiredCount: 1 is outside the autoscaling range 3–1\n {2}execLogGroupArn: is required with enableExecuteCommand, so sessions are logged\n {2}deployments\[0\]\.imageTag: latest is a moving tag/);
+        ).to.throw(ArgumentError, /FargateService "order-service": invalid arguments:\n {2}memory: 4096 MiB does not go with 256 CPU units on Fargate \(order-service\); with 256 CPU, memory must be 512, 1024, 2048 MiB\n {2}port: 70000 is not a port; use 1–65535\n {2}environment\.DB_PASSWORD: DB_PASSWORD looks like a secret.*\n {2}secrets\.API_TOKEN: is not a complete Secrets Manager secret ARN.*\n {2}autoscaling: min 3 and max 1 must be whole numbers with 0 ≤ min ≤ max\n {2}desiredCount: 1 is outside the autoscaling range 3–1\n {2}execLogGroupArn: is required with enableExecuteCommand, so sessions are logged\n {2}deployments\[0\]\.imageTag: latest is a moving tag/);
     });
 });

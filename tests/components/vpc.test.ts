@@ -201,6 +201,10 @@ describe("components/vpc: flow logs", () => {
         });
     });
 
+    it("starts the flow log only once its role may deliver", () => {
+        expect(view.one(T.flowLog, "net-flow-log").options.dependsOn).to.include(view.one(T.rolePolicy, "net-flow-logs-delivery").urn);
+    });
+
     it("lets only this account's flow logs assume the delivery role, which may write only to that log group", () => {
         const role = view.one(T.role, "net-flow-logs-role");
         const trust = JSON.parse(role.inputs.assumeRolePolicy as string);

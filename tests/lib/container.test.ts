@@ -17,9 +17,11 @@ describe("lib/container", () => {
         expect(secretProblems({ DB_PASSWORD: SECRET, PAYMENT_KEY: PARAMETER }, {})).to.deep.equal([]);
         const [plaintext] = secretProblems({ DB_PASSWORD: "hunter2" }, {});
         expect(plaintext.path).to.deep.equal(["DB_PASSWORD"]);
-        expect(plaintext.message).to.match(/^is not a Secrets Manager secret ARN .* or an SSM parameter ARN .*; secrets are passed by reference, never as values$/);
+        expect(plaintext.message).to.match(/^is not a complete Secrets Manager secret ARN .* or an SSM parameter ARN .*; secrets are passed by reference, never as values$/);
         expect(plaintext.message).to.not.contain("hunter2");
         expect(secretProblems({ DB_PASSWORD: SECRET }, { DB_PASSWORD: "x" })[0].message).to.equal("DB_PASSWORD is also set in environment; a variable comes from one place");
+        // Without its random suffix the ARN matches no IAM grant: the task would be denied the secret.
+        expect(secretProblems({ DB_PASSWORD: "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:popcorn/db" }, {})[0].message).to.match(/^is not a complete Secrets Manager secret ARN/);
     });
 
     it("reduces a JSON-key reference to the secret ARN IAM understands", () => {

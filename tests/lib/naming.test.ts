@@ -52,6 +52,12 @@ describe("lib/tags", () => {
         });
     });
 
+    it("refuses to build a tag AWS would refuse, such as a wildcard domain in Name", () => {
+        expect(() => componentTags(base, "blue-green-alb", { name: "*.goormpopcorn.shop" })).to.throw(
+            'blue-green-alb: "*.goormpopcorn.shop" is not a valid tag value; use 0–256 letters, digits, spaces and _.:/=+-@',
+        );
+    });
+
     it("rejects reserved, aws: and malformed tags from config", () => {
         const problems = extraTagProblems({ Project: "x", "aws:owner": "y", "bad key!": "z", Ok: "fine" });
         expect(problems.map((p) => p.path[0])).to.deep.equal(["Project", "aws:owner", "bad key!"]);

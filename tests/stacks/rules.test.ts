@@ -135,7 +135,7 @@ describe("stacks/rules: bad service, ALB and blue/green configs", () => {
             () => stackConfig("dev", (_c, edit) => edit("serviceDefaults", (d) => (d.secrets = { DB_PASSWORD: "hunter2" }))),
             ["api-gateway", "user-service", "store-service", "order-service", "payment-service", "checkin-service", "order-query"].map(
                     (name) =>
-                        `platform:services.${name}.secrets.DB_PASSWORD: is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>); secrets are passed by reference, never as values`,
+                        `platform:services.${name}.secrets.DB_PASSWORD: is not a complete Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6-character suffix>) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>); secrets are passed by reference, never as values`,
                 ),
         ],
         [
@@ -189,6 +189,11 @@ describe("stacks/rules: bad service, ALB and blue/green configs", () => {
             "two services sharing a repository",
             () => stackConfig("dev", (_c, edit) => edit("services", (s) => (s["order-query"].repository = "goorm-popcorn-order"))),
             ["platform:services.order-query.repository: goorm-popcorn-order is also the repository of order-service; each service has its own"],
+        ],
+        [
+            "an ECR tag pattern with too many wildcards",
+            () => stackConfig("dev", (_c, edit) => edit("ecr", (e) => (e.expiringTagPatterns = ["sha-*", "*a*b*c*d*"]))),
+            ["platform:ecr.expiringTagPatterns[1]: *a*b*c*d* is not an ECR tag pattern; use up to 128 letters, digits and _.- with at most four * wildcards"],
         ],
         [
             "a misspelt service setting",

@@ -3,6 +3,7 @@
  */
 import { expect } from "chai";
 import { LOG_RETENTION_DAYS } from "../../lib/aws-limits";
+import { tagProblem } from "../../lib/tags";
 import { ConfigError } from "../../stacks/config";
 import { RecordedResource, runProgram } from "../support/mock-runtime";
 import { projectProgram, runStack } from "../support/plan";
@@ -43,6 +44,10 @@ function expectTaggedAndRetained(view: RunView, env: string, stack: string): voi
     for (const r of view.custom.filter((x) => isTaggable(x.type))) {
         expect(r.inputs.tags, `${r.type} ${r.name}`).to.include({ Project: "goorm-popcorn", Environment: env, Stack: stack, ManagedBy: "pulumi" });
         expect((r.inputs.tags as Tags).Component, `${r.type} ${r.name}`).to.be.a("string").and.not.be.empty;
+        // ACM and S3 refuse characters EC2 accepts (a `*` of a wildcard domain, say).
+        for (const [key, value] of Object.entries(r.inputs.tags as Tags)) {
+            expect(tagProblem(key, value), `${r.type} ${r.name} ${key}`).to.equal(undefined);
+        }
     }
     for (const logGroup of view.ofType(T.logGroup)) {
         expect(LOG_RETENTION_DAYS as readonly number[], logGroup.name).to.include(logGroup.inputs.retentionInDays as number);
