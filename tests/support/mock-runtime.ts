@@ -294,7 +294,120 @@ const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedSta
         id: physical,
         state: { ...inputs, arn: `${arnPrefix("autoscaling")}:scalingPolicy:${uuidOf(name)}:resource/ecs/${String(inputs.resourceId)}:policyName/${physical}` },
     }),
+    "aws:rds/instance:Instance": ({ inputs, physical, arnPrefix, region, name }) => {
+        const identifier = String(inputs.identifier ?? physical);
+        const address = `${identifier}.c${hex(`rds::${region}`, 11)}.${region}.rds.amazonaws.com`;
+        const port = Number(inputs.port ?? 5432);
+        return {
+            id: identifier,
+            state: {
+                ...inputs,
+                identifier,
+                address,
+                endpoint: `${address}:${port}`,
+                port,
+                arn: `${arnPrefix("rds")}:db:${identifier}`,
+                resourceId: `db-${hex(name, 26).toUpperCase()}`,
+                ...managedMasterSecret(inputs, arnPrefix, `db-${uuidOf(name)}`),
+            },
+        };
+    },
+    "aws:rds/cluster:Cluster": ({ inputs, physical, arnPrefix, region, name }) => {
+        const identifier = String(inputs.clusterIdentifier ?? physical);
+        const suffix = `c${hex(`rds::${region}`, 11)}.${region}.rds.amazonaws.com`;
+        return {
+            id: identifier,
+            state: {
+                ...inputs,
+                clusterIdentifier: identifier,
+                endpoint: `${identifier}.cluster-${suffix}`,
+                readerEndpoint: `${identifier}.cluster-ro-${suffix}`,
+                port: Number(inputs.port ?? 5432),
+                arn: `${arnPrefix("rds")}:cluster:${identifier}`,
+                clusterResourceId: `cluster-${hex(name, 26).toUpperCase()}`,
+                ...managedMasterSecret(inputs, arnPrefix, `cluster-${uuidOf(name)}`),
+            },
+        };
+    },
+    "aws:rds/clusterInstance:ClusterInstance": ({ inputs, physical, arnPrefix, region }) => {
+        const identifier = String(inputs.identifier ?? physical);
+        return {
+            id: identifier,
+            state: { ...inputs, identifier, endpoint: `${identifier}.c${hex(`rds::${region}`, 11)}.${region}.rds.amazonaws.com`, arn: `${arnPrefix("rds")}:db:${identifier}` },
+        };
+    },
+    "aws:rds/subnetGroup:SubnetGroup": ({ inputs, physical, arnPrefix }) => ({ id: physical, state: { ...inputs, name: physical, arn: `${arnPrefix("rds")}:subgrp:${physical}` } }),
+    "aws:rds/parameterGroup:ParameterGroup": ({ inputs, physical, arnPrefix }) => ({ id: physical, state: { ...inputs, name: physical, arn: `${arnPrefix("rds")}:pg:${physical}` } }),
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup": ({ inputs, physical, arnPrefix }) => ({
+        id: physical,
+        state: { ...inputs, name: physical, arn: `${arnPrefix("rds")}:cluster-pg:${physical}` },
+    }),
+    "aws:elasticache/replicationGroup:ReplicationGroup": ({ inputs, arnPrefix, region, name }) => {
+        const id = String(inputs.replicationGroupId);
+        const host = (role: string) => `${role}.${id}.${hex(`${name}::${region}`, 6)}.apn2.cache.amazonaws.com`;
+        const clusterMode = inputs.clusterMode === "enabled";
+        return {
+            id,
+            state: {
+                ...inputs,
+                arn: `${arnPrefix("elasticache")}:replicationgroup:${id}`,
+                port: Number(inputs.port ?? 6379),
+                ...(clusterMode
+                    ? { configurationEndpointAddress: host("clustercfg") }
+                    : { primaryEndpointAddress: host("master"), readerEndpointAddress: host("replica") }),
+            },
+        };
+    },
+    "aws:elasticache/subnetGroup:SubnetGroup": ({ inputs, physical, arnPrefix }) => ({ id: physical, state: { ...inputs, name: physical, arn: `${arnPrefix("elasticache")}:subnetgroup:${physical}` } }),
+    "aws:elasticache/parameterGroup:ParameterGroup": ({ inputs, physical, arnPrefix }) => ({
+        id: physical,
+        state: { ...inputs, name: physical, arn: `${arnPrefix("elasticache")}:parametergroup:${physical}` },
+    }),
+    "aws:elasticache/user:User": ({ inputs, arnPrefix }) => ({ id: String(inputs.userId), state: { ...inputs, arn: `${arnPrefix("elasticache")}:user:${String(inputs.userId)}` } }),
+    "aws:elasticache/userGroup:UserGroup": ({ inputs, arnPrefix }) => ({
+        id: String(inputs.userGroupId),
+        state: { ...inputs, arn: `${arnPrefix("elasticache")}:usergroup:${String(inputs.userGroupId)}` },
+    }),
+    "aws:secretsmanager/secret:Secret": ({ inputs, physical, arnPrefix }) => {
+        const arn = `${arnPrefix("secretsmanager")}:secret:${physical}-${secretSuffix(physical)}`;
+        return { id: arn, state: { ...inputs, name: physical, arn } };
+    },
+    "aws:secretsmanager/secretVersion:SecretVersion": ({ inputs, name }) => {
+        const versionId = uuidOf(name);
+        return { id: `${String(inputs.secretId)}|${versionId}`, state: { ...inputs, versionId, arn: inputs.secretId } };
+    },
+    "random:index/randomPassword:RandomPassword": ({ inputs, name }) => {
+        // Deterministic stand-in of the requested length; the program must treat it as a secret.
+        const length = Number(inputs.length ?? 32);
+        const result = hex(`password::${name}`, 64).repeat(4).slice(0, length);
+        return { id: "none", state: { ...inputs, result, bcryptHash: `$2a$10$${hex(name, 53)}` } };
+    },
+    "aws:kms/key:Key": ({ inputs, name, arnPrefix }) => {
+        const keyId = uuidOf(name);
+        return { id: keyId, state: { ...inputs, keyId, arn: `${arnPrefix("kms")}:key/${keyId}` } };
+    },
+    "aws:kms/alias:Alias": ({ inputs, physical, arnPrefix }) => ({ id: physical, state: { ...inputs, name: physical, arn: `${arnPrefix("kms")}:${physical}` } }),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ({ inputs, name }) => ({ id: `${String(inputs.role)}-${hex(name, 16)}`, state: { ...inputs } }),
 };
+
+/** The 6-character suffix Secrets Manager appends to a secret's name in its ARN. */
+function secretSuffix(seed: string): string {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    return [...Buffer.from(hex(seed, 12), "hex")].map((b) => alphabet[b % alphabet.length]).join("");
+}
+
+/** What RDS reports when it manages the master password: the secret it created in Secrets Manager. */
+function managedMasterSecret(inputs: Record<string, unknown>, arnPrefix: (service: string) => string, secretName: string): Record<string, unknown> {
+    if (inputs.manageMasterUserPassword !== true) {
+        return {};
+    }
+    const name = `rds!${secretName}`;
+    return {
+        masterUserSecrets: [
+            { secretArn: `${arnPrefix("secretsmanager")}:secret:${name}-${secretSuffix(name)}`, kmsKeyId: `${arnPrefix("kms")}:alias/aws/secretsmanager`, secretStatus: "active" },
+        ],
+    };
+}
 
 /** Sub-resources of an S3 bucket take the bucket's name as id. */
 for (const type of [
