@@ -84,10 +84,16 @@ export interface FargateServiceArgs {
     memory: number;
     /** Container port the service listens on. */
     port: number;
-    /** Plain settings for the container. Never a secret: names that look like one are refused. @default {} */
-    environment?: Readonly<Record<string, string>>;
-    /** Variable name → Secrets Manager secret ARN or SSM parameter ARN. @default {} */
-    secrets?: Readonly<Record<string, string>>;
+    /**
+     * Plain settings for the container (text, or outputs such as an endpoint). Never a secret:
+     * names that look like one are refused when their value is text. @default {}
+     */
+    environment?: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * Variable name → Secrets Manager secret ARN (optionally `:<json-key>::`) or SSM parameter ARN.
+     * The execution role may read exactly these. @default {}
+     */
+    secrets?: Readonly<Record<string, pulumi.Input<string>>>;
     logRetentionDays: LogRetentionDays;
     /** Mount the root filesystem read-only. @default true */
     readonlyRootFilesystem?: boolean;
@@ -236,26 +242,26 @@ export class FargateService extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const secretArns = Object.values(ctx.args.secrets ?? {});
-        const byStore = (store: "secretsmanager" | "ssm") => [...new Set(secretArns.filter((arn) => secretStore(arn) === store).map(secretResourceArn))].sort();
-        const statements: PolicyStatement[] = [
-            // GetAuthorizationToken has no resource-level permissions.
-            { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-            {
-                Sid: "PullOwnRepository",
-                Effect: "Allow",
-                Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
-                Resource: repositoryArn,
-            },
-            { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroupArn}:*` },
-        ];
-        if (byStore("secretsmanager").length > 0) {
-            statements.push({ Sid: "ReadOwnSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: byStore("secretsmanager") });
-        }
-        if (byStore("ssm").length > 0) {
-            statements.push({ Sid: "ReadOwnParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: byStore("ssm") });
-        }
-        const policy = new aws.iam.RolePolicy(`${ctx.name}-execution-policy`, { role: role.id, policy: pulumi.jsonStringify(policyDocument(statements)) }, { parent: this });
+        const statements = pulumi.all(Object.values(ctx.args.secrets ?? {})).apply((valueFroms): PolicyStatement[] => {
+            const byStore = (store: "secretsmanager" | "ssm") =>
+                [...new Set(valueFroms.filter((arn) => secretStore(arn) === store).map(secretResourceArn))].sort();
+            return [
+                // GetAuthorizationToken has no resource-level permissions.
+                { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+                {
+                    Sid: "PullOwnRepository",
+                    Effect: "Allow",
+                    Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+                    Resource: repositoryArn,
+                },
+                { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroupArn}:*` },
+                ...(byStore("secretsmanager").length > 0
+                    ? [{ Sid: "ReadOwnSecrets", Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: byStore("secretsmanager") }]
+                    : []),
+                ...(byStore("ssm").length > 0 ? [{ Sid: "ReadOwnParameters", Effect: "Allow" as const, Action: "ssm:GetParameters", Resource: byStore("ssm") }] : []),
+            ];
+        });
+        const policy = new aws.iam.RolePolicy(`${ctx.name}-execution-policy`, { role: role.id, policy: pulumi.jsonStringify(statements.apply(policyDocument)) }, { parent: this });
         return { role, policy };
     }
 
@@ -487,7 +493,7 @@ function containerDefinition(
     region: pulumi.Output<string>,
     streamPrefix: string,
 ) {
-    const sorted = (record: Readonly<Record<string, string>>) => Object.keys(record).sort().map((key) => [key, record[key]] as const);
+    const sorted = (record: Readonly<Record<string, pulumi.Input<string>>>) => Object.keys(record).sort().map((key) => [key, record[key]] as const);
     return {
         name: args.service,
         image,

@@ -9,10 +9,15 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET_LIKE_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL)/i;
 const ARN = /^arn:aws[a-z-]*:/;
 /** A complete secret ARN ends in the 6-character suffix Secrets Manager adds to the name. */
-const SECRETS_MANAGER_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}(?::[^:]*:[^:]*:[^:]*)?$/;
+const SECRETS_MANAGER_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@!-]+-[A-Za-z0-9]{6}(?::[^:]*:[^:]*:[^:]*)?$/;
 const SSM_PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9/_.-]+$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** Whether a name (an environment variable, a config key, a parameter) announces a secret. */
+export function looksLikeSecret(name: string): boolean {
+    return SECRET_LIKE_NAME.test(name);
+}
 
 /** Why an image tag cannot be deployed, or undefined. */
 export function imageTagProblem(tag: string): string | undefined {
@@ -33,24 +38,29 @@ export function imageReference(repositoryUrl: string, tagOrDigest: string): stri
     return IMAGE_DIGEST.test(tagOrDigest) ? `${repositoryUrl}@${tagOrDigest}` : `${repositoryUrl}:${tagOrDigest}`;
 }
 
-export function environmentProblems(environment: Readonly<Record<string, string>>): Problem[] {
+/**
+ * Values that are not plain strings (outputs of other resources, wired by the platform) are
+ * references, not secrets, and only their names are checked.
+ */
+export function environmentProblems(environment: Readonly<Record<string, unknown>>): Problem[] {
     const problems: Problem[] = [];
     for (const [name, value] of Object.entries(environment)) {
         if (!ENV_NAME.test(name)) {
             problems.push({ path: [name], message: `${name} is not an environment variable name; use letters, digits and _, not starting with a digit` });
-        } else if (SECRET_LIKE_NAME.test(name) && !ARN.test(value)) {
+        } else if (SECRET_LIKE_NAME.test(name) && typeof value === "string" && !ARN.test(value)) {
             problems.push({ path: [name], message: `${name} looks like a secret; never put it in environment: move it to secrets as a Secrets Manager or SSM parameter ARN` });
         }
     }
     return problems;
 }
 
-export function secretProblems(secrets: Readonly<Record<string, string>>, environment: Readonly<Record<string, string>>): Problem[] {
+/** Plain-string references are checked for their form; outputs of the platform's own secrets are trusted. */
+export function secretProblems(secrets: Readonly<Record<string, unknown>>, environment: Readonly<Record<string, unknown>>): Problem[] {
     const problems: Problem[] = [];
     for (const [name, valueFrom] of Object.entries(secrets)) {
         if (!ENV_NAME.test(name)) {
             problems.push({ path: [name], message: `${name} is not an environment variable name; use letters, digits and _, not starting with a digit` });
-        } else if (!SECRETS_MANAGER_ARN.test(valueFrom) && !SSM_PARAMETER_ARN.test(valueFrom)) {
+        } else if (typeof valueFrom === "string" && !SECRETS_MANAGER_ARN.test(valueFrom) && !SSM_PARAMETER_ARN.test(valueFrom)) {
             problems.push({
                 path: [name],
                 message: "is not a complete Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6-character suffix>) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>); secrets are passed by reference, never as values",

@@ -26,6 +26,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { looksLikeSecret } from "../lib/container";
 import { Path, closestMatch, formatPath, showValue } from "../lib/problems";
 import { crossKeyProblems } from "./rules";
 import { PlatformConfig, PlatformSchema, resolveDefaults } from "./schema";
@@ -100,6 +101,12 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
         case "unrecognized_keys": {
             const allowed = allowedKeysAt(issue.path as Path);
             return issue.keys.map((unknownKey) => {
+                if (looksLikeSecret(unknownKey)) {
+                    return {
+                        key: configKey([...(issue.path as Path), unknownKey]),
+                        message: "is refused: no secret is ever set in config (SPEC §3.5); database passwords are generated and kept by RDS in Secrets Manager, the cache's by the platform, and services take secrets as ARNs",
+                    };
+                }
                 const guess = closestMatch(unknownKey, allowed);
                 return {
                     key: configKey([...(issue.path as Path), unknownKey]),

@@ -8,12 +8,16 @@
  *        └─ FargateService × N (private subnets), the blue/green one registered in both groups
  */
 import * as pulumi from "@pulumi/pulumi";
+import { AuroraCluster } from "../components/aurora-cluster";
 import { BlueGreenAlb } from "../components/blue-green-alb";
+import { Database } from "../components/database-common";
 import { EcsCluster } from "../components/ecs-cluster";
 import { FargateDeploymentArgs, FargateService } from "../components/fargate-service";
+import { RdsInstance } from "../components/rds-instance";
 import { SecurityGroups } from "../components/security-groups";
 import { Vpc } from "../components/vpc";
 import { COLOURS } from "../lib/blue-green";
+import { AuroraEngine, InstanceEngine } from "../lib/database";
 import { Naming } from "../lib/naming";
 import { Tags, baseTags } from "../lib/tags";
 import { PlatformConfig, ServiceConfig } from "./config";
@@ -27,6 +31,7 @@ export interface Platform {
     readonly securityGroups: SecurityGroups;
     readonly cluster: EcsCluster;
     readonly alb?: BlueGreenAlb;
+    readonly database?: Database;
     readonly services: readonly FargateService[];
 }
 
@@ -45,6 +50,8 @@ export function createPlatform(config: PlatformConfig): Platform {
         serviceDiscovery: { namespace: config.serviceDiscovery.namespace, vpcId: network.vpcId },
     });
     const alb = createAlb(config, naming, tags, network, securityGroups);
+    const database = createDatabase(config, naming, tags, network, securityGroups);
+    const connections = connectionSettings(database);
     const services = config.services.map((service) =>
         new FargateService(service.name, {
             naming,
@@ -60,8 +67,8 @@ export function createPlatform(config: PlatformConfig): Platform {
             cpu: service.cpu,
             memory: service.memory,
             port: service.port,
-            environment: service.environment,
-            secrets: service.secrets,
+            environment: { ...service.environment, ...connections.environment },
+            secrets: { ...service.secrets, ...connections.secrets },
             logRetentionDays: config.logRetentionDays,
             readonlyRootFilesystem: service.readonlyRootFilesystem,
             writablePaths: service.writablePaths,
@@ -81,7 +88,65 @@ export function createPlatform(config: PlatformConfig): Platform {
             dependsOn: alb && service.name === config.blueGreen?.service ? [cluster, alb] : [cluster],
         }),
     );
-    return { config, naming, tags, network, securityGroups, cluster, alb, services };
+    return { config, naming, tags, network, securityGroups, cluster, alb, database, services };
+}
+
+/** The one key `platform:database.kind` chooses the component; the rest sees one interface. */
+function createDatabase(config: PlatformConfig, naming: Naming, tags: Tags, network: Vpc, securityGroups: SecurityGroups): Database | undefined {
+    const db = config.database;
+    if (!db) {
+        return undefined;
+    }
+    const common = {
+        naming,
+        tags,
+        engineVersion: db.engineVersion,
+        instanceClass: db.instanceClass,
+        subnets: network.subnets.filter((s) => s.tier === "data").map((s) => ({ id: s.id, az: s.az })),
+        securityGroupIds: [securityGroups.ids.db],
+        databaseName: db.databaseName,
+        masterUsername: db.masterUsername,
+        backup: db.backup,
+        maintenanceWindow: db.maintenanceWindow,
+        deletionProtection: db.deletionProtection,
+        performanceInsights: db.performanceInsights,
+        monitoringIntervalSeconds: db.monitoringIntervalSeconds,
+        logExports: db.logExports,
+        parameters: db.parameters,
+        kmsKeyArn: db.kmsKeyArn,
+        // SPEC §3.6: in prod, neither `pulumi destroy` nor a replacement may drop the data.
+        protect: config.env === "prod",
+    };
+    return db.kind === "instance"
+        ? new RdsInstance("db", { ...common, engine: db.engine as InstanceEngine, storage: db.storage!, multiAz: db.multiAz })
+        : new AuroraCluster("db", { ...common, engine: db.engine as AuroraEngine, readers: db.readers, serverless: db.serverless, readerAutoscaling: db.readerAutoscaling });
+}
+
+/**
+ * What every service is told about the data tier: endpoints and ports as environment, the
+ * credentials as `secrets` (JSON keys of the Secrets Manager secrets), so the execution role may
+ * read exactly those secrets and no value ever sits in the task definition.
+ */
+function connectionSettings(database: Database | undefined): {
+    environment: Record<string, pulumi.Input<string>>;
+    secrets: Record<string, pulumi.Input<string>>;
+} {
+    if (!database) {
+        return { environment: {}, secrets: {} };
+    }
+    return {
+        environment: {
+            DB_HOST: database.endpoint,
+            DB_READER_HOST: database.readerEndpoint,
+            DB_PORT: String(database.port),
+            DB_NAME: database.databaseName,
+            DB_ENGINE: database.engine,
+        },
+        secrets: {
+            DB_USERNAME: pulumi.interpolate`${database.masterSecretArn}:username::`,
+            DB_PASSWORD: pulumi.interpolate`${database.masterSecretArn}:password::`,
+        },
+    };
 }
 
 function createAlb(config: PlatformConfig, naming: Naming, tags: Tags, network: Vpc, securityGroups: SecurityGroups): BlueGreenAlb | undefined {
@@ -164,6 +229,14 @@ export function stackOutputs(platform: Platform) {
                 },
             ]),
         ),
+        ...(platform.database
+            ? {
+                  databaseEndpoint: platform.database.endpoint,
+                  databaseReaderEndpoint: platform.database.readerEndpoint,
+                  databasePort: platform.database.port,
+                  databaseSecretArn: platform.database.masterSecretArn,
+              }
+            : {}),
         ...(alb
             ? {
                   albDnsName: alb.dnsName,

@@ -3,26 +3,34 @@
  * Each problem carries the path (under the `platform` namespace) of the value to fix and a
  * sentence naming the value and what is allowed. AWS limits come from `lib/` (SPEC §5).
  */
+import { auroraClusterProblems } from "../components/aurora-cluster";
 import { albNames } from "../components/blue-green-alb";
+import { rdsInstanceProblems } from "../components/rds-instance";
 import { logRetentionProblem } from "../lib/aws-limits";
 import { COLOURS, weightProblems } from "../lib/blue-green";
-import { environmentProblems, imageTagProblem, secretProblems } from "../lib/container";
+import { environmentProblems, imageTagProblem, looksLikeSecret, secretProblems } from "../lib/container";
+import { AURORA_ENGINES, AuroraEngine, ENGINE_FACTS, INSTANCE_ENGINES, InstanceEngine } from "../lib/database";
 import { fargateSizeProblem } from "../lib/fargate";
 import { Naming, nameProblem } from "../lib/naming";
 import { networkProblems } from "../lib/network";
 import { Path, Problem, nest } from "../lib/problems";
 import { MatrixPorts, platformFlows, ruleCountProblems, rulesOf } from "../lib/security-matrix";
 import { extraTagProblems } from "../lib/tags";
-import { PlatformConfig } from "./schema";
+import { DatabaseConfig, PlatformConfig } from "./schema";
 
-/** Ports the data tier and Kafka listen on; the data issues make them configurable. */
-export const DATA_PORTS = { database: 5432, cache: 6379, kafkaClients: [9092, 9094], kafkaController: 9093 } as const;
+/** Ports the cache and Kafka listen on; the database's comes from its engine. */
+export const DATA_PORTS = { cache: 6379, kafkaClients: [9092, 9094], kafkaController: 9093 } as const;
+/** The database port when the stack has no database (the seed's PostgreSQL). */
+const DEFAULT_DATABASE_PORT = 5432;
 
 const SERVICE_NAME = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const USER = /^(?:\d+(?::\d+)?|[a-z_][a-z0-9_-]*(?::[a-z_][a-z0-9_-]*)?)$/;
 const ECR_TAG_PATTERN = /^[A-Za-z0-9_.*-]{1,128}$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+
+/** Variables the platform gives every service (stacks/platform.ts); a service's own config may not use them. */
+export const CONNECTION_VARIABLES: readonly string[] = ["DB_HOST", "DB_READER_HOST", "DB_PORT", "DB_NAME", "DB_ENGINE", "DB_USERNAME", "DB_PASSWORD"];
 
 /** The ports of the security-group matrix for a config. */
 export function matrixPorts(config: PlatformConfig): MatrixPorts {
@@ -31,6 +39,7 @@ export function matrixPorts(config: PlatformConfig): MatrixPorts {
         albListeners: config.alb ? [80, 443] : [],
         albTargets: blueGreen && config.alb ? [blueGreen.port] : [],
         servicePorts: config.services.map((s) => s.port),
+        database: config.database ? ENGINE_FACTS[config.database.engine].port : DEFAULT_DATABASE_PORT,
         ...DATA_PORTS,
     };
 }
@@ -43,6 +52,7 @@ export function crossKeyProblems(config: PlatformConfig, region: string | undefi
         ...serviceProblems(config),
         ...blueGreenProblems(config),
         ...albProblems(config, region),
+        ...databaseProblems(config),
         ...prodProblems(config),
         ...ruleCountProblems(rulesOf(platformFlows(matrixPorts(config)))).map((p) => ({ path: ["services"], message: `the ports of these services make the security group ${p.path[0]} rules ${p.message}` })),
     ];
@@ -95,6 +105,11 @@ function serviceProblems(config: PlatformConfig): Problem[] {
             report(["autoscaling"], `min ${min} is above max ${max}`);
         } else if (service.desiredCount < min || service.desiredCount > max) {
             report(["desiredCount"], `${service.desiredCount} is outside the autoscaling range ${min}–${max}`);
+        }
+        for (const kind of ["environment", "secrets"] as const) {
+            for (const variable of Object.keys(service[kind]).filter((v) => CONNECTION_VARIABLES.includes(v))) {
+                report([kind, variable], `${variable} is set by the platform itself (the data tier's endpoints and credentials); choose another name`);
+            }
         }
         problems.push(...nest(at("environment"), environmentProblems(service.environment)));
         problems.push(...nest(at("secrets"), secretProblems(service.secrets, service.environment)));
@@ -213,13 +228,101 @@ function albProblems(config: PlatformConfig, region: string | undefined): Proble
     return problems;
 }
 
+/**
+ * The database's own rules are its component's (run here on placeholder subnet ids, so a bad
+ * value stops the program before any resource), plus the ones only config can break.
+ */
+function databaseProblems(config: PlatformConfig): Problem[] {
+    const db = config.database;
+    if (!db) {
+        return [];
+    }
+    const problems: Problem[] = [];
+    const report = (path: Path, message: string) => problems.push({ path: ["database", ...path], message });
+    const instanceKind = db.kind === "instance";
+    const engines: readonly string[] = instanceKind ? INSTANCE_ENGINES : AURORA_ENGINES;
+    if (!engines.includes(db.engine)) {
+        report(["engine"], `${db.engine} does not go with kind ${db.kind}; use ${engines.join(" or ")}`);
+        return problems;
+    }
+    const onlyFor = (kind: string, keys: Array<keyof DatabaseConfig>) =>
+        keys.filter((key) => db[key] !== undefined).forEach((key) => report([key], `is only for kind ${kind} (platform:database.kind is ${db.kind})`));
+    onlyFor(instanceKind ? "aurora" : "instance", instanceKind ? ["readers", "serverless", "readerAutoscaling"] : ["storage", "multiAz"]);
+    if (instanceKind && db.storage === undefined) {
+        report(["storage"], "is required for kind instance (allocatedGb and maxAllocatedGb, gp3)");
+    }
+    for (const name of Object.keys(db.parameters ?? {})) {
+        if (looksLikeSecret(name)) {
+            report(["parameters", name], `${name} would put a secret in the stack file; the master password is generated and kept by RDS in Secrets Manager`);
+        }
+    }
+    const dataSubnets = config.network.subnets.data;
+    if (dataSubnets.length === 0) {
+        problems.push({ path: ["network", "subnets", "data"], message: "is empty; platform:database needs data subnets in two AZs" });
+        return problems;
+    }
+    if (problems.length > 0) {
+        return problems;
+    }
+    const common = {
+        naming: new Naming(config.name, config.env),
+        engineVersion: db.engineVersion,
+        instanceClass: db.instanceClass,
+        subnets: dataSubnets.map((s) => ({ id: "", az: s.az })),
+        securityGroupIds: [],
+        databaseName: db.databaseName,
+        masterUsername: db.masterUsername,
+        backup: db.backup,
+        maintenanceWindow: db.maintenanceWindow,
+        deletionProtection: db.deletionProtection,
+        performanceInsights: db.performanceInsights,
+        monitoringIntervalSeconds: db.monitoringIntervalSeconds,
+        logExports: db.logExports,
+        parameters: db.parameters,
+        kmsKeyArn: db.kmsKeyArn,
+    };
+    const componentProblems = instanceKind
+        ? rdsInstanceProblems({ ...common, engine: db.engine as InstanceEngine, storage: db.storage!, multiAz: db.multiAz })
+        : auroraClusterProblems({ ...common, engine: db.engine as AuroraEngine, readers: db.readers, serverless: db.serverless, readerAutoscaling: db.readerAutoscaling });
+    for (const problem of componentProblems) {
+        if (problem.path.length === 0) {
+            problems.push({ path: ["name"], message: `${config.name} makes a database identifier AWS refuses: ${problem.message}` });
+        } else if (problem.path[0] !== "subnets") {
+            // The data tier's AZ count is the network's rule (platform:network.subnets.data).
+            report(problem.path, problem.message);
+        }
+    }
+    return problems;
+}
+
 /** prod satisfies every control of SPEC §6 that dev may relax. */
 function prodProblems(config: PlatformConfig): Problem[] {
     if (config.env !== "prod") {
         return [];
     }
     const problems: Problem[] = [];
-    const { network, alb } = config;
+    const { network, alb, database } = config;
+    if (database) {
+        const report = (path: Path, message: string) => problems.push({ path: ["database", ...path], message });
+        if (database.backup.retentionDays < 7) {
+            report(["backup", "retentionDays"], `${database.backup.retentionDays} is below 7; prod keeps database backups at least 7 days (SPEC §6)`);
+        }
+        if (!database.deletionProtection) {
+            report(["deletionProtection"], "false is not allowed in prod; the database must refuse deletion (SPEC §6)");
+        }
+        if (database.kind === "instance" && !database.multiAz) {
+            report(["multiAz"], "is not true; prod runs the database Multi-AZ (a standby in a second AZ)");
+        }
+        if (database.kind === "aurora" && (database.readers ?? 1) < 1) {
+            report(["readers"], `${database.readers} leaves the writer alone; prod needs at least one reader in another AZ to fail over to`);
+        }
+        if (database.monitoringIntervalSeconds === 0) {
+            report(["monitoringIntervalSeconds"], "0 turns enhanced monitoring off, which prod requires (SPEC §6)");
+        }
+        if (!database.performanceInsights.enabled) {
+            report(["performanceInsights", "enabled"], "false is not allowed in prod; Performance Insights is required there (SPEC §6)");
+        }
+    }
     if (!network.flowLogs.enabled) {
         problems.push({ path: ["network", "flowLogs", "enabled"], message: "false is not allowed in prod; VPC flow logs are required there (SPEC §6)" });
     }

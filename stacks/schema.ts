@@ -16,6 +16,7 @@ import {
     LogRetentionDays,
 } from "../lib/aws-limits";
 import { Colour, Weights } from "../lib/blue-green";
+import { AURORA_ENGINES, DATABASE_KINDS, DatabaseEngine, DatabaseKind, INSTANCE_ENGINES } from "../lib/database";
 import { ENVS, Env, PREFIX_RULE } from "../lib/naming";
 import { NAT_STRATEGIES, NatStrategy, NetworkSpec } from "../lib/network";
 
@@ -151,6 +152,30 @@ const AlbSchema = z.strictObject({
         .default({ path: "/health", matcher: "200", intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3 }),
 });
 
+const DatabaseSchema = z.strictObject({
+    kind: z.enum(DATABASE_KINDS),
+    engine: z.enum([...INSTANCE_ENGINES, ...AURORA_ENGINES]).optional(),
+    engineVersion: z.string(),
+    instanceClass: z.string(),
+    databaseName: z.string(),
+    masterUsername: z.string(),
+    storage: z.strictObject({ allocatedGb: z.number().int(), maxAllocatedGb: z.number().int() }).optional(),
+    multiAz: z.boolean().optional(),
+    readers: z.number().int().optional(),
+    serverless: z.strictObject({ minAcu: z.number(), maxAcu: z.number() }).optional(),
+    readerAutoscaling: z.strictObject({ min: z.number().int(), max: z.number().int(), cpuTarget: z.number().min(1).max(100).optional() }).optional(),
+    backup: z.strictObject({ retentionDays: z.number().int(), window: z.string() }),
+    maintenanceWindow: z.string(),
+    deletionProtection: z.boolean().default(true),
+    performanceInsights: z
+        .strictObject({ enabled: z.boolean().default(true), retentionDays: z.number().int().default(7) })
+        .default({ enabled: true, retentionDays: 7 }),
+    monitoringIntervalSeconds: z.number().int().default(60),
+    logExports: z.array(z.string()).optional(),
+    parameters: z.record(z.string(), z.string()).optional(),
+    kmsKeyArn: z.string().optional(),
+});
+
 export const PlatformSchema = z.strictObject({
     env: z.enum(ENVS),
     name: z.string().regex(PREFIX_RULE.pattern, { error: `is not a valid name prefix; use ${PREFIX_RULE.allowed}` }),
@@ -173,6 +198,7 @@ export const PlatformSchema = z.strictObject({
         .default({ manageRepositories: true, keepLastImages: DEFAULTS.keepLastImages, expiringTagPatterns: ["*"] }),
     serviceDefaults: ServiceSettingsSchema.default({}),
     services: z.record(z.string(), ServiceSchema),
+    database: DatabaseSchema.optional(),
     alb: AlbSchema.optional(),
     blueGreen: z
         .strictObject({
@@ -244,6 +270,29 @@ export interface BlueGreenConfig {
     readonly colours: Readonly<Record<Colour, { readonly imageTag: string; readonly scaledToZero: boolean }>>;
 }
 
+export interface DatabaseConfig {
+    readonly kind: DatabaseKind;
+    /** `postgres` / `aurora-postgresql` unless set. */
+    readonly engine: DatabaseEngine;
+    readonly engineVersion: string;
+    readonly instanceClass: string;
+    readonly databaseName: string;
+    readonly masterUsername: string;
+    readonly storage?: { readonly allocatedGb: number; readonly maxAllocatedGb: number };
+    readonly multiAz?: boolean;
+    readonly readers?: number;
+    readonly serverless?: { readonly minAcu: number; readonly maxAcu: number };
+    readonly readerAutoscaling?: { readonly min: number; readonly max: number; readonly cpuTarget?: number };
+    readonly backup: { readonly retentionDays: number; readonly window: string };
+    readonly maintenanceWindow: string;
+    readonly deletionProtection: boolean;
+    readonly performanceInsights: { readonly enabled: boolean; readonly retentionDays: number };
+    readonly monitoringIntervalSeconds: number;
+    readonly logExports?: readonly string[];
+    readonly parameters?: Readonly<Record<string, string>>;
+    readonly kmsKeyArn?: string;
+}
+
 export interface PlatformConfig {
     /** Pulumi stack name. */
     readonly stack: string;
@@ -262,6 +311,7 @@ export interface PlatformConfig {
     readonly ecr: { readonly manageRepositories: boolean; readonly keepLastImages: number; readonly expiringTagPatterns: readonly string[] };
     /** In the stack file's order. */
     readonly services: readonly ServiceConfig[];
+    readonly database?: DatabaseConfig;
     readonly alb?: AlbConfig;
     readonly blueGreen?: BlueGreenConfig;
 }
@@ -328,6 +378,10 @@ export function resolveDefaults(parsed: ParsedPlatform, stack: string, region: s
         serviceDiscovery: { namespace: parsed.serviceDiscovery.namespace ?? defaultNamespace(parsed.name) },
         ecr: parsed.ecr,
         services,
+        database: parsed.database && {
+            ...parsed.database,
+            engine: parsed.database.engine ?? (parsed.database.kind === "aurora" ? "aurora-postgresql" : "postgres"),
+        },
         alb: parsed.alb,
         blueGreen: blueGreen && {
             service: blueGreen.service,

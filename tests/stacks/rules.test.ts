@@ -127,16 +127,21 @@ describe("stacks/rules: bad service, ALB and blue/green configs", () => {
         ],
         [
             "a plaintext password in a service's environment",
-            () => stackConfig("dev", (_c, edit) => edit("services", (s) => (s["user-service"].environment = { DB_PASSWORD: "hunter2" }))),
-            ["platform:services.user-service.environment.DB_PASSWORD: DB_PASSWORD looks like a secret; never put it in environment: move it to secrets as a Secrets Manager or SSM parameter ARN"],
+            () => stackConfig("dev", (_c, edit) => edit("services", (s) => (s["user-service"].environment = { SMTP_PASSWORD: "hunter2" }))),
+            ["platform:services.user-service.environment.SMTP_PASSWORD: SMTP_PASSWORD looks like a secret; never put it in environment: move it to secrets as a Secrets Manager or SSM parameter ARN"],
         ],
         [
             "a secret given as a value instead of an ARN",
-            () => stackConfig("dev", (_c, edit) => edit("serviceDefaults", (d) => (d.secrets = { DB_PASSWORD: "hunter2" }))),
+            () => stackConfig("dev", (_c, edit) => edit("serviceDefaults", (d) => (d.secrets = { SMTP_PASSWORD: "hunter2" }))),
             ["api-gateway", "user-service", "store-service", "order-service", "payment-service", "checkin-service", "order-query"].map(
                     (name) =>
-                        `platform:services.${name}.secrets.DB_PASSWORD: is not a complete Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6-character suffix>) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>); secrets are passed by reference, never as values`,
+                        `platform:services.${name}.secrets.SMTP_PASSWORD: is not a complete Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6-character suffix>) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>); secrets are passed by reference, never as values`,
                 ),
+        ],
+        [
+            "a service variable the platform sets itself",
+            () => stackConfig("dev", (_c, edit) => edit("services", (s) => (s["order-service"].environment = { DB_HOST: "localhost" }))),
+            ["platform:services.order-service.environment.DB_HOST: DB_HOST is set by the platform itself (the data tier's endpoints and credentials); choose another name"],
         ],
         [
             "an image tag that moves",
@@ -222,7 +227,7 @@ describe("stacks/rules: bad service, ALB and blue/green configs", () => {
                     b.green.scaledToZero = false;
                     b.blue.scaledToZero = blue === 0;
                 });
-                edit("serviceDefaults", (d) => (d.secrets = { DB_PASSWORD: SECRET }));
+                edit("serviceDefaults", (d) => (d.secrets = { SMTP_PASSWORD: SECRET }));
             });
             expect(parsePlatformConfig(config, "dev").blueGreen!.weights).to.deep.equal({ blue, green });
         }
