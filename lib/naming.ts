@@ -58,6 +58,26 @@ export const NAME_RULES = {
         pattern: /^[a-z](?:(?!--)[a-z0-9-])*[a-z0-9]$/,
         allowed: "lowercase letters, digits and hyphens, starting with a letter, no -- and no trailing hyphen",
     },
+    /** ElastiCache RBAC user ids and user group ids. */
+    elasticacheUser: {
+        maxLength: 40,
+        pattern: /^[A-Za-z][A-Za-z0-9-]*$/,
+        allowed: "letters, digits and hyphens, starting with a letter",
+    },
+    /** ElastiCache subnet group names (ElastiCache stores them lowercase). */
+    elasticacheSubnetGroup: {
+        maxLength: 255,
+        pattern: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/,
+        allowed: "lowercase letters, digits and hyphens, no leading or trailing hyphen",
+    },
+    /** ElastiCache parameter group names. */
+    elasticacheParameterGroup: {
+        maxLength: 255,
+        pattern: /^[a-z](?:(?!--)[a-z0-9-])*[a-z0-9]$/,
+        allowed: "lowercase letters, digits and hyphens, starting with a letter, no -- and no trailing hyphen",
+    },
+    /** Secrets Manager secret names. */
+    secretsManagerSecret: { maxLength: 512, pattern: /^[A-Za-z0-9/_+=.@-]+$/, allowed: "letters, digits and /_+=.@-" },
 } as const satisfies Record<string, NameRule>;
 
 export type NameKind = keyof typeof NAME_RULES;

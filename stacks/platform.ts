@@ -15,6 +15,7 @@ import { EcsCluster } from "../components/ecs-cluster";
 import { FargateDeploymentArgs, FargateService } from "../components/fargate-service";
 import { RdsInstance } from "../components/rds-instance";
 import { SecurityGroups } from "../components/security-groups";
+import { ValkeyCache } from "../components/valkey-cache";
 import { Vpc } from "../components/vpc";
 import { COLOURS } from "../lib/blue-green";
 import { AuroraEngine, InstanceEngine } from "../lib/database";
@@ -32,6 +33,7 @@ export interface Platform {
     readonly cluster: EcsCluster;
     readonly alb?: BlueGreenAlb;
     readonly database?: Database;
+    readonly cache?: ValkeyCache;
     readonly services: readonly FargateService[];
 }
 
@@ -51,7 +53,8 @@ export function createPlatform(config: PlatformConfig): Platform {
     });
     const alb = createAlb(config, naming, tags, network, securityGroups);
     const database = createDatabase(config, naming, tags, network, securityGroups);
-    const connections = connectionSettings(database);
+    const cache = createCache(config, naming, tags, network, securityGroups);
+    const connections = connectionSettings(database, cache);
     const services = config.services.map((service) =>
         new FargateService(service.name, {
             naming,
@@ -88,7 +91,7 @@ export function createPlatform(config: PlatformConfig): Platform {
             dependsOn: alb && service.name === config.blueGreen?.service ? [cluster, alb] : [cluster],
         }),
     );
-    return { config, naming, tags, network, securityGroups, cluster, alb, database, services };
+    return { config, naming, tags, network, securityGroups, cluster, alb, database, cache, services };
 }
 
 /** The one key `platform:database.kind` chooses the component; the rest sees one interface. */
@@ -122,31 +125,62 @@ function createDatabase(config: PlatformConfig, naming: Naming, tags: Tags, netw
         : new AuroraCluster("db", { ...common, engine: db.engine as AuroraEngine, readers: db.readers, serverless: db.serverless, readerAutoscaling: db.readerAutoscaling });
 }
 
+function createCache(config: PlatformConfig, naming: Naming, tags: Tags, network: Vpc, securityGroups: SecurityGroups): ValkeyCache | undefined {
+    const cache = config.cache;
+    if (!cache) {
+        return undefined;
+    }
+    return new ValkeyCache("cache", {
+        naming,
+        tags,
+        ...cache,
+        subnets: network.subnets.filter((s) => s.tier === "data").map((s) => ({ id: s.id, az: s.az })),
+        securityGroupIds: [securityGroups.ids.cache],
+        logRetentionDays: config.logRetentionDays,
+    });
+}
+
 /**
  * What every service is told about the data tier: endpoints and ports as environment, the
  * credentials as `secrets` (JSON keys of the Secrets Manager secrets), so the execution role may
  * read exactly those secrets and no value ever sits in the task definition.
  */
-function connectionSettings(database: Database | undefined): {
-    environment: Record<string, pulumi.Input<string>>;
-    secrets: Record<string, pulumi.Input<string>>;
-} {
-    if (!database) {
-        return { environment: {}, secrets: {} };
-    }
-    return {
-        environment: {
+function connectionSettings(
+    database: Database | undefined,
+    cache: ValkeyCache | undefined,
+): { environment: Record<string, pulumi.Input<string>>; secrets: Record<string, pulumi.Input<string>> } {
+    const environment: Record<string, pulumi.Input<string>> = {};
+    const secrets: Record<string, pulumi.Input<string>> = {};
+    if (database) {
+        Object.assign(environment, {
             DB_HOST: database.endpoint,
             DB_READER_HOST: database.readerEndpoint,
             DB_PORT: String(database.port),
             DB_NAME: database.databaseName,
             DB_ENGINE: database.engine,
-        },
-        secrets: {
+        });
+        Object.assign(secrets, {
             DB_USERNAME: pulumi.interpolate`${database.masterSecretArn}:username::`,
             DB_PASSWORD: pulumi.interpolate`${database.masterSecretArn}:password::`,
-        },
-    };
+        });
+    }
+    if (cache) {
+        Object.assign(environment, {
+            CACHE_HOST: cache.primaryEndpoint,
+            CACHE_READER_HOST: cache.readerEndpoint,
+            CACHE_PORT: String(cache.port),
+            // In-transit encryption is always on: clients must connect with TLS.
+            CACHE_TLS: "true",
+            ...(cache.username ? { CACHE_USERNAME: cache.username } : {}),
+        });
+        Object.assign(
+            secrets,
+            cache.username
+                ? { CACHE_PASSWORD: pulumi.interpolate`${cache.authSecretArn}:password::` }
+                : { CACHE_AUTH_TOKEN: pulumi.interpolate`${cache.authSecretArn}:authToken::` },
+        );
+    }
+    return { environment, secrets };
 }
 
 function createAlb(config: PlatformConfig, naming: Naming, tags: Tags, network: Vpc, securityGroups: SecurityGroups): BlueGreenAlb | undefined {
@@ -235,6 +269,14 @@ export function stackOutputs(platform: Platform) {
                   databaseReaderEndpoint: platform.database.readerEndpoint,
                   databasePort: platform.database.port,
                   databaseSecretArn: platform.database.masterSecretArn,
+              }
+            : {}),
+        ...(platform.cache
+            ? {
+                  cacheEndpoint: platform.cache.primaryEndpoint,
+                  cacheReaderEndpoint: platform.cache.readerEndpoint,
+                  cachePort: platform.cache.port,
+                  cacheAuthSecretArn: platform.cache.authSecretArn,
               }
             : {}),
         ...(alb

@@ -8,6 +8,7 @@ import { albNames } from "../components/blue-green-alb";
 import { rdsInstanceProblems } from "../components/rds-instance";
 import { logRetentionProblem } from "../lib/aws-limits";
 import { COLOURS, weightProblems } from "../lib/blue-green";
+import { DEFAULT_CACHE_PORT, cacheProblems, cacheTopology } from "../lib/cache";
 import { environmentProblems, imageTagProblem, looksLikeSecret, secretProblems } from "../lib/container";
 import { AURORA_ENGINES, AuroraEngine, ENGINE_FACTS, INSTANCE_ENGINES, InstanceEngine } from "../lib/database";
 import { fargateSizeProblem } from "../lib/fargate";
@@ -18,8 +19,8 @@ import { MatrixPorts, platformFlows, ruleCountProblems, rulesOf } from "../lib/s
 import { extraTagProblems } from "../lib/tags";
 import { DatabaseConfig, PlatformConfig } from "./schema";
 
-/** Ports the cache and Kafka listen on; the database's comes from its engine. */
-export const DATA_PORTS = { cache: 6379, kafkaClients: [9092, 9094], kafkaController: 9093 } as const;
+/** Ports Kafka listens on; the database's comes from its engine, the cache's from its config. */
+export const DATA_PORTS = { kafkaClients: [9092, 9094], kafkaController: 9093 } as const;
 /** The database port when the stack has no database (the seed's PostgreSQL). */
 const DEFAULT_DATABASE_PORT = 5432;
 
@@ -30,7 +31,22 @@ const ECR_TAG_PATTERN = /^[A-Za-z0-9_.*-]{1,128}$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
 
 /** Variables the platform gives every service (stacks/platform.ts); a service's own config may not use them. */
-export const CONNECTION_VARIABLES: readonly string[] = ["DB_HOST", "DB_READER_HOST", "DB_PORT", "DB_NAME", "DB_ENGINE", "DB_USERNAME", "DB_PASSWORD"];
+export const CONNECTION_VARIABLES: readonly string[] = [
+    "DB_HOST",
+    "DB_READER_HOST",
+    "DB_PORT",
+    "DB_NAME",
+    "DB_ENGINE",
+    "DB_USERNAME",
+    "DB_PASSWORD",
+    "CACHE_HOST",
+    "CACHE_READER_HOST",
+    "CACHE_PORT",
+    "CACHE_TLS",
+    "CACHE_USERNAME",
+    "CACHE_PASSWORD",
+    "CACHE_AUTH_TOKEN",
+];
 
 /** The ports of the security-group matrix for a config. */
 export function matrixPorts(config: PlatformConfig): MatrixPorts {
@@ -40,6 +56,7 @@ export function matrixPorts(config: PlatformConfig): MatrixPorts {
         albTargets: blueGreen && config.alb ? [blueGreen.port] : [],
         servicePorts: config.services.map((s) => s.port),
         database: config.database ? ENGINE_FACTS[config.database.engine].port : DEFAULT_DATABASE_PORT,
+        cache: config.cache?.port ?? DEFAULT_CACHE_PORT,
         ...DATA_PORTS,
     };
 }
@@ -53,6 +70,7 @@ export function crossKeyProblems(config: PlatformConfig, region: string | undefi
         ...blueGreenProblems(config),
         ...albProblems(config, region),
         ...databaseProblems(config),
+        ...cacheConfigProblems(config),
         ...prodProblems(config),
         ...ruleCountProblems(rulesOf(platformFlows(matrixPorts(config)))).map((p) => ({ path: ["services"], message: `the ports of these services make the security group ${p.path[0]} rules ${p.message}` })),
     ];
@@ -295,13 +313,54 @@ function databaseProblems(config: PlatformConfig): Problem[] {
     return problems;
 }
 
+/** The cache's rules are its component's (`cacheProblems`), run on the data tier's AZs. */
+function cacheConfigProblems(config: PlatformConfig): Problem[] {
+    const cache = config.cache;
+    if (!cache) {
+        return [];
+    }
+    const problems: Problem[] = [];
+    for (const name of Object.keys(cache.parameters ?? {})) {
+        if (looksLikeSecret(name)) {
+            problems.push({ path: ["cache", "parameters", name], message: `${name} would put a secret in the stack file; the platform generates the cache's credentials and keeps them in Secrets Manager` });
+        }
+    }
+    const dataSubnets = config.network.subnets.data;
+    if (dataSubnets.length === 0) {
+        problems.push({ path: ["network", "subnets", "data"], message: "is empty; platform:cache needs data subnets" });
+        return problems;
+    }
+    const componentProblems = cacheProblems({ ...cache, naming: new Naming(config.name, config.env), subnets: dataSubnets, logRetentionDays: config.logRetentionDays });
+    for (const problem of componentProblems) {
+        const [first] = problem.path;
+        if (first === "name") {
+            problems.push({ path: ["name"], message: `${config.name} makes a cache name AWS refuses: ${problem.message}` });
+        } else if (first === "subnets") {
+            problems.push({ path: ["network", "subnets", "data"], message: `${problem.message} (for platform:cache)` });
+        } else if (first !== "logRetentionDays") {
+            // The slow log's retention is platform:logs.retentionDays, checked on its own.
+            problems.push({ path: ["cache", ...problem.path], message: problem.message });
+        }
+    }
+    return problems;
+}
+
 /** prod satisfies every control of SPEC §6 that dev may relax. */
 function prodProblems(config: PlatformConfig): Problem[] {
     if (config.env !== "prod") {
         return [];
     }
     const problems: Problem[] = [];
-    const { network, alb, database } = config;
+    const { network, alb, database, cache } = config;
+    if (cache) {
+        const topology = cacheTopology(cache);
+        if (!topology.automaticFailover || !topology.multiAz) {
+            problems.push({ path: ["cache"], message: "runs without automatic failover and Multi-AZ; prod needs both, with replicas in other AZs (SPEC §6)" });
+        }
+        if (cache.snapshot.retentionDays < 1) {
+            problems.push({ path: ["cache", "snapshot", "retentionDays"], message: `${cache.snapshot.retentionDays} keeps no snapshot; prod keeps at least 1 day (SPEC §6)` });
+        }
+    }
     if (database) {
         const report = (path: Path, message: string) => problems.push({ path: ["database", ...path], message });
         if (database.backup.retentionDays < 7) {

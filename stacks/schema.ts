@@ -16,6 +16,7 @@ import {
     LogRetentionDays,
 } from "../lib/aws-limits";
 import { Colour, Weights } from "../lib/blue-green";
+import { CACHE_ENGINES, CacheAuth, CacheEngine } from "../lib/cache";
 import { AURORA_ENGINES, DATABASE_KINDS, DatabaseEngine, DatabaseKind, INSTANCE_ENGINES } from "../lib/database";
 import { ENVS, Env, PREFIX_RULE } from "../lib/naming";
 import { NAT_STRATEGIES, NatStrategy, NetworkSpec } from "../lib/network";
@@ -176,6 +177,22 @@ const DatabaseSchema = z.strictObject({
     kmsKeyArn: z.string().optional(),
 });
 
+const CacheSchema = z.strictObject({
+    engine: z.enum(CACHE_ENGINES).default("valkey"),
+    engineVersion: z.string(),
+    nodeType: z.string(),
+    port: z.number().int().optional(),
+    nodes: z.number().int().optional(),
+    clusterMode: z.strictObject({ shards: z.number().int(), replicasPerShard: z.number().int() }).optional(),
+    automaticFailover: z.boolean().optional(),
+    multiAz: z.boolean().optional(),
+    auth: z.enum(["rbac", "token"]).default("rbac"),
+    snapshot: z.strictObject({ retentionDays: z.number().int(), window: z.string() }),
+    maintenanceWindow: z.string(),
+    parameters: z.record(z.string(), z.string()).optional(),
+    kmsKeyArn: z.string().optional(),
+});
+
 export const PlatformSchema = z.strictObject({
     env: z.enum(ENVS),
     name: z.string().regex(PREFIX_RULE.pattern, { error: `is not a valid name prefix; use ${PREFIX_RULE.allowed}` }),
@@ -199,6 +216,7 @@ export const PlatformSchema = z.strictObject({
     serviceDefaults: ServiceSettingsSchema.default({}),
     services: z.record(z.string(), ServiceSchema),
     database: DatabaseSchema.optional(),
+    cache: CacheSchema.optional(),
     alb: AlbSchema.optional(),
     blueGreen: z
         .strictObject({
@@ -293,6 +311,22 @@ export interface DatabaseConfig {
     readonly kmsKeyArn?: string;
 }
 
+export interface CacheConfig {
+    readonly engine: CacheEngine;
+    readonly engineVersion: string;
+    readonly nodeType: string;
+    readonly port?: number;
+    readonly nodes?: number;
+    readonly clusterMode?: { readonly shards: number; readonly replicasPerShard: number };
+    readonly automaticFailover?: boolean;
+    readonly multiAz?: boolean;
+    readonly auth: CacheAuth;
+    readonly snapshot: { readonly retentionDays: number; readonly window: string };
+    readonly maintenanceWindow: string;
+    readonly parameters?: Readonly<Record<string, string>>;
+    readonly kmsKeyArn?: string;
+}
+
 export interface PlatformConfig {
     /** Pulumi stack name. */
     readonly stack: string;
@@ -312,6 +346,7 @@ export interface PlatformConfig {
     /** In the stack file's order. */
     readonly services: readonly ServiceConfig[];
     readonly database?: DatabaseConfig;
+    readonly cache?: CacheConfig;
     readonly alb?: AlbConfig;
     readonly blueGreen?: BlueGreenConfig;
 }
@@ -382,6 +417,7 @@ export function resolveDefaults(parsed: ParsedPlatform, stack: string, region: s
             ...parsed.database,
             engine: parsed.database.engine ?? (parsed.database.kind === "aurora" ? "aurora-postgresql" : "postgres"),
         },
+        cache: parsed.cache,
         alb: parsed.alb,
         blueGreen: blueGreen && {
             service: blueGreen.service,
