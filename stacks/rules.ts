@@ -9,7 +9,7 @@ import { rdsInstanceProblems } from "../components/rds-instance";
 import { logRetentionProblem } from "../lib/aws-limits";
 import { COLOURS, weightProblems } from "../lib/blue-green";
 import { DEFAULT_CACHE_PORT, cacheProblems, cacheTopology } from "../lib/cache";
-import { environmentProblems, imageTagProblem, looksLikeSecret, secretProblems } from "../lib/container";
+import { environmentProblems, imageTagProblem, secretProblems } from "../lib/container";
 import { AURORA_ENGINES, AuroraEngine, ENGINE_FACTS, INSTANCE_ENGINES, InstanceEngine } from "../lib/database";
 import { fargateSizeProblem } from "../lib/fargate";
 import { Naming, nameProblem } from "../lib/naming";
@@ -269,11 +269,6 @@ function databaseProblems(config: PlatformConfig): Problem[] {
     if (instanceKind && db.storage === undefined) {
         report(["storage"], "is required for kind instance (allocatedGb and maxAllocatedGb, gp3)");
     }
-    for (const name of Object.keys(db.parameters ?? {})) {
-        if (looksLikeSecret(name)) {
-            report(["parameters", name], `${name} would put a secret in the stack file; the master password is generated and kept by RDS in Secrets Manager`);
-        }
-    }
     const dataSubnets = config.network.subnets.data;
     if (dataSubnets.length === 0) {
         problems.push({ path: ["network", "subnets", "data"], message: "is empty; platform:database needs data subnets in two AZs" });
@@ -320,11 +315,6 @@ function cacheConfigProblems(config: PlatformConfig): Problem[] {
         return [];
     }
     const problems: Problem[] = [];
-    for (const name of Object.keys(cache.parameters ?? {})) {
-        if (looksLikeSecret(name)) {
-            problems.push({ path: ["cache", "parameters", name], message: `${name} would put a secret in the stack file; the platform generates the cache's credentials and keeps them in Secrets Manager` });
-        }
-    }
     const dataSubnets = config.network.subnets.data;
     if (dataSubnets.length === 0) {
         problems.push({ path: ["network", "subnets", "data"], message: "is empty; platform:cache needs data subnets" });

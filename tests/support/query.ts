@@ -31,7 +31,7 @@ export const T = {
 const taggableCache = new Map<string, boolean>();
 
 /**
- * Whether the provider lets a resource type carry tags: read from `@pulumi/aws`'s own
+ * Whether a resource type carries tags: for AWS, read from `@pulumi/aws`'s own
  * declarations (its `<Name>Args` has a `tags` input), so the answer cannot drift from the SDK.
  */
 export function isTaggable(type: string): boolean {
@@ -39,7 +39,8 @@ export function isTaggable(type: string): boolean {
     if (taggable === undefined) {
         const match = /^aws:([^/]+)\/([^:]+):/.exec(type);
         if (!match) {
-            throw new Error(`${type} is not an aws resource type`);
+            // Only AWS resources carry tags (random passwords, say, do not).
+            return false;
         }
         const declarations = fs.readFileSync(require.resolve(`@pulumi/aws/${match[1]}/${match[2]}.d.ts`), "utf8");
         const args = /export interface \w+Args \{([\s\S]*?)\n\}/.exec(declarations);

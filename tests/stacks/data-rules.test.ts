@@ -1,0 +1,156 @@
+/**
+ * Config rules of the data tier (platform:database, platform:cache), each triggered by an edit of
+ * a real stack file, and the resolved data config of dev and prod.
+ */
+import { expect } from "chai";
+import { majorVersion } from "../../lib/database";
+import { parsePlatformConfig } from "../../stacks/config";
+import { ConfigMap, problemLines, stackConfig } from "../fixtures/config";
+
+describe("stacks/rules (data): the stack files resolve", () => {
+    it("dev: RDS PostgreSQL 18.1 on db.t4g.micro, 20 GiB growing to 100, 1-day backups, single-AZ; one Valkey 8.0 node", () => {
+        const { database, cache } = parsePlatformConfig(stackConfig("dev"), "dev");
+        expect(database).to.deep.include({ kind: "instance", engine: "postgres", engineVersion: "18.1", instanceClass: "db.t4g.micro", multiAz: false, deletionProtection: false });
+        expect(database!.storage).to.deep.equal({ allocatedGb: 20, maxAllocatedGb: 100 });
+        expect(database!.backup.retentionDays).to.equal(1);
+        expect(cache).to.deep.include({ engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.micro", nodes: 1, auth: "rbac" });
+    });
+
+    it("prod: Aurora PostgreSQL of the same major, two readers, 14-day backups; three Valkey nodes with failover", () => {
+        const dev = parsePlatformConfig(stackConfig("dev"), "dev").database!;
+        const { database, cache } = parsePlatformConfig(stackConfig("prod"), "prod");
+        expect(database).to.deep.include({ kind: "aurora", engine: "aurora-postgresql", instanceClass: "db.r7g.large", readers: 2, deletionProtection: true });
+        expect(majorVersion(database!.engine, database!.engineVersion)).to.equal(majorVersion(dev.engine, dev.engineVersion));
+        expect(database!.backup.retentionDays).to.equal(14);
+        expect(cache).to.deep.include({ nodes: 3, automaticFailover: true, multiAz: true });
+        expect(cache!.snapshot.retentionDays).to.equal(7);
+    });
+});
+
+describe("stacks/rules (data): bad database and cache configs", () => {
+    const cases: Array<[string, () => ConfigMap, string[], string?]> = [
+        [
+            "an Aurora class AWS does not offer (db.t4g.micro)",
+            () => stackConfig("prod", (_c, edit) => edit("database", (d) => (d.instanceClass = "db.t4g.micro"))),
+            ["platform:database.instanceClass: db.t4g.micro is not offered by Aurora; the smallest burstable Aurora classes are db.t4g.medium and db.t3.medium (or db.serverless)"],
+            "prod",
+        ],
+        [
+            "an Aurora class AWS does not offer (db.t3.small)",
+            () => stackConfig("prod", (_c, edit) => edit("database", (d) => (d.instanceClass = "db.t3.small"))),
+            ["platform:database.instanceClass: db.t3.small is not offered by Aurora; the smallest burstable Aurora classes are db.t4g.medium and db.t3.medium (or db.serverless)"],
+            "prod",
+        ],
+        [
+            "automatic failover with one cache node",
+            () => stackConfig("dev", (_c, edit) => edit("cache", (c) => (c.automaticFailover = true))),
+            ["platform:cache.automaticFailover: true needs at least 2 nodes (a primary and a replica); nodes is 1"],
+        ],
+        [
+            "Multi-AZ without automatic failover",
+            () => stackConfig("dev", (_c, edit) => edit("cache", (c) => (c.multiAz = true))),
+            ["platform:cache.multiAz: true needs automatic failover (SPEC §5); automaticFailover is false"],
+        ],
+        [
+            "more readers than the data tier has AZs",
+            () =>
+                stackConfig("dev", (_c, edit) =>
+                    edit("database", (d) => {
+                        d.kind = "aurora";
+                        d.engine = "aurora-postgresql";
+                        d.engineVersion = "18.4";
+                        d.instanceClass = "db.t4g.medium";
+                        d.readers = 2;
+                        delete d.storage;
+                        delete d.multiAz;
+                    }),
+                ),
+            ["platform:database.readers: 2 readers and a writer need 3 distinct AZs to sit apart; the data tier has 2 (ap-northeast-2a, ap-northeast-2c)"],
+        ],
+        [
+            "a Valkey version that does not exist",
+            () => stackConfig("dev", (_c, edit) => edit("cache", (c) => (c.engineVersion = "9.0"))),
+            ["platform:cache.engineVersion: 9.0 is not a valkey version ElastiCache offers; use one of 7.2, 8.0, 8.1"],
+        ],
+        [
+            "a PostgreSQL version that does not exist",
+            () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.engineVersion = "19.0"))),
+            ["platform:database.engineVersion: 19.0 is not a postgres version AWS offers; use major 13, 14, 15, 16, 17, 18 with a minor version, e.g. 18.1"],
+        ],
+        [
+            "backups under 7 days in prod",
+            () => stackConfig("prod", (_c, edit) => edit("database", (d) => (d.backup.retentionDays = 3))),
+            ["platform:database.backup.retentionDays: 3 is below 7; prod keeps database backups at least 7 days (SPEC §6)"],
+            "prod",
+        ],
+        [
+            "deletion protection off in prod",
+            () => stackConfig("prod", (_c, edit) => edit("database", (d) => (d.deletionProtection = false))),
+            ["platform:database.deletionProtection: false is not allowed in prod; the database must refuse deletion (SPEC §6)"],
+            "prod",
+        ],
+        [
+            "prod cache without failover",
+            () => stackConfig("prod", (_c, edit) => edit("cache", (c) => Object.assign(c, { nodes: 1, automaticFailover: false, multiAz: false }))),
+            ["platform:cache: runs without automatic failover and Multi-AZ; prod needs both, with replicas in other AZs (SPEC §6)"],
+            "prod",
+        ],
+        [
+            "prod database without readers",
+            () => stackConfig("prod", (_c, edit) => edit("database", (d) => Object.assign(d, { readers: 0, readerAutoscaling: undefined }))),
+            ["platform:database.readers: 0 leaves the writer alone; prod needs at least one reader in another AZ to fail over to"],
+            "prod",
+        ],
+        [
+            "identifiers over their length limits",
+            () => stackConfig("prod", (c) => (c["platform:name"] = "goorm-popcorn-platform")),
+            [/^platform:name: goorm-popcorn-platform makes a cache name AWS refuses: .*"goorm-popcorn-platform-prod-cache-default" is 41 characters; AWS allows at most 40$/.source],
+            "prod",
+        ],
+        [
+            "a plaintext master password in the database config",
+            () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.masterPassword = "hunter2-hunter2"))),
+            ["platform:database.masterPassword: is refused: no secret is ever set in config (SPEC §3.5); database passwords are generated and kept by RDS in Secrets Manager, the cache's by the platform, and services take secrets as ARNs"],
+        ],
+        [
+            "a plaintext auth token in the cache config",
+            () => stackConfig("dev", (_c, edit) => edit("cache", (c) => (c.authToken = "0123456789abcdef0123"))),
+            ["platform:cache.authToken: is refused: no secret is ever set in config (SPEC §3.5); database passwords are generated and kept by RDS in Secrets Manager, the cache's by the platform, and services take secrets as ARNs"],
+        ],
+        [
+            "settings of the other database kind",
+            () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.readers = 1))),
+            ["platform:database.readers: is only for kind aurora (platform:database.kind is instance)"],
+        ],
+        [
+            "an engine of the other kind",
+            () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.engine = "aurora-postgresql"))),
+            ["platform:database.engine: aurora-postgresql does not go with kind instance; use postgres or mysql"],
+        ],
+        [
+            "overlapping backup and maintenance windows",
+            () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.maintenanceWindow = "sun:18:30-sun:19:30"))),
+            ["platform:database.backup.window: 18:00-19:00 overlaps the maintenance window sun:18:30-sun:19:30; AWS refuses overlapping windows"],
+        ],
+        [
+            "a database without data subnets",
+            () =>
+                stackConfig("dev", (_c, edit) => {
+                    edit("network", (n) => (n.subnets.data = []));
+                    edit("cache", () => undefined);
+                }),
+            ["platform:network.subnets.data: is empty; platform:database needs data subnets in two AZs", "platform:network.subnets.data: is empty; platform:cache needs data subnets"],
+        ],
+    ];
+
+    for (const [title, config, expected, stack] of cases) {
+        it(title, () => {
+            const lines = problemLines(config(), stack ?? "dev");
+            if (expected.length === 1 && expected[0].startsWith("^")) {
+                expect(lines.some((line) => new RegExp(expected[0]).test(line)), lines.join("\n")).to.equal(true);
+            } else {
+                expect(lines).to.deep.equal(expected);
+            }
+        });
+    }
+});

@@ -1,0 +1,180 @@
+/**
+ * The data tier in the assembled dev and prod plans: where each database instance and cache node
+ * lands, encryption and retention, how the services are wired to them, and a scan of every
+ * resource's inputs proving no password-like field holds a literal value.
+ */
+import { expect } from "chai";
+import { SECRET_PLACEHOLDER } from "../support/mock-runtime";
+import { runStack } from "../support/plan";
+import { RunView, T } from "../support/query";
+
+const R = {
+    instance: "aws:rds/instance:Instance",
+    cluster: "aws:rds/cluster:Cluster",
+    clusterInstance: "aws:rds/clusterInstance:ClusterInstance",
+    dbSubnetGroup: "aws:rds/subnetGroup:SubnetGroup",
+    replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+    cacheSubnetGroup: "aws:elasticache/subnetGroup:SubnetGroup",
+    taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
+} as const;
+
+/** Input keys that carry a credential when they carry anything. */
+const PASSWORD_LIKE = /(password|passwd|authtoken|secretstring|secretbinary|privatekey)/i;
+
+/** Every password-like input, anywhere in the plan, with where it sits. */
+function passwordLikeInputs(view: RunView): Array<{ where: string; value: unknown }> {
+    const found: Array<{ where: string; value: unknown }> = [];
+    const walk = (value: unknown, where: string) => {
+        if (Array.isArray(value)) {
+            value.forEach((item, i) => walk(item, `${where}[${i}]`));
+        } else if (value !== null && typeof value === "object") {
+            for (const [key, inner] of Object.entries(value)) {
+                if (PASSWORD_LIKE.test(key) && typeof inner !== "boolean") {
+                    found.push({ where: `${where}.${key}`, value: inner });
+                }
+                walk(inner, `${where}.${key}`);
+            }
+        }
+    };
+    for (const resource of view.resources) {
+        walk(resource.inputs, `${resource.type} ${resource.name}`);
+    }
+    return found;
+}
+
+interface Container {
+    environment: Array<{ name: string; value: string }>;
+    secrets: Array<{ name: string; valueFrom: string }>;
+}
+
+function containersOf(view: RunView): Array<{ family: string; container: Container }> {
+    return view.ofType(R.taskDefinition).map((t) => ({ family: String(t.inputs.family), container: JSON.parse(t.inputs.containerDefinitions as string)[0] }));
+}
+
+for (const env of ["dev", "prod"] as const) {
+    describe(`stack ${env}: data tier wiring and secrets`, () => {
+        let view: RunView;
+        before(async () => {
+            view = new RunView(await runStack(env));
+        });
+
+        it("tells every service where the database and cache are, and hands it their credentials as secrets only", () => {
+            const { outputs } = view.run;
+            for (const { family, container } of containersOf(view)) {
+                const environment = Object.fromEntries(container.environment.map((e) => [e.name, e.value]));
+                expect(environment, family).to.include({
+                    DB_HOST: outputs.databaseEndpoint,
+                    DB_READER_HOST: outputs.databaseReaderEndpoint,
+                    DB_PORT: "5432",
+                    DB_NAME: "popcorn",
+                    CACHE_HOST: outputs.cacheEndpoint,
+                    CACHE_READER_HOST: outputs.cacheReaderEndpoint,
+                    CACHE_PORT: "6379",
+                    CACHE_TLS: "true",
+                    CACHE_USERNAME: `goorm-popcorn-${env}-cache-app`,
+                });
+                expect(container.secrets, family).to.deep.equal([
+                    { name: "CACHE_PASSWORD", valueFrom: `${outputs.cacheAuthSecretArn}:password::` },
+                    { name: "DB_PASSWORD", valueFrom: `${outputs.databaseSecretArn}:password::` },
+                    { name: "DB_USERNAME", valueFrom: `${outputs.databaseSecretArn}:username::` },
+                ]);
+                expect(container.environment.map((e) => e.name).filter((name) => PASSWORD_LIKE.test(name)), family).to.deep.equal([]);
+            }
+        });
+
+        it("lets each execution role read exactly the database's and the cache's secrets", () => {
+            const { outputs } = view.run;
+            for (const policy of view.ofType(T.rolePolicy).filter((p) => p.name.endsWith("-execution-policy"))) {
+                const statements = JSON.parse(policy.inputs.policy as string).Statement as Array<{ Sid: string; Resource: unknown }>;
+                expect(statements.find((s) => s.Sid === "ReadOwnSecrets")?.Resource, policy.name).to.deep.equal([outputs.cacheAuthSecretArn, outputs.databaseSecretArn].sort());
+                expect(statements.map((s) => s.Sid), policy.name).to.not.include("ReadOwnParameters");
+            }
+        });
+
+        it("holds no password-like input with a literal value: each is [secret]", () => {
+            const found = passwordLikeInputs(view);
+            expect(found.map((f) => f.where)).to.include.members([
+                "aws:elasticache/user:User cache-app-user.authenticationMode.passwords",
+                "aws:elasticache/user:User cache-default-user.authenticationMode.passwords",
+                "aws:secretsmanager/secretVersion:SecretVersion cache-auth-value.secretString",
+            ]);
+            for (const { where, value } of found) {
+                const values = Array.isArray(value) ? value : [value];
+                expect(values.every((v) => v === SECRET_PLACEHOLDER), `${where} = ${JSON.stringify(value)}`).to.equal(true);
+            }
+            const database = view.resources.find((r) => r.type === R.instance || r.type === R.cluster)!;
+            expect(database.inputs.manageMasterUserPassword, "RDS keeps the master password").to.equal(true);
+        });
+
+        it("keeps the database and the cache in the data subnets, encrypted", () => {
+            const dataIds = view.subnetsOfTier("data").map((s) => s.id);
+            expect(view.ofType(R.dbSubnetGroup)[0].inputs.subnetIds).to.deep.equal(dataIds);
+            expect(view.ofType(R.cacheSubnetGroup)[0].inputs.subnetIds).to.deep.equal(dataIds);
+            const database = view.resources.find((r) => r.type === R.instance || r.type === R.cluster)!;
+            expect(database.inputs).to.include({ storageEncrypted: true, iamDatabaseAuthenticationEnabled: true });
+            const [cache] = view.ofType(R.replicationGroup);
+            expect(cache.inputs).to.include({ atRestEncryptionEnabled: true, transitEncryptionEnabled: true, engine: "valkey", engineVersion: "8.0" });
+        });
+    });
+}
+
+describe("stack dev: the data tier of SPEC §2.A", () => {
+    let view: RunView;
+    before(async () => {
+        view = new RunView(await runStack("dev"));
+    });
+
+    it("runs PostgreSQL 18.1 on db.t4g.micro in 2a: 20 GiB gp3, 1-day backups, single-AZ, not protected", () => {
+        expect(view.ofType(R.instance)[0].inputs).to.deep.include({
+            engine: "postgres",
+            engineVersion: "18.1",
+            instanceClass: "db.t4g.micro",
+            availabilityZone: "ap-northeast-2a",
+            allocatedStorage: 20,
+            storageType: "gp3",
+            backupRetentionPeriod: 1,
+            multiAz: false,
+            publiclyAccessible: false,
+            deletionProtection: false,
+        });
+        expect(view.ofType(R.instance)[0].options.protect).to.equal(false);
+        expect(view.ofType(R.cluster)).to.deep.equal([]);
+    });
+
+    it("runs one cache.t4g.micro Valkey node in 2a without failover", () => {
+        expect(view.ofType(R.replicationGroup)[0].inputs).to.deep.include({
+            nodeType: "cache.t4g.micro",
+            numCacheClusters: 1,
+            automaticFailoverEnabled: false,
+            multiAzEnabled: false,
+            preferredCacheClusterAzs: ["ap-northeast-2a"],
+        });
+    });
+});
+
+describe("stack prod: the data tier across three AZs", () => {
+    let view: RunView;
+    before(async () => {
+        view = new RunView(await runStack("prod"));
+    });
+
+    it("runs an Aurora writer in 2a and readers in 2b and 2c, backups kept 14 days, protected", () => {
+        expect(view.ofType(R.instance)).to.deep.equal([]);
+        const [cluster] = view.ofType(R.cluster);
+        expect(cluster.inputs).to.include({ engine: "aurora-postgresql", backupRetentionPeriod: 14, deletionProtection: true });
+        expect(cluster.options.protect).to.equal(true);
+        const instances = view.ofType(R.clusterInstance).map((i) => `${i.inputs.availabilityZone} tier ${i.inputs.promotionTier} ${i.inputs.instanceClass}`);
+        expect(instances).to.have.members(["ap-northeast-2a tier 0 db.r7g.large", "ap-northeast-2b tier 1 db.r7g.large", "ap-northeast-2c tier 1 db.r7g.large"]);
+    });
+
+    it("runs the Valkey primary in 2a and replicas in 2b and 2c with automatic failover, Multi-AZ and 7-day snapshots", () => {
+        expect(view.ofType(R.replicationGroup)[0].inputs).to.deep.include({
+            nodeType: "cache.r7g.large",
+            numCacheClusters: 3,
+            automaticFailoverEnabled: true,
+            multiAzEnabled: true,
+            snapshotRetentionLimit: 7,
+            preferredCacheClusterAzs: ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"],
+        });
+    });
+});
