@@ -15,6 +15,7 @@ import {
     instanceClassProblem,
     performanceInsightsSupported,
 } from "../lib/database";
+import { kmsKeyArnProblem } from "../lib/aws-limits";
 import { serviceTrustPolicy } from "../lib/iam";
 import { Naming, nameProblem } from "../lib/naming";
 import { Problem } from "../lib/problems";
@@ -72,7 +73,6 @@ export interface DatabaseCommonArgs {
 const DATABASE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 const MASTER_USERNAME = /^[A-Za-z][A-Za-z0-9_]{0,15}$/;
 const RESERVED_USERNAMES = ["rdsadmin", "admin", "postgres", "root", "mysql"];
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/;
 
 /** The rules both kinds share. */
 export function commonProblems(kind: DatabaseKind, engine: DatabaseEngine, args: DatabaseCommonArgs): Problem[] {
@@ -117,9 +117,7 @@ export function commonProblems(kind: DatabaseKind, engine: DatabaseEngine, args:
             report(["logExports", i], `${log} is not a log ${engine} exports; use ${exportable.join(", ")}`);
         }
     });
-    if (args.kmsKeyArn !== undefined && !KMS_KEY_ARN.test(args.kmsKeyArn)) {
-        report(["kmsKeyArn"], `${args.kmsKeyArn} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)`);
-    }
+    report(["kmsKeyArn"], args.kmsKeyArn === undefined ? undefined : kmsKeyArnProblem(args.kmsKeyArn));
     return problems;
 }
 

@@ -84,3 +84,11 @@ export function logRetentionProblem(days: number): string | undefined {
         ? undefined
         : `${days} is not a retention CloudWatch Logs accepts; use one of ${LOG_RETENTION_DAYS.join(", ")}`;
 }
+
+/** A KMS key ARN (not an alias): `arn:aws:kms:<region>:<account>:key/<key id>`; multi-Region keys start `mrk-`. */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:key\/(?:mrk-)?[0-9a-f-]{32,36}$/;
+
+/** Why `arn` is not a KMS key ARN, or undefined. */
+export function kmsKeyArnProblem(arn: string): string | undefined {
+    return KMS_KEY_ARN.test(arn) ? undefined : `${arn} is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<key-id>`;
+}

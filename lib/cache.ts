@@ -4,7 +4,7 @@
  * replication group go, what a generated password may contain, and every rule the arguments of
  * a ValkeyCache must satisfy (SPEC §5, §6).
  */
-import { logRetentionProblem } from "./aws-limits";
+import { kmsKeyArnProblem, logRetentionProblem } from "./aws-limits";
 import { NameKind, Naming, nameProblem } from "./naming";
 import { Problem, showValue } from "./problems";
 import { windowProblems } from "./windows";
@@ -260,7 +260,6 @@ export const DEFAULT_CACHE_NAME = "cache";
 export const DEFAULT_CACHE_PORT = 6379;
 /** Set by the component from `clusterMode`; config may not set it. */
 const CLUSTER_ENABLED = "cluster-enabled";
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 const isWhole = (value: number, range: { min: number; max: number }) => Number.isInteger(value) && value >= range.min && value <= range.max;
 
@@ -300,8 +299,9 @@ export function cacheProblems(spec: CacheSpec): Problem[] {
     if (spec.parameters && Object.prototype.hasOwnProperty.call(spec.parameters, CLUSTER_ENABLED)) {
         problems.push({ path: ["parameters", CLUSTER_ENABLED], message: `is set from clusterMode (yes with it, no without); leave it out of parameters` });
     }
-    if (spec.kmsKeyArn !== undefined && !KMS_KEY_ARN.test(spec.kmsKeyArn)) {
-        problems.push({ path: ["kmsKeyArn"], message: `${showValue(spec.kmsKeyArn)} is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<key-id>` });
+    const kms = spec.kmsKeyArn === undefined ? undefined : kmsKeyArnProblem(spec.kmsKeyArn);
+    if (kms) {
+        problems.push({ path: ["kmsKeyArn"], message: kms });
     }
     return problems;
 }

@@ -18,10 +18,10 @@ import { SecurityGroups } from "../components/security-groups";
 import { ValkeyCache } from "../components/valkey-cache";
 import { Vpc } from "../components/vpc";
 import { COLOURS } from "../lib/blue-green";
-import { AuroraEngine, InstanceEngine } from "../lib/database";
 import { Naming } from "../lib/naming";
 import { Tags, baseTags } from "../lib/tags";
 import { PlatformConfig, ServiceConfig } from "./config";
+import { databaseArgs } from "./data";
 import { matrixPorts } from "./rules";
 
 export interface Platform {
@@ -100,29 +100,15 @@ function createDatabase(config: PlatformConfig, naming: Naming, tags: Tags, netw
     if (!db) {
         return undefined;
     }
-    const common = {
+    const { kind, args } = databaseArgs(db, {
         naming,
         tags,
-        engineVersion: db.engineVersion,
-        instanceClass: db.instanceClass,
         subnets: network.subnets.filter((s) => s.tier === "data").map((s) => ({ id: s.id, az: s.az })),
         securityGroupIds: [securityGroups.ids.db],
-        databaseName: db.databaseName,
-        masterUsername: db.masterUsername,
-        backup: db.backup,
-        maintenanceWindow: db.maintenanceWindow,
-        deletionProtection: db.deletionProtection,
-        performanceInsights: db.performanceInsights,
-        monitoringIntervalSeconds: db.monitoringIntervalSeconds,
-        logExports: db.logExports,
-        parameters: db.parameters,
-        kmsKeyArn: db.kmsKeyArn,
         // SPEC §3.6: in prod, neither `pulumi destroy` nor a replacement may drop the data.
         protect: config.env === "prod",
-    };
-    return db.kind === "instance"
-        ? new RdsInstance("db", { ...common, engine: db.engine as InstanceEngine, storage: db.storage!, multiAz: db.multiAz })
-        : new AuroraCluster("db", { ...common, engine: db.engine as AuroraEngine, readers: db.readers, serverless: db.serverless, readerAutoscaling: db.readerAutoscaling });
+    });
+    return kind === "instance" ? new RdsInstance("db", args) : new AuroraCluster("db", args);
 }
 
 function createCache(config: PlatformConfig, naming: Naming, tags: Tags, network: Vpc, securityGroups: SecurityGroups): ValkeyCache | undefined {

@@ -10,13 +10,14 @@ import { logRetentionProblem } from "../lib/aws-limits";
 import { COLOURS, weightProblems } from "../lib/blue-green";
 import { DEFAULT_CACHE_PORT, cacheProblems, cacheTopology } from "../lib/cache";
 import { environmentProblems, imageTagProblem, secretProblems } from "../lib/container";
-import { AURORA_ENGINES, AuroraEngine, ENGINE_FACTS, INSTANCE_ENGINES, InstanceEngine } from "../lib/database";
+import { AURORA_ENGINES, ENGINE_FACTS, INSTANCE_ENGINES } from "../lib/database";
 import { fargateSizeProblem } from "../lib/fargate";
 import { Naming, nameProblem } from "../lib/naming";
 import { networkProblems } from "../lib/network";
 import { Path, Problem, nest } from "../lib/problems";
 import { MatrixPorts, platformFlows, ruleCountProblems, rulesOf } from "../lib/security-matrix";
 import { extraTagProblems } from "../lib/tags";
+import { databaseArgs } from "./data";
 import { DatabaseConfig, PlatformConfig } from "./schema";
 
 /** Ports Kafka listens on; the database's comes from its engine, the cache's from its config. */
@@ -277,26 +278,8 @@ function databaseProblems(config: PlatformConfig): Problem[] {
     if (problems.length > 0) {
         return problems;
     }
-    const common = {
-        naming: new Naming(config.name, config.env),
-        engineVersion: db.engineVersion,
-        instanceClass: db.instanceClass,
-        subnets: dataSubnets.map((s) => ({ id: "", az: s.az })),
-        securityGroupIds: [],
-        databaseName: db.databaseName,
-        masterUsername: db.masterUsername,
-        backup: db.backup,
-        maintenanceWindow: db.maintenanceWindow,
-        deletionProtection: db.deletionProtection,
-        performanceInsights: db.performanceInsights,
-        monitoringIntervalSeconds: db.monitoringIntervalSeconds,
-        logExports: db.logExports,
-        parameters: db.parameters,
-        kmsKeyArn: db.kmsKeyArn,
-    };
-    const componentProblems = instanceKind
-        ? rdsInstanceProblems({ ...common, engine: db.engine as InstanceEngine, storage: db.storage!, multiAz: db.multiAz })
-        : auroraClusterProblems({ ...common, engine: db.engine as AuroraEngine, readers: db.readers, serverless: db.serverless, readerAutoscaling: db.readerAutoscaling });
+    const { kind, args } = databaseArgs(db, { naming: new Naming(config.name, config.env), subnets: dataSubnets.map((s) => ({ id: "", az: s.az })), securityGroupIds: [] });
+    const componentProblems = kind === "instance" ? rdsInstanceProblems(args) : auroraClusterProblems(args);
     for (const problem of componentProblems) {
         if (problem.path.length === 0) {
             problems.push({ path: ["name"], message: `${config.name} makes a database identifier AWS refuses: ${problem.message}` });
