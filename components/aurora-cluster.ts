@@ -20,7 +20,9 @@ import {
     DatabaseCommonArgs,
     commonProblems,
     createSharedParts,
+    finalSnapshotSettings,
     insightsSettings,
+    instanceDependencies,
     monitoringSettings,
     parametersOf,
 } from "./database-common";
@@ -73,7 +75,7 @@ export class AuroraCluster extends pulumi.ComponentResource implements Database 
         const tagsFor = (resourceName: string) => componentTags(this.baseTags, COMPONENT, { name: resourceName });
         const facts = ENGINE_FACTS[engine];
         const family = facts.family(args.engineVersion);
-        const { subnetGroup, monitoringRole } = createSharedParts(this, name, args, tagsFor);
+        const { subnetGroup, monitoring } = createSharedParts(this, name, args, tagsFor);
 
         const clusterParametersName = args.naming.scoped("rdsIdentifier", "db", "cluster", family.replace(/\./g, "-"));
         const clusterParameters = new aws.rds.ClusterParameterGroup(
@@ -111,8 +113,7 @@ export class AuroraCluster extends pulumi.ComponentResource implements Database 
                 preferredMaintenanceWindow: args.maintenanceWindow,
                 copyTagsToSnapshot: true,
                 deletionProtection: args.deletionProtection,
-                skipFinalSnapshot: !args.deletionProtection,
-                ...(args.deletionProtection ? { finalSnapshotIdentifier: `${this.clusterIdentifier}-final` } : {}),
+                ...finalSnapshotSettings(args, this.clusterIdentifier),
                 enabledCloudwatchLogsExports: [...(args.logExports ?? facts.logExports)],
                 ...(args.serverless
                     ? { serverlessv2ScalingConfiguration: { minCapacity: args.serverless.minAcu, maxCapacity: args.serverless.maxAcu } }
@@ -125,14 +126,14 @@ export class AuroraCluster extends pulumi.ComponentResource implements Database 
 
         const azs = auroraInstanceAzs(args.subnets.map((s) => s.az), readers);
         this.instances = azs.map((az) => ({ identifier: args.naming.scoped("rdsIdentifier", "db", azLabel(az)), az }));
-        this.instances.forEach(({ identifier, az }, i) => {
+        const instances = this.instances.map(({ identifier, az }, i) =>
             new aws.rds.ClusterInstance(
                 `${name}-${azLabel(az)}`,
                 {
                     identifier,
                     clusterIdentifier: cluster.id,
+                    // The engine version is the cluster's; an instance follows it.
                     engine,
-                    engineVersion: args.engineVersion,
                     instanceClass: args.instanceClass,
                     availabilityZone: az,
                     dbParameterGroupName: instanceParameters.name,
@@ -141,15 +142,15 @@ export class AuroraCluster extends pulumi.ComponentResource implements Database 
                     promotionTier: i === 0 ? 0 : 1,
                     autoMinorVersionUpgrade: true,
                     copyTagsToSnapshot: true,
-                    ...insightsSettings(args),
-                    ...monitoringSettings(args, monitoringRole),
+                    ...insightsSettings(engine, args),
+                    ...monitoringSettings(args, monitoring),
                     tags: tagsFor(identifier),
                 },
-                { parent: this, protect: args.protect ?? false },
-            );
-        });
+                { parent: this, protect: args.protect ?? false, dependsOn: instanceDependencies(monitoring) },
+            ),
+        );
         if (args.readerAutoscaling) {
-            this.readerAutoscaling(name, args.readerAutoscaling, cluster);
+            this.readerAutoscaling(name, args.readerAutoscaling, cluster, instances);
         }
 
         this.engine = engine;
@@ -161,7 +162,7 @@ export class AuroraCluster extends pulumi.ComponentResource implements Database 
         this.registerOutputs({ endpoint: this.endpoint, readerEndpoint: this.readerEndpoint, port: this.port, masterSecretArn: this.masterSecretArn });
     }
 
-    private readerAutoscaling(name: string, scaling: ReaderAutoscalingArgs, cluster: aws.rds.Cluster): void {
+    private readerAutoscaling(name: string, scaling: ReaderAutoscalingArgs, cluster: aws.rds.Cluster, instances: aws.rds.ClusterInstance[]): void {
         const target = new aws.appautoscaling.Target(
             `${name}-reader-scaling`,
             {
@@ -172,7 +173,8 @@ export class AuroraCluster extends pulumi.ComponentResource implements Database 
                 maxCapacity: scaling.max,
                 tags: componentTags(this.baseTags, COMPONENT, { name: `${this.clusterIdentifier}-readers` }),
             },
-            { parent: this },
+            // Registered before the readers exist, autoscaling would add replicas of its own to reach min.
+            { parent: this, dependsOn: instances },
         );
         new aws.appautoscaling.Policy(
             `${name}-reader-scale-on-cpu`,

@@ -56,13 +56,15 @@ export interface DatabaseCommonArgs {
     maintenanceWindow: string;
     /** Refuse deletion (prod); without it the data goes with the stack (dev). */
     deletionProtection: boolean;
+    /** Take a final snapshot when the database is deleted, whatever deletion protection says. @default true */
+    finalSnapshot?: boolean;
     /** Performance Insights; ignored on classes that do not support it. */
     performanceInsights: { enabled: boolean; retentionDays: number };
     /** Enhanced monitoring granularity in seconds; 0 turns it off. @default 60 */
     monitoringIntervalSeconds?: number;
     /** Logs exported to CloudWatch. @default every log the engine exports */
     logExports?: readonly string[];
-    /** Extra parameters, on top of the TLS-only one the component always sets. @default {} */
+    /** Extra parameters, on top of the TLS-only one the component always sets (which they may not override). @default {} */
     parameters?: Readonly<Record<string, string>>;
     /** Customer-managed KMS key for storage; the AWS managed `aws/rds` key when absent. */
     kmsKeyArn?: string;
@@ -111,6 +113,11 @@ export function commonProblems(kind: DatabaseKind, engine: DatabaseEngine, args:
     if (!MONITORING_INTERVALS.includes(interval)) {
         report(["monitoringIntervalSeconds"], `${interval} is not an enhanced-monitoring interval; use one of ${MONITORING_INTERVALS.join(", ")}`);
     }
+    for (const name of Object.keys(ENGINE_FACTS[engine].tlsOnly)) {
+        if (args.parameters !== undefined && name in args.parameters) {
+            report(["parameters", name], `is set by the component (TLS only); it may not be overridden`);
+        }
+    }
     const exportable = ENGINE_FACTS[engine].logExports;
     (args.logExports ?? []).forEach((log, i) => {
         if (!exportable.includes(log)) {
@@ -121,9 +128,9 @@ export function commonProblems(kind: DatabaseKind, engine: DatabaseEngine, args:
     return problems;
 }
 
-/** Whether Performance Insights runs: asked for, and the class supports it. */
-export function insightsOn(args: DatabaseCommonArgs): boolean {
-    return args.performanceInsights.enabled && performanceInsightsSupported(args.instanceClass);
+/** Whether Performance Insights runs: asked for, and the engine supports it on the class. */
+export function insightsOn(engine: DatabaseEngine, args: DatabaseCommonArgs): boolean {
+    return args.performanceInsights.enabled && performanceInsightsSupported(engine, args.instanceClass);
 }
 
 /** The engine's parameters: TLS only, then the caller's. */
@@ -140,7 +147,7 @@ export function createSharedParts(
     name: string,
     args: DatabaseCommonArgs,
     tagsFor: (resourceName: string) => Tags,
-): { subnetGroup: aws.rds.SubnetGroup; monitoringRole: aws.iam.Role | undefined } {
+): { subnetGroup: aws.rds.SubnetGroup; monitoring: Monitoring | undefined } {
     const subnetGroupName = args.naming.scoped("rdsIdentifier", "db");
     const subnetGroup = new aws.rds.SubnetGroup(
         `${name}-subnet-group`,
@@ -148,7 +155,7 @@ export function createSharedParts(
         { parent },
     );
     if ((args.monitoringIntervalSeconds ?? 60) === 0) {
-        return { subnetGroup, monitoringRole: undefined };
+        return { subnetGroup, monitoring: undefined };
     }
     const account = aws.getCallerIdentityOutput({}, { parent }).accountId;
     const partition = aws.getPartitionOutput({}, { parent }).partition;
@@ -163,23 +170,40 @@ export function createSharedParts(
         },
         { parent },
     );
-    new aws.iam.RolePolicyAttachment(
+    const attachment = new aws.iam.RolePolicyAttachment(
         `${name}-monitoring-policy`,
         { role: monitoringRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole` },
         { parent },
     );
-    return { subnetGroup, monitoringRole };
+    return { subnetGroup, monitoring: { role: monitoringRole, attachment } };
+}
+
+/** The enhanced-monitoring role and the attachment that gives it its permissions. */
+export interface Monitoring {
+    readonly role: aws.iam.Role;
+    /** Instances must wait for it: RDS checks the role's permissions when it creates them. */
+    readonly attachment: aws.iam.RolePolicyAttachment;
 }
 
 /** Retention settings RDS takes only when Performance Insights runs. */
-export function insightsSettings(args: DatabaseCommonArgs) {
-    return insightsOn(args)
+export function insightsSettings(engine: DatabaseEngine, args: DatabaseCommonArgs) {
+    return insightsOn(engine, args)
         ? { performanceInsightsEnabled: true, performanceInsightsRetentionPeriod: args.performanceInsights.retentionDays, ...(args.kmsKeyArn ? { performanceInsightsKmsKeyId: args.kmsKeyArn } : {}) }
         : { performanceInsightsEnabled: false };
 }
 
 /** Enhanced-monitoring settings of an instance. */
-export function monitoringSettings(args: DatabaseCommonArgs, role: aws.iam.Role | undefined) {
+export function monitoringSettings(args: DatabaseCommonArgs, monitoring: Monitoring | undefined) {
     const interval = args.monitoringIntervalSeconds ?? 60;
-    return interval > 0 && role ? { monitoringInterval: interval, monitoringRoleArn: role.arn } : { monitoringInterval: 0 };
+    return interval > 0 && monitoring ? { monitoringInterval: interval, monitoringRoleArn: monitoring.role.arn } : { monitoringInterval: 0 };
+}
+
+/** What an instance waits for besides its inputs. */
+export function instanceDependencies(monitoring: Monitoring | undefined): pulumi.Resource[] {
+    return monitoring ? [monitoring.attachment] : [];
+}
+
+/** Final-snapshot settings: a snapshot on deletion unless the caller opts out (dev). */
+export function finalSnapshotSettings(args: DatabaseCommonArgs, identifier: string) {
+    return (args.finalSnapshot ?? true) ? { skipFinalSnapshot: false, finalSnapshotIdentifier: `${identifier}-final` } : { skipFinalSnapshot: true };
 }

@@ -16,7 +16,9 @@ import {
     DatabaseCommonArgs,
     commonProblems,
     createSharedParts,
+    finalSnapshotSettings,
     insightsSettings,
+    instanceDependencies,
     monitoringSettings,
     parametersOf,
 } from "./database-common";
@@ -41,7 +43,8 @@ export class RdsInstance extends pulumi.ComponentResource implements Database {
     public readonly databaseName: string;
     public readonly masterSecretArn: pulumi.Output<string>;
     public readonly identifier: string;
-    public readonly availabilityZone: string;
+    /** The instance's AZ when single-AZ; Multi-AZ instances move between AZs. */
+    public readonly availabilityZone: string | undefined;
 
     constructor(name: string, args: RdsInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
         const engine = args.engine ?? "postgres";
@@ -53,7 +56,7 @@ export class RdsInstance extends pulumi.ComponentResource implements Database {
 
         const tagsFor = (resourceName: string) => componentTags(args.tags ?? {}, COMPONENT, { name: resourceName });
         const facts = ENGINE_FACTS[engine];
-        const { subnetGroup, monitoringRole } = createSharedParts(this, name, args, tagsFor);
+        const { subnetGroup, monitoring } = createSharedParts(this, name, args, tagsFor);
         const parameterGroupName = args.naming.scoped("rdsIdentifier", "db", facts.family(args.engineVersion).replace(/\./g, "-"));
         const parameterGroup = new aws.rds.ParameterGroup(
             `${name}-parameters`,
@@ -69,7 +72,7 @@ export class RdsInstance extends pulumi.ComponentResource implements Database {
 
         this.identifier = args.naming.scoped("rdsIdentifier", "db");
         // Single-AZ: the instance sits in the data tier's first AZ, beside the tasks in dev.
-        this.availabilityZone = args.subnets[0].az;
+        this.availabilityZone = args.multiAz ? undefined : args.subnets[0].az;
         const instance = new aws.rds.Instance(
             `${name}-instance`,
             {
@@ -86,7 +89,7 @@ export class RdsInstance extends pulumi.ComponentResource implements Database {
                 vpcSecurityGroupIds: args.securityGroupIds,
                 publiclyAccessible: false,
                 multiAz: args.multiAz ?? false,
-                ...(args.multiAz ? {} : { availabilityZone: this.availabilityZone }),
+                ...(this.availabilityZone ? { availabilityZone: this.availabilityZone } : {}),
                 storageType: "gp3",
                 allocatedStorage: args.storage.allocatedGb,
                 maxAllocatedStorage: args.storage.maxAllocatedGb,
@@ -99,14 +102,13 @@ export class RdsInstance extends pulumi.ComponentResource implements Database {
                 copyTagsToSnapshot: true,
                 autoMinorVersionUpgrade: true,
                 deletionProtection: args.deletionProtection,
-                skipFinalSnapshot: !args.deletionProtection,
-                ...(args.deletionProtection ? { finalSnapshotIdentifier: `${this.identifier}-final` } : {}),
+                ...finalSnapshotSettings(args, this.identifier),
                 enabledCloudwatchLogsExports: [...(args.logExports ?? facts.logExports)],
-                ...insightsSettings(args),
-                ...monitoringSettings(args, monitoringRole),
+                ...insightsSettings(engine, args),
+                ...monitoringSettings(args, monitoring),
                 tags: tagsFor(this.identifier),
             },
-            { parent: this, protect: args.protect ?? false },
+            { parent: this, protect: args.protect ?? false, dependsOn: instanceDependencies(monitoring) },
         );
 
         this.engine = engine;
@@ -125,8 +127,11 @@ export function rdsInstanceProblems(args: RdsInstanceArgs): Problem[] {
     const problems: Problem[] = commonProblems("instance", args.engine ?? "postgres", args);
     if (!Number.isInteger(allocatedGb) || allocatedGb < 20 || allocatedGb > 65536) {
         problems.push({ path: ["storage", "allocatedGb"], message: `${allocatedGb} is outside 20–65536 GiB (gp3)` });
-    } else if (!Number.isInteger(maxAllocatedGb) || maxAllocatedGb <= allocatedGb || maxAllocatedGb > 65536) {
-        problems.push({ path: ["storage", "maxAllocatedGb"], message: `${maxAllocatedGb} must be above allocatedGb (${allocatedGb}) and at most 65536 GiB, so storage can grow` });
+    } else if (!Number.isInteger(maxAllocatedGb) || maxAllocatedGb < Math.ceil(allocatedGb * 1.1) || maxAllocatedGb > 65536) {
+        problems.push({
+            path: ["storage", "maxAllocatedGb"],
+            message: `${maxAllocatedGb} must be at least 10 % above allocatedGb (${Math.ceil(allocatedGb * 1.1)} for ${allocatedGb}) and at most 65536 GiB, so storage can grow`,
+        });
     }
     return problems;
 }

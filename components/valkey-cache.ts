@@ -107,12 +107,20 @@ export interface ValkeyCacheArgs {
     parameters?: Readonly<Record<string, string>>;
     /** KMS key ARN for encryption at rest. @default the AWS managed key for ElastiCache */
     kmsKeyArn?: string;
+    /**
+     * Days Secrets Manager keeps the deleted auth secret recoverable (7–30), or 0 to delete it at
+     * once, so a dev stack can be destroyed and created again under the same name. @default 30
+     */
+    secretRecoveryWindowDays?: number;
 }
 
 const COMPONENT = "valkey-cache";
 const ENGINE_TITLES: Readonly<Record<CacheEngine, string>> = { valkey: "Valkey", redis: "Redis OSS" };
-/** Everything but the commands that can break or stall a shared cache (FLUSHALL, KEYS, DEBUG, CONFIG, …). */
-const APP_ACCESS_STRING = "on ~* +@all -@dangerous";
+/**
+ * Every key and channel, every command but those that can break or stall a shared cache
+ * (FLUSHALL, KEYS, DEBUG, CONFIG, …), and INFO back: health checks and Redisson need it.
+ */
+const APP_ACCESS_STRING = "on ~* &* +@all -@dangerous +info";
 /** The `default` user a user group must hold: switched off, so nobody authenticates as it. */
 const DEFAULT_USER_ACCESS_STRING = "off -@all";
 
@@ -299,6 +307,7 @@ export class ValkeyCache extends pulumi.ComponentResource {
             {
                 name: secretName,
                 description: `How clients authenticate to ElastiCache ${ctx.scoped(ctx.names.replicationGroup)}`,
+                recoveryWindowInDays: ctx.args.secretRecoveryWindowDays ?? 30,
                 tags: ctx.tagsFor(secretName),
             },
             { parent: this },

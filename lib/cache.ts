@@ -254,6 +254,7 @@ export interface CacheSpec extends TopologyArgs {
     readonly logRetentionDays: number;
     readonly parameters?: Readonly<Record<string, string>>;
     readonly kmsKeyArn?: string;
+    readonly secretRecoveryWindowDays?: number;
 }
 
 export const DEFAULT_CACHE_NAME = "cache";
@@ -298,6 +299,10 @@ export function cacheProblems(spec: CacheSpec): Problem[] {
     }
     if (spec.parameters && Object.prototype.hasOwnProperty.call(spec.parameters, CLUSTER_ENABLED)) {
         problems.push({ path: ["parameters", CLUSTER_ENABLED], message: `is set from clusterMode (yes with it, no without); leave it out of parameters` });
+    }
+    const recovery = spec.secretRecoveryWindowDays;
+    if (recovery !== undefined && recovery !== 0 && !isWhole(recovery, { min: 7, max: 30 })) {
+        problems.push({ path: ["secretRecoveryWindowDays"], message: `${recovery} is not a recovery window; use 7–30 days, or 0 to delete the secret at once` });
     }
     const kms = spec.kmsKeyArn === undefined ? undefined : kmsKeyArnProblem(spec.kmsKeyArn);
     if (kms) {

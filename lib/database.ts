@@ -32,6 +32,8 @@ const postgresMajor = (version: string) => version.split(".")[0];
 const mysqlMajor = (version: string) => version.split(".").slice(0, 2).join(".");
 
 /**
+ * A major version alone (`18`) lets automatic minor upgrades run without drift; a full one
+ * (`18.1`) pins the creation version, to be raised in config once AWS has upgraded it.
  * Versions: PostgreSQL 13–18 on RDS and Aurora (PostgreSQL 18 on both since 2026), MySQL 8.0/8.4
  * on RDS, Aurora MySQL 3 (MySQL 8.0). Source: RDS and Aurora release notes; check a region with
  * `aws rds describe-db-engine-versions --engine <engine>`.
@@ -39,7 +41,7 @@ const mysqlMajor = (version: string) => version.split(".").slice(0, 2).join(".")
 export const ENGINE_FACTS: Readonly<Record<DatabaseEngine, EngineFacts>> = {
     postgres: {
         port: 5432,
-        version: /^(1[3-8])\.\d{1,2}$/,
+        version: /^(1[3-8])(\.\d{1,2})?$/,
         versionExample: "18.1",
         majors: ["13", "14", "15", "16", "17", "18"],
         family: (v) => `postgres${postgresMajor(v)}`,
@@ -48,7 +50,7 @@ export const ENGINE_FACTS: Readonly<Record<DatabaseEngine, EngineFacts>> = {
     },
     mysql: {
         port: 3306,
-        version: /^8\.(0|4)\.\d{1,2}$/,
+        version: /^8\.(0|4)(\.\d{1,2})?$/,
         versionExample: "8.4.5",
         majors: ["8.0", "8.4"],
         family: (v) => `mysql${mysqlMajor(v)}`,
@@ -57,7 +59,7 @@ export const ENGINE_FACTS: Readonly<Record<DatabaseEngine, EngineFacts>> = {
     },
     "aurora-postgresql": {
         port: 5432,
-        version: /^(1[3-8])\.\d{1,2}$/,
+        version: /^(1[3-8])(\.\d{1,2})?$/,
         versionExample: "18.4",
         majors: ["13", "14", "15", "16", "17", "18"],
         family: (v) => `aurora-postgresql${postgresMajor(v)}`,
@@ -79,7 +81,7 @@ export function engineVersionProblem(engine: DatabaseEngine, version: string): s
     const facts = ENGINE_FACTS[engine];
     return facts.version.test(version)
         ? undefined
-        : `${version} is not a ${engine} version AWS offers; use major ${facts.majors.join(", ")} with a minor version, e.g. ${facts.versionExample}`;
+        : `${version} is not a ${engine} version AWS offers; use major ${facts.majors.join(", ")}, alone or with a minor version, e.g. ${facts.versionExample}`;
 }
 
 /** The major part of a version, e.g. `18` of `18.1`: dev and prod should share it. */
@@ -119,10 +121,14 @@ export function instanceClassProblem(kind: DatabaseKind, instanceClass: string):
 }
 
 /**
- * Performance Insights does not run on the smallest burstable classes.
- * Source: RDS User Guide, "Amazon RDS DB engine, Region, and instance class support for Performance Insights".
+ * Performance Insights does not run on the smallest burstable classes, and Aurora MySQL does not
+ * run it on db.t2 or db.t3 at all. Sources: RDS and Aurora User Guides, "DB engine, Region, and
+ * instance class support for Performance Insights / Database Insights".
  */
-export function performanceInsightsSupported(instanceClass: string): boolean {
+export function performanceInsightsSupported(engine: DatabaseEngine, instanceClass: string): boolean {
+    if (engine === "aurora-mysql" && /^db\.t[23]\./.test(instanceClass)) {
+        return false;
+    }
     return !/^db\.t\d+g?\.(micro|small)$/.test(instanceClass);
 }
 

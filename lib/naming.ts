@@ -158,6 +158,11 @@ export class Naming {
         return this.checked("logGroup", ["", "aws", service, this.stem, ...parts].join("/"));
     }
 
+    /** `/aws/<service>/<name>-<env>`: the seed's shape for Kafka's log group, `/aws/ec2/kafka-dev`. */
+    suffixedLogGroup(service: string, name: string): string {
+        return this.checked("logGroup", `/aws/${service}/${name}-${this.env}`);
+    }
+
     private checked(kind: NameKind, name: string): string {
         const problem = nameProblem(kind, name);
         if (problem) {

@@ -50,6 +50,8 @@ export function platformFlows(ports: MatrixPorts): Flow[] {
         { from: group("ecs"), to: group("db"), port: ports.database, why: "services to the database" },
         { from: group("ecs"), to: group("cache"), port: ports.cache, why: "services to the cache" },
         ...unique(ports.kafkaClients).map((port) => ({ from: group("ecs"), to: group("kafka"), port, why: "services to Kafka" })),
+        // SPEC §4: Kafka nodes install their release and reach Session Manager and CloudWatch.
+        { from: group("kafka"), to: { cidr: INTERNET }, port: 443, why: "HTTPS out: release download, SSM, CloudWatch" },
         // SPEC §4: the seed's kafka group only admits ECS; nodes must also reach each other.
         ...unique([...ports.kafkaClients, ports.kafkaController]).map((port) => ({
             from: group("kafka"),

@@ -1,15 +1,16 @@
 /**
- * The database's component arguments from config, in one place: the assembly builds the
- * component from them, and config validation runs the component's rules on them (with
+ * The data tier's component arguments from config, in one place: the assembly builds the
+ * components from them, and config validation runs the components' rules on them (with
  * placeholder subnet ids) before any resource exists.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AuroraClusterArgs } from "../components/aurora-cluster";
+import { KafkaEc2Args } from "../components/kafka-ec2";
 import { RdsInstanceArgs } from "../components/rds-instance";
 import { AuroraEngine, InstanceEngine } from "../lib/database";
 import { Naming } from "../lib/naming";
 import { Tags } from "../lib/tags";
-import { DatabaseConfig } from "./schema";
+import { DatabaseConfig, PlatformConfig } from "./schema";
 
 export type DatabaseComponentArgs = { kind: "instance"; args: RdsInstanceArgs } | { kind: "aurora"; args: AuroraClusterArgs };
 
@@ -32,6 +33,7 @@ export function databaseArgs(db: DatabaseConfig, parts: DatabaseParts): Database
         backup: db.backup,
         maintenanceWindow: db.maintenanceWindow,
         deletionProtection: db.deletionProtection,
+        finalSnapshot: db.finalSnapshot,
         performanceInsights: db.performanceInsights,
         monitoringIntervalSeconds: db.monitoringIntervalSeconds,
         logExports: db.logExports,
@@ -41,4 +43,24 @@ export function databaseArgs(db: DatabaseConfig, parts: DatabaseParts): Database
     return db.kind === "instance"
         ? { kind: "instance", args: { ...common, engine: db.engine as InstanceEngine, storage: db.storage!, multiAz: db.multiAz } }
         : { kind: "aurora", args: { ...common, engine: db.engine as AuroraEngine, readers: db.readers, serverless: db.serverless, readerAutoscaling: db.readerAutoscaling } };
+}
+
+export interface KafkaParts {
+    naming: Naming;
+    tags?: Tags;
+    /** The private subnets, with their CIDR and AZ. */
+    subnets: ReadonlyArray<{ id: pulumi.Input<string>; cidr: string; az: string }>;
+    securityGroupIds: pulumi.Input<string>[];
+}
+
+export function kafkaArgs(config: PlatformConfig, parts: KafkaParts): KafkaEc2Args {
+    const kafka = config.kafka!;
+    return {
+        ...parts,
+        ...kafka,
+        logRetentionDays: config.logRetentionDays,
+        prod: config.env === "prod",
+        // SPEC §3.6: prod keeps the partitions' volumes through any replacement or destroy.
+        protect: config.env === "prod",
+    };
 }

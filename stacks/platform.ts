@@ -13,6 +13,7 @@ import { BlueGreenAlb } from "../components/blue-green-alb";
 import { Database } from "../components/database-common";
 import { EcsCluster } from "../components/ecs-cluster";
 import { FargateDeploymentArgs, FargateService } from "../components/fargate-service";
+import { KafkaEc2 } from "../components/kafka-ec2";
 import { RdsInstance } from "../components/rds-instance";
 import { SecurityGroups } from "../components/security-groups";
 import { ValkeyCache } from "../components/valkey-cache";
@@ -21,7 +22,7 @@ import { COLOURS } from "../lib/blue-green";
 import { Naming } from "../lib/naming";
 import { Tags, baseTags } from "../lib/tags";
 import { PlatformConfig, ServiceConfig } from "./config";
-import { databaseArgs } from "./data";
+import { databaseArgs, kafkaArgs } from "./data";
 import { matrixPorts } from "./rules";
 
 export interface Platform {
@@ -34,6 +35,7 @@ export interface Platform {
     readonly alb?: BlueGreenAlb;
     readonly database?: Database;
     readonly cache?: ValkeyCache;
+    readonly kafka?: KafkaEc2;
     readonly services: readonly FargateService[];
 }
 
@@ -54,9 +56,18 @@ export function createPlatform(config: PlatformConfig): Platform {
     const alb = createAlb(config, naming, tags, network, securityGroups);
     const database = createDatabase(config, naming, tags, network, securityGroups);
     const cache = createCache(config, naming, tags, network, securityGroups);
-    const connections = connectionSettings(database, cache);
-    const services = config.services.map((service) =>
-        new FargateService(service.name, {
+    const kafka = config.kafka
+        ? new KafkaEc2("kafka", kafkaArgs(config, { naming, tags, subnets: network.subnets.filter((s) => s.tier === "private"), securityGroupIds: [securityGroups.ids.kafka] }))
+        : undefined;
+    const connectionsOf = (service: ServiceConfig) =>
+        connectionSettings(
+            service.connectsTo.includes("database") ? database : undefined,
+            service.connectsTo.includes("cache") ? cache : undefined,
+            service.connectsTo.includes("kafka") ? kafka : undefined,
+        );
+    const services = config.services.map((service) => {
+        const connections = connectionsOf(service);
+        return new FargateService(service.name, {
             naming,
             tags,
             service: service.name,
@@ -89,9 +100,9 @@ export function createPlatform(config: PlatformConfig): Platform {
         }, {
             // Services need the cluster's capacity providers, and target groups that belong to an ALB.
             dependsOn: alb && service.name === config.blueGreen?.service ? [cluster, alb] : [cluster],
-        }),
-    );
-    return { config, naming, tags, network, securityGroups, cluster, alb, database, cache, services };
+        });
+    });
+    return { config, naming, tags, network, securityGroups, cluster, alb, database, cache, kafka, services };
 }
 
 /** The one key `platform:database.kind` chooses the component; the rest sees one interface. */
@@ -123,6 +134,8 @@ function createCache(config: PlatformConfig, naming: Naming, tags: Tags, network
         subnets: network.subnets.filter((s) => s.tier === "data").map((s) => ({ id: s.id, az: s.az })),
         securityGroupIds: [securityGroups.ids.cache],
         logRetentionDays: config.logRetentionDays,
+        // dev is disposable: a destroyed stack must be able to come back under the same names.
+        secretRecoveryWindowDays: config.env === "prod" ? 30 : 0,
     });
 }
 
@@ -134,6 +147,7 @@ function createCache(config: PlatformConfig, naming: Naming, tags: Tags, network
 function connectionSettings(
     database: Database | undefined,
     cache: ValkeyCache | undefined,
+    kafka: KafkaEc2 | undefined,
 ): { environment: Record<string, pulumi.Input<string>>; secrets: Record<string, pulumi.Input<string>> } {
     const environment: Record<string, pulumi.Input<string>> = {};
     const secrets: Record<string, pulumi.Input<string>> = {};
@@ -165,6 +179,9 @@ function connectionSettings(
                 ? { CACHE_PASSWORD: pulumi.interpolate`${cache.authSecretArn}:password::` }
                 : { CACHE_AUTH_TOKEN: pulumi.interpolate`${cache.authSecretArn}:authToken::` },
         );
+    }
+    if (kafka) {
+        environment.KAFKA_BOOTSTRAP_SERVERS = kafka.bootstrapServers;
     }
     return { environment, secrets };
 }
@@ -265,6 +282,7 @@ export function stackOutputs(platform: Platform) {
                   cacheAuthSecretArn: platform.cache.authSecretArn,
               }
             : {}),
+        ...(platform.kafka ? { kafkaBootstrapServers: platform.kafka.bootstrapServers, kafkaLogGroup: platform.kafka.logGroupName } : {}),
         ...(alb
             ? {
                   albDnsName: alb.dnsName,

@@ -5,6 +5,7 @@
  */
 import { auroraClusterProblems } from "../components/aurora-cluster";
 import { albNames } from "../components/blue-green-alb";
+import { kafkaEc2Problems } from "../components/kafka-ec2";
 import { rdsInstanceProblems } from "../components/rds-instance";
 import { logRetentionProblem } from "../lib/aws-limits";
 import { COLOURS, weightProblems } from "../lib/blue-green";
@@ -12,16 +13,17 @@ import { DEFAULT_CACHE_PORT, cacheProblems, cacheTopology } from "../lib/cache";
 import { environmentProblems, imageTagProblem, secretProblems } from "../lib/container";
 import { AURORA_ENGINES, ENGINE_FACTS, INSTANCE_ENGINES } from "../lib/database";
 import { fargateSizeProblem } from "../lib/fargate";
+import { KAFKA_PORTS } from "../lib/kafka";
 import { Naming, nameProblem } from "../lib/naming";
 import { networkProblems } from "../lib/network";
 import { Path, Problem, nest } from "../lib/problems";
 import { MatrixPorts, platformFlows, ruleCountProblems, rulesOf } from "../lib/security-matrix";
 import { extraTagProblems } from "../lib/tags";
-import { databaseArgs } from "./data";
+import { databaseArgs, kafkaArgs } from "./data";
 import { DatabaseConfig, PlatformConfig } from "./schema";
 
 /** Ports Kafka listens on; the database's comes from its engine, the cache's from its config. */
-export const DATA_PORTS = { kafkaClients: [9092, 9094], kafkaController: 9093 } as const;
+export const DATA_PORTS = { kafkaClients: [KAFKA_PORTS.client, KAFKA_PORTS.bulk], kafkaController: KAFKA_PORTS.controller } as const;
 /** The database port when the stack has no database (the seed's PostgreSQL). */
 const DEFAULT_DATABASE_PORT = 5432;
 
@@ -47,6 +49,7 @@ export const CONNECTION_VARIABLES: readonly string[] = [
     "CACHE_USERNAME",
     "CACHE_PASSWORD",
     "CACHE_AUTH_TOKEN",
+    "KAFKA_BOOTSTRAP_SERVERS",
 ];
 
 /** The ports of the security-group matrix for a config. */
@@ -72,6 +75,7 @@ export function crossKeyProblems(config: PlatformConfig, region: string | undefi
         ...albProblems(config, region),
         ...databaseProblems(config),
         ...cacheConfigProblems(config),
+        ...kafkaConfigProblems(config),
         ...prodProblems(config),
         ...ruleCountProblems(rulesOf(platformFlows(matrixPorts(config)))).map((p) => ({ path: ["services"], message: `the ports of these services make the security group ${p.path[0]} rules ${p.message}` })),
     ];
@@ -125,6 +129,11 @@ function serviceProblems(config: PlatformConfig): Problem[] {
         } else if (service.desiredCount < min || service.desiredCount > max) {
             report(["desiredCount"], `${service.desiredCount} is outside the autoscaling range ${min}–${max}`);
         }
+        service.connectsTo.forEach((store, i) => {
+            if (config[store] === undefined) {
+                report(["connectsTo", i], `${store} is not part of this stack (no platform:${store})`);
+            }
+        });
         for (const kind of ["environment", "secrets"] as const) {
             for (const variable of Object.keys(service[kind]).filter((v) => CONNECTION_VARIABLES.includes(v))) {
                 report([kind, variable], `${variable} is set by the platform itself (the data tier's endpoints and credentials); choose another name`);
@@ -318,6 +327,17 @@ function cacheConfigProblems(config: PlatformConfig): Problem[] {
     return problems;
 }
 
+/** Kafka's rules are its component's, on the private subnets (prod: the production quorum's too). */
+function kafkaConfigProblems(config: PlatformConfig): Problem[] {
+    if (!config.kafka) {
+        return [];
+    }
+    const args = kafkaArgs(config, { naming: new Naming(config.name, config.env), subnets: config.network.subnets.private.map((s) => ({ ...s, id: "" })), securityGroupIds: [] });
+    return kafkaEc2Problems(args)
+        .filter((p) => p.path[0] !== "logRetentionDays")
+        .map((p) => (p.path[0] === "subnets" ? { path: ["network", "subnets", "private", ...p.path.slice(1)], message: `${p.message} (for platform:kafka)` } : { path: ["kafka", ...p.path], message: p.message }));
+}
+
 /** prod satisfies every control of SPEC §6 that dev may relax. */
 function prodProblems(config: PlatformConfig): Problem[] {
     if (config.env !== "prod") {
@@ -341,6 +361,9 @@ function prodProblems(config: PlatformConfig): Problem[] {
         }
         if (!database.deletionProtection) {
             report(["deletionProtection"], "false is not allowed in prod; the database must refuse deletion (SPEC §6)");
+        }
+        if (!database.finalSnapshot) {
+            report(["finalSnapshot"], "false is not allowed in prod; deleting the database must leave a final snapshot (SPEC §3.6)");
         }
         if (database.kind === "instance" && !database.multiAz) {
             report(["multiAz"], "is not true; prod runs the database Multi-AZ (a standby in a second AZ)");

@@ -63,6 +63,10 @@ export const DEFAULTS = {
 // Schema.
 // ---------------------------------------------------------------------------------------------
 
+/** The data stores a service may be given access to. */
+export const DATA_STORES = ["database", "cache", "kafka"] as const;
+export type DataStore = (typeof DATA_STORES)[number];
+
 const SubnetSchema = z.strictObject({
     cidr: z.string(),
     az: z.string(),
@@ -108,6 +112,7 @@ const ServiceSettingsSchema = z.strictObject({
     capacityProvider: z.enum(CAPACITY_PROVIDERS).optional(),
     healthCheckGracePeriodSeconds: z.number().int().min(0).max(7200).optional(),
     enableExecuteCommand: z.boolean().optional(),
+    connectsTo: z.array(z.enum(DATA_STORES)).optional(),
 });
 
 const ServiceSchema = ServiceSettingsSchema.extend({
@@ -168,6 +173,7 @@ const DatabaseSchema = z.strictObject({
     backup: z.strictObject({ retentionDays: z.number().int(), window: z.string() }),
     maintenanceWindow: z.string(),
     deletionProtection: z.boolean().default(true),
+    finalSnapshot: z.boolean().default(true),
     performanceInsights: z
         .strictObject({ enabled: z.boolean().default(true), retentionDays: z.number().int().default(7) })
         .default({ enabled: true, retentionDays: 7 }),
@@ -190,6 +196,22 @@ const CacheSchema = z.strictObject({
     snapshot: z.strictObject({ retentionDays: z.number().int(), window: z.string() }),
     maintenanceWindow: z.string(),
     parameters: z.record(z.string(), z.string()).optional(),
+    kmsKeyArn: z.string().optional(),
+});
+
+const KafkaSchema = z.strictObject({
+    nodes: z.number().int(),
+    instanceType: z.string(),
+    version: z.string(),
+    scalaVersion: z.string().default("2.13"),
+    archiveSha512: z.string(),
+    rootVolumeGb: z.number().int().default(8),
+    dataVolumeGb: z.number().int().default(20),
+    heapMb: z.number().int().default(1024),
+    replicationFactor: z.number().int().optional(),
+    minInsyncReplicas: z.number().int().optional(),
+    numPartitions: z.number().int().default(3),
+    autoCreateTopics: z.boolean().default(false),
     kmsKeyArn: z.string().optional(),
 });
 
@@ -217,6 +239,7 @@ export const PlatformSchema = z.strictObject({
     services: z.record(z.string(), ServiceSchema),
     database: DatabaseSchema.optional(),
     cache: CacheSchema.optional(),
+    kafka: KafkaSchema.optional(),
     alb: AlbSchema.optional(),
     blueGreen: z
         .strictObject({
@@ -260,6 +283,11 @@ export interface ServiceConfig {
     readonly capacityProvider: CapacityProvider;
     readonly healthCheckGracePeriodSeconds: number;
     readonly enableExecuteCommand: boolean;
+    /**
+     * The data stores whose endpoints and credentials the service receives (and whose secrets its
+     * execution role may read). @default every store the stack has
+     */
+    readonly connectsTo: readonly DataStore[];
 }
 
 export interface AlbConfig {
@@ -304,6 +332,7 @@ export interface DatabaseConfig {
     readonly backup: { readonly retentionDays: number; readonly window: string };
     readonly maintenanceWindow: string;
     readonly deletionProtection: boolean;
+    readonly finalSnapshot: boolean;
     readonly performanceInsights: { readonly enabled: boolean; readonly retentionDays: number };
     readonly monitoringIntervalSeconds: number;
     readonly logExports?: readonly string[];
@@ -327,6 +356,22 @@ export interface CacheConfig {
     readonly kmsKeyArn?: string;
 }
 
+export interface KafkaConfig {
+    readonly nodes: number;
+    readonly instanceType: string;
+    readonly version: string;
+    readonly scalaVersion: string;
+    readonly archiveSha512: string;
+    readonly rootVolumeGb: number;
+    readonly dataVolumeGb: number;
+    readonly heapMb: number;
+    readonly replicationFactor?: number;
+    readonly minInsyncReplicas?: number;
+    readonly numPartitions: number;
+    readonly autoCreateTopics: boolean;
+    readonly kmsKeyArn?: string;
+}
+
 export interface PlatformConfig {
     /** Pulumi stack name. */
     readonly stack: string;
@@ -347,6 +392,7 @@ export interface PlatformConfig {
     readonly services: readonly ServiceConfig[];
     readonly database?: DatabaseConfig;
     readonly cache?: CacheConfig;
+    readonly kafka?: KafkaConfig;
     readonly alb?: AlbConfig;
     readonly blueGreen?: BlueGreenConfig;
 }
@@ -391,6 +437,7 @@ export function resolveDefaults(parsed: ParsedPlatform, stack: string, region: s
             capacityProvider: own.capacityProvider ?? shared.capacityProvider ?? parsed.cluster.defaultCapacityProvider ?? env.capacityProvider,
             healthCheckGracePeriodSeconds: own.healthCheckGracePeriodSeconds ?? shared.healthCheckGracePeriodSeconds ?? DEFAULTS.healthCheckGracePeriodSeconds,
             enableExecuteCommand: own.enableExecuteCommand ?? shared.enableExecuteCommand ?? env.enableExecuteCommand,
+            connectsTo: own.connectsTo ?? shared.connectsTo ?? DATA_STORES.filter((store) => parsed[store] !== undefined),
         };
     });
     const blueGreen = parsed.blueGreen;
@@ -418,6 +465,7 @@ export function resolveDefaults(parsed: ParsedPlatform, stack: string, region: s
             engine: parsed.database.engine ?? (parsed.database.kind === "aurora" ? "aurora-postgresql" : "postgres"),
         },
         cache: parsed.cache,
+        kafka: parsed.kafka,
         alb: parsed.alb,
         blueGreen: blueGreen && {
             service: blueGreen.service,

@@ -49,7 +49,7 @@ function commonArgs(change: Partial<DatabaseCommonArgs> = {}): DatabaseCommonArg
 }
 
 function instanceArgs(change: Partial<RdsInstanceArgs> = {}): RdsInstanceArgs {
-    return { ...commonArgs(), storage: { allocatedGb: 20, maxAllocatedGb: 100 }, ...change };
+    return { ...commonArgs(), storage: { allocatedGb: 20, maxAllocatedGb: 100 }, finalSnapshot: false, ...change };
 }
 
 function auroraArgs(change: Partial<AuroraClusterArgs> = {}): AuroraClusterArgs {
@@ -128,8 +128,13 @@ describe("components/rds-instance: system A dev", () => {
 });
 
 describe("components/rds-instance: protected", () => {
+    it("keeps a final snapshot even once deletion protection is lifted", async () => {
+        const view = await runView(() => new RdsInstance("db", instanceArgs({ deletionProtection: false, finalSnapshot: true })));
+        expect(view.one(D.instance, "db-instance").inputs).to.include({ deletionProtection: false, skipFinalSnapshot: false, finalSnapshotIdentifier: "goorm-popcorn-dev-db-final" });
+    });
+
     it("keeps a final snapshot, refuses deletion and is protected from pulumi destroy", async () => {
-        const view = await runView(() => new RdsInstance("db", instanceArgs({ deletionProtection: true, multiAz: true, protect: true, instanceClass: "db.t4g.medium" })));
+        const view = await runView(() => new RdsInstance("db", instanceArgs({ deletionProtection: true, finalSnapshot: true, multiAz: true, protect: true, instanceClass: "db.t4g.medium" })));
         const instance = view.one(D.instance, "db-instance");
         expect(instance.inputs).to.include({ deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "goorm-popcorn-dev-db-final", multiAz: true, performanceInsightsEnabled: true, performanceInsightsRetentionPeriod: 7 });
         expect(instance.inputs.availabilityZone).to.equal(undefined);
@@ -229,10 +234,10 @@ describe("components/database: bad arguments", () => {
         ).to.throw(
             ArgumentError,
             'RdsInstance "db": invalid arguments:\n' +
-                "  engineVersion: 9.6 is not a postgres version AWS offers; use major 13, 14, 15, 16, 17, 18 with a minor version, e.g. 18.1\n" +
+                "  engineVersion: 9.6 is not a postgres version AWS offers; use major 13, 14, 15, 16, 17, 18, alone or with a minor version, e.g. 18.1\n" +
                 "  masterUsername: postgres is reserved by the engine or RDS; choose another name\n" +
                 "  subnets: span 1 AZ(s); a DB subnet group needs subnets in at least two AZs\n" +
-                "  storage.maxAllocatedGb: 100 must be above allocatedGb (100) and at most 65536 GiB, so storage can grow",
+                "  storage.maxAllocatedGb: 100 must be at least 10 % above allocatedGb (111 for 100) and at most 65536 GiB, so storage can grow",
         );
     });
 

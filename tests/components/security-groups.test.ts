@@ -52,6 +52,7 @@ describe("components/security-groups", () => {
                 "kafka in 9092-9092 kafka",
                 "kafka in 9093-9093 kafka",
                 "kafka in 9094-9094 kafka",
+                "kafka out 443-443 0.0.0.0/0",
                 "kafka out 9092-9092 kafka",
                 "kafka out 9093-9093 kafka",
                 "kafka out 9094-9094 kafka",

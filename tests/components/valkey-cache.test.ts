@@ -194,7 +194,7 @@ describe("components/valkey-cache: system A's dev cache", () => {
             userId: "goorm-popcorn-dev-cache-app",
             userName: "goorm-popcorn-dev-cache-app",
             engine: "valkey",
-            accessString: "on ~* +@all -@dangerous",
+            accessString: "on ~* &* +@all -@dangerous +info",
             authenticationMode: { type: "password", passwords: ["[secret]"] },
         });
         const userGroup = view.one(E.userGroup, "cache-users");

@@ -26,7 +26,8 @@ describe("lib/database", () => {
         expect(engineVersionProblem("postgres", "18.1")).to.equal(undefined);
         expect(engineVersionProblem("aurora-postgresql", "18.4")).to.equal(undefined);
         expect(engineVersionProblem("aurora-mysql", "8.0.mysql_aurora.3.08.2")).to.equal(undefined);
-        expect(engineVersionProblem("postgres", "9.6.24")).to.equal("9.6.24 is not a postgres version AWS offers; use major 13, 14, 15, 16, 17, 18 with a minor version, e.g. 18.1");
+        expect(engineVersionProblem("postgres", "9.6.24")).to.equal("9.6.24 is not a postgres version AWS offers; use major 13, 14, 15, 16, 17, 18, alone or with a minor version, e.g. 18.1");
+        expect(engineVersionProblem("aurora-postgresql", "18")).to.equal(undefined);
         expect(engineVersionProblem("aurora-mysql", "8.0.36")).to.match(/^8\.0\.36 is not a aurora-mysql version AWS offers/);
         expect(majorVersion("postgres", "18.1")).to.equal(majorVersion("aurora-postgresql", "18.4"));
     });
@@ -45,10 +46,13 @@ describe("lib/database", () => {
     });
 
     it("tells where Performance Insights runs, and its retentions", () => {
-        expect(performanceInsightsSupported("db.t4g.micro")).to.equal(false);
-        expect(performanceInsightsSupported("db.t3.small")).to.equal(false);
-        expect(performanceInsightsSupported("db.t4g.medium")).to.equal(true);
-        expect(performanceInsightsSupported("db.r7g.large")).to.equal(true);
+        expect(performanceInsightsSupported("postgres", "db.t4g.micro")).to.equal(false);
+        expect(performanceInsightsSupported("postgres", "db.t3.small")).to.equal(false);
+        expect(performanceInsightsSupported("aurora-postgresql", "db.t4g.medium")).to.equal(true);
+        expect(performanceInsightsSupported("aurora-postgresql", "db.r7g.large")).to.equal(true);
+        // Aurora MySQL runs it on no db.t2/db.t3 class at all.
+        expect(performanceInsightsSupported("aurora-mysql", "db.t3.medium")).to.equal(false);
+        expect(performanceInsightsSupported("aurora-mysql", "db.t4g.medium")).to.equal(true);
         expect(PERFORMANCE_INSIGHTS_RETENTION.slice(0, 3)).to.deep.equal([7, 31, 62]);
         expect(PERFORMANCE_INSIGHTS_RETENTION.at(-1)).to.equal(731);
     });

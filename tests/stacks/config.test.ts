@@ -67,7 +67,7 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
         [
             "a misspelt top-level key",
             () => stackConfig("dev", (c) => (c["platform:netwrok"] = "{}")),
-            ["platform:netwrok: is not a known key (did you mean network?); allowed here: env, name, tags, logs, network, cluster, serviceDiscovery, ecr, serviceDefaults, services, database, cache, alb, blueGreen"],
+            ["platform:netwrok: is not a known key (did you mean network?); allowed here: env, name, tags, logs, network, cluster, serviceDiscovery, ecr, serviceDefaults, services, database, cache, kafka, alb, blueGreen"],
         ],
         [
             "a misspelt namespace",
@@ -136,7 +136,10 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
         [
             "prod tasks in a single AZ",
             () => stackConfig("prod", (_c, network) => (subnets(network).private = [subnets(network).private[0]])),
-            ["platform:network.subnets.private: spans only ap-northeast-2a; prod needs private subnets in at least two AZs"],
+            [
+                "platform:kafka.nodes: 3 nodes put 3 in ap-northeast-2a, more than the 1 the quorum can lose; losing ap-northeast-2a would stop Kafka — add private subnets in other AZs",
+                "platform:network.subnets.private: spans only ap-northeast-2a; prod needs private subnets in at least two AZs",
+            ],
             "prod",
         ],
         [

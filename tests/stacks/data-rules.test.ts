@@ -75,7 +75,7 @@ describe("stacks/rules (data): bad database and cache configs", () => {
         [
             "a PostgreSQL version that does not exist",
             () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.engineVersion = "19.0"))),
-            ["platform:database.engineVersion: 19.0 is not a postgres version AWS offers; use major 13, 14, 15, 16, 17, 18 with a minor version, e.g. 18.1"],
+            ["platform:database.engineVersion: 19.0 is not a postgres version AWS offers; use major 13, 14, 15, 16, 17, 18, alone or with a minor version, e.g. 18.1"],
         ],
         [
             "backups under 7 days in prod",
@@ -133,11 +133,50 @@ describe("stacks/rules (data): bad database and cache configs", () => {
             ["platform:database.backup.window: 18:00-19:00 overlaps the maintenance window sun:18:30-sun:19:30; AWS refuses overlapping windows"],
         ],
         [
+            "fewer than three Kafka nodes in prod",
+            () => stackConfig("prod", (_c, edit) => edit("kafka", (k) => (k.nodes = 1))),
+            ["platform:kafka.nodes: 1 is below 3; a prod quorum needs three nodes to survive the loss of one"],
+            "prod",
+        ],
+        [
+            "an even Kafka node count",
+            () => stackConfig("prod", (_c, edit) => edit("kafka", (k) => (k.nodes = 4))),
+            [
+                "platform:kafka.nodes: 4 is even; a quorum of 4 tolerates 1 failure(s), no more than 3 nodes would — use an odd count",
+                "platform:kafka.nodes: 4 nodes put 2 in ap-northeast-2a, more than the 1 the quorum can lose; losing ap-northeast-2a would stop Kafka — add private subnets in other AZs",
+            ],
+            "prod",
+        ],
+        [
+            "a replication factor above the node count",
+            () => stackConfig("dev", (_c, edit) => edit("kafka", (k) => (k.replicationFactor = 3))),
+            ["platform:kafka.replicationFactor: 3 is above the 1 node(s) (or below 1); a replica needs a broker of its own"],
+        ],
+        [
+            "more Kafka nodes in one AZ than the quorum can lose",
+            () =>
+                stackConfig("prod", (_c, edit) => edit("network", (n) => (n.subnets.private = n.subnets.private.slice(0, 2)))),
+            ["platform:kafka.nodes: 3 nodes put 2 in ap-northeast-2a, more than the 1 the quorum can lose; losing ap-northeast-2a would stop Kafka — add private subnets in other AZs"],
+            "prod",
+        ],
+        [
+            "Kafka volumes below the seed's",
+            () => stackConfig("dev", (_c, edit) => edit("kafka", (k) => Object.assign(k, { rootVolumeGb: 4, dataVolumeGb: 8 }))),
+            [
+                "platform:kafka.rootVolumeGb: 4 is below the seed's 8 GB root volume (or above 16384)",
+                "platform:kafka.dataVolumeGb: 8 is below the seed's 20 GB data volume (or above 16384)",
+            ],
+        ],
+        [
+            "an instance type that is not of the EC2 form",
+            () => stackConfig("dev", (_c, edit) => edit("kafka", (k) => (k.instanceType = "small"))),
+            ["platform:kafka.instanceType: small is not an EC2 instance type (expected <family>.<size>, e.g. t3.small)"],
+        ],
+        [
             "a database without data subnets",
             () =>
                 stackConfig("dev", (_c, edit) => {
                     edit("network", (n) => (n.subnets.data = []));
-                    edit("cache", () => undefined);
                 }),
             ["platform:network.subnets.data: is empty; platform:database needs data subnets in two AZs", "platform:network.subnets.data: is empty; platform:cache needs data subnets"],
         ],

@@ -72,6 +72,7 @@ for (const env of ["dev", "prod"] as const) {
                     CACHE_PORT: "6379",
                     CACHE_TLS: "true",
                     CACHE_USERNAME: `goorm-popcorn-${env}-cache-app`,
+                    KAFKA_BOOTSTRAP_SERVERS: outputs.kafkaBootstrapServers,
                 });
                 expect(container.secrets, family).to.deep.equal([
                     { name: "CACHE_PASSWORD", valueFrom: `${outputs.cacheAuthSecretArn}:password::` },
@@ -118,6 +119,15 @@ for (const env of ["dev", "prod"] as const) {
     });
 }
 
+/** Kafka nodes as "<node id> <AZ> <address>", from the plan. */
+function kafkaLayout(view: RunView): string[] {
+    return view.ofType("aws:ec2/instance:Instance").map((instance) => {
+        const eni = view.byId((instance.inputs.primaryNetworkInterface as { networkInterfaceId: string }).networkInterfaceId);
+        const subnet = view.byId(eni.inputs.subnetId);
+        return `${(instance.inputs.tags as Record<string, string>).KafkaNodeId} ${subnet.inputs.availabilityZone} ${(eni.inputs.privateIps as string[])[0]}`;
+    });
+}
+
 describe("stack dev: the data tier of SPEC §2.A", () => {
     let view: RunView;
     before(async () => {
@@ -141,6 +151,12 @@ describe("stack dev: the data tier of SPEC §2.A", () => {
         expect(view.ofType(R.cluster)).to.deep.equal([]);
     });
 
+    it("runs one t3.small Kafka node in 2a (private), bootstrapped at its fixed address", () => {
+        expect(kafkaLayout(view)).to.deep.equal(["1 ap-northeast-2a 10.0.11.250"]);
+        expect(view.run.outputs.kafkaBootstrapServers).to.equal("10.0.11.250:9092");
+        expect(view.ofType("aws:ebs/volume:Volume").map((v) => [v.inputs.size, v.inputs.type])).to.deep.equal([[20, "gp3"]]);
+    });
+
     it("runs one cache.t4g.micro Valkey node in 2a without failover", () => {
         expect(view.ofType(R.replicationGroup)[0].inputs).to.deep.include({
             nodeType: "cache.t4g.micro",
@@ -161,10 +177,16 @@ describe("stack prod: the data tier across three AZs", () => {
     it("runs an Aurora writer in 2a and readers in 2b and 2c, backups kept 14 days, protected", () => {
         expect(view.ofType(R.instance)).to.deep.equal([]);
         const [cluster] = view.ofType(R.cluster);
-        expect(cluster.inputs).to.include({ engine: "aurora-postgresql", backupRetentionPeriod: 14, deletionProtection: true });
+        expect(cluster.inputs).to.include({ engine: "aurora-postgresql", engineVersion: "18", backupRetentionPeriod: 14, deletionProtection: true, skipFinalSnapshot: false });
         expect(cluster.options.protect).to.equal(true);
         const instances = view.ofType(R.clusterInstance).map((i) => `${i.inputs.availabilityZone} tier ${i.inputs.promotionTier} ${i.inputs.instanceClass}`);
         expect(instances).to.have.members(["ap-northeast-2a tier 0 db.r7g.large", "ap-northeast-2b tier 1 db.r7g.large", "ap-northeast-2c tier 1 db.r7g.large"]);
+    });
+
+    it("runs three Kafka nodes, one in each AZ's private subnet", () => {
+        expect(kafkaLayout(view)).to.have.members(["1 ap-northeast-2a 10.0.11.250", "2 ap-northeast-2b 10.0.12.250", "3 ap-northeast-2c 10.0.13.250"]);
+        expect(view.run.outputs.kafkaBootstrapServers).to.equal("10.0.11.250:9092,10.0.12.250:9092,10.0.13.250:9092");
+        expect(view.ofType("aws:ebs/volume:Volume").every((v) => v.options.protect)).to.equal(true);
     });
 
     it("runs the Valkey primary in 2a and replicas in 2b and 2c with automatic failover, Multi-AZ and 7-day snapshots", () => {

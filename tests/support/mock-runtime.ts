@@ -100,7 +100,7 @@ const EC2_ID_PREFIXES: Readonly<Record<string, string>> = {
     "aws:ec2/instance:Instance": "i",
     "aws:ec2/networkInterface:NetworkInterface": "eni",
     "aws:ec2/launchTemplate:LaunchTemplate": "lt",
-    "aws:ec2/volume:Volume": "vol",
+    "aws:ebs/volume:Volume": "vol",
 };
 
 /** ARN resource-type segment for EC2 resources (`arn:aws:ec2:<region>:<account>:<segment>/<id>`). */
@@ -154,6 +154,14 @@ function mockResource(type: string, name: string, inputs: Record<string, unknown
             }
             case "vpce":
                 Object.assign(state, { prefixListId: inputs.vpcEndpointType === "Gateway" ? `pl-${hex(name, 8)}` : undefined });
+                break;
+            case "eni": {
+                const ips = inputs.privateIps as string[] | undefined;
+                Object.assign(state, { privateIp: ips?.[0] ?? "10.0.0.100", macAddress: `0a:${hex(name, 10).match(/../g)!.join(":")}` });
+                break;
+            }
+            case "i":
+                Object.assign(state, { privateDns: `ip-${hex(name, 8)}.${region}.compute.internal`, instanceState: "running" });
                 break;
         }
         return { id, state };
@@ -387,6 +395,15 @@ const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedSta
         return { id: keyId, state: { ...inputs, keyId, arn: `${arnPrefix("kms")}:key/${keyId}` } };
     },
     "aws:kms/alias:Alias": ({ inputs, physical, arnPrefix }) => ({ id: physical, state: { ...inputs, name: physical, arn: `${arnPrefix("kms")}:${physical}` } }),
+    "aws:iam/instanceProfile:InstanceProfile": ({ inputs, physical, account }) => ({
+        id: physical,
+        state: { ...inputs, name: physical, arn: `arn:${MOCK_PARTITION}:iam::${account}:instance-profile/${physical}`, uniqueId: `AIPA${hex(physical, 17).toUpperCase()}` },
+    }),
+    "aws:ec2/volumeAttachment:VolumeAttachment": ({ inputs }) => ({ id: `vai-${hex(`${String(inputs.volumeId)}::${String(inputs.instanceId)}`, 10)}`, state: { ...inputs } }),
+    "random:index/randomId:RandomId": ({ inputs, name }) => {
+        const bytes = Buffer.from(hex(`random-id::${name}`, Number(inputs.byteLength ?? 8) * 2), "hex");
+        return { id: bytes.toString("base64url"), state: { ...inputs, hex: bytes.toString("hex"), b64Url: bytes.toString("base64url"), b64Std: bytes.toString("base64"), dec: BigInt(`0x${bytes.toString("hex")}`).toString() } };
+    },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ({ inputs, name }) => ({ id: `${String(inputs.role)}-${hex(name, 16)}`, state: { ...inputs } }),
 };
 
@@ -436,6 +453,11 @@ const REGION_AZS: Readonly<Record<string, { names: string[]; zoneIds: string[] }
     },
 };
 
+/** An error as the engine reports one: Pulumi shows an invoke's failure from its `details`. */
+function mockError(message: string): Error {
+    return Object.assign(new Error(message), { details: message });
+}
+
 /** The ELB account that writes access logs, per region (AWS's published list). */
 const ELB_ACCOUNTS: Readonly<Record<string, string>> = { "ap-northeast-2": "600734575887", "us-east-1": "127311923021" };
 
@@ -469,6 +491,14 @@ function answerInvoke(token: string, inputs: Record<string, unknown>, region: st
                 imageTagMutability: "IMMUTABLE",
             };
         }
+        case "aws:ssm/getParameter:getParameter": {
+            const parameter = String(inputs.name);
+            if (!parameter.startsWith("/aws/service/ami-amazon-linux-latest/")) {
+                throw mockError(`mock runtime: no answer for SSM parameter ${parameter}; add it to answerInvoke`);
+            }
+            const ami = `ami-0${hex(`${region}::${parameter}`, 16)}`;
+            return { id: parameter, name: parameter, type: "String", value: ami, insecureValue: ami, arn: `arn:${MOCK_PARTITION}:ssm:${region}::parameter${parameter}`, version: 1 };
+        }
         case "aws:route53/getZone:getZone": {
             const zoneName = String(inputs.name).replace(/\.$/, "");
             const zoneId = `Z0${hex(zoneName, 19).toUpperCase()}`;
@@ -477,14 +507,12 @@ function answerInvoke(token: string, inputs: Record<string, unknown>, region: st
         case "aws:elb/getServiceAccount:getServiceAccount": {
             const elbAccount = ELB_ACCOUNTS[region];
             if (!elbAccount) {
-                throw new Error(`mock runtime: no ELB log-delivery account known for ${region}; add it to ELB_ACCOUNTS`);
+                throw mockError(`mock runtime: no ELB log-delivery account known for ${region}; add it to ELB_ACCOUNTS`);
             }
             return { id: elbAccount, arn: `arn:${MOCK_PARTITION}:iam::${elbAccount}:root` };
         }
         default:
-            throw new Error(
-                `mock runtime: no answer for invoke ${token}; teach tests/support/mock-runtime.ts (answerInvoke) a realistic reply`,
-            );
+            throw mockError(`mock runtime: no answer for invoke ${token}; teach tests/support/mock-runtime.ts (answerInvoke) a realistic reply`);
     }
 }
 
@@ -588,7 +616,14 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
     const region = config["aws:region"] ?? DEFAULT_REGION;
     const records: RecordedResource[] = options.registered ?? [];
     const failures: unknown[] = [];
-    const onRejection = (reason: unknown) => failures.push(reason);
+    // A failure inside an apply leaves resources waiting on it forever; the first one ends the run.
+    let failed: (reason: unknown) => void = () => {};
+    const firstFailure = new Promise<never>((_, reject) => (failed = reject));
+    firstFailure.catch(() => {});
+    const onRejection = (reason: unknown) => {
+        failures.push(reason);
+        failed(reason);
+    };
 
     pulumi.runtime.setAllConfig({ ...config }, [...(options.secretKeys ?? [])]);
     await pulumi.runtime.setMocks(
@@ -613,12 +648,14 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
     try {
         let outputs: Record<string, unknown> | undefined;
         try {
-            outputs = await pulumi.runtime.runInPulumiStack(async () => program());
+            outputs = await Promise.race([pulumi.runtime.runInPulumiStack(async () => program()), firstFailure]);
         } catch (err) {
             failures.unshift(err);
         }
         // Let every registration in flight finish, so the records are complete even on failure.
-        await pulumi.runtime.disconnect();
+        await Promise.race([pulumi.runtime.disconnect(), firstFailure]).catch(() => {});
+        // Node reports an unhandled rejection (a failed apply, say) only after the current tick.
+        await new Promise((resolve) => setImmediate(resolve));
         if (failures.length > 0) {
             throw failures[0];
         }
