@@ -145,9 +145,9 @@ export function archiveUrl(version: string, scalaVersion: string): string {
     return `https://archive.apache.org/dist/kafka/${version}/kafka_${scalaVersion}-${version}.tgz`;
 }
 
-export interface KafkaSpec {
+/** The sizing and release of a Kafka quorum: what stack config and the component both carry. */
+export interface KafkaSizing {
     readonly nodes: number;
-    readonly subnets: readonly KafkaSubnet[];
     readonly instanceType: string;
     readonly version: string;
     readonly scalaVersion: string;
@@ -155,9 +155,13 @@ export interface KafkaSpec {
     readonly rootVolumeGb: number;
     readonly dataVolumeGb: number;
     readonly heapMb: number;
+    readonly numPartitions: number;
+}
+
+export interface KafkaSpec extends KafkaSizing {
+    readonly subnets: readonly KafkaSubnet[];
     readonly replicationFactor: number;
     readonly minInsyncReplicas: number;
-    readonly numPartitions: number;
     readonly autoCreateTopics: boolean;
 }
 

@@ -18,6 +18,7 @@ import {
 import { Colour, Weights } from "../lib/blue-green";
 import { CACHE_ENGINES, CacheAuth, CacheEngine } from "../lib/cache";
 import { AURORA_ENGINES, DATABASE_KINDS, DatabaseEngine, DatabaseKind, INSTANCE_ENGINES } from "../lib/database";
+import { KafkaSizing } from "../lib/kafka";
 import { ENVS, Env, PREFIX_RULE } from "../lib/naming";
 import { NAT_STRATEGIES, NatStrategy, NetworkSpec } from "../lib/network";
 
@@ -356,18 +357,9 @@ export interface CacheConfig {
     readonly kmsKeyArn?: string;
 }
 
-export interface KafkaConfig {
-    readonly nodes: number;
-    readonly instanceType: string;
-    readonly version: string;
-    readonly scalaVersion: string;
-    readonly archiveSha512: string;
-    readonly rootVolumeGb: number;
-    readonly dataVolumeGb: number;
-    readonly heapMb: number;
+export interface KafkaConfig extends KafkaSizing {
     readonly replicationFactor?: number;
     readonly minInsyncReplicas?: number;
-    readonly numPartitions: number;
     readonly autoCreateTopics: boolean;
     readonly kmsKeyArn?: string;
 }
