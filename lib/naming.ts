@@ -78,6 +78,16 @@ export const NAME_RULES = {
     },
     /** Secrets Manager secret names. */
     secretsManagerSecret: { maxLength: 512, pattern: /^[A-Za-z0-9/_+=.@-]+$/, allowed: "letters, digits and /_+=.@-" },
+    /** SNS topic names (standard topics). */
+    snsTopic: { maxLength: 256, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, hyphens and underscores" },
+    /** CloudWatch alarm names: printable text, no control characters. */
+    cloudwatchAlarm: { maxLength: 255, pattern: /^[^\x00-\x1f\x7f]+$/, allowed: "printable characters" },
+    /** CloudWatch dashboard names. */
+    cloudwatchDashboard: { maxLength: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, hyphens and underscores" },
+    /** WAFv2 web ACL, rule and metric names. */
+    wafName: { maxLength: 128, pattern: /^[\w-]+$/, allowed: "letters, digits, hyphens and underscores" },
+    /** Application Auto Scaling scheduled action names. */
+    scheduledAction: { maxLength: 256, pattern: /^(?! )[^\x00-\x1f\x7f:/|]+(?<! )$/, allowed: "printable characters except :/| and no leading or trailing space" },
 } as const satisfies Record<string, NameRule>;
 
 export type NameKind = keyof typeof NAME_RULES;
@@ -161,6 +171,11 @@ export class Naming {
     /** `/aws/<service>/<name>-<env>`: the seed's shape for Kafka's log group, `/aws/ec2/kafka-dev`. */
     suffixedLogGroup(service: string, name: string): string {
         return this.checked("logGroup", `/aws/${service}/${name}-${this.env}`);
+    }
+
+    /** `aws-waf-logs-<prefix>-<env>`: WAF logs only to log groups whose name starts `aws-waf-logs-`. */
+    wafLogGroup(): string {
+        return this.checked("logGroup", `aws-waf-logs-${this.stem}`);
     }
 
     private checked(kind: NameKind, name: string): string {

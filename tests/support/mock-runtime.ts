@@ -405,6 +405,39 @@ const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedSta
         return { id: bytes.toString("base64url"), state: { ...inputs, hex: bytes.toString("hex"), b64Url: bytes.toString("base64url"), b64Std: bytes.toString("base64"), dec: BigInt(`0x${bytes.toString("hex")}`).toString() } };
     },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ({ inputs, name }) => ({ id: `${String(inputs.role)}-${hex(name, 16)}`, state: { ...inputs } }),
+    "aws:sns/topic:Topic": ({ inputs, physical, arnPrefix }) => {
+        const arn = `${arnPrefix("sns")}:${physical}`;
+        return { id: arn, state: { ...inputs, name: physical, arn, owner: MOCK_ACCOUNT_ID } };
+    },
+    "aws:sns/topicPolicy:TopicPolicy": ({ inputs }) => ({ id: String(inputs.arn), state: { ...inputs, owner: MOCK_ACCOUNT_ID } }),
+    "aws:sns/topicSubscription:TopicSubscription": ({ inputs, name }) => {
+        // Until the address confirms, AWS reports "PendingConfirmation" instead of an ARN.
+        const arn = `${String(inputs.topic)}:${uuidOf(name)}`;
+        return { id: arn, state: { ...inputs, arn, pendingConfirmation: inputs.protocol === "email", ownerId: MOCK_ACCOUNT_ID } };
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ({ inputs, physical, arnPrefix }) => ({
+        id: physical,
+        state: { ...inputs, name: physical, arn: `${arnPrefix("cloudwatch")}:alarm:${physical}` },
+    }),
+    "aws:cloudwatch/dashboard:Dashboard": ({ inputs, account }) => {
+        const dashboard = String(inputs.dashboardName);
+        return { id: dashboard, state: { ...inputs, dashboardArn: `arn:${MOCK_PARTITION}:cloudwatch::${account}:dashboard/${dashboard}` } };
+    },
+    "aws:wafv2/webAcl:WebAcl": ({ inputs, physical, arnPrefix, name }) => {
+        const id = uuidOf(name);
+        const scope = inputs.scope === "CLOUDFRONT" ? "global" : "regional";
+        return { id, state: { ...inputs, name: physical, arn: `${arnPrefix("wafv2")}:${scope}/webacl/${physical}/${id}`, capacity: 1000, lockToken: uuidOf(`${name}::lock`) } };
+    },
+    "aws:wafv2/webAclAssociation:WebAclAssociation": ({ inputs }) => ({ id: `${String(inputs.webAclArn)},${String(inputs.resourceArn)}`, state: { ...inputs } }),
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": ({ inputs }) => ({ id: String(inputs.resourceArn), state: { ...inputs } }),
+    "aws:appautoscaling/scheduledAction:ScheduledAction": ({ inputs, physical, arnPrefix, name }) => ({
+        id: `${physical}-${String(inputs.serviceNamespace)}-${String(inputs.resourceId)}`,
+        state: {
+            ...inputs,
+            name: physical,
+            arn: `${arnPrefix("autoscaling")}:scheduledAction:${uuidOf(name)}:resource/${String(inputs.serviceNamespace)}/${String(inputs.resourceId)}:scheduledActionName/${physical}`,
+        },
+    }),
 };
 
 /** The 6-character suffix Secrets Manager appends to a secret's name in its ARN. */
