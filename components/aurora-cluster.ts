@@ -20,6 +20,7 @@ import {
     DatabaseCommonArgs,
     commonProblems,
     createSharedParts,
+    exportLogGroups,
     finalSnapshotSettings,
     insightsSettings,
     instanceDependencies,
@@ -91,6 +92,8 @@ export class AuroraCluster extends pulumi.ComponentResource implements Database 
         );
 
         this.clusterIdentifier = args.naming.scoped("rdsIdentifier", "db");
+        const logExports = args.logExports ?? facts.logExports;
+        const logGroups = exportLogGroups(this, name, args, { scope: "cluster", identifier: this.clusterIdentifier, logs: logExports }, tagsFor);
         const cluster = new aws.rds.Cluster(
             `${name}-cluster`,
             {
@@ -114,14 +117,14 @@ export class AuroraCluster extends pulumi.ComponentResource implements Database 
                 copyTagsToSnapshot: true,
                 deletionProtection: args.deletionProtection,
                 ...finalSnapshotSettings(args, this.clusterIdentifier),
-                enabledCloudwatchLogsExports: [...(args.logExports ?? facts.logExports)],
+                enabledCloudwatchLogsExports: [...logExports],
                 ...(args.serverless
                     ? { serverlessv2ScalingConfiguration: { minCapacity: args.serverless.minAcu, maxCapacity: args.serverless.maxAcu } }
                     : {}),
                 tags: tagsFor(this.clusterIdentifier),
             },
             // Readers added by autoscaling show up in the cluster's members; they are not drift.
-            { parent: this, protect: args.protect ?? false, ignoreChanges: ["clusterMembers"] },
+            { parent: this, protect: args.protect ?? false, ignoreChanges: ["clusterMembers"], dependsOn: logGroups },
         );
 
         const azs = auroraInstanceAzs(args.subnets.map((s) => s.az), readers);

@@ -15,7 +15,7 @@ import {
     instanceClassProblem,
     performanceInsightsSupported,
 } from "../lib/database";
-import { kmsKeyArnProblem } from "../lib/aws-limits";
+import { LogRetentionDays, kmsKeyArnProblem, logRetentionProblem } from "../lib/aws-limits";
 import { serviceTrustPolicy } from "../lib/iam";
 import { Naming, nameProblem } from "../lib/naming";
 import { Problem } from "../lib/problems";
@@ -64,6 +64,11 @@ export interface DatabaseCommonArgs {
     monitoringIntervalSeconds?: number;
     /** Logs exported to CloudWatch. @default every log the engine exports */
     logExports?: readonly string[];
+    /**
+     * Retention of the exported logs' groups (`/aws/rds/<instance|cluster>/<id>/<log>`), created
+     * here before the database so RDS does not create them without one. @default 30
+     */
+    logRetentionDays?: LogRetentionDays;
     /** Extra parameters, on top of the TLS-only one the component always sets (which they may not override). @default {} */
     parameters?: Readonly<Record<string, string>>;
     /** Customer-managed KMS key for storage; the AWS managed `aws/rds` key when absent. */
@@ -125,6 +130,7 @@ export function commonProblems(kind: DatabaseKind, engine: DatabaseEngine, args:
         }
     });
     report(["kmsKeyArn"], args.kmsKeyArn === undefined ? undefined : kmsKeyArnProblem(args.kmsKeyArn));
+    report(["logRetentionDays"], args.logRetentionDays === undefined ? undefined : logRetentionProblem(args.logRetentionDays));
     return problems;
 }
 
@@ -176,6 +182,34 @@ export function createSharedParts(
         { parent },
     );
     return { subnetGroup, monitoring: { role: monitoringRole, attachment } };
+}
+
+/**
+ * The log groups RDS exports to, created with a retention before the database (which must depend
+ * on them): left to RDS, they would keep the logs forever.
+ */
+export function exportLogGroups(
+    parent: pulumi.Resource,
+    name: string,
+    args: DatabaseCommonArgs,
+    where: { scope: "instance" | "cluster"; identifier: string; logs: readonly string[] },
+    tagsFor: (resourceName: string) => Tags,
+): aws.cloudwatch.LogGroup[] {
+    return where.logs.map((log) => {
+        const logGroupName = exportLogGroupName(where.scope, where.identifier, log);
+        return new aws.cloudwatch.LogGroup(
+            `${name}-${log}-logs`,
+            { name: logGroupName, retentionInDays: args.logRetentionDays ?? DEFAULT_EXPORT_RETENTION, tags: tagsFor(logGroupName) },
+            { parent },
+        );
+    });
+}
+
+const DEFAULT_EXPORT_RETENTION: LogRetentionDays = 30;
+
+/** Where RDS puts an exported log: `/aws/rds/instance/<id>/<log>` or `/aws/rds/cluster/<id>/<log>`. */
+export function exportLogGroupName(scope: "instance" | "cluster", identifier: string, log: string): string {
+    return `/aws/rds/${scope}/${identifier}/${log}`;
 }
 
 /** The enhanced-monitoring role and the attachment that gives it its permissions. */

@@ -16,6 +16,7 @@ import {
     DatabaseCommonArgs,
     commonProblems,
     createSharedParts,
+    exportLogGroups,
     finalSnapshotSettings,
     insightsSettings,
     instanceDependencies,
@@ -71,6 +72,8 @@ export class RdsInstance extends pulumi.ComponentResource implements Database {
         );
 
         this.identifier = args.naming.scoped("rdsIdentifier", "db");
+        const logExports = args.logExports ?? facts.logExports;
+        const logGroups = exportLogGroups(this, name, args, { scope: "instance", identifier: this.identifier, logs: logExports }, tagsFor);
         // Single-AZ: the instance sits in the data tier's first AZ, beside the tasks in dev.
         this.availabilityZone = args.multiAz ? undefined : args.subnets[0].az;
         const instance = new aws.rds.Instance(
@@ -103,12 +106,12 @@ export class RdsInstance extends pulumi.ComponentResource implements Database {
                 autoMinorVersionUpgrade: true,
                 deletionProtection: args.deletionProtection,
                 ...finalSnapshotSettings(args, this.identifier),
-                enabledCloudwatchLogsExports: [...(args.logExports ?? facts.logExports)],
+                enabledCloudwatchLogsExports: [...logExports],
                 ...insightsSettings(engine, args),
                 ...monitoringSettings(args, monitoring),
                 tags: tagsFor(this.identifier),
             },
-            { parent: this, protect: args.protect ?? false, dependsOn: instanceDependencies(monitoring) },
+            { parent: this, protect: args.protect ?? false, dependsOn: [...instanceDependencies(monitoring), ...logGroups] },
         );
 
         this.engine = engine;

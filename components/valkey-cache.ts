@@ -31,6 +31,7 @@ import {
     cacheProblems,
     cacheTopology,
     distinctAzs,
+    memberClusterIds,
     parameterGroupFamily,
     placeNodes,
     placeShards,
@@ -158,6 +159,10 @@ export class ValkeyCache extends pulumi.ComponentResource {
     /** The application's user name; undefined with token auth. */
     public readonly username: string | undefined;
     public readonly replicationGroupId: pulumi.Output<string>;
+    /** The replication group's id as a plain string (known before deployment). */
+    public readonly replicationGroupName: string;
+    /** CacheClusterId of every node (`<group>-001`, …): the dimension of per-node metrics. */
+    public readonly nodeIds: readonly string[];
 
     constructor(name: string, args: ValkeyCacheArgs, opts?: pulumi.ComponentResourceOptions) {
         validateArgs(name, args);
@@ -177,6 +182,8 @@ export class ValkeyCache extends pulumi.ComponentResource {
         this.authSecretArn = credentials.secretArn;
         this.username = credentials.username;
         this.replicationGroupId = group.id;
+        this.replicationGroupName = ctx.scoped(ctx.names.replicationGroup);
+        this.nodeIds = memberClusterIds(this.replicationGroupName, ctx.topology);
         this.registerOutputs({
             primaryEndpoint: this.primaryEndpoint,
             readerEndpoint: this.readerEndpoint,

@@ -153,6 +153,20 @@ export function cacheTopology(args: TopologyArgs): CacheTopology {
     return { clusterMode, shards, nodesPerShard, totalNodes: shards * nodesPerShard, automaticFailover, multiAz: args.multiAz ?? automaticFailover };
 }
 
+/**
+ * The CacheClusterId of every node, as ElastiCache names them: `<group>-001`, `<group>-002`, …
+ * or, in cluster mode, `<group>-0001-001` (shard, then node). Per-node metrics carry these.
+ */
+export function memberClusterIds(groupId: string, topology: CacheTopology): string[] {
+    const node = (i: number) => String(i + 1).padStart(3, "0");
+    if (!topology.clusterMode) {
+        return Array.from({ length: topology.totalNodes }, (_, i) => `${groupId}-${node(i)}`);
+    }
+    return Array.from({ length: topology.shards }, (_, shard) =>
+        Array.from({ length: topology.nodesPerShard }, (_, i) => `${groupId}-${String(shard + 1).padStart(4, "0")}-${node(i)}`),
+    ).flat();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Names.
 // ---------------------------------------------------------------------------------------------

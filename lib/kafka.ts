@@ -110,12 +110,15 @@ export function serverProperties(args: ServerPropertiesArgs): string {
     return `${lines.map(([key, value]) => `${key}=${value}`).join("\n")}\n`;
 }
 
+/** Dimensions of the data disk's `CWAgent` disk_used_percent metric that alarms select on. */
+export const KAFKA_DISK_METRIC_DIMENSIONS = ["InstanceId", "path"] as const;
+
 /** The CloudWatch agent: Kafka's logs to the log group, the data disk's and memory's use as metrics. */
 export function cloudWatchAgentConfig(logGroupName: string): string {
     const file = (path: string, stream: string) => ({ file_path: path, log_group_name: logGroupName, log_stream_name: `{instance_id}/${stream}`, retention_in_days: -1 });
     return `${JSON.stringify(
         {
-            agent: { metrics_collection_interval: 60, run_as_user: "root" },
+            agent: { metrics_collection_interval: 60, run_as_user: "root", omit_hostname: true },
             logs: {
                 logs_collected: {
                     files: {
@@ -130,6 +133,9 @@ export function cloudWatchAgentConfig(logGroupName: string): string {
             metrics: {
                 namespace: "CWAgent",
                 append_dimensions: { InstanceId: "${aws:InstanceId}" },
+                // Also published with exactly these dimensions, whatever else the agent adds
+                // (fstype…): the data-disk alarm names them (lib/monitoring.ts).
+                aggregation_dimensions: [[...KAFKA_DISK_METRIC_DIMENSIONS]],
                 metrics_collected: {
                     disk: { measurement: ["used_percent"], resources: [KAFKA_MOUNT], drop_device: true },
                     mem: { measurement: ["used_percent"] },

@@ -248,3 +248,27 @@ describe("components/database: bad arguments", () => {
         );
     });
 });
+
+describe("components/database: exported logs", () => {
+    it("creates the instance's export log groups with a retention before RDS does, and waits for them", async () => {
+        const view = await runView(() => new RdsInstance("db", instanceArgs({ logRetentionDays: 14 })));
+        const groups = view.ofType(T.logGroup);
+        expect(groups.map((g) => g.inputs.name)).to.deep.equal(["/aws/rds/instance/goorm-popcorn-dev-db/postgresql", "/aws/rds/instance/goorm-popcorn-dev-db/upgrade"]);
+        expect(groups.map((g) => g.inputs.retentionInDays)).to.deep.equal([14, 14]);
+        const instance = view.one(D.instance, "db-instance");
+        expect(instance.inputs.enabledCloudwatchLogsExports).to.deep.equal(["postgresql", "upgrade"]);
+        expect(instance.options.dependsOn).to.include.members(groups.map((g) => g.urn));
+    });
+
+    it("puts an Aurora cluster's under /aws/rds/cluster/<id>/, 30 days by default, and only for the logs exported", async () => {
+        const view = await runView(() => new AuroraCluster("db", auroraArgs({ logExports: ["postgresql"] })));
+        const [group] = view.ofType(T.logGroup);
+        expect(view.ofType(T.logGroup)).to.have.length(1);
+        expect(group.inputs).to.include({ name: "/aws/rds/cluster/goorm-popcorn-dev-db/postgresql", retentionInDays: 30 });
+        expect(view.one(D.cluster, "db-cluster").options.dependsOn).to.include(group.urn);
+    });
+
+    it("refuses a retention CloudWatch does not offer", () => {
+        expect(() => new RdsInstance("db", instanceArgs({ logRetentionDays: 10 as never }))).to.throw(ArgumentError, /logRetentionDays: 10 is not a retention CloudWatch Logs accepts; use one of 1, 3, 5, 7/);
+    });
+});

@@ -58,6 +58,8 @@ function runCache(args: ValkeyCacheArgs): Promise<RunView> {
             authSecretArn: cache.authSecretArn,
             ...(cache.username !== undefined ? { username: cache.username } : {}),
             replicationGroupId: cache.replicationGroupId,
+            replicationGroupName: cache.replicationGroupName,
+            nodeIds: cache.nodeIds,
         };
     });
 }
@@ -221,12 +223,15 @@ describe("components/valkey-cache: system A's dev cache", () => {
         expectNoPlaintextCredential(view);
     });
 
-    it("exports the primary and reader endpoints, the port, the secret and the user name", () => {
+    it("exports the primary and reader endpoints, the port, the secret, the user name and the node ids", () => {
         const secret = view.one(E.secret, "cache-auth");
         const { primaryEndpoint, readerEndpoint, ...rest } = view.run.outputs;
         expect(primaryEndpoint).to.match(/^master\.goorm-popcorn-dev-cache\.[0-9a-f]{6}\.apn2\.cache\.amazonaws\.com$/);
         expect(readerEndpoint).to.equal(String(primaryEndpoint).replace(/^master\./, "replica."));
-        expect(rest).to.deep.equal({ port: 6379, authSecretArn: secret.id, username: "goorm-popcorn-dev-cache-app", replicationGroupId: "goorm-popcorn-dev-cache" });
+        expect(rest).to.deep.equal({ port: 6379, authSecretArn: secret.id, username: "goorm-popcorn-dev-cache-app", replicationGroupId: "goorm-popcorn-dev-cache",
+            replicationGroupName: "goorm-popcorn-dev-cache",
+            nodeIds: ["goorm-popcorn-dev-cache-001"],
+        });
         expect(secret.id).to.match(new RegExp(`^arn:aws:secretsmanager:ap-northeast-2:${MOCK_ACCOUNT_ID}:secret:goorm-popcorn-dev/cache/auth-[A-Za-z0-9]{6}$`));
     });
 
@@ -498,5 +503,14 @@ describe("components/valkey-cache: bad arguments", () => {
                 "  multiAz: true needs automatic failover (SPEC §5); automaticFailover is false",
         );
         expect(registered.map((r) => r.type)).to.deep.equal([T.stack]);
+    });
+});
+
+describe("components/valkey-cache: node ids for per-node metrics", () => {
+    it("names the replication group before deployment and lists its nodes", async () => {
+        const view = await runCache(cacheArgs({ nodes: 2, subnets: [DATA_SUBNETS["2a"], DATA_SUBNETS["2c"]] }));
+        const outputs = view.run.outputs as Record<string, unknown>;
+        expect(outputs.replicationGroupName).to.equal(view.one(E.group, "cache-replication-group").inputs.replicationGroupId);
+        expect(outputs.nodeIds).to.deep.equal(["goorm-popcorn-dev-cache-001", "goorm-popcorn-dev-cache-002"]);
     });
 });

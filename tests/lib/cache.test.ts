@@ -10,6 +10,7 @@ import {
     distinctAzs,
     engineVersionProblem,
     engineVersions,
+    memberClusterIds,
     nodeTypeProblem,
     parameterGroupFamily,
     passwordProblem,
@@ -212,5 +213,22 @@ describe("lib/cache: rules", () => {
         ]);
         // Token auth creates no users.
         expect(problems({ name: longest, auth: "token" })).to.deep.equal([]);
+    });
+});
+
+describe("lib/cache: node ids", () => {
+    it("numbers nodes as ElastiCache does: <group>-001… without cluster mode, <group>-<shard>-<node> with it", () => {
+        expect(memberClusterIds("goorm-popcorn-prod-cache", cacheTopology({ nodes: 3 }))).to.deep.equal([
+            "goorm-popcorn-prod-cache-001",
+            "goorm-popcorn-prod-cache-002",
+            "goorm-popcorn-prod-cache-003",
+        ]);
+        expect(memberClusterIds("points", cacheTopology({ clusterMode: { shards: 2, replicasPerShard: 1 } }))).to.deep.equal([
+            "points-0001-001",
+            "points-0001-002",
+            "points-0002-001",
+            "points-0002-002",
+        ]);
+        expect(memberClusterIds("c", cacheTopology({}))).to.deep.equal(["c-001"]);
     });
 });

@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import {
+    KAFKA_DISK_METRIC_DIMENSIONS,
+    KAFKA_MOUNT,
     bootstrapServers,
+    cloudWatchAgentConfig,
     kafkaNodes,
     kafkaProblems,
     KafkaSpec,
@@ -125,5 +128,26 @@ describe("lib/kafka: rules", () => {
             "archiveSha512: is not a SHA-512 digest (128 hex digits); copy it from the release's .sha512 file",
             "minInsyncReplicas: 3 equals the replication factor; one broker down would stop every write — use 2",
         ]);
+    });
+});
+
+describe("lib/kafka: the CloudWatch agent", () => {
+    const config = JSON.parse(cloudWatchAgentConfig("/aws/ec2/kafka-dev"));
+
+    it("ships the server, controller and boot logs to the Kafka log group, one stream per instance", () => {
+        const files = config.logs.logs_collected.files.collect_list as Array<{ file_path: string; log_group_name: string; log_stream_name: string }>;
+        expect(files.map((f) => f.file_path)).to.deep.equal(["/var/log/kafka/server.log", "/var/log/kafka/controller.log", "/var/log/kafka-bootstrap.log"]);
+        expect(new Set(files.map((f) => f.log_group_name))).to.deep.equal(new Set(["/aws/ec2/kafka-dev"]));
+        expect(files.every((f) => f.log_stream_name.startsWith("{instance_id}/"))).to.equal(true);
+    });
+
+    it("publishes the data volume's use under exactly the dimensions the disk alarm selects (InstanceId, path)", () => {
+        const { metrics } = config;
+        expect(metrics.namespace).to.equal("CWAgent");
+        expect(metrics.metrics_collected.disk).to.deep.include({ measurement: ["used_percent"], resources: [KAFKA_MOUNT], drop_device: true });
+        expect(metrics.append_dimensions).to.deep.equal({ InstanceId: "${aws:InstanceId}" });
+        expect(metrics.aggregation_dimensions).to.deep.equal([[...KAFKA_DISK_METRIC_DIMENSIONS]]);
+        expect(KAFKA_DISK_METRIC_DIMENSIONS).to.deep.equal(["InstanceId", "path"]);
+        expect(config.agent.omit_hostname).to.equal(true);
     });
 });
