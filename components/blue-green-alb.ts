@@ -106,9 +106,20 @@ export interface BlueGreenAlbArgs {
     hsts?: boolean;
     /** @default { enabled: true, expirationDays: 90 } */
     accessLogs?: AccessLogsArgs;
+    /** Route 53 alias records (A) pointing at the ALB. @default none */
+    dns?: AliasRecordsArgs;
+}
+
+export interface AliasRecordsArgs {
+    /** Public hosted zone: its id (`Z…`), or its name to look it up. */
+    hostedZone: string;
+    /** Fully qualified names inside the zone, e.g. `api.goormpopcorn.shop`; the certificate must cover them. */
+    records: readonly string[];
 }
 
 const COMPONENT = "blue-green-alb";
+const ZONE_ID = /^Z[A-Z0-9]+$/;
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const HSTS = "max-age=31536000; includeSubDomains";
 
 export class BlueGreenAlb extends pulumi.ComponentResource {
@@ -121,6 +132,12 @@ export class BlueGreenAlb extends pulumi.ComponentResource {
     public readonly certificateArn: pulumi.Output<string>;
     /** Access-log bucket; undefined when access logs are off. */
     public readonly accessLogBucket: pulumi.Output<string> | undefined;
+    /** `app/<name>/<id>`: the ALB's CloudWatch dimension. */
+    public readonly arnSuffix: pulumi.Output<string>;
+    /** `targetgroup/<name>/<id>` of each colour: the target groups' CloudWatch dimension. */
+    public readonly targetGroupArnSuffixes: Readonly<Record<Colour, pulumi.Output<string>>>;
+    /** The alias records' names (empty without `dns`). */
+    public readonly aliases: readonly string[];
 
     constructor(name: string, args: BlueGreenAlbArgs, opts?: pulumi.ComponentResourceOptions) {
         const names = validateArgs(name, args);
@@ -200,13 +217,36 @@ export class BlueGreenAlb extends pulumi.ComponentResource {
         this.httpsListenerArn = https.arn;
         this.certificateArn = certificateArn;
         this.accessLogBucket = bucket?.id;
+        this.arnSuffix = alb.arnSuffix;
+        this.targetGroupArnSuffixes = { blue: targetGroups.blue.arnSuffix, green: targetGroups.green.arnSuffix };
+        this.aliases = args.dns ? this.aliasRecords(name, args.dns, alb) : [];
         this.registerOutputs({
             loadBalancerArn: this.loadBalancerArn,
             dnsName: this.dnsName,
             targetGroupArns: this.targetGroupArns,
             httpsListenerArn: this.httpsListenerArn,
             accessLogBucket: this.accessLogBucket,
+            arnSuffix: this.arnSuffix,
+            aliases: this.aliases,
         });
+    }
+
+    /** The Route 53 zone id of `hostedZone` (an id as given, or a public zone looked up by name). */
+    private zoneIdOf(hostedZone: string): pulumi.Output<string> {
+        return ZONE_ID.test(hostedZone) ? pulumi.output(hostedZone) : aws.route53.getZoneOutput({ name: hostedZone, privateZone: false }, { parent: this }).zoneId;
+    }
+
+    /** An A alias per name; Route 53 answers with the ALB's addresses while it has healthy targets. */
+    private aliasRecords(name: string, dns: AliasRecordsArgs, alb: aws.lb.LoadBalancer): string[] {
+        const zoneId = this.zoneIdOf(dns.hostedZone);
+        dns.records.forEach((record, i) => {
+            new aws.route53.Record(
+                `${name}-alias-${i}`,
+                { zoneId, name: record, type: "A", aliases: [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }] },
+                { parent: this },
+            );
+        });
+        return [...dns.records];
     }
 
     private targetGroup(name: string, colour: Colour, groupName: string, args: BlueGreenAlbArgs, tagsFor: (n: string) => Tags): aws.lb.TargetGroup {
@@ -243,9 +283,7 @@ export class BlueGreenAlb extends pulumi.ComponentResource {
         if ("arn" in certificate) {
             return pulumi.output(certificate.arn);
         }
-        const zoneId = /^Z[A-Z0-9]+$/.test(certificate.hostedZone)
-            ? pulumi.output(certificate.hostedZone)
-            : aws.route53.getZoneOutput({ name: certificate.hostedZone, privateZone: false }, { parent: this }).zoneId;
+        const zoneId = this.zoneIdOf(certificate.hostedZone);
         const issued = new aws.acm.Certificate(
             `${name}-certificate`,
             {
@@ -390,8 +428,48 @@ function validateArgs(name: string, args: BlueGreenAlbArgs): { loadBalancer: str
     if (delay !== undefined && (!Number.isInteger(delay) || delay < 0 || delay > 3600)) {
         problems.push({ path: ["deregistrationDelaySeconds"], message: `${delay} is outside 0–3600 seconds` });
     }
+    problems.push(...nest(["dns"], aliasProblems(args.dns, args.certificate)));
     if (problems.length > 0) {
         throw new ArgumentError(`BlueGreenAlb "${name}"`, problems);
     }
     return { loadBalancer, targetGroups };
+}
+
+/** Whether a certificate for `*.<domain>` and `<domain>` covers `name` (a wildcard covers one label). */
+export function certificateCovers(domain: string, name: string): boolean {
+    return name === domain || (name.endsWith(`.${domain}`) && !name.slice(0, -domain.length - 1).includes("."));
+}
+
+/** The alias records' names: DNS names, once each, inside a zone given by name, covered by a certificate issued here. */
+export function aliasProblems(dns: AliasRecordsArgs | undefined, certificate: CertificateArgs): Problem[] {
+    if (!dns) {
+        return [];
+    }
+    const problems: Problem[] = [];
+    if (dns.records.length === 0) {
+        problems.push({ path: ["records"], message: "is empty; list the names to point at the ALB, e.g. api.goormpopcorn.shop" });
+    }
+    let zoneName = ZONE_ID.test(dns.hostedZone) ? undefined : dns.hostedZone.replace(/\.$/, "");
+    if (zoneName !== undefined && !DNS_NAME.test(zoneName)) {
+        problems.push({ path: ["hostedZone"], message: `${dns.hostedZone} is neither a hosted zone id (Z…) nor a domain name` });
+        zoneName = undefined;
+    }
+    const seen = new Set<string>();
+    dns.records.forEach((record, i) => {
+        if (!DNS_NAME.test(record)) {
+            problems.push({ path: ["records", i], message: `${record} is not a fully qualified domain name (lowercase, e.g. api.goormpopcorn.shop)` });
+            return;
+        }
+        if (seen.has(record)) {
+            problems.push({ path: ["records", i], message: `${record} is listed twice` });
+        }
+        seen.add(record);
+        if (zoneName !== undefined && record !== zoneName && !record.endsWith(`.${zoneName}`)) {
+            problems.push({ path: ["records", i], message: `${record} is not inside the hosted zone ${zoneName}` });
+        }
+        if ("domain" in certificate && !certificateCovers(certificate.domain, record)) {
+            problems.push({ path: ["records", i], message: `${record} is not covered by the certificate (*.${certificate.domain}, ${certificate.domain}); browsers would refuse it` });
+        }
+    });
+    return problems;
 }

@@ -26,6 +26,7 @@ import {
     secretStore,
 } from "../lib/container";
 import { fargateSizeProblem } from "../lib/fargate";
+import { OfficeHours, officeHoursCrons, officeHoursProblems } from "../lib/schedule";
 import { PolicyStatement, policyDocument, serviceTrustPolicy } from "../lib/iam";
 import { Naming } from "../lib/naming";
 import { ArgumentError, Problem, nest } from "../lib/problems";
@@ -125,6 +126,11 @@ export interface FargateServiceArgs {
     execLogGroupArn?: pulumi.Input<string>;
     /** One plain deployment, or blue and green. */
     deployments: readonly FargateDeploymentArgs[];
+    /**
+     * Run only in office hours: scheduled actions scale every running deployment to zero at
+     * `stop` and back to its autoscaling range at `start` (a dev cost lever). @default always on
+     */
+    schedule?: OfficeHours;
 }
 
 /** What a deployment (the service or one colour) became. */
@@ -332,7 +338,8 @@ export class FargateService extends pulumi.ComponentResource {
     private deployment(ctx: StepContext, deployment: FargateDeploymentArgs, shared: SharedParts): FargateDeployment {
         const { args } = ctx;
         const suffix = deployment.colour ? `-${deployment.colour}` : "";
-        const serviceName = args.naming.scoped("ecs", args.service + suffix);
+        const deploymentName = args.service + suffix;
+        const serviceName = args.naming.scoped("ecs", deploymentName);
         const taskDefinition = new aws.ecs.TaskDefinition(
             `${ctx.name}${suffix}-task`,
             {
@@ -383,11 +390,12 @@ export class FargateService extends pulumi.ComponentResource {
             // After creation autoscaling owns the task count; an update must not reset it.
             { parent: this, ignoreChanges: ["desiredCount"], dependsOn: [shared.executionRole.policy] },
         );
-        this.autoscaling(ctx, `${ctx.name}${suffix}`, serviceName, deployment.scaledToZero ? { min: 0, max: 0 } : args.autoscaling, ecsService);
+        this.autoscaling(ctx, `${ctx.name}${suffix}`, deploymentName, deployment.scaledToZero ? { min: 0, max: 0 } : args.autoscaling, ecsService);
         return { colour: deployment.colour, serviceName, serviceArn: ecsService.id, taskDefinitionArn: taskDefinition.arn };
     }
 
-    private autoscaling(ctx: StepContext, logicalName: string, serviceName: string, scaling: AutoscalingArgs, ecsService: aws.ecs.Service): void {
+    private autoscaling(ctx: StepContext, logicalName: string, deploymentName: string, scaling: AutoscalingArgs, ecsService: aws.ecs.Service): void {
+        const serviceName = ctx.args.naming.scoped("ecs", deploymentName);
         const target = new aws.appautoscaling.Target(
             `${logicalName}-scaling`,
             {
@@ -404,6 +412,9 @@ export class FargateService extends pulumi.ComponentResource {
             ["cpu", "ECSServiceAverageCPUUtilization", scaling.cpuTarget ?? DEFAULT_CPU_TARGET],
             ["memory", "ECSServiceAverageMemoryUtilization", scaling.memoryTarget ?? DEFAULT_MEMORY_TARGET],
         ];
+        if (ctx.args.schedule && scaling.max > 0) {
+            this.officeHours(ctx, logicalName, deploymentName, scaling, target);
+        }
         for (const [metric, predefinedMetricType, targetValue] of policies) {
             new aws.appautoscaling.Policy(
                 `${logicalName}-scale-on-${metric}`,
@@ -423,6 +434,28 @@ export class FargateService extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
+    }
+
+    /** Zero tasks at `stop`, the autoscaling range again at `start` (one after the other: AWS refuses concurrent updates of a target). */
+    private officeHours(ctx: StepContext, logicalName: string, deploymentName: string, scaling: AutoscalingArgs, target: aws.appautoscaling.Target): void {
+        const hours = ctx.args.schedule!;
+        const crons = officeHoursCrons(hours);
+        const action = (what: "stop" | "start", schedule: string, capacity: { min: number; max: number }, dependsOn: pulumi.Resource[]) =>
+            new aws.appautoscaling.ScheduledAction(
+                `${logicalName}-${what}`,
+                {
+                    name: ctx.args.naming.scoped("scheduledAction", deploymentName, what),
+                    serviceNamespace: target.serviceNamespace,
+                    scalableDimension: target.scalableDimension,
+                    resourceId: target.resourceId,
+                    schedule,
+                    timezone: hours.timezone,
+                    scalableTargetAction: { minCapacity: capacity.min, maxCapacity: capacity.max },
+                },
+                { parent: this, dependsOn },
+            );
+        const stop = action("stop", crons.stop, { min: 0, max: 0 }, [target]);
+        action("start", crons.start, { min: scaling.min, max: scaling.max }, [target, stop]);
     }
 }
 
@@ -532,6 +565,9 @@ function validateArgs(name: string, args: FargateServiceArgs): void {
     }
     if (args.desiredCount < min || args.desiredCount > max) {
         problems.push({ path: ["desiredCount"], message: `${args.desiredCount} is outside the autoscaling range ${min}–${max}` });
+    }
+    if (args.schedule) {
+        problems.push(...nest(["schedule"], officeHoursProblems(args.schedule)));
     }
     if (args.enableExecuteCommand && args.execLogGroupArn === undefined) {
         problems.push({ path: ["execLogGroupArn"], message: "is required with enableExecuteCommand, so sessions are logged" });

@@ -170,3 +170,79 @@ describe("components/blue-green-alb: bad arguments", () => {
         );
     });
 });
+
+describe("components/blue-green-alb: alias records and CloudWatch dimensions", () => {
+    let view: RunView;
+    let outputs: Record<string, unknown>;
+    before(async () => {
+        view = await runView(() => {
+            const alb = new BlueGreenAlb(
+                "alb",
+                albArgs({
+                    certificate: { domain: "goormpopcorn.shop", hostedZone: "goormpopcorn.shop" },
+                    accessLogs: { enabled: false },
+                    dns: { hostedZone: "goormpopcorn.shop", records: ["api.goormpopcorn.shop", "goormpopcorn.shop"] },
+                }),
+            );
+            return { arnSuffix: alb.arnSuffix, targetGroupArnSuffixes: alb.targetGroupArnSuffixes, aliases: alb.aliases };
+        });
+        outputs = view.run.outputs as Record<string, unknown>;
+    });
+
+    it("points an A alias per name at the ALB, in the zone looked up by name, following target health", () => {
+        const validation = view.one(L.record, "alb-certificate-validation-record");
+        const aliases = ["alb-alias-0", "alb-alias-1"].map((name) => view.one(L.record, name));
+        expect(aliases.map((r) => r.inputs.name)).to.deep.equal(["api.goormpopcorn.shop", "goormpopcorn.shop"]);
+        for (const record of aliases) {
+            expect(record.inputs.type).to.equal("A");
+            expect(record.inputs.zoneId).to.equal(validation.inputs.zoneId);
+            expect(record.inputs.aliases).to.have.length(1);
+            // The ALB's own name and Seoul's ALB hosted zone, as ELB reports them.
+            expect((record.inputs.aliases as object[])[0]).to.deep.include({ zoneId: "ZWKZPGTI48KDX", evaluateTargetHealth: true });
+            expect((record.inputs.aliases as Array<{ name: string }>)[0].name).to.match(/^goorm-popcorn-alb-dev-\d+\.ap-northeast-2\.elb\.amazonaws\.com$/);
+            expect(record.inputs.ttl).to.equal(undefined);
+        }
+    });
+
+    it("exports the ALB's and target groups' ARN suffixes (their CloudWatch dimensions) and the alias names", () => {
+        expect(outputs.arnSuffix).to.match(/^app\/goorm-popcorn-alb-dev\/[0-9a-f]{16}$/);
+        expect(outputs.targetGroupArnSuffixes).to.have.keys("blue", "green");
+        const suffixes = outputs.targetGroupArnSuffixes as Record<string, string>;
+        expect(suffixes.blue).to.match(/^targetgroup\/goorm-popcorn-gateway-dev\/[0-9a-f]{16}$/);
+        expect(suffixes.green).to.match(/^targetgroup\/goorm-popcorn-gateway-green-dev\/[0-9a-f]{16}$/);
+        expect(outputs.aliases).to.deep.equal(["api.goormpopcorn.shop", "goormpopcorn.shop"]);
+    });
+
+    it("refuses names outside the zone, not covered by the certificate, repeated or malformed, and an empty list", () => {
+        const certificate = { domain: "goormpopcorn.shop", hostedZone: "goormpopcorn.shop" };
+        expect(
+            () =>
+                new BlueGreenAlb(
+                    "alb",
+                    albArgs({
+                        certificate,
+                        dns: { hostedZone: "goormpopcorn.shop", records: ["api.example.com", "a.b.goormpopcorn.shop", "api.goormpopcorn.shop", "api.goormpopcorn.shop", "API_gw.goormpopcorn.shop"] },
+                    }),
+                ),
+        ).to.throw(
+            ArgumentError,
+            new RegExp(
+                [
+                    "dns\\.records\\[0\\]: api\\.example\\.com is not inside the hosted zone goormpopcorn\\.shop",
+                    "dns\\.records\\[0\\]: api\\.example\\.com is not covered by the certificate \\(\\*\\.goormpopcorn\\.shop, goormpopcorn\\.shop\\); browsers would refuse it",
+                    "dns\\.records\\[1\\]: a\\.b\\.goormpopcorn\\.shop is not covered by the certificate \\(\\*\\.goormpopcorn\\.shop, goormpopcorn\\.shop\\); browsers would refuse it",
+                    "dns\\.records\\[3\\]: api\\.goormpopcorn\\.shop is listed twice",
+                    "dns\\.records\\[4\\]: API_gw\\.goormpopcorn\\.shop is not a fully qualified domain name \\(lowercase, e\\.g\\. api\\.goormpopcorn\\.shop\\)$",
+                ].join("\n  "),
+            ),
+        );
+        expect(() => new BlueGreenAlb("alb", albArgs({ dns: { hostedZone: "Z0123456789ABCDEFGHIJ", records: [] } }))).to.throw(
+            ArgumentError,
+            /dns\.records: is empty; list the names to point at the ALB, e\.g\. api\.goormpopcorn\.shop$/,
+        );
+        expect(() => new BlueGreenAlb("alb", albArgs({ dns: { hostedZone: "not a zone", records: ["api.goormpopcorn.shop"] } }))).to.throw(
+            ArgumentError,
+            /dns\.hostedZone: not a zone is neither a hosted zone id \(Z…\) nor a domain name$/,
+        );
+    });
+});

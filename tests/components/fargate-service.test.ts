@@ -293,3 +293,63 @@ describe("components/fargate-service: bad arguments", () => {
         ).to.throw(ArgumentError, /FargateService "order-service": invalid arguments:\n {2}memory: 4096 MiB does not go with 256 CPU units on Fargate \(order-service\); with 256 CPU, memory must be 512, 1024, 2048 MiB\n {2}port: 70000 is not a port; use 1–65535\n {2}environment\.DB_PASSWORD: DB_PASSWORD looks like a secret.*\n {2}secrets\.API_TOKEN: is not a complete Secrets Manager secret ARN.*\n {2}autoscaling: min 3 and max 1 must be whole numbers with 0 ≤ min ≤ max\n {2}desiredCount: 1 is outside the autoscaling range 3–1\n {2}execLogGroupArn: is required with enableExecuteCommand, so sessions are logged\n {2}deployments\[0\]\.imageTag: latest is a moving tag/);
     });
 });
+
+describe("components/fargate-service: office hours", () => {
+    const HOURS = { timezone: "Asia/Seoul", days: "MON-FRI", start: "08:00", stop: "20:00" };
+    const ACTION = "aws:appautoscaling/scheduledAction:ScheduledAction";
+    let view: RunView;
+    before(async () => {
+        view = await runView(
+            () =>
+                new FargateService(
+                    "api-gateway",
+                    serviceArgs({
+                        service: "api-gateway",
+                        autoscaling: { min: 1, max: 3 },
+                        schedule: HOURS,
+                        deployments: [
+                            { colour: "blue", imageTag: "1.4.0", targetGroupArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/goorm-popcorn-gateway-dev/1" },
+                            { colour: "green", imageTag: "1.5.0", targetGroupArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/goorm-popcorn-gateway-green-dev/2", scaledToZero: true },
+                        ],
+                    }),
+                ),
+        );
+    });
+
+    it("stops the running colour at 20:00 and starts it at 08:00 on weekdays, Seoul time; the colour at rest gets no schedule", () => {
+        expect(view.ofType(ACTION).map((a) => a.name)).to.have.members(["api-gateway-blue-stop", "api-gateway-blue-start"]);
+        const target = view.one(S.scalingTarget, "api-gateway-blue-scaling");
+        const stop = view.one(ACTION, "api-gateway-blue-stop");
+        const start = view.one(ACTION, "api-gateway-blue-start");
+        expect(stop.inputs).to.deep.include({
+            name: "goorm-popcorn-dev-api-gateway-blue-stop",
+            schedule: "cron(0 20 ? * MON-FRI *)",
+            timezone: "Asia/Seoul",
+            scalableTargetAction: { minCapacity: 0, maxCapacity: 0 },
+            serviceNamespace: "ecs",
+            scalableDimension: "ecs:service:DesiredCount",
+            resourceId: target.inputs.resourceId,
+        });
+        expect(start.inputs).to.deep.include({
+            name: "goorm-popcorn-dev-api-gateway-blue-start",
+            schedule: "cron(0 8 ? * MON-FRI *)",
+            timezone: "Asia/Seoul",
+            scalableTargetAction: { minCapacity: 1, maxCapacity: 3 },
+            resourceId: "service/goorm-popcorn-dev-cluster/goorm-popcorn-dev-api-gateway-blue",
+        });
+    });
+
+    it("creates the actions one after the other, after the scalable target (AWS refuses concurrent updates of a target)", () => {
+        const target = view.one(S.scalingTarget, "api-gateway-blue-scaling");
+        const stop = view.one(ACTION, "api-gateway-blue-stop");
+        expect(stop.options.dependsOn).to.include(target.urn);
+        expect(view.one(ACTION, "api-gateway-blue-start").options.dependsOn).to.include.members([target.urn, stop.urn]);
+    });
+
+    it("refuses a schedule it cannot express", () => {
+        expect(() => new FargateService("order-service", serviceArgs({ schedule: { ...HOURS, timezone: "Mars/Olympus", start: "25:00" } }))).to.throw(
+            ArgumentError,
+            /invalid arguments:\n {2}schedule\.timezone: Mars\/Olympus is not an IANA time zone \(expected e\.g\. Asia\/Seoul or UTC\)\n {2}schedule\.start: 25:00 is not a time of day; use HH:MM, 00:00–23:59$/,
+        );
+    });
+});
