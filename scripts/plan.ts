@@ -53,6 +53,10 @@ async function main(): Promise<number> {
     try {
         const plan = await planStack(options.stack);
         process.stdout.write(options.json ? renderJson(plan) : renderText(plan));
+        // As `pulumi preview` shows its diagnostics: on stderr, so the plan itself stays parseable.
+        for (const warning of plan.warnings ?? []) {
+            process.stderr.write(`warning: ${warning}\n`);
+        }
         return 0;
     } catch (err) {
         if (err instanceof ConfigError || err instanceof StackFileError) {

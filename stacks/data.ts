@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AuroraClusterArgs } from "../components/aurora-cluster";
 import { KafkaEc2Args } from "../components/kafka-ec2";
 import { RdsInstanceArgs } from "../components/rds-instance";
+import { LogRetentionDays } from "../lib/aws-limits";
 import { AuroraEngine, InstanceEngine } from "../lib/database";
 import { Naming } from "../lib/naming";
 import { Tags } from "../lib/tags";
@@ -21,6 +22,8 @@ export interface DatabaseParts {
     securityGroupIds: pulumi.Input<string>[];
     /** Pulumi `protect` on the data (prod). */
     protect?: boolean;
+    /** Retention of the exported logs' groups. */
+    logRetentionDays?: LogRetentionDays;
 }
 
 export function databaseArgs(db: DatabaseConfig, parts: DatabaseParts): DatabaseComponentArgs {

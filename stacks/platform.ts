@@ -14,11 +14,15 @@ import { Database } from "../components/database-common";
 import { EcsCluster } from "../components/ecs-cluster";
 import { FargateDeploymentArgs, FargateService } from "../components/fargate-service";
 import { KafkaEc2 } from "../components/kafka-ec2";
+import { Monitoring } from "../components/monitoring";
 import { RdsInstance } from "../components/rds-instance";
 import { SecurityGroups } from "../components/security-groups";
 import { ValkeyCache } from "../components/valkey-cache";
 import { Vpc } from "../components/vpc";
+import { WebAcl } from "../components/web-acl";
 import { COLOURS } from "../lib/blue-green";
+import { KAFKA_MOUNT } from "../lib/kafka";
+import { WatchedEcsService } from "../lib/monitoring";
 import { Naming } from "../lib/naming";
 import { Tags, baseTags } from "../lib/tags";
 import { PlatformConfig, ServiceConfig } from "./config";
@@ -33,10 +37,12 @@ export interface Platform {
     readonly securityGroups: SecurityGroups;
     readonly cluster: EcsCluster;
     readonly alb?: BlueGreenAlb;
-    readonly database?: Database;
+    readonly webAcl?: WebAcl;
+    readonly database?: RdsInstance | AuroraCluster;
     readonly cache?: ValkeyCache;
     readonly kafka?: KafkaEc2;
     readonly services: readonly FargateService[];
+    readonly monitoring: Monitoring;
 }
 
 export function createPlatform(config: PlatformConfig): Platform {
@@ -97,16 +103,85 @@ export function createPlatform(config: PlatformConfig): Platform {
             enableExecuteCommand: service.enableExecuteCommand,
             execLogGroupArn: cluster.execLogGroupArn,
             deployments: deploymentsOf(config, service, alb),
+            schedule: config.schedule?.services.includes(service.name) ? config.schedule : undefined,
         }, {
             // Services need the cluster's capacity providers, and target groups that belong to an ALB.
             dependsOn: alb && service.name === config.blueGreen?.service ? [cluster, alb] : [cluster],
         });
     });
-    return { config, naming, tags, network, securityGroups, cluster, alb, database, cache, kafka, services };
+    const webAcl = alb && config.waf?.enabled ? createWebAcl(config, naming, tags, alb) : undefined;
+    const monitoring = createMonitoring(config, naming, tags, { cluster, alb, database, cache, kafka, services });
+    return { config, naming, tags, network, securityGroups, cluster, alb, webAcl, database, cache, kafka, services, monitoring };
+}
+
+function createWebAcl(config: PlatformConfig, naming: Naming, tags: Tags, alb: BlueGreenAlb): WebAcl {
+    const waf = config.waf!;
+    return new WebAcl("waf", {
+        naming,
+        tags,
+        resourceArns: [alb.loadBalancerArn],
+        rateLimit: waf.rateLimit,
+        rateLimitWindowSeconds: waf.rateLimitWindowSeconds,
+        managedRuleGroups: waf.managedRuleGroups,
+        countRules: waf.countRules,
+        logging: waf.logging,
+    });
+}
+
+/** The alarms watch every deployment, the ALB and the data tier the stack runs. */
+function createMonitoring(
+    config: PlatformConfig,
+    naming: Naming,
+    tags: Tags,
+    parts: Pick<Platform, "cluster" | "alb" | "database" | "cache" | "kafka" | "services">,
+): Monitoring {
+    const { cluster, alb, database, cache, kafka } = parts;
+    const ecsServices = parts.services.flatMap((service) => {
+        const own = config.services.find((s) => s.name === service.service)!;
+        return service.deployments.map(
+            (deployment): WatchedEcsService => ({
+                service: service.service,
+                label: deployment.colour ? `${service.service}-${deployment.colour}` : service.service,
+                ecsServiceName: deployment.serviceName,
+                clusterName: cluster.clusterName,
+                desiredCount: deployment.colour && config.blueGreen?.colours[deployment.colour].scaledToZero ? 0 : own.desiredCount,
+                targetGroupArnSuffix: alb && deployment.colour ? alb.targetGroupArnSuffixes[deployment.colour] : undefined,
+            }),
+        );
+    });
+    const db = config.database;
+    if (config.env === "prod" && config.monitoring.alarmEmails.length === 0) {
+        pulumi.log.warn("platform:monitoring.alarmEmails is empty: the alarms publish to their SNS topic, but nobody is subscribed to it");
+    }
+    return new Monitoring("monitoring", {
+        naming,
+        tags,
+        alarmEmails: config.monitoring.alarmEmails,
+        thresholds: config.monitoring.thresholds,
+        notifyOnRecovery: config.monitoring.notifyOnRecovery,
+        topicKmsKeyArn: config.monitoring.topicKmsKeyArn,
+        ecsServices,
+        // Container Insights is always on (SPEC §6), so healthy targets compare with DesiredTaskCount.
+        containerInsights: true,
+        loadBalancerArnSuffix: alb?.arnSuffix,
+        database:
+            database && db
+                ? {
+                      engine: db.engine,
+                      instanceClass: db.instanceClass,
+                      serverlessMaxAcu: db.serverless?.maxAcu,
+                      ...(database.kind === "instance"
+                          ? { kind: "instance" as const, identifier: database.identifier }
+                          : { kind: "aurora" as const, clusterIdentifier: database.clusterIdentifier, hasReaders: database.instances.length > 1 }),
+                  }
+                : undefined,
+        cache: cache && { replicationGroupId: cache.replicationGroupName, nodeIds: cache.nodeIds },
+        kafka: kafka && { instanceIds: kafka.instanceIds, dataPath: KAFKA_MOUNT },
+    });
 }
 
 /** The one key `platform:database.kind` chooses the component; the rest sees one interface. */
-function createDatabase(config: PlatformConfig, naming: Naming, tags: Tags, network: Vpc, securityGroups: SecurityGroups): Database | undefined {
+function createDatabase(config: PlatformConfig, naming: Naming, tags: Tags, network: Vpc, securityGroups: SecurityGroups): RdsInstance | AuroraCluster | undefined {
     const db = config.database;
     if (!db) {
         return undefined;
@@ -118,6 +193,7 @@ function createDatabase(config: PlatformConfig, naming: Naming, tags: Tags, netw
         securityGroupIds: [securityGroups.ids.db],
         // SPEC §3.6: in prod, neither `pulumi destroy` nor a replacement may drop the data.
         protect: config.env === "prod",
+        logRetentionDays: config.logRetentionDays,
     });
     return kind === "instance" ? new RdsInstance("db", args) : new AuroraCluster("db", args);
 }
@@ -211,6 +287,7 @@ function createAlb(config: PlatformConfig, naming: Naming, tags: Tags, network: 
         deletionProtection: alb.deletionProtection,
         hsts: alb.hsts,
         accessLogs: alb.accessLogs,
+        dns: alb.dns && { hostedZone: alb.dns.hostedZone ?? hostedZone!, records: alb.dns.records },
     });
 }
 
@@ -286,10 +363,17 @@ export function stackOutputs(platform: Platform) {
         ...(alb
             ? {
                   albDnsName: alb.dnsName,
-                  albUrl: pulumi.interpolate`https://${alb.dnsName}`,
+                  // The certificate covers the alias records, not the ALB's own name.
+                  albUrl: alb.aliases.length > 0 ? `https://${alb.aliases[0]}` : pulumi.interpolate`https://${alb.dnsName}`,
+                  albAliases: alb.aliases,
                   targetGroups: alb.targetGroupNames,
                   canaryWeights: config.blueGreen!.weights,
               }
             : {}),
+        ...(platform.webAcl ? { webAclArn: platform.webAcl.webAclArn } : {}),
+        alarmTopicArn: platform.monitoring.topicArn,
+        alarmCount: platform.monitoring.alarmNames.length,
+        dashboardName: platform.monitoring.dashboardName,
+        dashboardUrl: platform.monitoring.dashboardUrl,
     };
 }

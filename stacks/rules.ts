@@ -4,7 +4,9 @@
  * sentence naming the value and what is allowed. AWS limits come from `lib/` (SPEC §5).
  */
 import { auroraClusterProblems } from "../components/aurora-cluster";
-import { albNames } from "../components/blue-green-alb";
+import { albNames, aliasProblems } from "../components/blue-green-alb";
+import { monitoringSettingsProblems } from "../components/monitoring";
+import { DEFAULT_MANAGED_RULE_GROUPS, webAclProblems } from "../components/web-acl";
 import { kafkaEc2Problems } from "../components/kafka-ec2";
 import { rdsInstanceProblems } from "../components/rds-instance";
 import { logRetentionProblem } from "../lib/aws-limits";
@@ -16,6 +18,7 @@ import { fargateSizeProblem } from "../lib/fargate";
 import { KAFKA_PORTS } from "../lib/kafka";
 import { Naming, nameProblem } from "../lib/naming";
 import { networkProblems } from "../lib/network";
+import { officeHoursProblems } from "../lib/schedule";
 import { Path, Problem, nest } from "../lib/problems";
 import { MatrixPorts, platformFlows, ruleCountProblems, rulesOf } from "../lib/security-matrix";
 import { extraTagProblems } from "../lib/tags";
@@ -31,6 +34,7 @@ const SERVICE_NAME = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const USER = /^(?:\d+(?::\d+)?|[a-z_][a-z0-9_-]*(?::[a-z_][a-z0-9_-]*)?)$/;
 const ECR_TAG_PATTERN = /^[A-Za-z0-9_.*-]{1,128}$/;
+const PLACEHOLDER_ALB_ARN = "arn:aws:elasticloadbalancing:ap-northeast-2:000000000000:loadbalancer/app/placeholder/0";
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
 
 /** Variables the platform gives every service (stacks/platform.ts); a service's own config may not use them. */
@@ -76,6 +80,9 @@ export function crossKeyProblems(config: PlatformConfig, region: string | undefi
         ...databaseProblems(config),
         ...cacheConfigProblems(config),
         ...kafkaConfigProblems(config),
+        ...monitoringConfigProblems(config),
+        ...wafConfigProblems(config),
+        ...scheduleProblems(config),
         ...prodProblems(config),
         ...ruleCountProblems(rulesOf(platformFlows(matrixPorts(config)))).map((p) => ({ path: ["services"], message: `the ports of these services make the security group ${p.path[0]} rules ${p.message}` })),
     ];
@@ -247,6 +254,15 @@ function albProblems(config: PlatformConfig, region: string | undefined): Proble
             problems.push({ path: ["alb", "certificate", "hostedZone"], message: "is required with domain: the Route 53 zone (id Z… or name) that validates the certificate" });
         }
     }
+    if (alb.dns) {
+        const hostedZone = alb.dns.hostedZone ?? alb.certificate.hostedZone;
+        if (hostedZone === undefined) {
+            problems.push({ path: ["alb", "dns", "hostedZone"], message: "is required: the certificate is given by ARN, so there is no certificate.hostedZone to use" });
+        } else {
+            const certificate = arn !== undefined ? { arn } : { domain: domain ?? "", hostedZone };
+            problems.push(...nest(["alb", "dns"], aliasProblems({ hostedZone, records: alb.dns.records }, certificate)));
+        }
+    }
     if (!alb.healthCheck.path.startsWith("/")) {
         problems.push({ path: ["alb", "healthCheck", "path"], message: `${alb.healthCheck.path} is not a path; it starts with /` });
     }
@@ -287,13 +303,14 @@ function databaseProblems(config: PlatformConfig): Problem[] {
     if (problems.length > 0) {
         return problems;
     }
-    const { kind, args } = databaseArgs(db, { naming: new Naming(config.name, config.env), subnets: dataSubnets.map((s) => ({ id: "", az: s.az })), securityGroupIds: [] });
+    const { kind, args } = databaseArgs(db, { naming: new Naming(config.name, config.env), subnets: dataSubnets.map((s) => ({ id: "", az: s.az })), securityGroupIds: [], logRetentionDays: config.logRetentionDays });
     const componentProblems = kind === "instance" ? rdsInstanceProblems(args) : auroraClusterProblems(args);
     for (const problem of componentProblems) {
         if (problem.path.length === 0) {
             problems.push({ path: ["name"], message: `${config.name} makes a database identifier AWS refuses: ${problem.message}` });
-        } else if (problem.path[0] !== "subnets") {
-            // The data tier's AZ count is the network's rule (platform:network.subnets.data).
+        } else if (problem.path[0] !== "subnets" && problem.path[0] !== "logRetentionDays") {
+            // The data tier's AZ count is the network's rule (platform:network.subnets.data); the
+            // exported logs' retention is platform:logs.retentionDays, checked on its own.
             report(problem.path, problem.message);
         }
     }
@@ -336,6 +353,59 @@ function kafkaConfigProblems(config: PlatformConfig): Problem[] {
     return kafkaEc2Problems(args)
         .filter((p) => p.path[0] !== "logRetentionDays")
         .map((p) => (p.path[0] === "subnets" ? { path: ["network", "subnets", "private", ...p.path.slice(1)], message: `${p.message} (for platform:kafka)` } : { path: ["kafka", ...p.path], message: p.message }));
+}
+
+/** Thresholds, addresses and key of the alarms; the database thresholds must be derivable from its class or set. */
+function monitoringConfigProblems(config: PlatformConfig): Problem[] {
+    const db = config.database;
+    const database = db && { engine: db.engine, instanceClass: db.instanceClass, serverlessMaxAcu: db.serverless?.maxAcu };
+    return nest(["monitoring"], monitoringSettingsProblems({ ...config.monitoring, database }));
+}
+
+function wafConfigProblems(config: PlatformConfig): Problem[] {
+    const { waf } = config;
+    if (!waf || !waf.enabled) {
+        return [];
+    }
+    if (!config.alb) {
+        return [{ path: ["waf", "enabled"], message: "is true, but the stack has no platform:alb for the web ACL to protect" }];
+    }
+    const problems: Problem[] = [];
+    const retention = logRetentionProblem(waf.logging.retentionDays);
+    if (retention && waf.logging.retentionDays !== config.logRetentionDays) {
+        problems.push({ path: ["waf", "logging", "retentionDays"], message: retention });
+    }
+    // The component's own rules, on a stand-in for the ALB it will protect.
+    const componentProblems = webAclProblems({ ...waf, naming: new Naming(config.name, config.env), resourceArns: [PLACEHOLDER_ALB_ARN] });
+    for (const problem of componentProblems) {
+        const [first] = problem.path;
+        if (first === "name") {
+            problems.push({ path: ["name"], message: `${config.name} makes a WAF name AWS refuses: ${problem.message}` });
+        } else if (first !== "resourceArns" && first !== "logging") {
+            problems.push({ path: ["waf", ...problem.path], message: problem.message });
+        }
+    }
+    return problems;
+}
+
+/** Office hours: a valid schedule, for services the stack has. */
+function scheduleProblems(config: PlatformConfig): Problem[] {
+    const { schedule } = config;
+    if (!schedule) {
+        return [];
+    }
+    const problems = nest(["schedule"], officeHoursProblems(schedule));
+    const known = config.services.map((s) => s.name);
+    const seen = new Set<string>();
+    schedule.services.forEach((service, i) => {
+        if (!known.includes(service)) {
+            problems.push({ path: ["schedule", "services", i], message: `${service} is not one of platform:services (${known.join(", ")})` });
+        } else if (seen.has(service)) {
+            problems.push({ path: ["schedule", "services", i], message: `${service} is listed twice` });
+        }
+        seen.add(service);
+    });
+    return problems;
 }
 
 /** prod satisfies every control of SPEC §6 that dev may relax. */
@@ -390,6 +460,17 @@ function prodProblems(config: PlatformConfig): Problem[] {
     }
     if (alb && !alb.accessLogs.enabled) {
         problems.push({ path: ["alb", "accessLogs", "enabled"], message: "false is not allowed in prod; ALB access logs are required there (SPEC §6)" });
+    }
+    if (alb && !config.waf?.enabled) {
+        problems.push({ path: ["waf", "enabled"], message: "false is not allowed in prod; a WAF web ACL protects the ALB there (SPEC §6)" });
+    } else if (alb && config.waf) {
+        const missing = DEFAULT_MANAGED_RULE_GROUPS.filter((group) => !config.waf!.managedRuleGroups.includes(group));
+        if (missing.length > 0) {
+            problems.push({ path: ["waf", "managedRuleGroups"], message: `lacks ${missing.join(" and ")}; prod keeps AWS's core rule set and known bad inputs at least` });
+        }
+    }
+    if (config.schedule) {
+        problems.push({ path: ["schedule"], message: "is not allowed in prod: prod runs around the clock (office hours are a dev cost lever)" });
     }
     for (const service of config.services) {
         const atLeastTwo = (what: string, value: number, path: Path) => {

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { CAPACITY_PROVIDERS, CONTAINER_INSIGHTS_MODES, CapacityProvider, ContainerInsightsMode } from "../components/ecs-cluster";
 import { DESYNC_MODES, DesyncMode, TLS_POLICIES, TlsPolicy } from "../components/blue-green-alb";
+import { DEFAULT_MANAGED_RULE_GROUPS, MANAGED_RULE_GROUPS, ManagedRuleGroup, RATE_LIMIT_WINDOWS, RateLimitWindowSeconds } from "../components/web-acl";
 import {
     FLOW_LOG_TRAFFIC_TYPES,
     FlowLogTrafficType,
@@ -19,8 +20,10 @@ import { Colour, Weights } from "../lib/blue-green";
 import { CACHE_ENGINES, CacheAuth, CacheEngine } from "../lib/cache";
 import { AURORA_ENGINES, DATABASE_KINDS, DatabaseEngine, DatabaseKind, INSTANCE_ENGINES } from "../lib/database";
 import { KafkaSizing } from "../lib/kafka";
+import { AlarmThresholds } from "../lib/monitoring";
 import { ENVS, Env, PREFIX_RULE } from "../lib/naming";
 import { NAT_STRATEGIES, NatStrategy, NetworkSpec } from "../lib/network";
+import { OfficeHours } from "../lib/schedule";
 
 // ---------------------------------------------------------------------------------------------
 // Per-env defaults: what a key means when the stack file leaves it out. Security relaxations are
@@ -58,6 +61,10 @@ export const DEFAULTS = {
     healthCheckGracePeriodSeconds: 60,
     keepLastImages: 30,
     accessLogExpirationDays: 90,
+    wafRateLimit: 2000,
+    wafRateLimitWindowSeconds: 300,
+    scheduleTimezone: "Asia/Seoul",
+    scheduleDays: "MON-FRI",
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -147,6 +154,7 @@ const AlbSchema = z.strictObject({
     idleTimeoutSeconds: z.number().int().min(1).max(4000).default(60),
     desyncMitigationMode: z.enum(DESYNC_MODES).default("defensive"),
     hsts: z.boolean().default(true),
+    dns: z.strictObject({ hostedZone: z.string().optional(), records: z.array(z.string()) }).optional(),
     healthCheck: z
         .strictObject({
             path: z.string().default("/health"),
@@ -216,6 +224,47 @@ const KafkaSchema = z.strictObject({
     kmsKeyArn: z.string().optional(),
 });
 
+const ThresholdsSchema = z.strictObject({
+    ecsCpuPercent: z.number().optional(),
+    ecsMemoryPercent: z.number().optional(),
+    alb5xxPercent: z.number().optional(),
+    alb5xxMinRequests: z.number().optional(),
+    albP95Seconds: z.number().optional(),
+    dbCpuPercent: z.number().optional(),
+    dbFreeableMemoryMib: z.number().optional(),
+    dbConnections: z.number().optional(),
+    cacheCpuPercent: z.number().optional(),
+    cacheMemoryPercent: z.number().optional(),
+    cacheEvictions: z.number().optional(),
+    kafkaDiskPercent: z.number().optional(),
+});
+
+const MonitoringSchema = z.strictObject({
+    alarmEmails: z.array(z.string()).default([]),
+    notifyOnRecovery: z.boolean().default(true),
+    thresholds: ThresholdsSchema.default({}),
+    topicKmsKeyArn: z.string().optional(),
+});
+
+const WafSchema = z.strictObject({
+    enabled: z.boolean().default(true),
+    rateLimit: z.number().int().default(DEFAULTS.wafRateLimit),
+    rateLimitWindowSeconds: z.literal(RATE_LIMIT_WINDOWS).default(DEFAULTS.wafRateLimitWindowSeconds),
+    managedRuleGroups: z.array(z.enum(MANAGED_RULE_GROUPS)).default([...DEFAULT_MANAGED_RULE_GROUPS]),
+    countRules: z.partialRecord(z.enum(MANAGED_RULE_GROUPS), z.array(z.string())).default({}),
+    logging: z
+        .strictObject({ enabled: z.boolean().default(true), retentionDays: z.number().int().optional() })
+        .default({ enabled: true }),
+});
+
+const ScheduleSchema = z.strictObject({
+    timezone: z.string().default(DEFAULTS.scheduleTimezone),
+    days: z.string().default(DEFAULTS.scheduleDays),
+    start: z.string(),
+    stop: z.string(),
+    services: z.array(z.string()).optional(),
+});
+
 export const PlatformSchema = z.strictObject({
     env: z.enum(ENVS),
     name: z.string().regex(PREFIX_RULE.pattern, { error: `is not a valid name prefix; use ${PREFIX_RULE.allowed}` }),
@@ -250,6 +299,9 @@ export const PlatformSchema = z.strictObject({
             green: ColourSchema,
         })
         .optional(),
+    monitoring: MonitoringSchema.default({ alarmEmails: [], notifyOnRecovery: true, thresholds: {} }),
+    waf: WafSchema.optional(),
+    schedule: ScheduleSchema.optional(),
 });
 
 export type ParsedPlatform = z.infer<typeof PlatformSchema>;
@@ -300,6 +352,8 @@ export interface AlbConfig {
     readonly idleTimeoutSeconds: number;
     readonly desyncMitigationMode: DesyncMode;
     readonly hsts: boolean;
+    /** Route 53 alias records for the ALB; the zone defaults to the certificate's. */
+    readonly dns?: { readonly hostedZone?: string; readonly records: readonly string[] };
     readonly healthCheck: {
         readonly path: string;
         readonly matcher: string;
@@ -364,6 +418,30 @@ export interface KafkaConfig extends KafkaSizing {
     readonly kmsKeyArn?: string;
 }
 
+export interface MonitoringConfig {
+    /** Addresses the alarm topic mails; each confirms its subscription once. */
+    readonly alarmEmails: readonly string[];
+    /** Mail when an alarm recovers, too. */
+    readonly notifyOnRecovery: boolean;
+    /** Thresholds that differ from the defaults (lib/monitoring.ts). */
+    readonly thresholds: Partial<AlarmThresholds>;
+    readonly topicKmsKeyArn?: string;
+}
+
+export interface WafConfig {
+    readonly enabled: boolean;
+    readonly rateLimit: number;
+    readonly rateLimitWindowSeconds: RateLimitWindowSeconds;
+    readonly managedRuleGroups: readonly ManagedRuleGroup[];
+    readonly countRules: Readonly<Partial<Record<ManagedRuleGroup, readonly string[]>>>;
+    readonly logging: { readonly enabled: boolean; readonly retentionDays: LogRetentionDays };
+}
+
+export interface ScheduleConfig extends OfficeHours {
+    /** The services on the schedule. @default every service */
+    readonly services: readonly string[];
+}
+
 export interface PlatformConfig {
     /** Pulumi stack name. */
     readonly stack: string;
@@ -387,6 +465,10 @@ export interface PlatformConfig {
     readonly kafka?: KafkaConfig;
     readonly alb?: AlbConfig;
     readonly blueGreen?: BlueGreenConfig;
+    readonly monitoring: MonitoringConfig;
+    /** Present when the stack file has platform:waf, or has an ALB (then on unless turned off). */
+    readonly waf?: WafConfig;
+    readonly schedule?: ScheduleConfig;
 }
 
 /** The seed's repository names: `user-service` → `<prefix>-user`, `order-query` → `<prefix>-order-query`. */
@@ -464,5 +546,17 @@ export function resolveDefaults(parsed: ParsedPlatform, stack: string, region: s
             weights: blueGreen.weights,
             colours: { blue: blueGreen.blue, green: blueGreen.green },
         },
+        monitoring: parsed.monitoring,
+        waf: resolveWaf(parsed, logRetentionDays),
+        schedule: parsed.schedule && { ...parsed.schedule, services: parsed.schedule.services ?? services.map((s) => s.name) },
     };
+}
+
+/** WAF protects the ALB unless the stack file turns it off (a visible relaxation, SPEC §6). */
+function resolveWaf(parsed: ParsedPlatform, logRetentionDays: LogRetentionDays): WafConfig | undefined {
+    const waf = parsed.waf ?? (parsed.alb ? WafSchema.parse({}) : undefined);
+    if (!waf) {
+        return undefined;
+    }
+    return { ...waf, logging: { enabled: waf.logging.enabled, retentionDays: (waf.logging.retentionDays ?? logRetentionDays) as LogRetentionDays } };
 }

@@ -38,6 +38,13 @@ describe("scripts/plan: the offline plan CLI", () => {
     const created: string[] = [];
     after(() => created.forEach((file) => fs.rmSync(file, { force: true })));
 
+    it("prints the program's warnings on stderr, as pulumi preview shows its diagnostics, and keeps stdout JSON", () => {
+        const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", "prod", "--json"], { cwd: PROJECT_ROOT, encoding: "utf8" });
+        expect(result.status, result.stderr).to.equal(0);
+        expect(result.stderr).to.contain("warning: platform:monitoring.alarmEmails is empty");
+        expect(JSON.parse(result.stdout).warnings).to.have.length(1);
+    });
+
     it("runs as the README says (npm run plan -- --stack dev) and prints the tree, the counts and the outputs", () => {
         const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", "dev"], { cwd: PROJECT_ROOT, encoding: "utf8" });
         expect(result.status, result.stderr).to.equal(0);
@@ -47,7 +54,7 @@ describe("scripts/plan: the offline plan CLI", () => {
         expect(lines).to.include("        + aws:ec2/subnet:Subnet network-private-2a");
         expect(lines).to.include("        + aws:ec2/natGateway:NatGateway network-nat-2a");
         expect(lines).to.include("        + aws:ecs/service:Service api-gateway-blue-service");
-        expect(lines).to.include("Resources: 198 to create");
+        expect(lines).to.include("Resources: 247 to create");
         expect(lines).to.include("      5 aws:ec2/subnet:Subnet");
         expect(lines).to.include("      1 aws:ec2/natGateway:NatGateway");
         expect(lines).to.include("      8 aws:ecs/service:Service");
@@ -62,9 +69,9 @@ describe("scripts/plan: the offline plan CLI", () => {
             document = JSON.parse(first.stdout) as PlanDocument;
         });
 
-        it("prints exactly one JSON document with stack, resources and outputs", () => {
+        it("prints exactly one JSON document with stack, resources, outputs and warnings", () => {
             expect(first.status, first.stderr).to.equal(0);
-            expect(Object.keys(document)).to.deep.equal(["stack", "resources", "outputs"]);
+            expect(Object.keys(document)).to.deep.equal(["stack", "resources", "outputs", "warnings"]);
             expect(document.stack).to.equal("prod");
             for (const resource of document.resources) {
                 expect(Object.keys(resource)).to.deep.equal(["urn", "id", "type", "name", "parent", "inputs"]);

@@ -67,7 +67,7 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
         [
             "a misspelt top-level key",
             () => stackConfig("dev", (c) => (c["platform:netwrok"] = "{}")),
-            ["platform:netwrok: is not a known key (did you mean network?); allowed here: env, name, tags, logs, network, cluster, serviceDiscovery, ecr, serviceDefaults, services, database, cache, kafka, alb, blueGreen"],
+            ["platform:netwrok: is not a known key (did you mean network?); allowed here: env, name, tags, logs, network, cluster, serviceDiscovery, ecr, serviceDefaults, services, database, cache, kafka, alb, blueGreen, monitoring, waf, schedule"],
         ],
         [
             "a misspelt namespace",

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { SECRET_PLACEHOLDER } from "../support/mock-runtime";
-import { runStack } from "../support/plan";
+import { sharedStackRun } from "../support/plan";
 import { RunView, T } from "../support/query";
 
 const R = {
@@ -55,7 +55,7 @@ for (const env of ["dev", "prod"] as const) {
     describe(`stack ${env}: data tier wiring and secrets`, () => {
         let view: RunView;
         before(async () => {
-            view = new RunView(await runStack(env));
+            view = new RunView(await sharedStackRun(env));
         });
 
         it("tells every service where the database and cache are, and hands it their credentials as secrets only", () => {
@@ -131,7 +131,7 @@ function kafkaLayout(view: RunView): string[] {
 describe("stack dev: the data tier of SPEC §2.A", () => {
     let view: RunView;
     before(async () => {
-        view = new RunView(await runStack("dev"));
+        view = new RunView(await sharedStackRun("dev"));
     });
 
     it("runs PostgreSQL 18.1 on db.t4g.micro in 2a: 20 GiB gp3, 1-day backups, single-AZ, not protected", () => {
@@ -171,7 +171,7 @@ describe("stack dev: the data tier of SPEC §2.A", () => {
 describe("stack prod: the data tier across three AZs", () => {
     let view: RunView;
     before(async () => {
-        view = new RunView(await runStack("prod"));
+        view = new RunView(await sharedStackRun("prod"));
     });
 
     it("runs an Aurora writer in 2a and readers in 2b and 2c, backups kept 14 days, protected", () => {

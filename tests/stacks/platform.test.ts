@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { CANARY_STEPS, Weights } from "../../lib/blue-green";
 import { ProgramRun, RecordedResource, runProgram } from "../support/mock-runtime";
-import { projectProgram, runStack } from "../support/plan";
+import { projectProgram, sharedStackRun } from "../support/plan";
 import { RunView, T } from "../support/query";
 import { stackConfig } from "../fixtures/config";
 import { SEED_REACHABILITY } from "../fixtures/matrix";
@@ -74,7 +74,7 @@ for (const env of ["dev", "prod"] as const) {
     describe(`stack ${env}: compute and traffic`, () => {
         let view: RunView;
         before(async () => {
-            view = new RunView(await runStack(env));
+            view = new RunView(await sharedStackRun(env));
         });
 
         it(`runs the seven services in goorm-popcorn-${env}-cluster, api-gateway as blue and green`, () => {
@@ -144,7 +144,7 @@ for (const env of ["dev", "prod"] as const) {
 describe("stack dev: its own settings", () => {
     let view: RunView;
     before(async () => {
-        view = new RunView(await runStack("dev"));
+        view = new RunView(await sharedStackRun("dev"));
     });
 
     it("runs one task of each service on FARGATE_SPOT; green runs none", () => {
@@ -168,7 +168,7 @@ describe("stack dev: its own settings", () => {
 describe("stack prod: its own settings", () => {
     let view: RunView;
     before(async () => {
-        view = new RunView(await runStack("prod"));
+        view = new RunView(await sharedStackRun("prod"));
     });
 
     it("runs at least two tasks of each service (but the idle colour) on FARGATE only, scaling 2–6 (api-gateway 2–10)", () => {

@@ -161,8 +161,19 @@ describe("stacks/rules: bad service, ALB and blue/green configs", () => {
         ],
         [
             "a certificate from another region",
-            () => stackConfig("dev", (_c, edit) => edit("alb", (a) => (a.certificate = { arn: "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555" }))),
+            () =>
+                stackConfig("dev", (_c, edit) =>
+                    edit("alb", (a) => {
+                        a.certificate = { arn: "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555" };
+                        delete a.dns;
+                    }),
+                ),
             ["platform:alb.certificate.arn: is in us-east-1; an ALB only takes certificates from its own region, ap-northeast-2"],
+        ],
+        [
+            "alias records without a zone, the certificate being an ARN",
+            () => stackConfig("dev", (_c, edit) => edit("alb", (a) => (a.certificate = { arn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/11111111-2222-3333-4444-555555555555" }))),
+            ["platform:alb.dns.hostedZone: is required: the certificate is given by ARN, so there is no certificate.hostedZone to use"],
         ],
         [
             "a certificate given two ways",

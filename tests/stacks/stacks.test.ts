@@ -6,7 +6,7 @@ import { LOG_RETENTION_DAYS } from "../../lib/aws-limits";
 import { tagProblem } from "../../lib/tags";
 import { ConfigError } from "../../stacks/config";
 import { RecordedResource, runProgram } from "../support/mock-runtime";
-import { projectProgram, runStack } from "../support/plan";
+import { projectProgram, sharedStackRun } from "../support/plan";
 import { RunView, T, isTaggable } from "../support/query";
 import { listStacks, readStackConfig } from "../support/stack-file";
 
@@ -57,7 +57,7 @@ function expectTaggedAndRetained(view: RunView, env: string, stack: string): voi
 describe("stack dev (Pulumi.dev.yaml)", () => {
     let view: RunView;
     before(async () => {
-        view = new RunView(await runStack("dev"));
+        view = new RunView(await sharedStackRun("dev"));
     });
 
     it("has the seed's subnets exactly: 2 public, 1 private in 2a, 2 data", () => {
@@ -103,7 +103,7 @@ describe("stack dev (Pulumi.dev.yaml)", () => {
 describe("stack prod (Pulumi.prod.yaml)", () => {
     let view: RunView;
     before(async () => {
-        view = new RunView(await runStack("prod"));
+        view = new RunView(await sharedStackRun("prod"));
     });
 
     it("has three subnets per tier, one in each of 2a, 2b, 2c", () => {

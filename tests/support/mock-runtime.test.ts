@@ -57,4 +57,14 @@ describe("tests/support/mock-runtime", () => {
         expect(version.inputs.secretString).to.equal("[secret]");
         expect(JSON.stringify(run.resources)).to.not.contain("hunter2");
     });
+
+    it("keeps the program's warnings with the run instead of printing them, and gives the console back", async () => {
+        const before = console.warn;
+        const run = await runProgram(() => {
+            pulumi.log.warn("nobody is subscribed");
+            return {};
+        }, { stack: "test", config });
+        expect(run.warnings).to.deep.equal(["nobody is subscribed"]);
+        expect(console.warn).to.equal(before);
+    });
 });

@@ -57,6 +57,8 @@ export interface ProgramRun {
     readonly resources: readonly RecordedResource[];
     /** The stack outputs (what the program exported), fully resolved. */
     readonly outputs: Readonly<Record<string, unknown>>;
+    /** What the program logged with `pulumi.log.warn`, in order (`pulumi preview` shows these as warnings). */
+    readonly warnings: readonly string[];
 }
 
 export interface RunOptions {
@@ -638,6 +640,9 @@ function recordRegistrations(records: RecordedResource[]): void {
 // Running a program.
 // ---------------------------------------------------------------------------------------------
 
+/** How the SDK prefixes a warning it prints for want of an engine (`@pulumi/pulumi/log`). */
+const RUNTIME_WARNING = "warning: [runtime] ";
+
 /**
  * Runs `program` as the Pulumi CLI would — inside a root `pulumi:pulumi:Stack`, whose outputs
  * are what `program` returns — against the mock runtime, and waits for every registration.
@@ -678,6 +683,17 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
         Error.stackTraceLimit = 0;
     }
     process.on("unhandledRejection", onRejection);
+    // Without an engine, the SDK prints `pulumi.log.warn` to the console; the run keeps them instead.
+    const warnings: string[] = [];
+    const consoleWarn = console.warn;
+    console.warn = (...args: unknown[]) => {
+        const text = args.map(String).join(" ");
+        if (text.startsWith(RUNTIME_WARNING)) {
+            warnings.push(text.slice(RUNTIME_WARNING.length));
+        } else {
+            consoleWarn(...args);
+        }
+    };
     try {
         let outputs: Record<string, unknown> | undefined;
         try {
@@ -692,8 +708,9 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
         if (failures.length > 0) {
             throw failures[0];
         }
-        return { project, stack: options.stack, resources: records, outputs: toPlanValue(outputs ?? {}) as Record<string, unknown> };
+        return { project, stack: options.stack, resources: records, outputs: toPlanValue(outputs ?? {}) as Record<string, unknown>, warnings };
     } finally {
+        console.warn = consoleWarn;
         process.off("unhandledRejection", onRejection);
         Error.stackTraceLimit = stackTraceLimit;
     }

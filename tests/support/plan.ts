@@ -3,8 +3,10 @@
  * runtime, and its two renderings — a tree like `pulumi preview`, and one JSON document.
  */
 import * as path from "path";
-import { ProgramRun, RecordedResource, runProgram } from "./mock-runtime";
-import { PROJECT_ROOT, readStackConfig } from "./stack-file";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import { ProgramRun, RecordedOptions, RecordedResource, SECRET_PLACEHOLDER, runProgram } from "./mock-runtime";
+import { PROJECT_ROOT, listStacks, readStackConfig } from "./stack-file";
 
 export interface PlanResource {
     readonly urn: string;
@@ -17,6 +19,8 @@ export interface PlanResource {
 
 export interface Plan {
     readonly stack: string;
+    /** What the program warned about (`pulumi.log.warn`), as `pulumi preview` would show it. */
+    readonly warnings?: readonly string[];
     /** Sorted by URN, so the document is the same from run to run. */
     readonly resources: readonly PlanResource[];
     readonly outputs: Readonly<Record<string, unknown>>;
@@ -52,7 +56,7 @@ export function toPlan(run: ProgramRun): Plan {
             parent: r.parent,
             inputs: sortKeys(r.inputs) as Record<string, unknown>,
         }));
-    return { stack: run.stack, resources, outputs: sortKeys(run.outputs) as Record<string, unknown> };
+    return { stack: run.stack, resources, outputs: sortKeys(run.outputs) as Record<string, unknown>, warnings: run.warnings };
 }
 
 /** Runs the program on `Pulumi.<stack>.yaml` of `root`. Rejects with the program's error (e.g. ConfigError). */
@@ -66,12 +70,28 @@ export async function runStack(stack: string, root: string = PROJECT_ROOT): Prom
     });
 }
 
+const sharedRuns = new Map<string, Promise<ProgramRun>>();
+
+/**
+ * The run of the project's `Pulumi.<stack>.yaml`, once per test process: for tests that only read
+ * it (stack files do not change while tests run). A run of both stacks takes seconds; the suite
+ * reads them in a dozen files.
+ */
+export function sharedStackRun(stack: string): Promise<ProgramRun> {
+    let run = sharedRuns.get(stack);
+    if (run === undefined) {
+        run = runStack(stack);
+        sharedRuns.set(stack, run);
+    }
+    return run;
+}
+
 /** The offline plan of `Pulumi.<stack>.yaml`. */
 export async function planStack(stack: string, root: string = PROJECT_ROOT): Promise<Plan> {
     return toPlan(await runStack(stack, root));
 }
 
-/** One JSON document: `{ stack, resources: [{ urn, id, type, name, parent, inputs }], outputs }`. */
+/** One JSON document: `{ stack, resources: [{ urn, id, type, name, parent, inputs }], outputs, warnings }`. */
 export function renderJson(plan: Plan): string {
     return `${JSON.stringify(plan, null, 2)}\n`;
 }
@@ -106,4 +126,359 @@ export function renderText(plan: Plan): string {
         lines.push(`    ${key}: ${JSON.stringify(value)}`);
     }
     return `${lines.join("\n")}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots: the plan of every stack file as one committed, reviewable YAML document
+// (`tests/snapshots/<stack>.plan.yaml`, written by `npm run snapshots`, checked by
+// tests/snapshots.test.ts), so a change to the infrastructure shows as a readable diff.
+// ---------------------------------------------------------------------------------------------
+
+/** The command that refreshes the committed snapshots. */
+export const SNAPSHOT_REFRESH_COMMAND = "npm run snapshots";
+/** Where the snapshots live, relative to the project root. */
+export const SNAPSHOT_DIR = "tests/snapshots";
+
+/** A plan resource with the resource options that shape its lifecycle (protect, retainOnDelete, …). */
+export interface SnapshotResource extends PlanResource {
+    readonly options?: RecordedOptions;
+}
+
+/** A plan whose resources may carry their options; any `Plan` is one. */
+export interface SnapshotPlan extends Plan {
+    readonly resources: readonly SnapshotResource[];
+}
+
+/** `toPlan`, with each resource's options kept (the snapshot shows the ones that are not the default). */
+export function toSnapshotPlan(run: ProgramRun): SnapshotPlan {
+    const options = new Map(run.resources.map((r) => [r.urn, r.options]));
+    const plan = toPlan(run);
+    return { ...plan, resources: plan.resources.map((r) => ({ ...r, options: options.get(r.urn) })) };
+}
+
+/** The offline plan of `Pulumi.<stack>.yaml`, resource options included: what a snapshot is rendered from. */
+export async function planStackForSnapshot(stack: string, root: string = PROJECT_ROOT): Promise<SnapshotPlan> {
+    return toSnapshotPlan(await runStack(stack, root));
+}
+
+/**
+ * The stacks that have a snapshot: every `Pulumi.<name>.yaml` of `root` except the `tmp-*` ones
+ * tests write and remove again (git ignores them too).
+ */
+export function snapshotStacks(root: string = PROJECT_ROOT): string[] {
+    return listStacks(root).filter((stack) => !stack.startsWith("tmp-"));
+}
+
+/** `tests/snapshots/<stack>.plan.yaml`, relative to the project root (join it with the root to read it). */
+export function snapshotPath(stack: string): string {
+    return `${SNAPSHOT_DIR}/${stack}.plan.yaml`;
+}
+
+/** Code-unit order: the same on every machine, whatever its locale. */
+function byCodeUnit(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A string holding a JSON object or array (an IAM policy, container definitions, a dashboard body). */
+function parseJsonString(value: string): object | undefined {
+    const text = value.trim();
+    if (!(text.startsWith("{") || text.startsWith("["))) {
+        return undefined;
+    }
+    try {
+        const parsed: unknown = JSON.parse(text);
+        return parsed !== null && typeof parsed === "object" ? parsed : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** A secret still in the engine's wire form (the recorded inputs already show `[secret]`). */
+function isWireSecret(value: object): boolean {
+    return (value as Record<string, unknown>)[specialSigKey] === specialSecretSig;
+}
+
+/**
+ * The YAML snapshot of a plan, made to be committed and read as a diff:
+ *
+ * - a header comment naming the stack file, then `stack`, `resources` and `outputs`;
+ * - one entry per resource, keyed `<type> <name>` (the URN if two resources share both), in
+ *   tree order — each component as a one-line `component` entry, followed by its resources —
+ *   siblings by type, then name; the stack itself is left out;
+ * - each resource's `parent` (when it is not the stack), `id` (the mock's, which references in
+ *   other inputs resolve to), the options that are not the default (`protect`,
+ *   `retainOnDelete`, `deleteBeforeReplace`, `ignoreChanges`) and its inputs, keys sorted;
+ * - a string holding JSON (a policy, container definitions, a dashboard body) as the nested
+ *   YAML it encodes, tagged `!json`; a multi-line string (a boot script) as a block scalar;
+ * - a value equal to another resource's generated id or ARN annotated `# → <type> <name>`;
+ * - secrets as `[secret]`; the stack outputs last, keys sorted.
+ */
+export function renderSnapshot(plan: Plan): string {
+    const resources = (plan as SnapshotPlan).resources;
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const isStack = (r: PlanResource | undefined) => r?.type === "pulumi:pulumi:Stack";
+
+    const labelCounts = new Map<string, number>();
+    for (const r of resources) {
+        labelCounts.set(`${r.type} ${r.name}`, (labelCounts.get(`${r.type} ${r.name}`) ?? 0) + 1);
+    }
+    const label = (r: PlanResource) => (labelCounts.get(`${r.type} ${r.name}`) === 1 ? `${r.type} ${r.name}` : r.urn);
+
+    // Ids worth annotating: generated ones (an ARN, `subnet-0…`), not names the resource was given.
+    const owners = new Map<string, PlanResource | null>();
+    for (const r of resources) {
+        const ownInputs = new Set(Object.values(r.inputs).filter((v) => typeof v === "string"));
+        if (r.id === null || r.id.length < 8 || ownInputs.has(r.id)) {
+            continue;
+        }
+        owners.set(r.id, owners.has(r.id) ? null : r);
+    }
+
+    const doc = new Document();
+    const node = (value: unknown, self: PlanResource | null): unknown => {
+        if (value === undefined || value === null || typeof value !== "object") {
+            if (typeof value === "string") {
+                const json = parseJsonString(value);
+                if (json !== undefined) {
+                    const encoded = node(json, self) as YAMLMap | YAMLSeq;
+                    encoded.tag = "!json";
+                    return encoded;
+                }
+            }
+            const scalar = new Scalar(value ?? null);
+            const owner = typeof value === "string" ? owners.get(value) : undefined;
+            if (owner && owner !== self) {
+                scalar.comment = ` → ${label(owner)}`;
+            }
+            return scalar;
+        }
+        if (isWireSecret(value)) {
+            return new Scalar(SECRET_PLACEHOLDER);
+        }
+        if (Array.isArray(value)) {
+            const seq = new YAMLSeq();
+            seq.items = value.map((item) => node(item, self));
+            return seq;
+        }
+        const map = new YAMLMap();
+        const record = value as Record<string, unknown>;
+        for (const key of Object.keys(record).sort(byCodeUnit)) {
+            if (record[key] !== undefined) {
+                map.items.push(new Pair(new Scalar(key), node(record[key], self)));
+            }
+        }
+        return map;
+    };
+
+    const entries = new YAMLMap();
+    const entry = (r: SnapshotResource) => {
+        const key = new Scalar(label(r));
+        key.spaceBefore = entries.items.length > 0;
+        const parent = r.parent === null ? undefined : byUrn.get(r.parent);
+        const parentLabel = r.parent === null || isStack(parent) ? undefined : parent ? label(parent) : r.parent;
+        if (r.id === null) {
+            entries.items.push(new Pair(key, new Scalar(parentLabel ? `component in ${parentLabel}` : "component")));
+            return;
+        }
+        const body = new YAMLMap();
+        if (parentLabel) {
+            body.items.push(new Pair(new Scalar("parent"), new Scalar(parentLabel)));
+        }
+        body.items.push(new Pair(new Scalar("id"), new Scalar(r.id)));
+        const options: Record<string, unknown> = {};
+        if (r.options?.protect) options.protect = true;
+        if (r.options?.retainOnDelete) options.retainOnDelete = true;
+        if (r.options?.deleteBeforeReplace) options.deleteBeforeReplace = true;
+        if (r.options && r.options.ignoreChanges.length > 0) options.ignoreChanges = [...r.options.ignoreChanges].sort(byCodeUnit);
+        if (Object.keys(options).length > 0) {
+            body.items.push(new Pair(new Scalar("options"), node(options, r)));
+        }
+        body.items.push(new Pair(new Scalar("inputs"), node(r.inputs, r)));
+        entries.items.push(new Pair(key, body));
+    };
+
+    const children = new Map<string | null, SnapshotResource[]>();
+    for (const r of resources) {
+        const parent = r.parent !== null && byUrn.has(r.parent) ? r.parent : null;
+        children.set(parent, [...(children.get(parent) ?? []), r]);
+    }
+    const walk = (parent: string | null) => {
+        const level = [...(children.get(parent) ?? [])].sort((a, b) => byCodeUnit(a.type, b.type) || byCodeUnit(a.name, b.name) || byCodeUnit(a.urn, b.urn));
+        for (const r of level) {
+            if (!isStack(r)) {
+                entry(r);
+            }
+            walk(r.urn);
+        }
+    };
+    walk(null);
+
+    const outputsKey = new Scalar("outputs");
+    outputsKey.spaceBefore = true;
+    doc.contents = new YAMLMap();
+    doc.contents.items.push(
+        new Pair(new Scalar("stack"), new Scalar(plan.stack)),
+        new Pair(new Scalar("resources"), entries),
+        new Pair(outputsKey, node(plan.outputs, null)),
+    );
+    const body = doc.toString({ lineWidth: 0, minContentWidth: 0, blockQuote: "literal", indentSeq: true });
+    return `# Offline plan of Pulumi.${plan.stack}.yaml — generated by \`${SNAPSHOT_REFRESH_COMMAND}\`; do not edit.\n${body}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparing a snapshot with the plan: a line diff (Myers), shown as a unified-style excerpt.
+// ---------------------------------------------------------------------------------------------
+
+interface DiffLine {
+    readonly kind: " " | "-" | "+";
+    readonly text: string;
+    /** 0-based line in the committed text (for " " and "-") or the new one (for "+"). */
+    readonly oldLine: number;
+    readonly newLine: number;
+}
+
+/** Beyond this many changed lines the diff is not minimised: everything between the first and last change is replaced. */
+const MAX_DIFF_EDITS = 4000;
+
+/** The shortest edit script turning `a` into `b`, as lines kept, removed and added. */
+export function diffLines(a: readonly string[], b: readonly string[]): DiffLine[] {
+    let prefix = 0;
+    while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+    let suffix = 0;
+    while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+    const x0 = prefix;
+    const y0 = prefix;
+    const n = a.length - prefix - suffix;
+    const m = b.length - prefix - suffix;
+
+    const out: DiffLine[] = [];
+    for (let i = 0; i < prefix; i++) out.push({ kind: " ", text: a[i], oldLine: i, newLine: i });
+    out.push(...(myers(a, b, x0, y0, n, m) ?? replaceAll(a, b, x0, y0, n, m)));
+    for (let i = 0; i < suffix; i++) {
+        out.push({ kind: " ", text: a[x0 + n + i], oldLine: x0 + n + i, newLine: y0 + m + i });
+    }
+    return out;
+}
+
+function replaceAll(a: readonly string[], b: readonly string[], x0: number, y0: number, n: number, m: number): DiffLine[] {
+    const out: DiffLine[] = [];
+    for (let i = 0; i < n; i++) out.push({ kind: "-", text: a[x0 + i], oldLine: x0 + i, newLine: y0 });
+    for (let j = 0; j < m; j++) out.push({ kind: "+", text: b[y0 + j], oldLine: x0 + n, newLine: y0 + j });
+    return out;
+}
+
+/** Myers' O((N+M)·D) diff of a[x0, x0+n) and b[y0, y0+m); undefined past MAX_DIFF_EDITS edits. */
+function myers(a: readonly string[], b: readonly string[], x0: number, y0: number, n: number, m: number): DiffLine[] | undefined {
+    const max = Math.min(n + m, MAX_DIFF_EDITS);
+    const offset = max + 1;
+    const v = new Int32Array(2 * max + 3);
+    const trace: Int32Array[] = [];
+    for (let d = 0; d <= max; d++) {
+        trace.push(v.slice(offset - d, offset + d + 1));
+        for (let k = -d; k <= d; k += 2) {
+            let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
+            let y = x - k;
+            while (x < n && y < m && a[x0 + x] === b[y0 + y]) {
+                x++;
+                y++;
+            }
+            v[offset + k] = x;
+            if (x >= n && y >= m) {
+                return backtrack(a, b, x0, y0, n, m, trace, d);
+            }
+        }
+    }
+    return undefined;
+}
+
+function backtrack(a: readonly string[], b: readonly string[], x0: number, y0: number, n: number, m: number, trace: Int32Array[], depth: number): DiffLine[] {
+    const out: DiffLine[] = [];
+    let x = n;
+    let y = m;
+    for (let d = depth; d > 0; d--) {
+        const at = (k: number) => trace[d][k + d];
+        const k = x - y;
+        const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
+        const prevX = at(prevK);
+        const prevY = prevX - prevK;
+        while (x > prevX && y > prevY) {
+            x--;
+            y--;
+            out.push({ kind: " ", text: a[x0 + x], oldLine: x0 + x, newLine: y0 + y });
+        }
+        if (x === prevX) {
+            y--;
+            out.push({ kind: "+", text: b[y0 + y], oldLine: x0 + x, newLine: y0 + y });
+        } else {
+            x--;
+            out.push({ kind: "-", text: a[x0 + x], oldLine: x0 + x, newLine: y0 + y });
+        }
+    }
+    while (x > 0 && y > 0) {
+        x--;
+        y--;
+        out.push({ kind: " ", text: a[x0 + x], oldLine: x0 + x, newLine: y0 + y });
+    }
+    return out.reverse();
+}
+
+/** Lines of the excerpt a drift message shows, context included. */
+const DRIFT_EXCERPT_LINES = 40;
+const DRIFT_CONTEXT_LINES = 3;
+
+/**
+ * Why the committed snapshot `file` (its text, or null when it does not exist) is not `now`:
+ * the file, a unified-style excerpt of the first differences (`-` committed, `+` now) and the
+ * command that refreshes it. Null when they are the same.
+ */
+export function snapshotDrift(file: string, committed: string | null, now: string): string | null {
+    const refresh = `Refresh it: run \`${SNAPSHOT_REFRESH_COMMAND}\`, review the diff, then commit the changed ${SNAPSHOT_DIR}/*.plan.yaml.`;
+    if (committed === now) {
+        return null;
+    }
+    if (committed === null) {
+        return `${file} is missing: the plan it should hold is ${now.split("\n").length - 1} lines.\n${refresh}`;
+    }
+    const lines = diffLines(committed.split("\n"), now.split("\n"));
+    const changed = lines.flatMap((line, i) => (line.kind === " " ? [] : [i]));
+    const removed = lines.filter((l) => l.kind === "-").length;
+    const added = lines.length - removed - lines.filter((l) => l.kind === " ").length;
+
+    // Hunks: runs of changes less than two contexts apart, each with its context.
+    const hunks: Array<[number, number]> = [];
+    for (const i of changed) {
+        const last = hunks[hunks.length - 1];
+        if (last && i - last[1] <= 2 * DRIFT_CONTEXT_LINES + 1) {
+            last[1] = i;
+        } else {
+            hunks.push([i, i]);
+        }
+    }
+    const excerpt: string[] = [];
+    let shown = 0;
+    for (const [first, last] of hunks) {
+        const from = Math.max(0, first - DRIFT_CONTEXT_LINES);
+        const to = Math.min(lines.length - 1, last + DRIFT_CONTEXT_LINES);
+        const slice = lines.slice(from, to + 1);
+        const oldCount = slice.filter((l) => l.kind !== "+").length;
+        const newCount = slice.filter((l) => l.kind !== "-").length;
+        excerpt.push(`@@ -${slice[0].oldLine + 1},${oldCount} +${slice[0].newLine + 1},${newCount} @@`);
+        for (const line of slice) {
+            if (excerpt.length >= DRIFT_EXCERPT_LINES) {
+                break;
+            }
+            excerpt.push(`${line.kind}${line.text}`);
+            if (line.kind !== " ") shown++;
+        }
+        if (excerpt.length >= DRIFT_EXCERPT_LINES) {
+            break;
+        }
+    }
+    const more = removed + added - shown;
+    return [
+        `${file} is out of date: the offline plan now differs from it by ${removed} line(s) removed and ${added} added (- committed, + now):`,
+        ...excerpt.map((line) => `  ${line}`),
+        ...(more > 0 ? [`  … and ${more} more changed line(s)`] : []),
+        refresh,
+    ].join("\n");
 }
