@@ -1,0 +1,477 @@
+/**
+ * The GitHub Actions workflows (.github/workflows): what runs on a pull request and what deploys on
+ * main, read as data. The `${{ }}` expressions that choose the stack name, the AWS role and whether
+ * a job runs are evaluated (a small evaluator for the subset the workflows use), and every `run:`
+ * block is executed through shellcheck; the summary step is also run, with `npm` stubbed.
+ */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+
+const ROOT = path.resolve(__dirname, "..");
+const WORKFLOWS = path.join(ROOT, ".github", "workflows");
+
+interface Step {
+    name?: string;
+    id?: string;
+    if?: string;
+    uses?: string;
+    run?: string;
+    with?: Record<string, unknown>;
+    env?: Record<string, unknown>;
+}
+
+interface Job {
+    name?: string;
+    needs?: string | string[];
+    if?: string;
+    "runs-on"?: string;
+    permissions?: string | Record<string, string>;
+    environment?: string | { name: string; url?: string };
+    concurrency?: string | { group: string; "cancel-in-progress"?: boolean | string };
+    strategy?: { matrix?: Record<string, unknown>; "fail-fast"?: boolean };
+    env?: Record<string, unknown>;
+    steps: Step[];
+}
+
+interface Workflow {
+    name: string;
+    on: Record<string, unknown>;
+    permissions?: string | Record<string, string>;
+    concurrency?: string | { group: string; "cancel-in-progress"?: boolean | string };
+    env?: Record<string, unknown>;
+    jobs: Record<string, Job>;
+}
+
+interface Loaded {
+    file: string;
+    text: string;
+    workflow: Workflow;
+}
+
+function load(file: string): Loaded {
+    const text = fs.readFileSync(path.join(WORKFLOWS, file), "utf8");
+    // yaml 2 parses YAML 1.2 (so `on` stays a string key) and throws on duplicate keys.
+    return { file, text, workflow: parse(text) as Workflow };
+}
+
+// ---------------------------------------------------------------------------------------------
+// GitHub expressions: the subset the workflows use — context paths, 'strings', true/false/null,
+// ==, !=, !, &&, ||, parentheses and format(). Like GitHub, a missing context value is '' and
+// && / || return an operand (so `a && b || c` is a conditional). Unlike GitHub, == compares
+// strings case-sensitively; the tests below use values whose case matches.
+// ---------------------------------------------------------------------------------------------
+
+type Context = Record<string, unknown>;
+
+function evaluate(expression: string, context: Context): unknown {
+    const token = /\s*(?:('(?:[^']|'')*')|(==|!=|&&|\|\||[!(),])|([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*))\s*/y;
+    let js = "";
+    const source = expression.trim();
+    for (let at = 0; at < source.length; ) {
+        token.lastIndex = at;
+        const match = token.exec(source);
+        if (!match) {
+            throw new Error(`unsupported expression syntax at "${source.slice(at)}" in: ${expression}`);
+        }
+        at = token.lastIndex;
+        const [, literal, operator, word] = match;
+        if (literal !== undefined) {
+            js += JSON.stringify(literal.slice(1, -1).replace(/''/g, "'"));
+        } else if (operator !== undefined) {
+            js += operator === "==" ? "===" : operator === "!=" ? "!==" : operator;
+        } else if (word === "true" || word === "false" || word === "null") {
+            js += word;
+        } else if (word === "format") {
+            js += "format";
+        } else {
+            js += `lookup(${JSON.stringify(word)})`;
+        }
+    }
+    const lookup = (dotted: string): unknown =>
+        dotted.split(".").reduce<unknown>((value, key) => (value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), context) ?? "";
+    const format = (template: string, ...args: unknown[]): string => template.replace(/\{(\d+)\}/g, (_, index: string) => String(args[Number(index)]));
+    return new Function("lookup", "format", `return (${js});`)(lookup, format);
+}
+
+/** A `with:` value or any string: every `${{ … }}` replaced by its value. */
+function render(value: unknown, context: Context): string {
+    return String(value).replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression: string) => String(evaluate(expression, context)));
+}
+
+/** An `if:` (bare or wrapped in `${{ }}`) as GitHub decides it; no `if:` means the job runs. */
+function runs(condition: string | undefined, context: Context): boolean {
+    if (condition === undefined) {
+        return true;
+    }
+    const whole = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(condition);
+    return Boolean(evaluate(whole ? whole[1] : condition, context));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+// ---------------------------------------------------------------------------------------------
+
+const action = (step: Step): string | undefined => step.uses?.split("@")[0];
+const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
+const permissionsOf = (job: Job): Record<string, string> => (typeof job.permissions === "object" ? job.permissions : {});
+const environmentOf = (job: Job): string | undefined => (typeof job.environment === "object" ? job.environment.name : job.environment);
+const allSteps = (loaded: Loaded): Array<{ job: string; step: Step }> =>
+    Object.entries(loaded.workflow.jobs).flatMap(([job, spec]) => (spec.steps ?? []).map((step) => ({ job, step })));
+
+function stepIndex(job: Job, predicate: (step: Step) => boolean, what: string): number {
+    const index = job.steps.findIndex(predicate);
+    expect(index, `a step that ${what}`).to.be.greaterThan(-1);
+    return index;
+}
+
+const runsCommand = (command: RegExp) => (step: Step): boolean => step.run !== undefined && step.run.split("\n").some((line) => command.test(line.trim()));
+const usesAction = (name: string) => (step: Step): boolean => action(step) === name;
+
+function pulumiSteps(job: Job): Step[] {
+    return job.steps.filter(usesAction("pulumi/actions"));
+}
+
+function shellcheck(script: string): { status: number | null; output: string } {
+    const result = spawnSync("shellcheck", ["--shell=bash", "-"], { input: script, encoding: "utf8" });
+    if (result.error) {
+        throw new Error(`shellcheck is not installed (apt-get install shellcheck): ${result.error.message}`);
+    }
+    return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** Compares dotted versions numerically: negative, zero or positive. */
+function compareVersions(a: string, b: string): number {
+    const [x, y] = [a, b].map((v) => v.split(".").map(Number));
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+        const difference = (x[i] ?? 0) - (y[i] ?? 0);
+        if (difference !== 0) {
+            return difference;
+        }
+    }
+    return 0;
+}
+
+const FULL_SHA = /@[0-9a-f]{40}$/;
+const EXACT_TAG = /@v\d+\.\d+\.\d+$/;
+
+const pr = load("pull-request.yml");
+const deploy = load("deploy.yml");
+const both = [pr, deploy];
+
+/** What GitHub provides to a same-repository PR's preview job, with overrides. */
+function previewContext(stack: string, vars: Record<string, string> = {}, headRepo = "acme/goorm-popcorn"): Context {
+    return {
+        github: { repository: "acme/goorm-popcorn", ref: "refs/pull/7/merge", run_id: "42", event: { pull_request: { number: 7, head: { repo: { full_name: headRepo } } } } },
+        matrix: { stack },
+        vars: { AWS_ROLE_ARN: "arn:aws:iam::111111111111:role/platform-ci", ...vars },
+        secrets: { GITHUB_TOKEN: "ghs_token" },
+    };
+}
+
+function deployContext(ref: string, vars: Record<string, string> = {}): Context {
+    return {
+        github: { repository: "acme/goorm-popcorn", ref, sha: "0123456789abcdef0123456789abcdef01234567", run_id: "42", event: {} },
+        vars: { AWS_ROLE_ARN: "arn:aws:iam::111111111111:role/platform-ci", ...vars },
+        secrets: {},
+    };
+}
+
+describe(".github/workflows/pull-request.yml", () => {
+    const { workflow } = pr;
+    const test = workflow.jobs.test;
+    const preview = workflow.jobs.preview;
+
+    it("runs on pull requests to main, and on nothing else", () => {
+        expect(Object.keys(workflow.on)).to.deep.equal(["pull_request"]);
+        expect((workflow.on.pull_request as { branches: string[] }).branches).to.deep.equal(["main"]);
+    });
+
+    it("cancels the previous run of the same PR when a new push arrives", () => {
+        const concurrency = workflow.concurrency as { group: string; "cancel-in-progress": boolean };
+        expect(concurrency.group).to.match(/\$\{\{\s*github\.event\.pull_request\.number\s*\}\}/);
+        expect(concurrency["cancel-in-progress"]).to.equal(true);
+        expect(render(concurrency.group, previewContext("dev"))).to.not.equal(
+            render(concurrency.group, { ...previewContext("dev"), github: { event: { pull_request: { number: 8 } } } }),
+        );
+    });
+
+    it("job test installs shellcheck before npm test, which needs it", () => {
+        const install = stepIndex(test, runsCommand(/^sudo apt-get install -y .*\bshellcheck\b/), "installs shellcheck");
+        expect(install).to.be.lessThan(stepIndex(test, runsCommand(/^npm test$/), "runs npm test"));
+    });
+
+    it("job test writes the offline plan of dev and prod to $GITHUB_STEP_SUMMARY, after npm test", () => {
+        const summary = stepIndex(test, (step) => step.run?.includes("GITHUB_STEP_SUMMARY") ?? false, "writes the job summary");
+        expect(summary).to.be.greaterThan(stepIndex(test, runsCommand(/^npm test$/), "runs npm test"));
+        expect(test.steps[summary].run).to.match(/npm run -s plan -- --stack/);
+    });
+
+    describe("the summary step, run with npm stubbed", () => {
+        let dir: string;
+        before(() => {
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-summary-"));
+        });
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        /** Runs the block as GitHub does (bash -e -o pipefail) with a fake npm that prints its arguments. */
+        function runSummary(npmExit: number): { status: number | null; summary: string; stderr: string } {
+            const bin = path.join(dir, `bin-${npmExit}`);
+            fs.mkdirSync(bin, { recursive: true });
+            fs.writeFileSync(path.join(bin, "npm"), `#!/bin/sh\necho "PLAN OUTPUT: $*"\nexit ${npmExit}\n`, { mode: 0o755 });
+            const summaryFile = path.join(dir, `summary-${npmExit}.md`);
+            fs.writeFileSync(summaryFile, "");
+            const script = test.steps.find((step) => step.run?.includes("GITHUB_STEP_SUMMARY"))!.run!;
+            const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
+                encoding: "utf8",
+                env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, GITHUB_STEP_SUMMARY: summaryFile },
+            });
+            return { status: result.status, summary: fs.readFileSync(summaryFile, "utf8"), stderr: result.stderr };
+        }
+
+        it("puts each stack's plan in a ```text fence inside a collapsible <details>", () => {
+            const { status, summary, stderr } = runSummary(0);
+            expect(status, stderr).to.equal(0);
+            for (const stack of ["dev", "prod"]) {
+                const section = new RegExp(
+                    `<details>\\s*<summary>[^<]*\\b${stack}\\b[^<]*</summary>\\s*\`\`\`text\\nPLAN OUTPUT: run -s plan -- --stack ${stack}\\n\`\`\`\\s*</details>`,
+                );
+                expect(summary, `the ${stack} section`).to.match(section);
+            }
+            expect(summary.indexOf("--stack dev")).to.be.lessThan(summary.indexOf("--stack prod"));
+        });
+
+        it("fails the step when a plan fails", () => {
+            expect(runSummary(1).status).to.not.equal(0);
+        });
+    });
+
+    it("job test needs no credentials: no secrets, no AWS, no id-token", () => {
+        expect(JSON.stringify(test)).to.not.match(/secrets\.|configure-aws-credentials/);
+        expect(permissionsOf(test)).to.not.have.property("id-token");
+    });
+
+    it("job preview runs `pulumi preview` for dev and prod through pulumi/actions, commenting on the PR with a diff", () => {
+        expect(needsOf(preview)).to.include("test");
+        expect(preview.strategy?.matrix?.stack).to.deep.equal(["dev", "prod"]);
+        const steps = pulumiSteps(preview);
+        expect(steps).to.have.length(1);
+        const inputs = steps[0].with!;
+        expect(inputs.command).to.equal("preview");
+        expect(inputs["comment-on-pr"]).to.equal(true);
+        expect(inputs.diff).to.equal(true);
+        expect(String(inputs["github-token"])).to.match(/\$\{\{\s*(secrets\.GITHUB_TOKEN|github\.token)\s*\}\}/);
+        for (const stack of ["dev", "prod"]) {
+            expect(render(inputs["stack-name"], previewContext(stack))).to.equal(stack);
+            expect(render(inputs["stack-name"], previewContext(stack, { PULUMI_ORG: "goorm" }))).to.equal(`goorm/platform/${stack}`);
+        }
+    });
+
+    it("job preview may write PR comments and request an OIDC token, and nothing more", () => {
+        expect(permissionsOf(preview)).to.deep.equal({ contents: "read", "id-token": "write", "pull-requests": "write" });
+    });
+
+    it("job preview skips pull requests from forks", () => {
+        expect(runs(preview.if, previewContext("dev"))).to.equal(true);
+        expect(runs(preview.if, previewContext("dev", {}, "someone/goorm-popcorn"))).to.equal(false);
+    });
+
+    it("job preview assumes AWS_ROLE_ARN for dev and AWS_ROLE_ARN_PROD (else AWS_ROLE_ARN) for prod", () => {
+        const role = preview.steps.find(usesAction("aws-actions/configure-aws-credentials"))!.with!["role-to-assume"];
+        const prodArn = "arn:aws:iam::222222222222:role/platform-prod";
+        expect(render(role, previewContext("dev"))).to.equal("arn:aws:iam::111111111111:role/platform-ci");
+        expect(render(role, previewContext("dev", { AWS_ROLE_ARN_PROD: prodArn }))).to.equal("arn:aws:iam::111111111111:role/platform-ci");
+        expect(render(role, previewContext("prod", { AWS_ROLE_ARN_PROD: prodArn }))).to.equal(prodArn);
+        expect(render(role, previewContext("prod"))).to.equal("arn:aws:iam::111111111111:role/platform-ci");
+    });
+
+    it("never runs a command that changes a stack", () => {
+        const commands = Object.values(workflow.jobs).flatMap(pulumiSteps).map((step) => step.with?.command);
+        expect(commands).to.deep.equal(["preview"]);
+        expect(pr.text).to.not.match(/pulumi\s+(up|update|destroy|refresh|import)\b/);
+    });
+});
+
+describe(".github/workflows/deploy.yml", () => {
+    const { workflow } = deploy;
+    const upDev = workflow.jobs["up-dev"];
+    const upProd = workflow.jobs["up-prod"];
+
+    it("runs on a push to main and by hand, never on a pull request", () => {
+        expect(Object.keys(workflow.on).sort()).to.deep.equal(["push", "workflow_dispatch"]);
+        expect((workflow.on.push as { branches: string[] }).branches).to.deep.equal(["main"]);
+    });
+
+    it("runs `pulumi up` of dev after the tests, and of prod only after dev", () => {
+        expect(needsOf(upDev)).to.include("test");
+        expect(needsOf(upProd)).to.include("up-dev");
+        const up = (job: Job, stack: string) => {
+            const steps = pulumiSteps(job);
+            expect(steps).to.have.length(1);
+            expect(steps[0].with!.command).to.equal("up");
+            expect(render(steps[0].with!["stack-name"], deployContext("refs/heads/main"))).to.equal(stack);
+            expect(render(steps[0].with!["stack-name"], deployContext("refs/heads/main", { PULUMI_ORG: "goorm" }))).to.equal(`goorm/platform/${stack}`);
+        };
+        up(upDev, "dev");
+        up(upProd, "prod");
+        const upJobs = Object.entries(workflow.jobs).filter(([, job]) => pulumiSteps(job).some((step) => step.with?.command === "up"));
+        expect(upJobs.map(([name]) => name).sort()).to.deep.equal(["up-dev", "up-prod"]);
+    });
+
+    it("deploys prod in the `production` environment, whose reviewers approve it", () => {
+        expect(environmentOf(upProd)).to.equal("production");
+        expect(environmentOf(upDev)).to.not.equal("production");
+    });
+
+    it("deploys only main, also when started by hand from another branch", () => {
+        expect(runs(upDev.if, deployContext("refs/heads/main"))).to.equal(true);
+        expect(runs(upDev.if, deployContext("refs/heads/feature/x"))).to.equal(false);
+    });
+
+    it("runs one `pulumi up` per stack at a time and never cancels one in flight", () => {
+        const groups = [upDev, upProd].map((job) => {
+            const concurrency = job.concurrency as { group: string; "cancel-in-progress": boolean };
+            expect(concurrency["cancel-in-progress"]).to.equal(false);
+            return render(concurrency.group, deployContext("refs/heads/main"));
+        });
+        expect(groups[0]).to.not.equal(groups[1]);
+        expect(groups[0]).to.match(/dev/);
+        expect(groups[1]).to.match(/prod/);
+        // A workflow-level group that cancels would cancel an `up` in flight.
+        const top = workflow.concurrency;
+        if (top !== undefined) {
+            expect(typeof top === "object" && top["cancel-in-progress"] === true, "workflow-level cancel-in-progress").to.equal(false);
+        }
+    });
+
+    it("assumes AWS_ROLE_ARN for dev and AWS_ROLE_ARN_PROD (else AWS_ROLE_ARN) for prod", () => {
+        const role = (job: Job) => job.steps.find(usesAction("aws-actions/configure-aws-credentials"))!.with!["role-to-assume"];
+        const prodArn = "arn:aws:iam::222222222222:role/platform-prod";
+        expect(render(role(upDev), deployContext("refs/heads/main", { AWS_ROLE_ARN_PROD: prodArn }))).to.equal("arn:aws:iam::111111111111:role/platform-ci");
+        expect(render(role(upProd), deployContext("refs/heads/main", { AWS_ROLE_ARN_PROD: prodArn }))).to.equal(prodArn);
+        expect(render(role(upProd), deployContext("refs/heads/main"))).to.equal("arn:aws:iam::111111111111:role/platform-ci");
+    });
+});
+
+describe(".github/workflows: both workflows", () => {
+    for (const loaded of both) {
+        const { file, workflow } = loaded;
+
+        describe(file, () => {
+            it("grants only contents: read at the top; jobs add what they need", () => {
+                expect(workflow.permissions).to.deep.equal({ contents: "read" });
+            });
+
+            it("job test: checkout, Node 20 with the npm cache, then npm ci, then npm test", () => {
+                const test = workflow.jobs.test;
+                const checkout = stepIndex(test, usesAction("actions/checkout"), "checks out");
+                const node = stepIndex(test, usesAction("actions/setup-node"), "sets up Node");
+                const ci = stepIndex(test, runsCommand(/^npm ci$/), "runs npm ci");
+                const npmTest = stepIndex(test, runsCommand(/^npm test$/), "runs npm test");
+                expect([checkout, node, ci, npmTest]).to.deep.equal([...[checkout, node, ci, npmTest]].sort((a, b) => a - b));
+                expect(new Set([checkout, node, ci, npmTest]).size).to.equal(4);
+                expect(String(test.steps[node].with?.["node-version"])).to.match(/^20(\.|$)/);
+                expect(test.steps[node].with?.cache).to.equal("npm");
+            });
+
+            it("every job that runs pulumi/actions installs Node and the dependencies, and AWS credentials, first", () => {
+                for (const [name, job] of Object.entries(workflow.jobs)) {
+                    const pulumi = job.steps.findIndex(usesAction("pulumi/actions"));
+                    if (pulumi < 0) {
+                        continue;
+                    }
+                    const node = stepIndex(job, usesAction("actions/setup-node"), `sets up Node in ${name}`);
+                    const ci = stepIndex(job, runsCommand(/^npm ci$/), `runs npm ci in ${name}`);
+                    const aws = stepIndex(job, usesAction("aws-actions/configure-aws-credentials"), `configures AWS in ${name}`);
+                    expect(node, name).to.be.lessThan(ci);
+                    expect(ci, name).to.be.lessThan(pulumi);
+                    expect(aws, name).to.be.lessThan(pulumi);
+                }
+            });
+
+            it("pins every action to a full commit SHA or an exact vX.Y.Z tag", () => {
+                const uses = allSteps(loaded).map(({ step }) => step.uses).filter((u): u is string => u !== undefined);
+                expect(uses).to.not.be.empty;
+                for (const ref of uses) {
+                    expect(FULL_SHA.test(ref) || EXACT_TAG.test(ref), ref).to.equal(true);
+                }
+            });
+
+            it("pins the Pulumi CLI to an exact 3.x release no older than the @pulumi/pulumi SDK", () => {
+                const sdk = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"];
+                const steps = allSteps(loaded).filter(({ step }) => action(step) === "pulumi/actions");
+                expect(steps).to.not.be.empty;
+                for (const { job, step } of steps) {
+                    const version = String(step.with?.["pulumi-version"]);
+                    expect(version, job).to.match(/^3\.\d+\.\d+$/);
+                    expect(compareVersions(version, sdk), `${job}: CLI ${version} vs SDK ${sdk}`).to.be.at.least(0);
+                }
+            });
+
+            it("uses no stored AWS keys anywhere", () => {
+                expect(loaded.text).to.not.match(/aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/i);
+            });
+
+            it("AWS comes only through OIDC: id-token: write exactly in the jobs that assume a role from vars., in ap-northeast-2", () => {
+                for (const [name, job] of Object.entries(workflow.jobs)) {
+                    const aws = job.steps.filter(usesAction("aws-actions/configure-aws-credentials"));
+                    expect(permissionsOf(job)["id-token"], name).to.equal(aws.length > 0 ? "write" : undefined);
+                    for (const step of aws) {
+                        const role = String(step.with?.["role-to-assume"]);
+                        expect(role, name).to.match(/^\$\{\{[^}]*\bvars\.[A-Z_]+[^}]*\}\}$/);
+                        expect(role, name).to.not.match(/secrets\.|github\.event/);
+                        expect(step.with?.["aws-region"], name).to.equal("ap-northeast-2");
+                    }
+                }
+            });
+
+            it("hands the Pulumi backend secrets to the Pulumi step only, not to npm ci or the whole job", () => {
+                expect(JSON.stringify(workflow.env ?? {})).to.not.match(/secrets\./);
+                for (const [name, job] of Object.entries(workflow.jobs)) {
+                    expect(JSON.stringify(job.env ?? {}), name).to.not.match(/secrets\./);
+                    for (const step of job.steps) {
+                        if (action(step) !== "pulumi/actions") {
+                            expect(JSON.stringify(step.env ?? {}), `${name}: ${step.name ?? step.uses ?? step.run}`).to.not.match(/secrets\./);
+                        }
+                    }
+                }
+                for (const step of allSteps(loaded).filter(({ step }) => action(step) === "pulumi/actions")) {
+                    expect(step.step.env).to.include.keys("PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE");
+                    expect(String(step.step.with?.["cloud-url"])).to.match(/\bvars\.PULUMI_BACKEND_URL\b/);
+                }
+            });
+
+            it("interpolates no event data into a shell script (script injection)", () => {
+                for (const { job, step } of allSteps(loaded).filter(({ step }) => step.run !== undefined)) {
+                    expect(step.run, job).to.not.match(/\$\{\{[^}]*(github\.event|github\.head_ref|inputs\.)/);
+                }
+            });
+
+            it("every run: block passes shellcheck", () => {
+                const blocks = allSteps(loaded).filter(({ step }) => step.run !== undefined);
+                expect(blocks).to.not.be.empty;
+                for (const { job, step } of blocks) {
+                    const script = step.run!.replace(/\$\{\{[\s\S]*?\}\}/g, "PLACEHOLDER");
+                    const result = shellcheck(script);
+                    expect(result.status, `${job}: ${step.name ?? step.run}\n${result.output}`).to.equal(0);
+                }
+            });
+        });
+    }
+
+    it("both workflows pin each action to the same version", () => {
+        const refs = new Map<string, Set<string>>();
+        for (const { step } of both.flatMap(allSteps)) {
+            if (step.uses !== undefined) {
+                const [name, ref] = step.uses.split("@");
+                refs.set(name, (refs.get(name) ?? new Set()).add(ref));
+            }
+        }
+        for (const [name, versions] of refs) {
+            expect([...versions], name).to.have.length(1);
+        }
+    });
+});
