@@ -16,7 +16,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { COLOURS, Colour, Weights, weightProblems } from "../lib/blue-green";
 import { policyDocument } from "../lib/iam";
-import { Naming, nameProblem } from "../lib/naming";
+import { DNS_NAME, Naming, nameProblem } from "../lib/naming";
 import { ArgumentError, Problem, nest } from "../lib/problems";
 import { Tags, componentTags } from "../lib/tags";
 
@@ -119,7 +119,6 @@ export interface AliasRecordsArgs {
 
 const COMPONENT = "blue-green-alb";
 const ZONE_ID = /^Z[A-Z0-9]+$/;
-const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const HSTS = "max-age=31536000; includeSubDomains";
 
 export class BlueGreenAlb extends pulumi.ComponentResource {

@@ -111,6 +111,9 @@ export class NameLimitError extends Error {
     }
 }
 
+/** A fully qualified, lowercase DNS name of two labels or more (`api.goormpopcorn.shop`, `goormpopcorn.local`). */
+export const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
 /** Rule for the physical-name prefix itself (`platform:name`). */
 export const PREFIX_RULE = {
     pattern: /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/,

@@ -16,7 +16,7 @@ import { environmentProblems, imageTagProblem, secretProblems } from "../lib/con
 import { AURORA_ENGINES, ENGINE_FACTS, INSTANCE_ENGINES } from "../lib/database";
 import { fargateSizeProblem } from "../lib/fargate";
 import { KAFKA_PORTS } from "../lib/kafka";
-import { Naming, nameProblem } from "../lib/naming";
+import { DNS_NAME, Naming, nameProblem } from "../lib/naming";
 import { networkProblems } from "../lib/network";
 import { officeHoursProblems } from "../lib/schedule";
 import { Path, Problem, nest } from "../lib/problems";
@@ -31,7 +31,6 @@ export const DATA_PORTS = { kafkaClients: [KAFKA_PORTS.client, KAFKA_PORTS.bulk]
 const DEFAULT_DATABASE_PORT = 5432;
 
 const SERVICE_NAME = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const USER = /^(?:\d+(?::\d+)?|[a-z_][a-z0-9_-]*(?::[a-z_][a-z0-9_-]*)?)$/;
 const ECR_TAG_PATTERN = /^[A-Za-z0-9_.*-]{1,128}$/;
 const PLACEHOLDER_ALB_ARN = "arn:aws:elasticloadbalancing:ap-northeast-2:000000000000:loadbalancer/app/placeholder/0";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { FargateService } from "../../components/fargate-service";
+import { FargateDeploymentArgs, FargateService } from "../../components/fargate-service";
 import { ArgumentError } from "../../lib/problems";
 import { MOCK_ACCOUNT_ID, RecordedResource } from "../support/mock-runtime";
 import { RunView, T, isTaggable, runView } from "../support/query";
@@ -38,6 +38,12 @@ interface ContainerDefinition {
     privileged: boolean;
     logConfiguration: { logDriver: string; options: Record<string, string> };
 }
+
+/** Blue 1.4.0 takes the traffic; green 1.5.0 waits at zero tasks. */
+const BLUE_AT_WORK_GREEN_AT_REST: FargateDeploymentArgs[] = [
+    { colour: "blue", imageTag: "1.4.0", targetGroupArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/goorm-popcorn-gateway-dev/1" },
+    { colour: "green", imageTag: "1.5.0", targetGroupArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/goorm-popcorn-gateway-green-dev/2", scaledToZero: true },
+];
 
 function containerOf(taskDefinition: RecordedResource): ContainerDefinition {
     const definitions = JSON.parse(taskDefinition.inputs.containerDefinitions as string) as ContainerDefinition[];
@@ -206,10 +212,7 @@ describe("components/fargate-service: blue and green", () => {
                         repository: { name: "goorm-popcorn-api-gateway", create: true, keepLastImages: 30 },
                         enableExecuteCommand: true,
                         execLogGroupArn: EXEC_LOG_GROUP_ARN,
-                        deployments: [
-                            { colour: "blue", imageTag: "1.4.0", targetGroupArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/goorm-popcorn-gateway-dev/1" },
-                            { colour: "green", imageTag: "1.5.0", targetGroupArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/goorm-popcorn-gateway-green-dev/2", scaledToZero: true },
-                        ],
+                        deployments: BLUE_AT_WORK_GREEN_AT_REST,
                     }),
                 ),
         );
@@ -307,10 +310,7 @@ describe("components/fargate-service: office hours", () => {
                         service: "api-gateway",
                         autoscaling: { min: 1, max: 3 },
                         schedule: HOURS,
-                        deployments: [
-                            { colour: "blue", imageTag: "1.4.0", targetGroupArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/goorm-popcorn-gateway-dev/1" },
-                            { colour: "green", imageTag: "1.5.0", targetGroupArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/goorm-popcorn-gateway-green-dev/2", scaledToZero: true },
-                        ],
+                        deployments: BLUE_AT_WORK_GREEN_AT_REST,
                     }),
                 ),
         );

@@ -3,10 +3,10 @@ import { expect } from "chai";
 import { ValkeyCache, ValkeyCacheArgs } from "../../components/valkey-cache";
 import { LogRetentionDays } from "../../lib/aws-limits";
 import { Naming } from "../../lib/naming";
-import { ArgumentError, formatPath } from "../../lib/problems";
+import { ArgumentError } from "../../lib/problems";
 import { baseTags } from "../../lib/tags";
 import { MOCK_ACCOUNT_ID, RecordedResource } from "../support/mock-runtime";
-import { RunView, T, isTaggable, runView } from "../support/query";
+import { RunView, T, isTaggable, runView, refusedArguments } from "../support/query";
 import { naming, tags } from "../fixtures/components";
 
 const E = {
@@ -101,17 +101,8 @@ function expectNoPlaintextCredential(view: RunView): void {
     }
 }
 
-async function problemsOf(args: ValkeyCacheArgs): Promise<string[]> {
-    const registered: RecordedResource[] = [];
-    try {
-        await runView(() => new ValkeyCache("cache", args), { registered });
-    } catch (err) {
-        expect(err).to.be.instanceOf(ArgumentError);
-        // Nothing of the cache was registered: only the stack itself.
-        expect(registered.map((r) => r.type)).to.deep.equal([T.stack]);
-        return (err as ArgumentError).problems.map((p) => `${formatPath(p.path)}: ${p.message}`);
-    }
-    throw new Error("expected ValkeyCache to refuse its arguments");
+function problemsOf(args: ValkeyCacheArgs): Promise<string[]> {
+    return refusedArguments("ValkeyCache", () => new ValkeyCache("cache", args));
 }
 
 describe("components/valkey-cache: system A's dev cache", () => {

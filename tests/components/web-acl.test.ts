@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { MANAGED_RULE_GROUPS, WebAcl, WebAclArgs } from "../../components/web-acl";
 import { LogRetentionDays } from "../../lib/aws-limits";
 import { Naming } from "../../lib/naming";
-import { ArgumentError, formatPath } from "../../lib/problems";
+import { ArgumentError } from "../../lib/problems";
 import { MOCK_ACCOUNT_ID, RecordedResource } from "../support/mock-runtime";
-import { RunView, T, isTaggable, runView } from "../support/query";
+import { RunView, T, isTaggable, runView, refusedArguments } from "../support/query";
 import { naming, tags } from "../fixtures/components";
 
 const W = {
@@ -64,17 +64,8 @@ interface Rule {
     visibilityConfig: { cloudwatchMetricsEnabled: boolean; sampledRequestsEnabled: boolean; metricName: string };
 }
 
-async function problemsOf(args: WebAclArgs): Promise<string[]> {
-    const registered: RecordedResource[] = [];
-    try {
-        await runView(() => new WebAcl("waf", args), { registered });
-    } catch (err) {
-        expect(err).to.be.instanceOf(ArgumentError);
-        // Nothing of the web ACL was registered: only the stack itself.
-        expect(registered.map((r) => r.type)).to.deep.equal([T.stack]);
-        return (err as ArgumentError).problems.map((p) => `${formatPath(p.path)}: ${p.message}`);
-    }
-    throw new Error("expected WebAcl to refuse its arguments");
+function problemsOf(args: WebAclArgs): Promise<string[]> {
+    return refusedArguments("WebAcl", () => new WebAcl("waf", args));
 }
 
 describe("components/web-acl: defaults, protecting one ALB", () => {

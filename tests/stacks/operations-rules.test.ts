@@ -4,10 +4,10 @@
  */
 import { expect } from "chai";
 import { parsePlatformConfig } from "../../stacks/config";
-import { ConfigMap, problemLines, stackConfig } from "../fixtures/config";
+import { RuleCase, itRaises, stackConfig } from "../fixtures/config";
 
 describe("stacks/rules: monitoring, WAF, office hours and DNS", () => {
-    const cases: Array<[string, () => ConfigMap, string[], string?]> = [
+    const cases: RuleCase[] = [
         [
             "thresholds that are no percentage, seconds or count",
             () =>
@@ -122,17 +122,7 @@ describe("stacks/rules: monitoring, WAF, office hours and DNS", () => {
         ],
     ];
 
-    for (const [title, config, expected, stack] of cases) {
-        it(title, () => {
-            const lines = problemLines(config(), stack ?? "dev");
-            if (expected.length === 1 && expected[0].startsWith("^")) {
-                expect(lines).to.have.length(1);
-                expect(lines[0]).to.match(new RegExp(expected[0]));
-            } else {
-                expect(lines).to.deep.equal(expected);
-            }
-        });
-    }
+    itRaises(cases);
 });
 
 describe("stacks/schema: what monitoring, WAF and the schedule default to", () => {

@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { parsePlatformConfig } from "../../stacks/config";
-import { ConfigMap, problemLines, stackConfig } from "../fixtures/config";
+import { RuleCase, itRaises, stackConfig } from "../fixtures/config";
 
 const SECRET = "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:popcorn/db-AbCdEf";
 
@@ -50,7 +50,7 @@ describe("stacks/rules: the stack files resolve", () => {
 });
 
 describe("stacks/rules: bad service, ALB and blue/green configs", () => {
-    const cases: Array<[string, () => ConfigMap, string[], string?]> = [
+    const cases: RuleCase[] = [
         [
             "a CPU/memory pair Fargate does not offer (names the service, lists the memory values for that CPU)",
             () => stackConfig("dev", (_c, edit) => edit("services", (s) => (s["order-service"].memory = 4096))),
@@ -219,17 +219,7 @@ describe("stacks/rules: bad service, ALB and blue/green configs", () => {
         ],
     ];
 
-    for (const [title, config, expected, stack] of cases) {
-        it(title, () => {
-            const lines = problemLines(config(), stack ?? "dev");
-            if (expected.length === 1 && expected[0].startsWith("^")) {
-                expect(lines).to.have.length(1);
-                expect(lines[0]).to.match(new RegExp(expected[0]));
-            } else {
-                expect(lines).to.deep.equal(expected);
-            }
-        });
-    }
+    itRaises(cases);
 
     it("accepts secrets given as ARNs, and every canary step", () => {
         for (const [blue, green] of [[90, 10], [50, 50], [10, 90], [0, 100]]) {

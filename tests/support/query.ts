@@ -2,7 +2,9 @@
  * Queries over a program run for tests: resources by type and name, and references resolved
  * through the mock ids (a route's table, a table's subnets, a rule's security group).
  */
+import { expect } from "chai";
 import * as fs from "fs";
+import { ArgumentError, formatPath } from "../../lib/problems";
 import { ProgramRun, RecordedResource, RunOptions, runProgram } from "./mock-runtime";
 
 /** Short names for the resource types tests ask about most. */
@@ -118,4 +120,21 @@ export class RunView {
 export async function runView(program: () => unknown, options: Partial<RunOptions> = {}): Promise<RunView> {
     const run = await runProgram(program, { stack: "test", ...options, config: { "aws:region": "ap-northeast-2", ...options.config } });
     return new RunView(run);
+}
+
+/**
+ * The problem lines (`path: message`) a component's ArgumentError lists when `build` constructs it
+ * under the mock runtime; fails unless it refuses, or if anything but the stack was registered.
+ */
+export async function refusedArguments(component: string, build: () => unknown): Promise<string[]> {
+    const registered: RecordedResource[] = [];
+    try {
+        await runView(build, { registered });
+    } catch (err) {
+        expect(err).to.be.instanceOf(ArgumentError);
+        // Nothing of the component was registered: only the stack itself.
+        expect(registered.map((r) => r.type)).to.deep.equal([T.stack]);
+        return (err as ArgumentError).problems.map((p) => `${formatPath(p.path)}: ${p.message}`);
+    }
+    throw new Error(`expected ${component} to refuse its arguments`);
 }
