@@ -235,7 +235,7 @@ export class BlueGreenAlb extends pulumi.ComponentResource {
         return ZONE_ID.test(hostedZone) ? pulumi.output(hostedZone) : aws.route53.getZoneOutput({ name: hostedZone, privateZone: false }, { parent: this }).zoneId;
     }
 
-    /** An A alias per name; Route 53 answers with the ALB's addresses while it has healthy targets. */
+    /** An A alias per name to the ALB (evaluating target health, which matters once a name has failover records). */
     private aliasRecords(name: string, dns: AliasRecordsArgs, alb: aws.lb.LoadBalancer): string[] {
         const zoneId = this.zoneIdOf(dns.hostedZone);
         dns.records.forEach((record, i) => {

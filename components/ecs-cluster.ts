@@ -1,6 +1,7 @@
 /**
  * EcsCluster — the ECS cluster every service runs in (`<prefix>-<env>-cluster`): Container
- * Insights on, FARGATE and FARGATE_SPOT capacity providers with a default strategy, ECS Exec
+ * Insights on (its performance log group created here, with a retention, before the cluster:
+ * left to ECS it would have none of the platform's), FARGATE and FARGATE_SPOT capacity providers with a default strategy, ECS Exec
  * sessions logged to `/aws/ecs/<prefix>-<env>/exec`, and the Cloud Map private DNS namespace
  * services register in (`<service>.<namespace>`).
  */
@@ -24,7 +25,7 @@ export interface EcsClusterArgs {
     defaultCapacityProvider: CapacityProvider;
     /** Container Insights level; never off (SPEC §6). @default "enabled" */
     containerInsights?: ContainerInsightsMode;
-    /** Retention of the ECS Exec session log group. */
+    /** Retention of the ECS Exec session log group and of Container Insights' performance events. */
     logRetentionDays: LogRetentionDays;
     /** Cloud Map private DNS namespace for service discovery, e.g. `goormpopcorn.local`. */
     serviceDiscovery: { namespace: string; vpcId: pulumi.Input<string> };
@@ -51,6 +52,12 @@ export class EcsCluster extends pulumi.ComponentResource {
             { name: execLogGroupName, retentionInDays: args.logRetentionDays, tags: componentTags(baseTags, COMPONENT, { name: execLogGroupName }) },
             { parent: this },
         );
+        const insightsLogGroupName = containerInsightsLogGroup(clusterName);
+        const insightsLogGroup = new aws.cloudwatch.LogGroup(
+            `${name}-insights-logs`,
+            { name: insightsLogGroupName, retentionInDays: args.logRetentionDays, tags: componentTags(baseTags, COMPONENT, { name: insightsLogGroupName }) },
+            { parent: this },
+        );
         const cluster = new aws.ecs.Cluster(
             `${name}-cluster`,
             {
@@ -64,7 +71,7 @@ export class EcsCluster extends pulumi.ComponentResource {
                 },
                 tags: componentTags(baseTags, COMPONENT, { name: clusterName }),
             },
-            { parent: this },
+            { parent: this, dependsOn: [insightsLogGroup] },
         );
         new aws.ecs.ClusterCapacityProviders(
             `${name}-capacity-providers`,
@@ -99,4 +106,9 @@ export class EcsCluster extends pulumi.ComponentResource {
             namespaceId: this.namespaceId,
         });
     }
+}
+
+/** Where Container Insights writes a cluster's performance events. */
+export function containerInsightsLogGroup(clusterName: string): string {
+    return `/aws/ecs/containerinsights/${clusterName}/performance`;
 }

@@ -128,7 +128,10 @@ export interface FargateServiceArgs {
     deployments: readonly FargateDeploymentArgs[];
     /**
      * Run only in office hours: scheduled actions scale every running deployment to zero at
-     * `stop` and back to its autoscaling range at `start` (a dev cost lever). @default always on
+     * `stop` and back to its autoscaling range at `start` (a dev cost lever). They own the scalable
+     * target's min and max from then on (Pulumi ignores both), so a refresh or update at night
+     * starts nothing, and a new range takes effect at the next start. Needs `autoscaling.min` ≥ 1.
+     * @default always on
      */
     schedule?: OfficeHours;
 }
@@ -396,6 +399,7 @@ export class FargateService extends pulumi.ComponentResource {
 
     private autoscaling(ctx: StepContext, logicalName: string, deploymentName: string, scaling: AutoscalingArgs, ecsService: aws.ecs.Service): void {
         const serviceName = ctx.args.naming.scoped("ecs", deploymentName);
+        const scheduled = ctx.args.schedule !== undefined && scaling.max > 0;
         const target = new aws.appautoscaling.Target(
             `${logicalName}-scaling`,
             {
@@ -406,38 +410,56 @@ export class FargateService extends pulumi.ComponentResource {
                 maxCapacity: scaling.max,
                 tags: ctx.tagsFor(serviceName),
             },
-            { parent: this, dependsOn: [ecsService] },
+            {
+                parent: this,
+                dependsOn: [ecsService],
+                // On office hours the scheduled actions own min and max (0/0 at night): a refresh
+                // or an update must not start the service; the start action carries the range.
+                ignoreChanges: scheduled ? ["minCapacity", "maxCapacity"] : [],
+            },
         );
         const policies: Array<[string, string, number]> = [
             ["cpu", "ECSServiceAverageCPUUtilization", scaling.cpuTarget ?? DEFAULT_CPU_TARGET],
             ["memory", "ECSServiceAverageMemoryUtilization", scaling.memoryTarget ?? DEFAULT_MEMORY_TARGET],
         ];
-        if (ctx.args.schedule && scaling.max > 0) {
-            this.officeHours(ctx, logicalName, deploymentName, scaling, target);
-        }
-        for (const [metric, predefinedMetricType, targetValue] of policies) {
-            new aws.appautoscaling.Policy(
-                `${logicalName}-scale-on-${metric}`,
-                {
-                    name: `${serviceName}-${metric}`,
-                    policyType: "TargetTrackingScaling",
-                    serviceNamespace: target.serviceNamespace,
-                    scalableDimension: target.scalableDimension,
-                    resourceId: target.resourceId,
-                    targetTrackingScalingPolicyConfiguration: {
-                        predefinedMetricSpecification: { predefinedMetricType },
-                        targetValue,
-                        scaleInCooldown: 300,
-                        scaleOutCooldown: 60,
+        const created = policies.map(
+            ([metric, predefinedMetricType, targetValue]) =>
+                new aws.appautoscaling.Policy(
+                    `${logicalName}-scale-on-${metric}`,
+                    {
+                        name: `${serviceName}-${metric}`,
+                        policyType: "TargetTrackingScaling",
+                        serviceNamespace: target.serviceNamespace,
+                        scalableDimension: target.scalableDimension,
+                        resourceId: target.resourceId,
+                        targetTrackingScalingPolicyConfiguration: {
+                            predefinedMetricSpecification: { predefinedMetricType },
+                            targetValue,
+                            scaleInCooldown: 300,
+                            scaleOutCooldown: 60,
+                        },
                     },
-                },
-                { parent: this },
-            );
+                    { parent: this },
+                ),
+        );
+        if (scheduled) {
+            this.officeHours(ctx, logicalName, deploymentName, scaling, target, created);
         }
     }
 
-    /** Zero tasks at `stop`, the autoscaling range again at `start` (one after the other: AWS refuses concurrent updates of a target). */
-    private officeHours(ctx: StepContext, logicalName: string, deploymentName: string, scaling: AutoscalingArgs, target: aws.appautoscaling.Target): void {
+    /**
+     * Zero tasks at `stop`, the autoscaling range again at `start`. Created one after the other,
+     * after the target and its policies: Application Auto Scaling answers concurrent changes to one
+     * target with ConcurrentUpdateException.
+     */
+    private officeHours(
+        ctx: StepContext,
+        logicalName: string,
+        deploymentName: string,
+        scaling: AutoscalingArgs,
+        target: aws.appautoscaling.Target,
+        policies: aws.appautoscaling.Policy[],
+    ): void {
         const hours = ctx.args.schedule!;
         const crons = officeHoursCrons(hours);
         const action = (what: "stop" | "start", schedule: string, capacity: { min: number; max: number }, dependsOn: pulumi.Resource[]) =>
@@ -454,7 +476,7 @@ export class FargateService extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn },
             );
-        const stop = action("stop", crons.stop, { min: 0, max: 0 }, [target]);
+        const stop = action("stop", crons.stop, { min: 0, max: 0 }, [target, ...policies]);
         action("start", crons.start, { min: scaling.min, max: scaling.max }, [target, stop]);
     }
 }
@@ -568,6 +590,9 @@ function validateArgs(name: string, args: FargateServiceArgs): void {
     }
     if (args.schedule) {
         problems.push(...nest(["schedule"], officeHoursProblems(args.schedule)));
+        if (min < 1) {
+            problems.push({ path: ["autoscaling", "min"], message: `${min} with office hours: the morning's start would start no task; use 1 or more` });
+        }
     }
     if (args.enableExecuteCommand && args.execLogGroupArn === undefined) {
         problems.push({ path: ["execLogGroupArn"], message: "is required with enableExecuteCommand, so sessions are logged" });

@@ -349,7 +349,9 @@ function albAlarms(loadBalancer: pulumi.Input<string>, t: ResolvedThresholds): A
             datapointsToAlarm: 3,
             treatMissingData: "notBreaching",
             math: {
-                expression: `IF(requests >= ${t.alb5xxMinRequests}, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)`,
+                // RequestCount leaves out what the ALB answered itself (503 without a healthy
+                // target, say): those count as requests too, or an outage would read as 0 %.
+                expression: `IF(FILL(requests, 0) + FILL(elb5xx, 0) >= ${t.alb5xxMinRequests}, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)`,
                 label: "5xx responses, % of requests",
                 inputs: {
                     requests: alb("RequestCount", "Sum"),
@@ -482,13 +484,14 @@ function kafkaAlarms(index: number, instanceId: pulumi.Input<string>, dataPath: 
         {
             key: `${node}-data-disk`,
             group: "kafka",
-            description: `Data volume of Kafka node ${index + 1} (${dataPath}) above ${t.kafkaDiskPercent}% used`,
+            description: `Data volume of Kafka node ${index + 1} (${dataPath}) above ${t.kafkaDiskPercent}% used, or its CloudWatch agent silent, for 5 minutes`,
             comparison: "GreaterThanThreshold",
             threshold: t.kafkaDiskPercent,
             thresholdSource: source("kafkaDiskPercent"),
             evaluationPeriods: 5,
             datapointsToAlarm: 5,
-            treatMissingData: "missing",
+            // The agent's metric stops when the agent or the node does: silence is a failure too.
+            treatMissingData: "breaching",
             metric: { namespace: "CWAgent", metricName: "disk_used_percent", dimensions: { InstanceId: instanceId, path: dataPath }, stat: "Maximum", period: MINUTE },
         },
     ];

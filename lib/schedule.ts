@@ -55,8 +55,11 @@ export function officeHoursProblems(hours: OfficeHours): Problem[] {
             problems.push({ path: [key], message: `${hours[key]} is not a time of day; use HH:MM, 00:00–23:59` });
         }
     }
-    if (hours.start === hours.stop) {
-        problems.push({ path: ["stop"], message: `${hours.stop} is also the start time; the services would never run` });
+    if (TIME.test(hours.start) && TIME.test(hours.stop) && hours.stop <= hours.start) {
+        problems.push({
+            path: ["stop"],
+            message: `${hours.stop} is not after the start (${hours.start}); hours run within one day, since a stop past midnight would fall on a day outside ${hours.days}`,
+        });
     }
     return problems;
 }

@@ -45,6 +45,9 @@ function loadTranspiler() {
             },
         });
         const options = { ...parsed.options, sourceMap: false, inlineSourceMap: true, inlineSources: true, declaration: false, noEmit: false };
+        // Without an output directory the map names the source beside the file it runs as.
+        delete options.outDir;
+        delete options.rootDir;
         transpiler = { ts, options };
     }
     return transpiler;
@@ -53,7 +56,7 @@ function loadTranspiler() {
 /** What the cache key depends on besides the file: TypeScript's version and tsconfig.json. */
 const SALT = (() => {
     const tsVersion = require("typescript/package.json").version;
-    return `${tsVersion}\0${fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")}`;
+    return `${tsVersion}\0${fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")}\0${fs.readFileSync(__filename, "utf8")}`;
 })();
 
 function transpile(source, filename) {

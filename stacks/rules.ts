@@ -404,6 +404,12 @@ function scheduleProblems(config: PlatformConfig): Problem[] {
         }
         seen.add(service);
     });
+    for (const service of config.services.filter((s) => seen.has(s.name) && s.autoscaling.min < 1)) {
+        problems.push({
+            path: ["services", service.name, "autoscaling", "min"],
+            message: `${service.autoscaling.min} on office hours: the morning's start would start no task; use 1 or more, or leave the service off platform:schedule.services`,
+        });
+    }
     return problems;
 }
 

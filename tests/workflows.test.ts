@@ -163,9 +163,9 @@ const deploy = load("deploy.yml");
 const both = [pr, deploy];
 
 /** What GitHub provides to a same-repository PR's preview job, with overrides. */
-function previewContext(stack: string, vars: Record<string, string> = {}, headRepo = "acme/goorm-popcorn"): Context {
+function previewContext(stack: string, vars: Record<string, string> = {}, headRepo = "acme/goorm-popcorn", actor = "octocat"): Context {
     return {
-        github: { repository: "acme/goorm-popcorn", ref: "refs/pull/7/merge", run_id: "42", event: { pull_request: { number: 7, head: { repo: { full_name: headRepo } } } } },
+        github: { repository: "acme/goorm-popcorn", actor, ref: "refs/pull/7/merge", run_id: "42", event: { pull_request: { number: 7, head: { repo: { full_name: headRepo } } } } },
         matrix: { stack },
         vars: { AWS_ROLE_ARN: "arn:aws:iam::111111111111:role/platform-ci", ...vars },
         secrets: { GITHUB_TOKEN: "ghs_token" },
@@ -274,9 +274,10 @@ describe(".github/workflows/pull-request.yml", () => {
         expect(permissionsOf(preview)).to.deep.equal({ contents: "read", "id-token": "write", "pull-requests": "write" });
     });
 
-    it("job preview skips pull requests from forks", () => {
+    it("job preview skips pull requests from forks and from Dependabot (neither gets the Actions secrets)", () => {
         expect(runs(preview.if, previewContext("dev"))).to.equal(true);
         expect(runs(preview.if, previewContext("dev", {}, "someone/goorm-popcorn"))).to.equal(false);
+        expect(runs(preview.if, previewContext("dev", {}, "acme/goorm-popcorn", "dependabot[bot]"))).to.equal(false);
     });
 
     it("job preview assumes AWS_ROLE_ARN for dev and AWS_ROLE_ARN_PROD (else AWS_ROLE_ARN) for prod", () => {

@@ -35,6 +35,12 @@ describe("components/ecs-cluster", () => {
         expect(view.one(T.logGroup, "ecs-exec-logs").inputs).to.include({ name: "/aws/ecs/goorm-popcorn-dev/exec", retentionInDays: 7 });
     });
 
+    it("creates Container Insights' performance log group, kept 7 days, before the cluster", () => {
+        const group = view.one(T.logGroup, "ecs-insights-logs");
+        expect(group.inputs).to.include({ name: "/aws/ecs/containerinsights/goorm-popcorn-dev-cluster/performance", retentionInDays: 7 });
+        expect(view.one("aws:ecs/cluster:Cluster", "ecs-cluster").options.dependsOn).to.include(group.urn);
+    });
+
     it("offers FARGATE and FARGATE_SPOT, with the configured default strategy", () => {
         expect(view.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", "ecs-capacity-providers").inputs).to.deep.equal({
             clusterName: "goorm-popcorn-dev-cluster",

@@ -339,11 +339,25 @@ describe("components/fargate-service: office hours", () => {
         });
     });
 
-    it("creates the actions one after the other, after the scalable target (AWS refuses concurrent updates of a target)", () => {
+    it("creates the actions one after the other, after the target and its policies (AWS refuses concurrent changes to a target)", () => {
         const target = view.one(S.scalingTarget, "api-gateway-blue-scaling");
+        const policies = ["api-gateway-blue-scale-on-cpu", "api-gateway-blue-scale-on-memory"].map((name) => view.one(S.scalingPolicy, name).urn);
         const stop = view.one(ACTION, "api-gateway-blue-stop");
-        expect(stop.options.dependsOn).to.include(target.urn);
+        expect(stop.options.dependsOn).to.include.members([target.urn, ...policies]);
         expect(view.one(ACTION, "api-gateway-blue-start").options.dependsOn).to.include.members([target.urn, stop.urn]);
+    });
+
+    it("leaves min and max of the scheduled target to the actions, so a refresh or update at night starts nothing", () => {
+        expect(view.one(S.scalingTarget, "api-gateway-blue-scaling").options.ignoreChanges).to.have.members(["minCapacity", "maxCapacity"]);
+        // The colour at rest has no schedule: Pulumi keeps its 0/0.
+        expect(view.one(S.scalingTarget, "api-gateway-green-scaling").options.ignoreChanges).to.deep.equal([]);
+    });
+
+    it("refuses office hours for a service whose minimum is zero (the start would start nothing)", () => {
+        expect(() => new FargateService("order-service", serviceArgs({ schedule: HOURS, desiredCount: 0, autoscaling: { min: 0, max: 2 } }))).to.throw(
+            ArgumentError,
+            /invalid arguments:\n {2}autoscaling\.min: 0 with office hours: the morning's start would start no task; use 1 or more$/,
+        );
     });
 
     it("refuses a schedule it cannot express", () => {

@@ -339,7 +339,7 @@ describe("components/monitoring: ECS on blue/green behind the ALB, Aurora with r
             metricName: "disk_used_percent",
             dimensions: { InstanceId: KAFKA_IDS[1], path: "/var/lib/kafka" },
             statistic: "Maximum",
-            treatMissingData: "missing",
+            treatMissingData: "breaching",
         });
         expect(alarmOf(view, "kafka-1-status-check").inputs).to.deep.include({
             namespace: "AWS/EC2",
@@ -369,7 +369,7 @@ describe("components/monitoring: ECS on blue/green behind the ALB, Aurora with r
         expect(rate).to.include({ comparisonOperator: "GreaterThanThreshold", threshold: 5, evaluationPeriods: 5, datapointsToAlarm: 3 });
         const alb = (metricName: string) => ({ namespace: "AWS/ApplicationELB", metricName, dimensions: { LoadBalancer: LB }, period: 60, stat: "Sum" });
         expect(rate.metricQueries).to.deep.equal([
-            { id: "result", expression: "IF(requests >= 20, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)", label: "5xx responses, % of requests", returnData: true },
+            { id: "result", expression: "IF(FILL(requests, 0) + FILL(elb5xx, 0) >= 20, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)", label: "5xx responses, % of requests", returnData: true },
             { id: "requests", returnData: false, metric: alb("RequestCount") },
             { id: "elb5xx", returnData: false, metric: alb("HTTPCode_ELB_5XX_Count") },
             { id: "target5xx", returnData: false, metric: alb("HTTPCode_Target_5XX_Count") },
@@ -616,7 +616,7 @@ describe("components/monitoring: without Container Insights, recovery notices or
 
     it("uses the given thresholds and the MySQL connection limit of db.m7g.xlarge", () => {
         const rate = alarmOf(view, "alb-5xx-rate").inputs.metricQueries as MetricQuery[];
-        expect(rate[0].expression).to.equal("IF(requests >= 50, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)");
+        expect(rate[0].expression).to.equal("IF(FILL(requests, 0) + FILL(elb5xx, 0) >= 50, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)");
         expect(alarmOf(view, "alb-p95-response-time").inputs.threshold).to.equal(0.8);
         expect(alarmOf(view, "db-connections").inputs).to.deep.include({ dimensions: { DBInstanceIdentifier: "goorm-popcorn-dev-db" }, threshold: 972 });
     });

@@ -292,7 +292,7 @@ describe("lib/monitoring: alarmSpecs for two deployments, the ALB, an RDS instan
             treatMissingData: "notBreaching",
         });
         expect(rate.math).to.deep.equal({
-            expression: "IF(requests >= 20, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)",
+            expression: "IF(FILL(requests, 0) + FILL(elb5xx, 0) >= 20, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)",
             label: "5xx responses, % of requests",
             inputs: {
                 requests: metric("AWS/ApplicationELB", "RequestCount", { LoadBalancer: LB }, "Sum"),
@@ -403,7 +403,7 @@ describe("lib/monitoring: alarmSpecs for two deployments, the ALB, an RDS instan
                 thresholdSource: "platform:monitoring.thresholds.kafkaDiskPercent",
                 evaluationPeriods: 5,
                 datapointsToAlarm: 5,
-                treatMissingData: "missing",
+                treatMissingData: "breaching",
             });
         });
     });
@@ -527,7 +527,7 @@ describe("lib/monitoring: alarmSpecs with given thresholds", () => {
     });
 
     it("puts alb5xxMinRequests into the 5xx-rate expression", () => {
-        expect(byKey(specs, "alb-5xx-rate").math!.expression).to.equal("IF(requests >= 50, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)");
+        expect(byKey(specs, "alb-5xx-rate").math!.expression).to.equal("IF(FILL(requests, 0) + FILL(elb5xx, 0) >= 50, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)");
         expect(byKey(specs, "alb-5xx-rate").description).to.contain("minutes under 50 requests do not count");
     });
 

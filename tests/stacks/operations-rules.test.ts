@@ -103,6 +103,11 @@ describe("stacks/rules: monitoring, WAF, office hours and DNS", () => {
             ],
         ],
         [
+            "office hours for a service that scales down to zero",
+            () => stackConfig("dev", (_c, edit) => edit("services", (s) => (s["order-query"] = { ...s["order-query"], desiredCount: 0, autoscaling: { min: 0, max: 2 } }))),
+            ["platform:services.order-query.autoscaling.min: 0 on office hours: the morning's start would start no task; use 1 or more, or leave the service off platform:schedule.services"],
+        ],
+        [
             "prod without WAF",
             () => stackConfig("prod", (_c, edit) => edit("waf", (w) => (w.enabled = false))),
             ["platform:waf.enabled: false is not allowed in prod; a WAF web ACL protects the ALB there (SPEC §6)"],

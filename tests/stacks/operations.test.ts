@@ -48,6 +48,9 @@ function logDestinations(view: RunView): Array<[string, string]> {
         }
     }
     for (const cluster of view.ofType(O.cluster)) {
+        if ((cluster.inputs.settings as Array<{ name: string; value: string }>).some((setting) => setting.name === "containerInsights" && setting.value !== "disabled")) {
+            found.push([`${cluster.name} Container Insights`, `/aws/ecs/containerinsights/${cluster.inputs.name}/performance`]);
+        }
         const exec = (cluster.inputs.configuration as { executeCommandConfiguration?: { logConfiguration?: { cloudWatchLogGroupName?: string } } })?.executeCommandConfiguration;
         if (exec?.logConfiguration?.cloudWatchLogGroupName) {
             found.push([`${cluster.name} exec`, exec.logConfiguration.cloudWatchLogGroupName]);
@@ -188,7 +191,7 @@ for (const env of ["dev", "prod"] as const) {
             const rate = alarms.get("alb-5xx-rate")!;
             const queries = rate.inputs.metricQueries as Array<{ id: string; expression?: string; metric?: { metricName: string; dimensions: Dimensions } }>;
             expect(queries.map((q) => q.metric?.metricName ?? q.expression)).to.deep.equal([
-                "IF(requests >= 20, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)",
+                "IF(FILL(requests, 0) + FILL(elb5xx, 0) >= 20, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)",
                 "RequestCount",
                 "HTTPCode_ELB_5XX_Count",
                 "HTTPCode_Target_5XX_Count",
