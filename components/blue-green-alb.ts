@@ -230,9 +230,16 @@ export class BlueGreenAlb extends pulumi.ComponentResource {
         });
     }
 
-    /** The Route 53 zone id of `hostedZone` (an id as given, or a public zone looked up by name). */
+    private readonly zoneIds = new Map<string, pulumi.Output<string>>();
+
+    /** The Route 53 zone id of `hostedZone` (an id as given, or a public zone looked up by name, once). */
     private zoneIdOf(hostedZone: string): pulumi.Output<string> {
-        return ZONE_ID.test(hostedZone) ? pulumi.output(hostedZone) : aws.route53.getZoneOutput({ name: hostedZone, privateZone: false }, { parent: this }).zoneId;
+        let zoneId = this.zoneIds.get(hostedZone);
+        if (zoneId === undefined) {
+            zoneId = ZONE_ID.test(hostedZone) ? pulumi.output(hostedZone) : aws.route53.getZoneOutput({ name: hostedZone, privateZone: false }, { parent: this }).zoneId;
+            this.zoneIds.set(hostedZone, zoneId);
+        }
+        return zoneId;
     }
 
     /** An A alias per name to the ALB (evaluating target health, which matters once a name has failover records). */

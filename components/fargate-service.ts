@@ -140,6 +140,8 @@ export interface FargateServiceArgs {
 export interface FargateDeployment {
     readonly colour?: Colour;
     readonly serviceName: string;
+    /** Tasks at creation: the service's desired count, or 0 for a colour scaled to zero. */
+    readonly desiredCount: number;
     readonly serviceArn: pulumi.Output<string>;
     readonly taskDefinitionArn: pulumi.Output<string>;
 }
@@ -394,7 +396,7 @@ export class FargateService extends pulumi.ComponentResource {
             { parent: this, ignoreChanges: ["desiredCount"], dependsOn: [shared.executionRole.policy] },
         );
         this.autoscaling(ctx, `${ctx.name}${suffix}`, deploymentName, deployment.scaledToZero ? { min: 0, max: 0 } : args.autoscaling, ecsService);
-        return { colour: deployment.colour, serviceName, serviceArn: ecsService.id, taskDefinitionArn: taskDefinition.arn };
+        return { colour: deployment.colour, serviceName, desiredCount, serviceArn: ecsService.id, taskDefinitionArn: taskDefinition.arn };
     }
 
     private autoscaling(ctx: StepContext, logicalName: string, deploymentName: string, scaling: AutoscalingArgs, ecsService: aws.ecs.Service): void {

@@ -136,19 +136,18 @@ function createMonitoring(
     parts: Pick<Platform, "cluster" | "alb" | "database" | "cache" | "kafka" | "services">,
 ): Monitoring {
     const { cluster, alb, database, cache, kafka } = parts;
-    const ecsServices = parts.services.flatMap((service) => {
-        const own = config.services.find((s) => s.name === service.service)!;
-        return service.deployments.map(
+    const ecsServices = parts.services.flatMap((service) =>
+        service.deployments.map(
             (deployment): WatchedEcsService => ({
                 service: service.service,
                 label: deployment.colour ? `${service.service}-${deployment.colour}` : service.service,
                 ecsServiceName: deployment.serviceName,
                 clusterName: cluster.clusterName,
-                desiredCount: deployment.colour && config.blueGreen?.colours[deployment.colour].scaledToZero ? 0 : own.desiredCount,
+                desiredCount: deployment.desiredCount,
                 targetGroupArnSuffix: alb && deployment.colour ? alb.targetGroupArnSuffixes[deployment.colour] : undefined,
             }),
-        );
-    });
+        ),
+    );
     const db = config.database;
     if (config.env === "prod" && config.monitoring.alarmEmails.length === 0) {
         pulumi.log.warn("platform:monitoring.alarmEmails is empty: the alarms publish to their SNS topic, but nobody is subscribed to it");

@@ -370,17 +370,15 @@ function wafConfigProblems(config: PlatformConfig): Problem[] {
         return [{ path: ["waf", "enabled"], message: "is true, but the stack has no platform:alb for the web ACL to protect" }];
     }
     const problems: Problem[] = [];
-    const retention = logRetentionProblem(waf.logging.retentionDays);
-    if (retention && waf.logging.retentionDays !== config.logRetentionDays) {
-        problems.push({ path: ["waf", "logging", "retentionDays"], message: retention });
-    }
-    // The component's own rules, on a stand-in for the ALB it will protect.
+    // The component's own rules, on a stand-in for the ALB it will protect. A retention taken
+    // from platform:logs.retentionDays is reported there already.
+    const inherited = waf.logging.retentionDays === config.logRetentionDays;
     const componentProblems = webAclProblems({ ...waf, naming: new Naming(config.name, config.env), resourceArns: [PLACEHOLDER_ALB_ARN] });
     for (const problem of componentProblems) {
         const [first] = problem.path;
         if (first === "name") {
             problems.push({ path: ["name"], message: `${config.name} makes a WAF name AWS refuses: ${problem.message}` });
-        } else if (first !== "resourceArns" && first !== "logging") {
+        } else if (first !== "resourceArns" && !(first === "logging" && inherited)) {
             problems.push({ path: ["waf", ...problem.path], message: problem.message });
         }
     }

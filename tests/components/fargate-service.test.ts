@@ -367,3 +367,16 @@ describe("components/fargate-service: office hours", () => {
         );
     });
 });
+
+describe("components/fargate-service: what each deployment reports", () => {
+    it("gives each colour's ECS service name and the tasks it starts with (0 for the colour at rest)", async () => {
+        const view = await runView(() => {
+            const service = new FargateService("api-gateway", serviceArgs({ service: "api-gateway", desiredCount: 2, autoscaling: { min: 2, max: 4 }, deployments: BLUE_AT_WORK_GREEN_AT_REST }));
+            return { deployments: service.deployments.map((d) => ({ colour: d.colour, serviceName: d.serviceName, desiredCount: d.desiredCount })) };
+        });
+        expect(view.run.outputs.deployments).to.deep.equal([
+            { colour: "blue", serviceName: "goorm-popcorn-dev-api-gateway-blue", desiredCount: 2 },
+            { colour: "green", serviceName: "goorm-popcorn-dev-api-gateway-green", desiredCount: 0 },
+        ]);
+    });
+});
