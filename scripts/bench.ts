@@ -7,7 +7,7 @@
  * Dependencies must already be installed (`npm ci`).
  */
 import { spawnSync } from "child_process";
-import { PROJECT_ROOT, listStacks } from "../tests/support/stack-file";
+import { PROJECT_ROOT, listStacks } from "../tooling/stack-file";
 
 const PLAN_BUDGET_SECONDS = 3;
 const TEST_BUDGET_SECONDS = 60;

@@ -6,8 +6,8 @@
  * Exit codes: 0 planned; 1 the stack's config is invalid; 2 usage or any other failure.
  */
 import { ConfigError } from "../stacks/config";
-import { planStack, renderJson, renderText } from "../tests/support/plan";
-import { StackFileError, listStacks } from "../tests/support/stack-file";
+import { planStack, renderJson, renderText } from "../tooling/plan";
+import { StackFileError, listStacks } from "../tooling/stack-file";
 
 const USAGE = "usage: npm run plan -- --stack <name> [--json]";
 

@@ -12,8 +12,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { SNAPSHOT_DIR, SNAPSHOT_REFRESH_COMMAND, planStackForSnapshot, renderSnapshot, snapshotDrift, snapshotPath, snapshotStacks } from "../tests/support/plan";
-import { PROJECT_ROOT } from "../tests/support/stack-file";
+import { SNAPSHOT_DIR, SNAPSHOT_REFRESH_COMMAND, planStackForSnapshot, renderSnapshot, snapshotDrift, snapshotPath, snapshotStacks } from "../tooling/plan";
+import { PROJECT_ROOT } from "../tooling/stack-file";
 
 const USAGE = "usage: npm run snapshots [-- --check]";
 

@@ -26,7 +26,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { looksLikeSecret } from "../lib/container";
+import { looksLikeSecret } from "../components/compute/services/container";
 import { Path, closestMatch, formatPath, showValue } from "../lib/problems";
 import { crossKeyProblems } from "./rules";
 import { PlatformConfig, PlatformSchema, resolveDefaults } from "./schema";

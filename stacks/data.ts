@@ -4,11 +4,11 @@
  * placeholder subnet ids) before any resource exists.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AuroraClusterArgs } from "../components/aurora-cluster";
-import { KafkaEc2Args } from "../components/kafka-ec2";
-import { RdsInstanceArgs } from "../components/rds-instance";
+import { AuroraClusterArgs } from "../components/data/database/aurora-cluster";
+import { KafkaEc2Args } from "../components/data/kafka/kafka-ec2";
+import { RdsInstanceArgs } from "../components/data/database/rds-instance";
 import { LogRetentionDays } from "../lib/aws-limits";
-import { AuroraEngine, InstanceEngine } from "../lib/database";
+import { AuroraEngine, InstanceEngine } from "../components/data/database/engines";
 import { Naming } from "../lib/naming";
 import { Tags } from "../lib/tags";
 import { DatabaseConfig, PlatformConfig } from "./schema";

@@ -8,21 +8,21 @@
  *        └─ FargateService × N (private subnets), the blue/green one registered in both groups
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AuroraCluster } from "../components/aurora-cluster";
-import { BlueGreenAlb } from "../components/blue-green-alb";
-import { Database } from "../components/database-common";
-import { EcsCluster } from "../components/ecs-cluster";
-import { FargateDeploymentArgs, FargateService } from "../components/fargate-service";
-import { KafkaEc2 } from "../components/kafka-ec2";
-import { Monitoring } from "../components/monitoring";
-import { RdsInstance } from "../components/rds-instance";
-import { SecurityGroups } from "../components/security-groups";
-import { ValkeyCache } from "../components/valkey-cache";
-import { Vpc } from "../components/vpc";
-import { WebAcl } from "../components/web-acl";
-import { COLOURS } from "../lib/blue-green";
-import { KAFKA_MOUNT } from "../lib/kafka";
-import { WatchedEcsService } from "../lib/monitoring";
+import { AuroraCluster } from "../components/data/database/aurora-cluster";
+import { BlueGreenAlb } from "../components/traffic/blue-green-alb/blue-green-alb";
+import { Database } from "../components/data/database/database-common";
+import { EcsCluster } from "../components/compute/ecs-cluster/ecs-cluster";
+import { FargateDeploymentArgs, FargateService } from "../components/compute/services/fargate-service";
+import { KafkaEc2 } from "../components/data/kafka/kafka-ec2";
+import { Monitoring } from "../components/observability/monitoring/monitoring";
+import { RdsInstance } from "../components/data/database/rds-instance";
+import { SecurityGroups } from "../components/network/security-groups/security-groups";
+import { ValkeyCache } from "../components/data/cache/valkey-cache";
+import { Vpc } from "../components/network/vpc/vpc";
+import { WebAcl } from "../components/edge/web-acl/web-acl";
+import { COLOURS } from "../components/traffic/blue-green-alb/blue-green";
+import { KAFKA_MOUNT } from "../components/data/kafka/kafka";
+import { WatchedEcsService } from "../components/observability/monitoring/alarms";
 import { Naming } from "../lib/naming";
 import { Tags, baseTags } from "../lib/tags";
 import { PlatformConfig, ServiceConfig } from "./config";

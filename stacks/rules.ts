@@ -3,24 +3,24 @@
  * Each problem carries the path (under the `platform` namespace) of the value to fix and a
  * sentence naming the value and what is allowed. AWS limits come from `lib/` (SPEC §5).
  */
-import { auroraClusterProblems } from "../components/aurora-cluster";
-import { albNames, aliasProblems } from "../components/blue-green-alb";
-import { monitoringSettingsProblems } from "../components/monitoring";
-import { DEFAULT_MANAGED_RULE_GROUPS, webAclProblems } from "../components/web-acl";
-import { kafkaEc2Problems } from "../components/kafka-ec2";
-import { rdsInstanceProblems } from "../components/rds-instance";
+import { auroraClusterProblems } from "../components/data/database/aurora-cluster";
+import { albNames, aliasProblems } from "../components/traffic/blue-green-alb/blue-green-alb";
+import { monitoringSettingsProblems } from "../components/observability/monitoring/monitoring";
+import { DEFAULT_MANAGED_RULE_GROUPS, webAclProblems } from "../components/edge/web-acl/web-acl";
+import { kafkaEc2Problems } from "../components/data/kafka/kafka-ec2";
+import { rdsInstanceProblems } from "../components/data/database/rds-instance";
 import { logRetentionProblem } from "../lib/aws-limits";
-import { COLOURS, weightProblems } from "../lib/blue-green";
-import { DEFAULT_CACHE_PORT, cacheProblems, cacheTopology } from "../lib/cache";
-import { environmentProblems, imageTagProblem, secretProblems } from "../lib/container";
-import { AURORA_ENGINES, ENGINE_FACTS, INSTANCE_ENGINES } from "../lib/database";
-import { fargateSizeProblem } from "../lib/fargate";
-import { KAFKA_PORTS } from "../lib/kafka";
+import { COLOURS, weightProblems } from "../components/traffic/blue-green-alb/blue-green";
+import { DEFAULT_CACHE_PORT, cacheProblems, cacheTopology } from "../components/data/cache/cache";
+import { environmentProblems, imageTagProblem, secretProblems } from "../components/compute/services/container";
+import { AURORA_ENGINES, ENGINE_FACTS, INSTANCE_ENGINES } from "../components/data/database/engines";
+import { fargateSizeProblem } from "../components/compute/services/fargate";
+import { KAFKA_PORTS } from "../components/data/kafka/kafka";
 import { DNS_NAME, Naming, nameProblem } from "../lib/naming";
-import { networkProblems } from "../lib/network";
-import { officeHoursProblems } from "../lib/schedule";
+import { networkProblems } from "../components/network/vpc/network";
+import { officeHoursProblems } from "../components/compute/services/schedule";
 import { Path, Problem, nest } from "../lib/problems";
-import { MatrixPorts, platformFlows, ruleCountProblems, rulesOf } from "../lib/security-matrix";
+import { MatrixPorts, platformFlows, ruleCountProblems, rulesOf } from "../components/network/security-groups/matrix";
 import { extraTagProblems } from "../lib/tags";
 import { databaseArgs, kafkaArgs } from "./data";
 import { DatabaseConfig, PlatformConfig } from "./schema";

@@ -6,9 +6,9 @@
  * (CIDR containment, Fargate sizes, name lengths, prod rules…) are in `rules.ts`.
  */
 import { z } from "zod";
-import { CAPACITY_PROVIDERS, CONTAINER_INSIGHTS_MODES, CapacityProvider, ContainerInsightsMode } from "../components/ecs-cluster";
-import { DESYNC_MODES, DesyncMode, TLS_POLICIES, TlsPolicy } from "../components/blue-green-alb";
-import { DEFAULT_MANAGED_RULE_GROUPS, MANAGED_RULE_GROUPS, ManagedRuleGroup, RATE_LIMIT_WINDOWS, RateLimitWindowSeconds } from "../components/web-acl";
+import { CAPACITY_PROVIDERS, CONTAINER_INSIGHTS_MODES, CapacityProvider, ContainerInsightsMode } from "../components/compute/ecs-cluster/ecs-cluster";
+import { DESYNC_MODES, DesyncMode, TLS_POLICIES, TlsPolicy } from "../components/traffic/blue-green-alb/blue-green-alb";
+import { DEFAULT_MANAGED_RULE_GROUPS, MANAGED_RULE_GROUPS, ManagedRuleGroup, RATE_LIMIT_WINDOWS, RateLimitWindowSeconds } from "../components/edge/web-acl/web-acl";
 import {
     FLOW_LOG_TRAFFIC_TYPES,
     FlowLogTrafficType,
@@ -16,14 +16,14 @@ import {
     INTERFACE_ENDPOINT_SERVICES,
     LogRetentionDays,
 } from "../lib/aws-limits";
-import { Colour, Weights } from "../lib/blue-green";
-import { CACHE_ENGINES, CacheAuth, CacheEngine } from "../lib/cache";
-import { AURORA_ENGINES, DATABASE_KINDS, DatabaseEngine, DatabaseKind, INSTANCE_ENGINES } from "../lib/database";
-import { KafkaSizing } from "../lib/kafka";
-import { AlarmThresholds } from "../lib/monitoring";
+import { Colour, Weights } from "../components/traffic/blue-green-alb/blue-green";
+import { CACHE_ENGINES, CacheAuth, CacheEngine } from "../components/data/cache/cache";
+import { AURORA_ENGINES, DATABASE_KINDS, DatabaseEngine, DatabaseKind, INSTANCE_ENGINES } from "../components/data/database/engines";
+import { KafkaSizing } from "../components/data/kafka/kafka";
+import { AlarmThresholds } from "../components/observability/monitoring/alarms";
 import { ENVS, Env, PREFIX_RULE } from "../lib/naming";
-import { NAT_STRATEGIES, NatStrategy, NetworkSpec } from "../lib/network";
-import { OfficeHours } from "../lib/schedule";
+import { NAT_STRATEGIES, NatStrategy, NetworkSpec } from "../components/network/vpc/network";
+import { OfficeHours } from "../components/compute/services/schedule";
 
 // ---------------------------------------------------------------------------------------------
 // Per-env defaults: what a key means when the stack file leaves it out. Security relaxations are

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { SECRET_PLACEHOLDER } from "./support/mock-runtime";
+import { SECRET_PLACEHOLDER } from "../tooling/mock-runtime";
 import {
     Plan,
     SNAPSHOT_DIR,
@@ -19,8 +19,8 @@ import {
     snapshotDrift,
     snapshotPath,
     snapshotStacks,
-} from "./support/plan";
-import { PROJECT_ROOT } from "./support/stack-file";
+} from "../tooling/plan";
+import { PROJECT_ROOT } from "../tooling/stack-file";
 
 function readCommitted(file: string): string | null {
     const absolute = path.join(PROJECT_ROOT, file);

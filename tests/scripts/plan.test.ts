@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { PROJECT_ROOT } from "../support/stack-file";
+import { PROJECT_ROOT } from "../../tooling/stack-file";
 
 interface CliResult {
     status: number | null;

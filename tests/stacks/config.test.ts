@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ConfigError, ENV_DEFAULTS, PlatformConfig, parsePlatformConfig } from "../../stacks/config";
-import { readStackConfig } from "../support/stack-file";
+import { readStackConfig } from "../../tooling/stack-file";
 import { ConfigMap, Json, problemLines, stackConfig as baseStackConfig } from "../fixtures/config";
 
 /** The stack file's config with `change` applied; `network` is platform:network, edited as JSON. */

@@ -3,7 +3,7 @@
  * a real stack file, and the resolved data config of dev and prod.
  */
 import { expect } from "chai";
-import { majorVersion } from "../../lib/database";
+import { majorVersion } from "../../components/data/database/engines";
 import { parsePlatformConfig } from "../../stacks/config";
 import { RuleCase, itRaises, stackConfig } from "../fixtures/config";
 

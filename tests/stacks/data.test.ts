@@ -4,8 +4,8 @@
  * resource's inputs proving no password-like field holds a literal value.
  */
 import { expect } from "chai";
-import { SECRET_PLACEHOLDER } from "../support/mock-runtime";
-import { sharedStackRun } from "../support/plan";
+import { SECRET_PLACEHOLDER } from "../../tooling/mock-runtime";
+import { sharedStackRun } from "../../tooling/plan";
 import { RunView, T } from "../support/query";
 
 const R = {

@@ -4,8 +4,8 @@
  */
 import { expect } from "chai";
 import { LOG_RETENTION_DAYS } from "../../lib/aws-limits";
-import { RecordedResource } from "../support/mock-runtime";
-import { sharedStackRun } from "../support/plan";
+import { RecordedResource } from "../../tooling/mock-runtime";
+import { sharedStackRun } from "../../tooling/plan";
 import { RunView, T } from "../support/query";
 
 const O = {

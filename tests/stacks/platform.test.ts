@@ -3,9 +3,9 @@
  * services, the ALB, the security-group matrix, and blue/green as a config edit.
  */
 import { expect } from "chai";
-import { CANARY_STEPS, Weights } from "../../lib/blue-green";
-import { ProgramRun, RecordedResource, runProgram } from "../support/mock-runtime";
-import { projectProgram, sharedStackRun } from "../support/plan";
+import { CANARY_STEPS, Weights } from "../../components/traffic/blue-green-alb/blue-green";
+import { ProgramRun, RecordedResource, runProgram } from "../../tooling/mock-runtime";
+import { projectProgram, sharedStackRun } from "../../tooling/plan";
 import { RunView, T } from "../support/query";
 import { stackConfig } from "../fixtures/config";
 import { SEED_REACHABILITY } from "../fixtures/matrix";

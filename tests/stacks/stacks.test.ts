@@ -5,10 +5,10 @@ import { expect } from "chai";
 import { LOG_RETENTION_DAYS } from "../../lib/aws-limits";
 import { tagProblem } from "../../lib/tags";
 import { ConfigError } from "../../stacks/config";
-import { RecordedResource, runProgram } from "../support/mock-runtime";
-import { projectProgram, sharedStackRun } from "../support/plan";
+import { RecordedResource, runProgram } from "../../tooling/mock-runtime";
+import { projectProgram, sharedStackRun } from "../../tooling/plan";
 import { RunView, T, isTaggable } from "../support/query";
-import { listStacks, readStackConfig } from "../support/stack-file";
+import { listStacks, readStackConfig } from "../../tooling/stack-file";
 
 type Tags = Record<string, string>;
 

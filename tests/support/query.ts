@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { ArgumentError, formatPath } from "../../lib/problems";
-import { ProgramRun, RecordedResource, RunOptions, runProgram } from "./mock-runtime";
+import { ProgramRun, RecordedResource, RunOptions, runProgram } from "../../tooling/mock-runtime";
 
 /** Short names for the resource types tests ask about most. */
 export const T = {

@@ -1,0 +1,160 @@
+/**
+ * Relational database facts and rules (SPEC §2, §4, §5): engines, versions, ports, parameter
+ * group families, log exports, instance classes, and where Aurora's instances go. Pure functions.
+ */
+import { Problem } from "../../../lib/problems";
+
+export const DATABASE_KINDS = ["instance", "aurora"] as const;
+/** `instance`: one RDS DB instance (system A dev). `aurora`: an Aurora cluster (A prod, B, C). */
+export type DatabaseKind = (typeof DATABASE_KINDS)[number];
+
+export const INSTANCE_ENGINES = ["postgres", "mysql"] as const;
+export const AURORA_ENGINES = ["aurora-postgresql", "aurora-mysql"] as const;
+export type InstanceEngine = (typeof INSTANCE_ENGINES)[number];
+export type AuroraEngine = (typeof AURORA_ENGINES)[number];
+export type DatabaseEngine = InstanceEngine | AuroraEngine;
+
+interface EngineFacts {
+    readonly port: number;
+    /** Version format and the major versions AWS offers, for messages. */
+    readonly version: RegExp;
+    readonly versionExample: string;
+    readonly majors: readonly string[];
+    /** Parameter group family of a version, e.g. `postgres18`. */
+    readonly family: (version: string) => string;
+    /** The logs the engine can export to CloudWatch. */
+    readonly logExports: readonly string[];
+    /** Parameters that refuse connections without TLS. */
+    readonly tlsOnly: Readonly<Record<string, string>>;
+}
+
+const postgresMajor = (version: string) => version.split(".")[0];
+const mysqlMajor = (version: string) => version.split(".").slice(0, 2).join(".");
+
+/**
+ * A major version alone (`18`) lets automatic minor upgrades run without drift; a full one
+ * (`18.1`) pins the creation version, to be raised in config once AWS has upgraded it.
+ * Versions: PostgreSQL 13–18 on RDS and Aurora (PostgreSQL 18 on both since 2026), MySQL 8.0/8.4
+ * on RDS, Aurora MySQL 3 (MySQL 8.0). Source: RDS and Aurora release notes; check a region with
+ * `aws rds describe-db-engine-versions --engine <engine>`.
+ */
+export const ENGINE_FACTS: Readonly<Record<DatabaseEngine, EngineFacts>> = {
+    postgres: {
+        port: 5432,
+        version: /^(1[3-8])(\.\d{1,2})?$/,
+        versionExample: "18.1",
+        majors: ["13", "14", "15", "16", "17", "18"],
+        family: (v) => `postgres${postgresMajor(v)}`,
+        logExports: ["postgresql", "upgrade"],
+        tlsOnly: { "rds.force_ssl": "1" },
+    },
+    mysql: {
+        port: 3306,
+        version: /^8\.(0|4)(\.\d{1,2})?$/,
+        versionExample: "8.4.5",
+        majors: ["8.0", "8.4"],
+        family: (v) => `mysql${mysqlMajor(v)}`,
+        logExports: ["audit", "error", "general", "slowquery"],
+        tlsOnly: { require_secure_transport: "1" },
+    },
+    "aurora-postgresql": {
+        port: 5432,
+        version: /^(1[3-8])(\.\d{1,2})?$/,
+        versionExample: "18.4",
+        majors: ["13", "14", "15", "16", "17", "18"],
+        family: (v) => `aurora-postgresql${postgresMajor(v)}`,
+        logExports: ["postgresql"],
+        tlsOnly: { "rds.force_ssl": "1" },
+    },
+    "aurora-mysql": {
+        port: 3306,
+        version: /^8\.0\.mysql_aurora\.3\.\d{2}\.\d$/,
+        versionExample: "8.0.mysql_aurora.3.08.2",
+        majors: ["8.0 (Aurora MySQL 3)"],
+        family: () => "aurora-mysql8.0",
+        logExports: ["audit", "error", "general", "slowquery"],
+        tlsOnly: { require_secure_transport: "ON" },
+    },
+};
+
+export function engineVersionProblem(engine: DatabaseEngine, version: string): string | undefined {
+    const facts = ENGINE_FACTS[engine];
+    return facts.version.test(version)
+        ? undefined
+        : `${version} is not a ${engine} version AWS offers; use major ${facts.majors.join(", ")}, alone or with a minor version, e.g. ${facts.versionExample}`;
+}
+
+/** The major part of a version, e.g. `18` of `18.1`: dev and prod should share it. */
+export function majorVersion(engine: DatabaseEngine, version: string): string {
+    return engine.endsWith("mysql") ? mysqlMajor(version) : postgresMajor(version);
+}
+
+const INSTANCE_CLASS = /^db\.([a-z0-9]+)\.([a-z0-9]+)$/;
+
+/**
+ * Aurora offers memory-optimised classes, the burstable t3/t4g in medium and large only, and
+ * Serverless v2 (SPEC §4: no `db.t*.micro`/`small`). Source: Aurora User Guide, "DB instance class
+ * types" and "Supported DB engines for DB instance classes".
+ */
+const AURORA_FAMILIES = ["r5", "r6g", "r6gd", "r6i", "r6id", "r7g", "r7i", "r8g", "x2g", "x2iedn"];
+const AURORA_BURSTABLE_SIZES = ["medium", "large"];
+
+export function instanceClassProblem(kind: DatabaseKind, instanceClass: string): string | undefined {
+    if (kind === "aurora" && instanceClass === "db.serverless") {
+        return undefined;
+    }
+    const match = INSTANCE_CLASS.exec(instanceClass);
+    if (!match) {
+        return `${instanceClass} is not a DB instance class (expected db.<family>.<size>, e.g. db.t4g.micro${kind === "aurora" ? ", or db.serverless" : ""})`;
+    }
+    if (kind === "aurora") {
+        const [, family, size] = match;
+        const burstable = family === "t3" || family === "t4g";
+        if (burstable && !AURORA_BURSTABLE_SIZES.includes(size)) {
+            return `${instanceClass} is not offered by Aurora; the smallest burstable Aurora classes are db.t4g.medium and db.t3.medium (or db.serverless)`;
+        }
+        if (!burstable && !AURORA_FAMILIES.includes(family)) {
+            return `${instanceClass} is not an Aurora class; use db.t4g.medium/large, db.t3.medium/large, a memory-optimised class (${AURORA_FAMILIES.map((f) => `db.${f}.*`).join(", ")}) or db.serverless`;
+        }
+    }
+    return undefined;
+}
+
+/**
+ * Performance Insights does not run on the smallest burstable classes, and Aurora MySQL does not
+ * run it on db.t2 or db.t3 at all. Sources: RDS and Aurora User Guides, "DB engine, Region, and
+ * instance class support for Performance Insights / Database Insights".
+ */
+export function performanceInsightsSupported(engine: DatabaseEngine, instanceClass: string): boolean {
+    if (engine === "aurora-mysql" && /^db\.t[23]\./.test(instanceClass)) {
+        return false;
+    }
+    return !/^db\.t\d+g?\.(micro|small)$/.test(instanceClass);
+}
+
+/** Performance Insights keeps 7 days free, or 1–24 months (31-day multiples, 731 for 2 years). */
+export const PERFORMANCE_INSIGHTS_RETENTION: readonly number[] = [7, ...Array.from({ length: 23 }, (_, i) => 31 * (i + 1)), 731];
+
+/** Enhanced monitoring granularity, seconds (0 turns it off). */
+export const MONITORING_INTERVALS: readonly number[] = [0, 1, 5, 10, 15, 30, 60];
+
+/**
+ * The AZ of each Aurora instance: the writer in the first AZ of the data tier, each reader in the
+ * next distinct AZ, so losing one AZ never takes the writer and all readers at once.
+ */
+export function auroraInstanceAzs(dataAzs: readonly string[], readers: number): string[] {
+    const distinct = [...new Set(dataAzs)];
+    return Array.from({ length: readers + 1 }, (_, i) => distinct[i % distinct.length]);
+}
+
+/** Readers beyond the distinct data-tier AZs would share an AZ with the writer or another reader. */
+export function readerPlacementProblem(dataAzs: readonly string[], readers: number): Problem | undefined {
+    const distinct = [...new Set(dataAzs)];
+    if (readers + 1 > distinct.length) {
+        return {
+            path: ["readers"],
+            message: `${readers} readers and a writer need ${readers + 1} distinct AZs to sit apart; the data tier has ${distinct.length} (${distinct.join(", ")})`,
+        };
+    }
+    return undefined;
+}

@@ -1,0 +1,329 @@
+/**
+ * Monitoring — the platform's alarms, where they go, and one dashboard:
+ *
+ * - an SNS topic `<prefix>-<env>-alarms` (only CloudWatch alarms of this account may publish, only
+ *   over TLS) with an e-mail subscription per address; every alarm notifies it when it fires and,
+ *   unless turned off, when it recovers;
+ * - alarms on each ECS service's CPU and memory and its healthy targets, the ALB's 5xx rate and p95
+ *   response time, the database's CPU, freeable memory and connections, each cache node's engine
+ *   CPU, memory and evictions, and each Kafka node's status checks and data-disk use — what to
+ *   watch is `lib/monitoring.ts` (`alarmSpecs`), thresholds from config with defaults;
+ * - the dashboard `<prefix>-<env>-overview`: the alarms' states, then one graph per metric with
+ *   its threshold drawn in.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { kmsKeyArnProblem } from "../../../lib/aws-limits";
+import { policyDocument } from "../../../lib/iam";
+import {
+    AlarmGroup,
+    AlarmSpec,
+    AlarmThresholds,
+    DatabaseSizing,
+    MetricRef,
+    WatchTargets,
+    alarmSpecs,
+    databaseThresholds,
+    thresholdProblems,
+} from "./alarms";
+import { Naming, nameProblem } from "../../../lib/naming";
+import { ArgumentError, Problem, nest } from "../../../lib/problems";
+import { Tags, componentTags } from "../../../lib/tags";
+
+export interface MonitoringArgs extends WatchTargets {
+    naming: Naming;
+    /** Base tags; the component adds `Component` and `Name`. @default {} */
+    tags?: Tags;
+    /** Addresses subscribed to the alarm topic; each must confirm the mail AWS sends. @default [] */
+    alarmEmails?: readonly string[];
+    /** Thresholds that differ from the defaults (`DEFAULT_THRESHOLDS` in lib/monitoring.ts). @default {} */
+    thresholds?: Partial<AlarmThresholds>;
+    /** Notify the topic when an alarm returns to OK as well. @default true */
+    notifyOnRecovery?: boolean;
+    /**
+     * Customer-managed KMS key for the topic. CloudWatch must be allowed `kms:Decrypt` and
+     * `kms:GenerateDataKey*` on it (the AWS managed `aws/sns` key does not allow that, so it is no
+     * option for alarms). @default unencrypted at rest (alarm states and metric names only)
+     */
+    topicKmsKeyArn?: string;
+}
+
+const COMPONENT = "monitoring";
+const EMAIL = /^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/;
+
+export class Monitoring extends pulumi.ComponentResource {
+    public readonly topicArn: pulumi.Output<string>;
+    public readonly dashboardName: string;
+    /** The dashboard in the CloudWatch console. */
+    public readonly dashboardUrl: pulumi.Output<string>;
+    /** Physical alarm names, in the order of `alarmSpecs`. */
+    public readonly alarmNames: readonly string[];
+    /** What each alarm watches (for outputs and tests). */
+    public readonly alarms: readonly AlarmSpec[];
+
+    constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        const specs = validateArgs(name, args);
+        super("platform:observability:Monitoring", name, {}, opts);
+
+        const baseTags = args.tags ?? {};
+        const tagsFor = (resourceName: string) => componentTags(baseTags, COMPONENT, { name: resourceName });
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+
+        const topic = this.topic(name, args, tagsFor, { region, account, partition });
+        const actions = [topic.arn];
+        const alarms = specs.map((spec) => this.alarm(name, spec, args, actions, tagsFor));
+
+        const dashboardName = args.naming.scoped("cloudwatchDashboard", "overview");
+        new aws.cloudwatch.Dashboard(
+            `${name}-dashboard`,
+            { dashboardName, dashboardBody: pulumi.jsonStringify(dashboardBody(specs, alarms.map((a) => a.arn), region)) },
+            { parent: this },
+        );
+
+        this.topicArn = topic.arn;
+        this.dashboardName = dashboardName;
+        this.dashboardUrl = pulumi.interpolate`https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${dashboardName}`;
+        this.alarmNames = specs.map((spec) => alarmName(args.naming, spec));
+        this.alarms = specs;
+        this.registerOutputs({ topicArn: this.topicArn, dashboardName: this.dashboardName, dashboardUrl: this.dashboardUrl, alarmNames: this.alarmNames });
+    }
+
+    private topic(
+        name: string,
+        args: MonitoringArgs,
+        tagsFor: (n: string) => Tags,
+        where: { region: pulumi.Output<string>; account: pulumi.Output<string>; partition: pulumi.Output<string> },
+    ): aws.sns.Topic {
+        const topicName = args.naming.scoped("snsTopic", "alarms");
+        const topic = new aws.sns.Topic(
+            `${name}-topic`,
+            { name: topicName, displayName: `${args.naming.stem} alarms`, ...(args.topicKmsKeyArn ? { kmsMasterKeyId: args.topicKmsKeyArn } : {}), tags: tagsFor(topicName) },
+            { parent: this },
+        );
+        new aws.sns.TopicPolicy(
+            `${name}-topic-policy`,
+            {
+                arn: topic.arn,
+                policy: pulumi.jsonStringify(
+                    policyDocument([
+                        {
+                            Sid: "CloudWatchAlarmsOfThisAccount",
+                            Effect: "Allow",
+                            Principal: { Service: "cloudwatch.amazonaws.com" },
+                            Action: "sns:Publish",
+                            Resource: topic.arn,
+                            Condition: {
+                                StringEquals: { "aws:SourceAccount": where.account },
+                                ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${where.partition}:cloudwatch:${where.region}:${where.account}:alarm:*` },
+                            },
+                        },
+                        {
+                            Sid: "TlsOnly",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "sns:Publish",
+                            Resource: topic.arn,
+                            Condition: { Bool: { "aws:SecureTransport": "false" } },
+                        },
+                    ]),
+                ),
+            },
+            { parent: this },
+        );
+        (args.alarmEmails ?? []).forEach((address, i) => {
+            new aws.sns.TopicSubscription(`${name}-email-${i}`, { topic: topic.arn, protocol: "email", endpoint: address }, { parent: this });
+        });
+        return topic;
+    }
+
+    private alarm(name: string, spec: AlarmSpec, args: MonitoringArgs, actions: pulumi.Output<string>[], tagsFor: (n: string) => Tags): aws.cloudwatch.MetricAlarm {
+        const physical = alarmName(args.naming, spec);
+        return new aws.cloudwatch.MetricAlarm(
+            `${name}-${spec.key}`,
+            {
+                name: physical,
+                alarmDescription: `${spec.description}. Threshold: ${spec.thresholdSource}.`,
+                comparisonOperator: spec.comparison,
+                threshold: spec.threshold,
+                evaluationPeriods: spec.evaluationPeriods,
+                datapointsToAlarm: spec.datapointsToAlarm,
+                treatMissingData: spec.treatMissingData,
+                ...(spec.metric ? singleMetric(spec.metric) : { metricQueries: metricQueries(spec) }),
+                alarmActions: actions,
+                okActions: (args.notifyOnRecovery ?? true) ? actions : [],
+                tags: { ...tagsFor(physical), AlarmGroup: spec.group },
+            },
+            { parent: this },
+        );
+    }
+}
+
+function alarmName(naming: Naming, spec: AlarmSpec): string {
+    return naming.scoped("cloudwatchAlarm", spec.key);
+}
+
+const PERCENTILE = /^p\d{1,2}(\.\d+)?$/;
+
+function singleMetric(metric: MetricRef) {
+    return {
+        namespace: metric.namespace,
+        metricName: metric.metricName,
+        dimensions: metric.dimensions,
+        period: metric.period,
+        ...(PERCENTILE.test(metric.stat) ? { extendedStatistic: metric.stat } : { statistic: metric.stat }),
+    };
+}
+
+function metricQueries(spec: AlarmSpec) {
+    const math = spec.math!;
+    return [
+        { id: "result", expression: math.expression, label: math.label, returnData: true },
+        ...Object.entries(math.inputs).map(([id, metric]) => ({
+            id,
+            returnData: false,
+            metric: { namespace: metric.namespace, metricName: metric.metricName, dimensions: metric.dimensions, period: metric.period, stat: metric.stat },
+        })),
+    ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dashboard.
+// ---------------------------------------------------------------------------------------------
+
+const GROUP_TITLES: Readonly<Record<AlarmGroup, string>> = { ecs: "ECS", alb: "ALB", database: "Database", cache: "Cache", kafka: "Kafka" };
+const WIDTH = 12;
+const HEIGHT = 6;
+const MAX_ALARMS_PER_WIDGET = 100;
+
+type DashboardLine = Array<pulumi.Input<string> | Record<string, unknown>>;
+
+/** One graph per metric (all services' CPU in one, say), in alarm order, thresholds drawn in. */
+function dashboardBody(specs: readonly AlarmSpec[], alarmArns: pulumi.Output<string>[], region: pulumi.Output<string>) {
+    const panels = new Map<string, { title: string; lines: DashboardLine[]; thresholds: Set<number>; stat?: string }>();
+    specs.forEach((spec, i) => {
+        const what = spec.metric ? spec.metric.metricName : spec.math!.label;
+        const panelKey = `${spec.group}:${what}`;
+        const panel = panels.get(panelKey) ?? { title: `${GROUP_TITLES[spec.group]}: ${what}`, lines: [], thresholds: new Set<number>() };
+        panel.thresholds.add(spec.threshold);
+        const label = spec.key;
+        if (spec.metric) {
+            panel.lines.push(metricLine(spec.metric, { label, stat: spec.metric.stat }));
+        } else {
+            const math = spec.math!;
+            const prefix = `a${i}_`;
+            panel.lines.push([{ expression: math.expression.replace(/[A-Za-z_]\w*/g, (word) => (Object.hasOwn(math.inputs, word) ? prefix + word : word)), label, id: `${prefix}result` }]);
+            for (const [id, metric] of Object.entries(math.inputs)) {
+                panel.lines.push(metricLine(metric, { id: prefix + id, visible: false, stat: metric.stat }));
+            }
+        }
+        panels.set(panelKey, panel);
+    });
+    // An alarm widget lists 1–100 alarms: one per hundred, none without alarms.
+    const chunks = Array.from({ length: Math.ceil(alarmArns.length / MAX_ALARMS_PER_WIDGET) }, (_, i) => alarmArns.slice(i * MAX_ALARMS_PER_WIDGET, (i + 1) * MAX_ALARMS_PER_WIDGET));
+    const widgets: Array<Record<string, unknown>> = chunks.map((alarms, i) => ({
+        type: "alarm",
+        x: 0,
+        y: i * HEIGHT,
+        width: 2 * WIDTH,
+        height: HEIGHT,
+        properties: { title: chunks.length > 1 ? `Alarms (${i + 1}/${chunks.length})` : "Alarms", alarms, sortBy: "stateUpdatedTimestamp" },
+    }));
+    const top = chunks.length * HEIGHT;
+    [...panels.values()].forEach((panel, i) => {
+        const threshold = panel.thresholds.size === 1 ? [...panel.thresholds][0] : undefined;
+        widgets.push({
+            type: "metric",
+            x: (i % 2) * WIDTH,
+            y: top + HEIGHT * Math.floor(i / 2),
+            width: WIDTH,
+            height: HEIGHT,
+            properties: {
+                title: panel.title,
+                region,
+                view: "timeSeries",
+                stacked: false,
+                period: 60,
+                metrics: panel.lines,
+                ...(threshold !== undefined ? { annotations: { horizontal: [{ label: "alarm threshold", value: threshold }] } } : {}),
+            },
+        });
+    });
+    return { widgets };
+}
+
+/** `[namespace, metric, dim1, value1, …, { options }]`, the dashboard's metric line. */
+function metricLine(metric: MetricRef, options: Record<string, unknown>): DashboardLine {
+    const dimensions = Object.entries(metric.dimensions).flatMap(([key, value]) => [key, value]);
+    return [metric.namespace, metric.metricName, ...dimensions, { period: metric.period, ...options }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation.
+// ---------------------------------------------------------------------------------------------
+
+/** What config decides about monitoring, and the database it must size thresholds for. */
+export type MonitoringSettings = Pick<MonitoringArgs, "alarmEmails" | "thresholds" | "topicKmsKeyArn"> & { database?: DatabaseSizing };
+
+/** The rules on what config sets (stack config validation runs the same). */
+export function monitoringSettingsProblems(args: MonitoringSettings): Problem[] {
+    const problems: Problem[] = [...nest(["thresholds"], thresholdProblems(args.thresholds ?? {}))];
+    const seen = new Set<string>();
+    (args.alarmEmails ?? []).forEach((address, i) => {
+        if (!EMAIL.test(address)) {
+            problems.push({ path: ["alarmEmails", i], message: `${address} is not an e-mail address` });
+        } else if (seen.has(address.toLowerCase())) {
+            problems.push({ path: ["alarmEmails", i], message: `${address} is listed twice` });
+        }
+        seen.add(address.toLowerCase());
+    });
+    if (args.topicKmsKeyArn !== undefined) {
+        const kms = kmsKeyArnProblem(args.topicKmsKeyArn);
+        if (kms) {
+            problems.push({ path: ["topicKmsKeyArn"], message: kms });
+        }
+    }
+    if (args.database) {
+        const derived = databaseThresholds(args.thresholds ?? {}, args.database);
+        const unknown = `the platform does not know the memory of ${args.database.instanceClass}; set it for this class`;
+        if (derived.freeableMemoryMib === undefined) {
+            problems.push({ path: ["thresholds", "dbFreeableMemoryMib"], message: `is required: ${unknown}` });
+        }
+        if (derived.connections === undefined) {
+            problems.push({ path: ["thresholds", "dbConnections"], message: `is required: ${unknown}` });
+        }
+    }
+    return problems;
+}
+
+/** Every rule the arguments must satisfy, and the alarms they make. */
+export function monitoringProblems(args: MonitoringArgs): { problems: Problem[]; specs: AlarmSpec[] } {
+    const problems = monitoringSettingsProblems(args);
+    const specs = alarmSpecs(args, args.thresholds);
+    const keys = new Set<string>();
+    for (const spec of specs) {
+        if (keys.has(spec.key)) {
+            problems.push({ path: [spec.group], message: `two alarms would both be named ${spec.key}; give what they watch distinct labels` });
+        }
+        keys.add(spec.key);
+        const name = args.naming.format("scoped", spec.key);
+        const problem = nameProblem("cloudwatchAlarm", name);
+        if (problem) {
+            problems.push({ path: [spec.group], message: problem });
+        }
+    }
+    const dashboard = nameProblem("cloudwatchDashboard", args.naming.format("scoped", "overview"));
+    if (dashboard) {
+        problems.push({ path: ["naming"], message: dashboard });
+    }
+    return { problems, specs };
+}
+
+function validateArgs(name: string, args: MonitoringArgs): AlarmSpec[] {
+    const { problems, specs } = monitoringProblems(args);
+    if (problems.length > 0) {
+        throw new ArgumentError(`Monitoring "${name}"`, problems);
+    }
+    return specs;
+}

@@ -1,0 +1,481 @@
+/**
+ * BlueGreenAlb — the internet-facing Application Load Balancer in front of the blue/green
+ * service (`<prefix>-alb-<env>`), in the public subnets:
+ *
+ * - HTTP 80 answers 301 to HTTPS; HTTPS 443 with TLS 1.3/1.2 only and HSTS;
+ * - the certificate is an existing ACM ARN, or a DNS-validated one for `*.<domain>` (and the apex)
+ *   issued here in a Route 53 zone;
+ * - two `ip` target groups, blue (`<prefix>-gateway-<env>`) and green, health-checked;
+ * - the HTTPS default action forwards to both with the configured weights. Weights reach nothing
+ *   but that action: a canary step or a rollback updates the listener and nothing else;
+ * - invalid header fields dropped, desync mitigation, deletion protection (required in prod);
+ * - access logs to an S3 bucket (encrypted, public access blocked, TLS-only, ELB delivery only,
+ *   expiring) when enabled.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { COLOURS, Colour, Weights, weightProblems } from "./blue-green";
+import { policyDocument } from "../../../lib/iam";
+import { DNS_NAME, Naming, nameProblem } from "../../../lib/naming";
+import { ArgumentError, Problem, nest } from "../../../lib/problems";
+import { Tags, componentTags } from "../../../lib/tags";
+
+/**
+ * TLS policies accepted: TLS 1.3 with TLS 1.2 at least, from ELBSecurityPolicy-TLS13-1-2-2021-06
+ * on (SPEC §6). The "Ext" policies re-admit legacy ciphers and are left out; the default, a "Res"
+ * policy, admits AEAD (GCM) ciphers only.
+ */
+export const TLS_POLICIES = [
+    "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+] as const;
+export type TlsPolicy = (typeof TLS_POLICIES)[number];
+/** AWS's recommendation for new HTTPS listeners. */
+export const DEFAULT_TLS_POLICY: TlsPolicy = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
+
+export const DESYNC_MODES = ["defensive", "strictest"] as const;
+export type DesyncMode = (typeof DESYNC_MODES)[number];
+
+/** An existing certificate, or one to issue for `*.<domain>` validated in a Route 53 zone. */
+export type CertificateArgs =
+    | { arn: string }
+    | {
+          domain: string;
+          /** Public hosted zone of `domain`: its id (`Z…`), or its name to look it up. */
+          hostedZone: string;
+      };
+
+export interface TargetHealthCheckArgs {
+    /** @default "/health" */
+    path?: string;
+    /** HTTP codes that count as healthy. @default "200" */
+    matcher?: string;
+    /** @default 15 */
+    intervalSeconds?: number;
+    /** @default 5 */
+    timeoutSeconds?: number;
+    /** @default 2 */
+    healthyThreshold?: number;
+    /** @default 3 */
+    unhealthyThreshold?: number;
+}
+
+export interface AccessLogsArgs {
+    enabled: boolean;
+    /** Days before a log object expires. @default 90 */
+    expirationDays?: number;
+}
+
+export interface BlueGreenAlbArgs {
+    naming: Naming;
+    /** Base tags; the component adds `Component`, `Service` and `Name`. @default {} */
+    tags?: Tags;
+    /** The service behind the ALB (the target groups' name stem is `gateway`, as in the seed). */
+    service: string;
+    vpcId: pulumi.Input<string>;
+    /** Public subnets, in at least two AZs. */
+    subnetIds: pulumi.Input<string>[];
+    securityGroupIds: pulumi.Input<string>[];
+    /** Container port of the service: the target groups' port. */
+    targetPort: number;
+    certificate: CertificateArgs;
+    /** @default "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09" */
+    tlsPolicy?: TlsPolicy;
+    /** Traffic split; whole percentages adding up to 100. */
+    weights: Weights;
+    healthCheck?: TargetHealthCheckArgs;
+    /** Seconds a deregistering target keeps its connections (keeps a rollback within 30 s). @default 30 */
+    deregistrationDelaySeconds?: number;
+    /** @default 60 */
+    idleTimeoutSeconds?: number;
+    /** @default "defensive" */
+    desyncMitigationMode?: DesyncMode;
+    /** Refuse deletion of the ALB. @default true */
+    deletionProtection?: boolean;
+    /** Send `Strict-Transport-Security` on HTTPS responses. @default true */
+    hsts?: boolean;
+    /** @default { enabled: true, expirationDays: 90 } */
+    accessLogs?: AccessLogsArgs;
+    /** Route 53 alias records (A) pointing at the ALB. @default none */
+    dns?: AliasRecordsArgs;
+}
+
+export interface AliasRecordsArgs {
+    /** Public hosted zone: its id (`Z…`), or its name to look it up. */
+    hostedZone: string;
+    /** Fully qualified names inside the zone, e.g. `api.goormpopcorn.shop`; the certificate must cover them. */
+    records: readonly string[];
+}
+
+const COMPONENT = "blue-green-alb";
+const ZONE_ID = /^Z[A-Z0-9]+$/;
+const HSTS = "max-age=31536000; includeSubDomains";
+
+export class BlueGreenAlb extends pulumi.ComponentResource {
+    public readonly loadBalancerArn: pulumi.Output<string>;
+    public readonly dnsName: pulumi.Output<string>;
+    public readonly zoneId: pulumi.Output<string>;
+    public readonly targetGroupArns: Readonly<Record<Colour, pulumi.Output<string>>>;
+    public readonly targetGroupNames: Readonly<Record<Colour, string>>;
+    public readonly httpsListenerArn: pulumi.Output<string>;
+    public readonly certificateArn: pulumi.Output<string>;
+    /** Access-log bucket; undefined when access logs are off. */
+    public readonly accessLogBucket: pulumi.Output<string> | undefined;
+    /** `app/<name>/<id>`: the ALB's CloudWatch dimension. */
+    public readonly arnSuffix: pulumi.Output<string>;
+    /** `targetgroup/<name>/<id>` of each colour: the target groups' CloudWatch dimension. */
+    public readonly targetGroupArnSuffixes: Readonly<Record<Colour, pulumi.Output<string>>>;
+    /** The alias records' names (empty without `dns`). */
+    public readonly aliases: readonly string[];
+
+    constructor(name: string, args: BlueGreenAlbArgs, opts?: pulumi.ComponentResourceOptions) {
+        const names = validateArgs(name, args);
+        super("platform:traffic:BlueGreenAlb", name, {}, opts);
+
+        const baseTags = args.tags ?? {};
+        const tagsFor = (resourceName: string) => componentTags(baseTags, COMPONENT, { service: args.service, name: resourceName });
+        const logs = { enabled: args.accessLogs?.enabled ?? true, expirationDays: args.accessLogs?.expirationDays ?? 90 };
+        const bucket = logs.enabled ? this.accessLogBucketFor(name, args.naming, logs.expirationDays, tagsFor) : undefined;
+
+        const alb = new aws.lb.LoadBalancer(
+            `${name}-alb`,
+            {
+                name: names.loadBalancer,
+                loadBalancerType: "application",
+                internal: false,
+                subnets: args.subnetIds,
+                securityGroups: args.securityGroupIds,
+                ipAddressType: "ipv4",
+                dropInvalidHeaderFields: true,
+                desyncMitigationMode: args.desyncMitigationMode ?? "defensive",
+                enableDeletionProtection: args.deletionProtection ?? true,
+                idleTimeout: args.idleTimeoutSeconds ?? 60,
+                ...(bucket ? { accessLogs: { bucket: bucket.id, prefix: "alb", enabled: true } } : {}),
+                tags: tagsFor(names.loadBalancer),
+            },
+            // ELB checks that it may write to the bucket when access logs are switched on.
+            { parent: this, dependsOn: bucket ? [bucket.policy] : [] },
+        );
+
+        const targetGroups = {} as Record<Colour, aws.lb.TargetGroup>;
+        for (const colour of COLOURS) {
+            targetGroups[colour] = this.targetGroup(name, colour, names.targetGroups[colour], args, tagsFor);
+        }
+        const certificateArn = this.certificate(name, args, tagsFor);
+
+        new aws.lb.Listener(
+            `${name}-http`,
+            {
+                loadBalancerArn: alb.arn,
+                port: 80,
+                protocol: "HTTP",
+                defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+                tags: tagsFor(`${names.loadBalancer}-http`),
+            },
+            { parent: this },
+        );
+        const https = new aws.lb.Listener(
+            `${name}-https`,
+            {
+                loadBalancerArn: alb.arn,
+                port: 443,
+                protocol: "HTTPS",
+                sslPolicy: args.tlsPolicy ?? DEFAULT_TLS_POLICY,
+                certificateArn,
+                defaultActions: [
+                    {
+                        type: "forward",
+                        forward: {
+                            targetGroups: COLOURS.map((colour) => ({ arn: targetGroups[colour].arn, weight: args.weights[colour] })),
+                            // No stickiness: a weight change moves new requests at once.
+                            stickiness: { enabled: false, duration: 1 },
+                        },
+                    },
+                ],
+                ...((args.hsts ?? true) ? { routingHttpResponseStrictTransportSecurityHeaderValue: HSTS } : {}),
+                tags: tagsFor(`${names.loadBalancer}-https`),
+            },
+            { parent: this },
+        );
+
+        this.loadBalancerArn = alb.arn;
+        this.dnsName = alb.dnsName;
+        this.zoneId = alb.zoneId;
+        this.targetGroupArns = { blue: targetGroups.blue.arn, green: targetGroups.green.arn };
+        this.targetGroupNames = names.targetGroups;
+        this.httpsListenerArn = https.arn;
+        this.certificateArn = certificateArn;
+        this.accessLogBucket = bucket?.id;
+        this.arnSuffix = alb.arnSuffix;
+        this.targetGroupArnSuffixes = { blue: targetGroups.blue.arnSuffix, green: targetGroups.green.arnSuffix };
+        this.aliases = args.dns ? this.aliasRecords(name, args.dns, alb) : [];
+        this.registerOutputs({
+            loadBalancerArn: this.loadBalancerArn,
+            dnsName: this.dnsName,
+            targetGroupArns: this.targetGroupArns,
+            httpsListenerArn: this.httpsListenerArn,
+            accessLogBucket: this.accessLogBucket,
+            arnSuffix: this.arnSuffix,
+            aliases: this.aliases,
+        });
+    }
+
+    private readonly zoneIds = new Map<string, pulumi.Output<string>>();
+
+    /** The Route 53 zone id of `hostedZone` (an id as given, or a public zone looked up by name, once). */
+    private zoneIdOf(hostedZone: string): pulumi.Output<string> {
+        let zoneId = this.zoneIds.get(hostedZone);
+        if (zoneId === undefined) {
+            zoneId = ZONE_ID.test(hostedZone) ? pulumi.output(hostedZone) : aws.route53.getZoneOutput({ name: hostedZone, privateZone: false }, { parent: this }).zoneId;
+            this.zoneIds.set(hostedZone, zoneId);
+        }
+        return zoneId;
+    }
+
+    /** An A alias per name to the ALB (evaluating target health, which matters once a name has failover records). */
+    private aliasRecords(name: string, dns: AliasRecordsArgs, alb: aws.lb.LoadBalancer): string[] {
+        const zoneId = this.zoneIdOf(dns.hostedZone);
+        dns.records.forEach((record, i) => {
+            new aws.route53.Record(
+                `${name}-alias-${i}`,
+                { zoneId, name: record, type: "A", aliases: [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }] },
+                { parent: this },
+            );
+        });
+        return [...dns.records];
+    }
+
+    private targetGroup(name: string, colour: Colour, groupName: string, args: BlueGreenAlbArgs, tagsFor: (n: string) => Tags): aws.lb.TargetGroup {
+        const check = args.healthCheck ?? {};
+        return new aws.lb.TargetGroup(
+            `${name}-${colour}`,
+            {
+                name: groupName,
+                vpcId: args.vpcId,
+                targetType: "ip",
+                protocol: "HTTP",
+                port: args.targetPort,
+                deregistrationDelay: args.deregistrationDelaySeconds ?? 30,
+                healthCheck: {
+                    enabled: true,
+                    protocol: "HTTP",
+                    port: "traffic-port",
+                    path: check.path ?? "/health",
+                    matcher: check.matcher ?? "200",
+                    interval: check.intervalSeconds ?? 15,
+                    timeout: check.timeoutSeconds ?? 5,
+                    healthyThreshold: check.healthyThreshold ?? 2,
+                    unhealthyThreshold: check.unhealthyThreshold ?? 3,
+                },
+                tags: { ...tagsFor(groupName), Colour: colour },
+            },
+            { parent: this },
+        );
+    }
+
+    /** The given ARN, or a DNS-validated certificate for `*.<domain>` and `<domain>`. */
+    private certificate(name: string, args: BlueGreenAlbArgs, tagsFor: (n: string) => Tags): pulumi.Output<string> {
+        const certificate = args.certificate;
+        if ("arn" in certificate) {
+            return pulumi.output(certificate.arn);
+        }
+        const zoneId = this.zoneIdOf(certificate.hostedZone);
+        const issued = new aws.acm.Certificate(
+            `${name}-certificate`,
+            {
+                domainName: `*.${certificate.domain}`,
+                subjectAlternativeNames: [certificate.domain],
+                validationMethod: "DNS",
+                // RSA for the widest client support; TLS 1.2+ is the listener's policy either way.
+                keyAlgorithm: "RSA_2048",
+                tags: tagsFor(args.naming.scoped("nameTag", "certificate")),
+            },
+            { parent: this },
+        );
+        // `*.<domain>` and `<domain>` share one validation record; keep one record per name.
+        const records = issued.domainValidationOptions.apply((options) => {
+            const seen = new Map<string, (typeof options)[number]>();
+            for (const option of options) {
+                seen.set(option.resourceRecordName, option);
+            }
+            return [...seen.values()];
+        });
+        const record = new aws.route53.Record(
+            `${name}-certificate-validation-record`,
+            {
+                zoneId,
+                name: records.apply((r) => r[0].resourceRecordName),
+                type: records.apply((r) => r[0].resourceRecordType),
+                records: [records.apply((r) => r[0].resourceRecordValue)],
+                ttl: 300,
+                allowOverwrite: true,
+            },
+            // Every stack issuing a certificate for this domain in this account gets the same
+            // record from ACM; destroying one stack must not break the others' renewals.
+            { parent: this, retainOnDelete: true },
+        );
+        const validation = new aws.acm.CertificateValidation(
+            `${name}-certificate-validation`,
+            { certificateArn: issued.arn, validationRecordFqdns: [record.fqdn] },
+            { parent: this },
+        );
+        return validation.certificateArn;
+    }
+
+    /** Encrypted, private, TLS-only, writable only by ELB log delivery, expiring. */
+    private accessLogBucketFor(name: string, naming: Naming, expirationDays: number, tagsFor: (n: string) => Tags) {
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this }).arn;
+        // Bucket names are global: the account id keeps two accounts' stacks apart.
+        const bucketName = account.apply((id) => `${naming.scoped("nameTag", "alb-logs")}-${id}`);
+        const bucket = new aws.s3.Bucket(`${name}-access-logs`, { bucket: bucketName, forceDestroy: false, tags: tagsFor(naming.scoped("nameTag", "alb-logs")) }, { parent: this });
+        new aws.s3.BucketOwnershipControls(`${name}-access-logs-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(
+            `${name}-access-logs-public-access`,
+            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            { parent: this },
+        );
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-access-logs-encryption`,
+            // ALB access logs support SSE-S3 only, not SSE-KMS.
+            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
+            { parent: this },
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-access-logs-lifecycle`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        id: "expire-access-logs",
+                        status: "Enabled",
+                        filter: { prefix: "" },
+                        expiration: { days: expirationDays },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        const policy = new aws.s3.BucketPolicy(
+            `${name}-access-logs-policy`,
+            {
+                bucket: bucket.id,
+                policy: pulumi.jsonStringify(
+                    policyDocument([
+                        {
+                            Sid: "ElbLogDelivery",
+                            Effect: "Allow",
+                            // The region's ELB account (older regions) and the log-delivery service (newer ones).
+                            Principal: { AWS: elbAccount, Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+                            Action: "s3:PutObject",
+                            Resource: pulumi.interpolate`${bucket.arn}/alb/AWSLogs/${account}/*`,
+                        },
+                        {
+                            Sid: "DenyInsecureTransport",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:*",
+                            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+                            Condition: { Bool: { "aws:SecureTransport": false } },
+                        },
+                    ]),
+                ),
+            },
+            // S3 refuses a policy while the public access block is being applied.
+            { parent: this, dependsOn: [publicAccess] },
+        );
+        return { id: bucket.id, policy };
+    }
+}
+
+/**
+ * The seed's names: `<prefix>-alb-<env>`, blue `<prefix>-gateway-<env>`, green
+ * `<prefix>-gateway-green-<env>`. Unchecked; `nameProblem` tells whether AWS accepts them.
+ */
+export function albNames(naming: Naming): { loadBalancer: string; targetGroups: Record<Colour, string> } {
+    return {
+        loadBalancer: naming.format("suffixed", "alb"),
+        targetGroups: { blue: naming.format("suffixed", "gateway"), green: naming.format("suffixed", "gateway", "green") },
+    };
+}
+
+/** Checks the arguments and returns the physical names; throws before any resource exists. */
+function validateArgs(name: string, args: BlueGreenAlbArgs): { loadBalancer: string; targetGroups: Record<Colour, string> } {
+    const problems: Problem[] = [...nest(["weights"], weightProblems(args.weights))];
+    const { loadBalancer, targetGroups } = albNames(args.naming);
+    const lbProblem = nameProblem("loadBalancer", loadBalancer);
+    if (lbProblem) {
+        problems.push({ path: ["name"], message: lbProblem });
+    }
+    for (const colour of COLOURS) {
+        const tgProblem = nameProblem("targetGroup", targetGroups[colour]);
+        if (tgProblem) {
+            problems.push({ path: ["targetGroups", colour], message: tgProblem });
+        }
+    }
+    if (!Number.isInteger(args.targetPort) || args.targetPort < 1 || args.targetPort > 65535) {
+        problems.push({ path: ["targetPort"], message: `${args.targetPort} is not a port; use 1–65535` });
+    }
+    if (args.tlsPolicy !== undefined && !(TLS_POLICIES as readonly string[]).includes(args.tlsPolicy)) {
+        problems.push({ path: ["tlsPolicy"], message: `${args.tlsPolicy} is not allowed; use ELBSecurityPolicy-TLS13-1-2-2021-06 or newer: ${TLS_POLICIES.join(", ")}` });
+    }
+    const delay = args.deregistrationDelaySeconds;
+    if (delay !== undefined && (!Number.isInteger(delay) || delay < 0 || delay > 3600)) {
+        problems.push({ path: ["deregistrationDelaySeconds"], message: `${delay} is outside 0–3600 seconds` });
+    }
+    problems.push(...nest(["dns"], aliasProblems(args.dns, args.certificate)));
+    if (problems.length > 0) {
+        throw new ArgumentError(`BlueGreenAlb "${name}"`, problems);
+    }
+    return { loadBalancer, targetGroups };
+}
+
+/** Whether a certificate for `*.<domain>` and `<domain>` covers `name` (a wildcard covers one label). */
+export function certificateCovers(domain: string, name: string): boolean {
+    return name === domain || (name.endsWith(`.${domain}`) && !name.slice(0, -domain.length - 1).includes("."));
+}
+
+/** The alias records' names: DNS names, once each, inside a zone given by name, covered by a certificate issued here. */
+export function aliasProblems(dns: AliasRecordsArgs | undefined, certificate: CertificateArgs): Problem[] {
+    if (!dns) {
+        return [];
+    }
+    const problems: Problem[] = [];
+    if (dns.records.length === 0) {
+        problems.push({ path: ["records"], message: "is empty; list the names to point at the ALB, e.g. api.goormpopcorn.shop" });
+    }
+    let zoneName = ZONE_ID.test(dns.hostedZone) ? undefined : dns.hostedZone.replace(/\.$/, "");
+    if (zoneName !== undefined && !DNS_NAME.test(zoneName)) {
+        problems.push({ path: ["hostedZone"], message: `${dns.hostedZone} is neither a hosted zone id (Z…) nor a domain name` });
+        zoneName = undefined;
+    }
+    const seen = new Set<string>();
+    dns.records.forEach((record, i) => {
+        if (!DNS_NAME.test(record)) {
+            problems.push({ path: ["records", i], message: `${record} is not a fully qualified domain name (lowercase, e.g. api.goormpopcorn.shop)` });
+            return;
+        }
+        if (seen.has(record)) {
+            problems.push({ path: ["records", i], message: `${record} is listed twice` });
+        }
+        seen.add(record);
+        if (zoneName !== undefined && record !== zoneName && !record.endsWith(`.${zoneName}`)) {
+            problems.push({ path: ["records", i], message: `${record} is not inside the hosted zone ${zoneName}` });
+        }
+        if ("domain" in certificate && !certificateCovers(certificate.domain, record)) {
+            problems.push({ path: ["records", i], message: `${record} is not covered by the certificate (*.${certificate.domain}, ${certificate.domain}); browsers would refuse it` });
+        }
+    });
+    return problems;
+}

@@ -1,0 +1,382 @@
+import { expect } from "chai";
+import { FargateDeploymentArgs, FargateService } from "../../../../components/compute/services/fargate-service";
+import { ArgumentError } from "../../../../lib/problems";
+import { MOCK_ACCOUNT_ID, RecordedResource } from "../../../../tooling/mock-runtime";
+import { RunView, T, isTaggable, runView } from "../../../support/query";
+import {
+    CLUSTER,
+    DB_SECRET,
+    ECS_SG,
+    EXEC_LOG_GROUP_ARN,
+    NAMESPACE_ID,
+    PAYMENT_PARAMETER,
+    PRIVATE_SUBNETS,
+    serviceArgs,
+} from "../../../fixtures/components";
+
+const S = {
+    component: "platform:compute:FargateService",
+    repository: "aws:ecr/repository:Repository",
+    lifecycle: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
+    service: "aws:ecs/service:Service",
+    discovery: "aws:servicediscovery/service:Service",
+    scalingTarget: "aws:appautoscaling/target:Target",
+    scalingPolicy: "aws:appautoscaling/policy:Policy",
+} as const;
+
+interface ContainerDefinition {
+    name: string;
+    image: string;
+    essential: boolean;
+    portMappings: Array<{ containerPort: number; protocol: string }>;
+    environment: Array<{ name: string; value: string }>;
+    secrets: Array<{ name: string; valueFrom: string }>;
+    readonlyRootFilesystem: boolean;
+    mountPoints: Array<{ sourceVolume: string; containerPath: string; readOnly: boolean }>;
+    user: string;
+    privileged: boolean;
+    logConfiguration: { logDriver: string; options: Record<string, string> };
+}
+
+/** Blue 1.4.0 takes the traffic; green 1.5.0 waits at zero tasks. */
+const BLUE_AT_WORK_GREEN_AT_REST: FargateDeploymentArgs[] = [
+    { colour: "blue", imageTag: "1.4.0", targetGroupArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/goorm-popcorn-gateway-dev/1" },
+    { colour: "green", imageTag: "1.5.0", targetGroupArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/goorm-popcorn-gateway-green-dev/2", scaledToZero: true },
+];
+
+function containerOf(taskDefinition: RecordedResource): ContainerDefinition {
+    const definitions = JSON.parse(taskDefinition.inputs.containerDefinitions as string) as ContainerDefinition[];
+    expect(definitions).to.have.length(1);
+    return definitions[0];
+}
+
+function statementsOf(policy: RecordedResource): Array<{ Sid?: string; Action: string | string[]; Resource: string | string[] }> {
+    return JSON.parse(policy.inputs.policy as string).Statement;
+}
+
+describe("components/fargate-service: a plain service", () => {
+    let view: RunView;
+    before(async () => {
+        view = await runView(() => new FargateService("order-service", serviceArgs()));
+    });
+
+    it("registers platform:compute:FargateService as the parent of every child", () => {
+        const [component] = view.ofType(S.component);
+        expect(view.custom.every((r) => r.parent === component.urn)).to.equal(true);
+        expect(view.custom.map((r) => r.type).sort()).to.deep.equal(
+            [
+                S.scalingPolicy,
+                S.scalingPolicy,
+                S.scalingTarget,
+                T.logGroup,
+                S.lifecycle,
+                S.repository,
+                S.service,
+                S.taskDefinition,
+                T.role,
+                T.role,
+                T.rolePolicy,
+                S.discovery,
+            ].sort(),
+        );
+    });
+
+    it("creates the seed's repository: scan on push, immutable tags, kept when the stack goes, last 30 images", () => {
+        const repository = view.one(S.repository, "order-service-repository");
+        expect(repository.inputs).to.deep.include({ name: "goorm-popcorn-order", imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true } });
+        expect(repository.options.retainOnDelete).to.equal(true);
+        const rules = JSON.parse(view.one(S.lifecycle, "order-service-repository-lifecycle").inputs.policy as string).rules;
+        expect(rules).to.deep.equal([
+            { rulePriority: 1, description: "Expire untagged images after 7 days", selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }, action: { type: "expire" } },
+            { rulePriority: 2, description: "Keep the last 30 images", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 }, action: { type: "expire" } },
+        ]);
+    });
+
+    it("starts no task before the execution role holds its permissions", () => {
+        const policy = view.one(T.rolePolicy, "order-service-execution-policy");
+        expect(view.one(S.taskDefinition, "order-service-task").options.dependsOn).to.include(policy.urn);
+        expect(view.one(S.service, "order-service-service").options.dependsOn).to.include(policy.urn);
+    });
+
+    it("logs to /aws/ecs/goorm-popcorn-dev/order-service with the given retention", () => {
+        expect(view.one(T.logGroup, "order-service-logs").inputs).to.include({ name: "/aws/ecs/goorm-popcorn-dev/order-service", retentionInDays: 7 });
+    });
+
+    it("defines one non-root, unprivileged container with a read-only root, secrets by reference and awslogs", () => {
+        const task = view.one(S.taskDefinition, "order-service-task");
+        expect(task.inputs).to.deep.include({ family: "goorm-popcorn-dev-order-service", cpu: "256", memory: "512", networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"] });
+        const container = containerOf(task);
+        expect(container.name).to.equal("order-service");
+        expect(container.image).to.equal(`${MOCK_ACCOUNT_ID}.dkr.ecr.ap-northeast-2.amazonaws.com/goorm-popcorn-order:1.4.0`);
+        expect(container.portMappings.map((p) => [p.containerPort, p.protocol])).to.deep.equal([[8080, "tcp"]]);
+        expect(container.environment).to.deep.equal([
+            { name: "LOG_LEVEL", value: "info" },
+            { name: "SPRING_PROFILES_ACTIVE", value: "dev" },
+        ]);
+        expect(container.secrets).to.deep.equal([
+            { name: "DB_PASSWORD", valueFrom: `${DB_SECRET}:password::` },
+            { name: "PAYMENT_KEY", valueFrom: PAYMENT_PARAMETER },
+        ]);
+        expect(container).to.include({ readonlyRootFilesystem: true, user: "1000", privileged: false, essential: true });
+        expect(container.mountPoints).to.deep.equal([{ sourceVolume: "scratch-0", containerPath: "/tmp", readOnly: false }]);
+        expect(task.inputs.volumes).to.deep.equal([{ name: "scratch-0" }]);
+        expect(container.logConfiguration).to.deep.equal({
+            logDriver: "awslogs",
+            options: { "awslogs-group": "/aws/ecs/goorm-popcorn-dev/order-service", "awslogs-region": "ap-northeast-2", "awslogs-stream-prefix": "ecs" },
+        });
+    });
+
+    it("lets the execution role pull only its repository, write only its log group and read only its own secrets", () => {
+        const role = view.one(T.role, "order-service-execution-role");
+        expect(role.inputs.name).to.equal("goorm-popcorn-dev-order-service-exec");
+        expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0]).to.deep.include({
+            Principal: { Service: "ecs-tasks.amazonaws.com" },
+            Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } },
+        });
+        const statements = statementsOf(view.one(T.rolePolicy, "order-service-execution-policy"));
+        expect(statements.map((s) => [s.Sid, s.Action, s.Resource])).to.deep.equal([
+            ["EcrLogin", "ecr:GetAuthorizationToken", "*"],
+            ["PullOwnRepository", ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], `arn:aws:ecr:ap-northeast-2:${MOCK_ACCOUNT_ID}:repository/goorm-popcorn-order`],
+            ["WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], `arn:aws:logs:ap-northeast-2:${MOCK_ACCOUNT_ID}:log-group:/aws/ecs/goorm-popcorn-dev/order-service:*`],
+            ["ReadOwnSecrets", "secretsmanager:GetSecretValue", [DB_SECRET]],
+            ["ReadOwnParameters", "ssm:GetParameters", [PAYMENT_PARAMETER]],
+        ]);
+    });
+
+    it("gives the task role nothing when ECS Exec is off, and only ECS tasks of this account may assume it", () => {
+        const role = view.one(T.role, "order-service-task-role");
+        expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Condition).to.deep.equal({
+            StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID },
+            ArnLike: { "aws:SourceArn": `arn:aws:ecs:ap-northeast-2:${MOCK_ACCOUNT_ID}:*` },
+        });
+        expect(view.ofType(T.rolePolicy).map((p) => p.name)).to.deep.equal(["order-service-execution-policy"]);
+    });
+
+    it("registers order-service in the Cloud Map namespace with an A record", () => {
+        expect(view.one(S.discovery, "order-service-discovery").inputs).to.deep.include({
+            name: "order-service",
+            namespaceId: NAMESPACE_ID,
+            dnsConfig: { namespaceId: NAMESPACE_ID, dnsRecords: [{ type: "A", ttl: 10 }], routingPolicy: "MULTIVALUE" },
+        });
+    });
+
+    it("runs in the private subnets without a public IP, with circuit breaker and rollback, leaving the count to autoscaling", () => {
+        const service = view.one(S.service, "order-service-service");
+        expect(service.inputs).to.deep.include({
+            name: "goorm-popcorn-dev-order-service",
+            cluster: CLUSTER.arn,
+            desiredCount: 1,
+            networkConfiguration: { subnets: PRIVATE_SUBNETS, securityGroups: [ECS_SG], assignPublicIp: false },
+            deploymentCircuitBreaker: { enable: true, rollback: true },
+            capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }],
+            serviceRegistries: { registryArn: `arn:aws:servicediscovery:ap-northeast-2:${MOCK_ACCOUNT_ID}:service/${view.one(S.discovery, "order-service-discovery").id}` },
+            enableExecuteCommand: false,
+        });
+        expect(service.inputs.loadBalancers).to.equal(undefined);
+        expect(service.inputs.healthCheckGracePeriodSeconds).to.equal(undefined);
+        expect(service.options.ignoreChanges).to.deep.equal(["desiredCount"]);
+    });
+
+    it("scales between min and max on CPU 70 % and memory 80 %", () => {
+        const target = view.one(S.scalingTarget, "order-service-scaling");
+        expect(target.inputs).to.include({ resourceId: "service/goorm-popcorn-dev-cluster/goorm-popcorn-dev-order-service", minCapacity: 1, maxCapacity: 3, scalableDimension: "ecs:service:DesiredCount" });
+        const policies = view.ofType(S.scalingPolicy).map((p) => {
+            const config = p.inputs.targetTrackingScalingPolicyConfiguration as { predefinedMetricSpecification: { predefinedMetricType: string }; targetValue: number };
+            return [p.inputs.resourceId, config.predefinedMetricSpecification.predefinedMetricType, config.targetValue];
+        });
+        expect(policies).to.have.deep.members([
+            [target.id, "ECSServiceAverageCPUUtilization", 70],
+            [target.id, "ECSServiceAverageMemoryUtilization", 80],
+        ]);
+    });
+
+    it("tags every taggable child with Component=fargate-service and Service=order-service", () => {
+        for (const r of view.custom.filter((x) => isTaggable(x.type))) {
+            expect(r.inputs.tags, `${r.type} ${r.name}`).to.include({ Component: "fargate-service", Service: "order-service", Project: "goorm-popcorn" });
+        }
+    });
+});
+
+describe("components/fargate-service: blue and green", () => {
+    let view: RunView;
+    before(async () => {
+        view = await runView(
+            () =>
+                new FargateService(
+                    "api-gateway",
+                    serviceArgs({
+                        service: "api-gateway",
+                        cpu: 512,
+                        memory: 1024,
+                        repository: { name: "goorm-popcorn-api-gateway", create: true, keepLastImages: 30 },
+                        enableExecuteCommand: true,
+                        execLogGroupArn: EXEC_LOG_GROUP_ARN,
+                        deployments: BLUE_AT_WORK_GREEN_AT_REST,
+                    }),
+                ),
+        );
+    });
+
+    it("runs two ECS services, each with its own image tag and target group, sharing repository, logs and Cloud Map name", () => {
+        const services = view.ofType(S.service);
+        expect(services.map((s) => s.inputs.name)).to.have.members(["goorm-popcorn-dev-api-gateway-blue", "goorm-popcorn-dev-api-gateway-green"]);
+        const images = view.ofType(S.taskDefinition).map((t) => containerOf(t).image.split(":").pop());
+        expect(images).to.have.members(["1.4.0", "1.5.0"]);
+        const blue = view.one(S.service, "api-gateway-blue-service");
+        expect(blue.inputs.loadBalancers).to.deep.equal([
+            { targetGroupArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/goorm-popcorn-gateway-dev/1", containerName: "api-gateway", containerPort: 8080 },
+        ]);
+        expect(blue.inputs.healthCheckGracePeriodSeconds).to.equal(60);
+        expect(view.ofType(S.repository)).to.have.length(1);
+        expect(view.ofType(T.logGroup)).to.have.length(1);
+        expect(view.ofType(S.discovery)).to.have.length(1);
+        expect(new Set(services.map((s) => JSON.stringify(s.inputs.serviceRegistries))).size).to.equal(1);
+    });
+
+    it("scales a colour at weight 0 to zero tasks when asked to", () => {
+        expect(view.one(S.service, "api-gateway-green-service").inputs.desiredCount).to.equal(0);
+        expect(view.one(S.scalingTarget, "api-gateway-green-scaling").inputs).to.include({ minCapacity: 0, maxCapacity: 0 });
+        expect(view.one(S.scalingTarget, "api-gateway-blue-scaling").inputs).to.include({ minCapacity: 1, maxCapacity: 3 });
+    });
+
+    it("with ECS Exec on and a read-only root, mounts the SSM agent's directories writable", () => {
+        const container = containerOf(view.one(S.taskDefinition, "api-gateway-blue-task"));
+        expect(container.readonlyRootFilesystem).to.equal(true);
+        expect(container.mountPoints.map((m) => m.containerPath)).to.deep.equal(["/tmp", "/managed-agents", "/var/lib/amazon/ssm", "/var/log/amazon/ssm"]);
+    });
+
+    it("with ECS Exec on, lets the task role open Session Manager channels and write only the exec log group", () => {
+        const statements = statementsOf(view.one(T.rolePolicy, "api-gateway-task-exec-policy"));
+        expect(statements.find((s) => s.Sid === "EcsExecSessionLogs")?.Resource).to.equal(`${EXEC_LOG_GROUP_ARN}:*`);
+        expect(statements.find((s) => s.Sid === "EcsExecChannels")?.Action).to.include("ssmmessages:OpenDataChannel");
+        expect(view.ofType(S.service).every((s) => s.inputs.enableExecuteCommand === true)).to.equal(true);
+    });
+});
+
+describe("components/fargate-service: a repository shared with other stacks", () => {
+    it("count-expires only the listed tag patterns, one rule each, so release tags stay", async () => {
+        const view = await runView(
+            () => new FargateService("order-service", serviceArgs({ repository: { name: "goorm-popcorn-order", create: true, keepLastImages: 20, expiringTagPatterns: ["sha-*", "pr-*"] } })),
+        );
+        const rules = JSON.parse(view.one(S.lifecycle, "order-service-repository-lifecycle").inputs.policy as string).rules;
+        expect(rules.slice(1)).to.deep.equal([
+            { rulePriority: 2, description: "Keep the last 20 images tagged sha-*", selection: { tagStatus: "tagged", tagPatternList: ["sha-*"], countType: "imageCountMoreThan", countNumber: 20 }, action: { type: "expire" } },
+            { rulePriority: 3, description: "Keep the last 20 images tagged pr-*", selection: { tagStatus: "tagged", tagPatternList: ["pr-*"], countType: "imageCountMoreThan", countNumber: 20 }, action: { type: "expire" } },
+        ]);
+    });
+});
+
+describe("components/fargate-service: an existing repository", () => {
+    it("looks the repository up instead of creating it", async () => {
+        const view = await runView(() => new FargateService("order-service", serviceArgs({ repository: { name: "goorm-popcorn-order", create: false, keepLastImages: 30 } })));
+        expect(view.ofType(S.repository)).to.deep.equal([]);
+        expect(view.ofType(S.lifecycle)).to.deep.equal([]);
+        expect(containerOf(view.one(S.taskDefinition, "order-service-task")).image).to.equal(`${MOCK_ACCOUNT_ID}.dkr.ecr.ap-northeast-2.amazonaws.com/goorm-popcorn-order:1.4.0`);
+    });
+});
+
+describe("components/fargate-service: bad arguments", () => {
+    it("lists every problem before registering anything", () => {
+        expect(
+            () =>
+                new FargateService(
+                    "order-service",
+                    serviceArgs({
+                        cpu: 256,
+                        memory: 4096,
+                        port: 70000,
+                        environment: { DB_PASSWORD: "hunter2" },
+                        secrets: { API_TOKEN: "plaintext" },
+                        autoscaling: { min: 3, max: 1 },
+                        enableExecuteCommand: true,
+                        deployments: [{ imageTag: "latest" }],
+                    }),
+                ),
+        ).to.throw(ArgumentError, /FargateService "order-service": invalid arguments:\n {2}memory: 4096 MiB does not go with 256 CPU units on Fargate \(order-service\); with 256 CPU, memory must be 512, 1024, 2048 MiB\n {2}port: 70000 is not a port; use 1–65535\n {2}environment\.DB_PASSWORD: DB_PASSWORD looks like a secret.*\n {2}secrets\.API_TOKEN: is not a complete Secrets Manager secret ARN.*\n {2}autoscaling: min 3 and max 1 must be whole numbers with 0 ≤ min ≤ max\n {2}desiredCount: 1 is outside the autoscaling range 3–1\n {2}execLogGroupArn: is required with enableExecuteCommand, so sessions are logged\n {2}deployments\[0\]\.imageTag: latest is a moving tag/);
+    });
+});
+
+describe("components/fargate-service: office hours", () => {
+    const HOURS = { timezone: "Asia/Seoul", days: "MON-FRI", start: "08:00", stop: "20:00" };
+    const ACTION = "aws:appautoscaling/scheduledAction:ScheduledAction";
+    let view: RunView;
+    before(async () => {
+        view = await runView(
+            () =>
+                new FargateService(
+                    "api-gateway",
+                    serviceArgs({
+                        service: "api-gateway",
+                        autoscaling: { min: 1, max: 3 },
+                        schedule: HOURS,
+                        deployments: BLUE_AT_WORK_GREEN_AT_REST,
+                    }),
+                ),
+        );
+    });
+
+    it("stops the running colour at 20:00 and starts it at 08:00 on weekdays, Seoul time; the colour at rest gets no schedule", () => {
+        expect(view.ofType(ACTION).map((a) => a.name)).to.have.members(["api-gateway-blue-stop", "api-gateway-blue-start"]);
+        const target = view.one(S.scalingTarget, "api-gateway-blue-scaling");
+        const stop = view.one(ACTION, "api-gateway-blue-stop");
+        const start = view.one(ACTION, "api-gateway-blue-start");
+        expect(stop.inputs).to.deep.include({
+            name: "goorm-popcorn-dev-api-gateway-blue-stop",
+            schedule: "cron(0 20 ? * MON-FRI *)",
+            timezone: "Asia/Seoul",
+            scalableTargetAction: { minCapacity: 0, maxCapacity: 0 },
+            serviceNamespace: "ecs",
+            scalableDimension: "ecs:service:DesiredCount",
+            resourceId: target.inputs.resourceId,
+        });
+        expect(start.inputs).to.deep.include({
+            name: "goorm-popcorn-dev-api-gateway-blue-start",
+            schedule: "cron(0 8 ? * MON-FRI *)",
+            timezone: "Asia/Seoul",
+            scalableTargetAction: { minCapacity: 1, maxCapacity: 3 },
+            resourceId: "service/goorm-popcorn-dev-cluster/goorm-popcorn-dev-api-gateway-blue",
+        });
+    });
+
+    it("creates the actions one after the other, after the target and its policies (AWS refuses concurrent changes to a target)", () => {
+        const target = view.one(S.scalingTarget, "api-gateway-blue-scaling");
+        const policies = ["api-gateway-blue-scale-on-cpu", "api-gateway-blue-scale-on-memory"].map((name) => view.one(S.scalingPolicy, name).urn);
+        const stop = view.one(ACTION, "api-gateway-blue-stop");
+        expect(stop.options.dependsOn).to.include.members([target.urn, ...policies]);
+        expect(view.one(ACTION, "api-gateway-blue-start").options.dependsOn).to.include.members([target.urn, stop.urn]);
+    });
+
+    it("leaves min and max of the scheduled target to the actions, so a refresh or update at night starts nothing", () => {
+        expect(view.one(S.scalingTarget, "api-gateway-blue-scaling").options.ignoreChanges).to.have.members(["minCapacity", "maxCapacity"]);
+        // The colour at rest has no schedule: Pulumi keeps its 0/0.
+        expect(view.one(S.scalingTarget, "api-gateway-green-scaling").options.ignoreChanges).to.deep.equal([]);
+    });
+
+    it("refuses office hours for a service whose minimum is zero (the start would start nothing)", () => {
+        expect(() => new FargateService("order-service", serviceArgs({ schedule: HOURS, desiredCount: 0, autoscaling: { min: 0, max: 2 } }))).to.throw(
+            ArgumentError,
+            /invalid arguments:\n {2}autoscaling\.min: 0 with office hours: the morning's start would start no task; use 1 or more$/,
+        );
+    });
+
+    it("refuses a schedule it cannot express", () => {
+        expect(() => new FargateService("order-service", serviceArgs({ schedule: { ...HOURS, timezone: "Mars/Olympus", start: "25:00" } }))).to.throw(
+            ArgumentError,
+            /invalid arguments:\n {2}schedule\.timezone: Mars\/Olympus is not an IANA time zone \(expected e\.g\. Asia\/Seoul or UTC\)\n {2}schedule\.start: 25:00 is not a time of day; use HH:MM, 00:00–23:59$/,
+        );
+    });
+});
+
+describe("components/fargate-service: what each deployment reports", () => {
+    it("gives each colour's ECS service name and the tasks it starts with (0 for the colour at rest)", async () => {
+        const view = await runView(() => {
+            const service = new FargateService("api-gateway", serviceArgs({ service: "api-gateway", desiredCount: 2, autoscaling: { min: 2, max: 4 }, deployments: BLUE_AT_WORK_GREEN_AT_REST }));
+            return { deployments: service.deployments.map((d) => ({ colour: d.colour, serviceName: d.serviceName, desiredCount: d.desiredCount })) };
+        });
+        expect(view.run.outputs.deployments).to.deep.equal([
+            { colour: "blue", serviceName: "goorm-popcorn-dev-api-gateway-blue", desiredCount: 2 },
+            { colour: "green", serviceName: "goorm-popcorn-dev-api-gateway-green", desiredCount: 0 },
+        ]);
+    });
+});

@@ -1,0 +1,274 @@
+/**
+ * The two database components, RdsInstance (system A dev) and AuroraCluster (system A prod, B, C),
+ * each alone under mocks.
+ */
+import { expect } from "chai";
+import { AuroraCluster, AuroraClusterArgs } from "../../../../components/data/database/aurora-cluster";
+import { DatabaseCommonArgs } from "../../../../components/data/database/database-common";
+import { RdsInstance, RdsInstanceArgs } from "../../../../components/data/database/rds-instance";
+import { ArgumentError } from "../../../../lib/problems";
+import { MOCK_ACCOUNT_ID } from "../../../../tooling/mock-runtime";
+import { RunView, T, isTaggable, runView } from "../../../support/query";
+import { naming, tags } from "../../../fixtures/components";
+
+const D = {
+    instance: "aws:rds/instance:Instance",
+    cluster: "aws:rds/cluster:Cluster",
+    clusterInstance: "aws:rds/clusterInstance:ClusterInstance",
+    subnetGroup: "aws:rds/subnetGroup:SubnetGroup",
+    parameterGroup: "aws:rds/parameterGroup:ParameterGroup",
+    clusterParameterGroup: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    scalingTarget: "aws:appautoscaling/target:Target",
+    scalingPolicy: "aws:appautoscaling/policy:Policy",
+} as const;
+
+const DATA_SUBNETS = [
+    { id: "subnet-0ddddddddddddddd1", az: "ap-northeast-2a" },
+    { id: "subnet-0ddddddddddddddd2", az: "ap-northeast-2b" },
+    { id: "subnet-0ddddddddddddddd3", az: "ap-northeast-2c" },
+];
+const DB_SG = "sg-0dbdbdbdbdbdbdbd1";
+
+function commonArgs(change: Partial<DatabaseCommonArgs> = {}): DatabaseCommonArgs {
+    return {
+        naming,
+        tags,
+        engineVersion: "18.1",
+        instanceClass: "db.t4g.micro",
+        subnets: DATA_SUBNETS.slice(0, 2),
+        securityGroupIds: [DB_SG],
+        databaseName: "popcorn",
+        masterUsername: "popcorn_admin",
+        backup: { retentionDays: 1, window: "18:00-19:00" },
+        maintenanceWindow: "sun:19:30-sun:20:30",
+        deletionProtection: false,
+        performanceInsights: { enabled: true, retentionDays: 7 },
+        ...change,
+    };
+}
+
+function instanceArgs(change: Partial<RdsInstanceArgs> = {}): RdsInstanceArgs {
+    return { ...commonArgs(), storage: { allocatedGb: 20, maxAllocatedGb: 100 }, finalSnapshot: false, ...change };
+}
+
+function auroraArgs(change: Partial<AuroraClusterArgs> = {}): AuroraClusterArgs {
+    return {
+        ...commonArgs({ engineVersion: "18.4", instanceClass: "db.r7g.large", subnets: DATA_SUBNETS, backup: { retentionDays: 14, window: "18:00-19:00" }, deletionProtection: true }),
+        readers: 2,
+        ...change,
+    };
+}
+
+describe("components/rds-instance: system A dev", () => {
+    let view: RunView;
+    before(async () => {
+        view = await runView(() => new RdsInstance("db", instanceArgs()));
+    });
+
+    it("runs PostgreSQL 18.1 on db.t4g.micro with 20 GiB gp3 growing to 100, single-AZ in 2a, not public", () => {
+        expect(view.one(D.instance, "db-instance").inputs).to.deep.include({
+            identifier: "goorm-popcorn-dev-db",
+            engine: "postgres",
+            engineVersion: "18.1",
+            instanceClass: "db.t4g.micro",
+            storageType: "gp3",
+            allocatedStorage: 20,
+            maxAllocatedStorage: 100,
+            multiAz: false,
+            availabilityZone: "ap-northeast-2a",
+            publiclyAccessible: false,
+            port: 5432,
+            vpcSecurityGroupIds: [DB_SG],
+        });
+    });
+
+    it("encrypts storage, lets RDS keep the master password in Secrets Manager, and turns IAM auth on", () => {
+        const inputs = view.one(D.instance, "db-instance").inputs;
+        expect(inputs).to.include({ storageEncrypted: true, manageMasterUserPassword: true, iamDatabaseAuthenticationEnabled: true, username: "popcorn_admin", dbName: "popcorn" });
+        expect(inputs.password).to.equal(undefined);
+    });
+
+    it("keeps backups 1 day in its window, no deletion protection and no final snapshot (dev)", () => {
+        expect(view.one(D.instance, "db-instance").inputs).to.include({
+            backupRetentionPeriod: 1,
+            backupWindow: "18:00-19:00",
+            maintenanceWindow: "sun:19:30-sun:20:30",
+            deletionProtection: false,
+            skipFinalSnapshot: true,
+            copyTagsToSnapshot: true,
+            autoMinorVersionUpgrade: true,
+        });
+        expect(view.one(D.instance, "db-instance").options.protect).to.equal(false);
+    });
+
+    it("exports its logs, watches the OS every 60 s, and leaves Performance Insights off on a class without it", () => {
+        const inputs = view.one(D.instance, "db-instance").inputs;
+        expect(inputs.enabledCloudwatchLogsExports).to.deep.equal(["postgresql", "upgrade"]);
+        expect(inputs).to.include({ monitoringInterval: 60, monitoringRoleArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/goorm-popcorn-dev-rds-monitoring`, performanceInsightsEnabled: false });
+        const role = view.one(T.role, "db-monitoring-role");
+        expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Principal).to.deep.equal({ Service: "monitoring.rds.amazonaws.com" });
+        expect(view.one(D.attachment, "db-monitoring-policy").inputs.policyArn).to.equal("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
+    });
+
+    it("sits in a subnet group of the data subnets, with TLS-only parameters of the postgres18 family", () => {
+        expect(view.one(D.subnetGroup, "db-subnet-group").inputs.subnetIds).to.deep.equal(DATA_SUBNETS.slice(0, 2).map((s) => s.id));
+        expect(view.one(D.parameterGroup, "db-parameters").inputs).to.deep.include({
+            family: "postgres18",
+            parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" }],
+        });
+        expect(view.one(D.instance, "db-instance").inputs.parameterGroupName).to.equal("goorm-popcorn-dev-db-postgres18");
+    });
+
+    it("tags every taggable child with Component=rds-instance", () => {
+        for (const r of view.custom.filter((x) => isTaggable(x.type))) {
+            expect(r.inputs.tags, `${r.type} ${r.name}`).to.include({ Component: "rds-instance", Project: "goorm-popcorn" });
+        }
+    });
+});
+
+describe("components/rds-instance: protected", () => {
+    it("keeps a final snapshot even once deletion protection is lifted", async () => {
+        const view = await runView(() => new RdsInstance("db", instanceArgs({ deletionProtection: false, finalSnapshot: true })));
+        expect(view.one(D.instance, "db-instance").inputs).to.include({ deletionProtection: false, skipFinalSnapshot: false, finalSnapshotIdentifier: "goorm-popcorn-dev-db-final" });
+    });
+
+    it("keeps a final snapshot, refuses deletion and is protected from pulumi destroy", async () => {
+        const view = await runView(() => new RdsInstance("db", instanceArgs({ deletionProtection: true, finalSnapshot: true, multiAz: true, protect: true, instanceClass: "db.t4g.medium" })));
+        const instance = view.one(D.instance, "db-instance");
+        expect(instance.inputs).to.include({ deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "goorm-popcorn-dev-db-final", multiAz: true, performanceInsightsEnabled: true, performanceInsightsRetentionPeriod: 7 });
+        expect(instance.inputs.availabilityZone).to.equal(undefined);
+        expect(instance.options.protect).to.equal(true);
+    });
+});
+
+describe("components/aurora-cluster: system A prod", () => {
+    let view: RunView;
+    before(async () => {
+        view = await runView(() => new AuroraCluster("db", auroraArgs({ protect: true, readerAutoscaling: { min: 2, max: 4 } })));
+    });
+
+    it("creates an encrypted Aurora PostgreSQL 18.4 cluster with a managed master password and IAM auth", () => {
+        expect(view.one(D.cluster, "db-cluster").inputs).to.deep.include({
+            clusterIdentifier: "goorm-popcorn-dev-db",
+            engine: "aurora-postgresql",
+            engineVersion: "18.4",
+            storageEncrypted: true,
+            manageMasterUserPassword: true,
+            iamDatabaseAuthenticationEnabled: true,
+            masterUsername: "popcorn_admin",
+            databaseName: "popcorn",
+            vpcSecurityGroupIds: [DB_SG],
+            enabledCloudwatchLogsExports: ["postgresql"],
+        });
+        expect(view.one(D.cluster, "db-cluster").inputs.masterPassword).to.equal(undefined);
+    });
+
+    it("keeps 14 days of backups, refuses deletion, keeps a final snapshot, and is protected", () => {
+        const cluster = view.one(D.cluster, "db-cluster");
+        expect(cluster.inputs).to.include({ backupRetentionPeriod: 14, deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "goorm-popcorn-dev-db-final", copyTagsToSnapshot: true });
+        expect(cluster.options.protect).to.equal(true);
+        expect(view.ofType(D.clusterInstance).every((i) => i.options.protect)).to.equal(true);
+    });
+
+    it("puts the writer in 2a and one reader in each of 2b and 2c, with insights and monitoring", () => {
+        const instances = view.ofType(D.clusterInstance).map((i) => [i.inputs.identifier, i.inputs.availabilityZone, i.inputs.promotionTier]);
+        expect(instances).to.have.deep.members([
+            ["goorm-popcorn-dev-db-2a", "ap-northeast-2a", 0],
+            ["goorm-popcorn-dev-db-2b", "ap-northeast-2b", 1],
+            ["goorm-popcorn-dev-db-2c", "ap-northeast-2c", 1],
+        ]);
+        for (const instance of view.ofType(D.clusterInstance)) {
+            expect(instance.inputs).to.include({ instanceClass: "db.r7g.large", publiclyAccessible: false, performanceInsightsEnabled: true, monitoringInterval: 60, clusterIdentifier: "goorm-popcorn-dev-db" });
+        }
+    });
+
+    it("has TLS-only cluster parameters and an instance parameter group of the aurora-postgresql18 family", () => {
+        expect(view.one(D.clusterParameterGroup, "db-cluster-parameters").inputs).to.deep.include({ family: "aurora-postgresql18", parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" }] });
+        expect(view.one(D.parameterGroup, "db-instance-parameters").inputs.family).to.equal("aurora-postgresql18");
+        expect(view.ofType(D.clusterInstance).every((i) => i.inputs.dbParameterGroupName === "goorm-popcorn-dev-db-instance-aurora-postgresql18")).to.equal(true);
+    });
+
+    it("scales the reader count 2–4 on reader CPU", () => {
+        expect(view.one(D.scalingTarget, "db-reader-scaling").inputs).to.include({ serviceNamespace: "rds", scalableDimension: "rds:cluster:ReadReplicaCount", resourceId: "cluster:goorm-popcorn-dev-db", minCapacity: 2, maxCapacity: 4 });
+        const policy = view.one(D.scalingPolicy, "db-reader-scale-on-cpu").inputs.targetTrackingScalingPolicyConfiguration as { predefinedMetricSpecification: { predefinedMetricType: string }; targetValue: number };
+        expect(policy.predefinedMetricSpecification.predefinedMetricType).to.equal("RDSReaderAverageCPUUtilization");
+        expect(policy.targetValue).to.equal(70);
+        expect(view.one(D.cluster, "db-cluster").options.ignoreChanges).to.deep.equal(["clusterMembers"]);
+    });
+});
+
+describe("components/aurora-cluster: Serverless v2 that may pause", () => {
+    it("scales 0–4 ACU on db.serverless instances", async () => {
+        const view = await runView(() => new AuroraCluster("db", auroraArgs({ instanceClass: "db.serverless", serverless: { minAcu: 0, maxAcu: 4 }, readers: 1 })));
+        expect(view.one(D.cluster, "db-cluster").inputs.serverlessv2ScalingConfiguration).to.deep.equal({ minCapacity: 0, maxCapacity: 4 });
+        expect(view.ofType(D.clusterInstance).map((i) => i.inputs.instanceClass)).to.deep.equal(["db.serverless", "db.serverless"]);
+    });
+});
+
+describe("components/database: bad arguments", () => {
+    it("refuses an Aurora class AWS does not offer, more readers than AZs, and a bad window, before any resource", () => {
+        expect(
+            () =>
+                new AuroraCluster(
+                    "db",
+                    auroraArgs({ instanceClass: "db.t4g.micro", readers: 3, backup: { retentionDays: 0, window: "19:30-20:00" }, maintenanceWindow: "sun:19:00-sun:20:00" }),
+                ),
+        ).to.throw(
+            ArgumentError,
+            'AuroraCluster "db": invalid arguments:\n' +
+                "  instanceClass: db.t4g.micro is not offered by Aurora; the smallest burstable Aurora classes are db.t4g.medium and db.t3.medium (or db.serverless)\n" +
+                "  backup.retentionDays: 0 is outside 1–35 days\n" +
+                "  backup.window: 19:30-20:00 overlaps the maintenance window sun:19:00-sun:20:00; AWS refuses overlapping windows\n" +
+                "  readers: 3 readers and a writer need 4 distinct AZs to sit apart; the data tier has 3 (ap-northeast-2a, ap-northeast-2b, ap-northeast-2c)",
+        );
+    });
+
+    it("refuses storage that cannot grow, a reserved user name, a bad version and one data AZ", () => {
+        expect(
+            () =>
+                new RdsInstance(
+                    "db",
+                    instanceArgs({ engineVersion: "9.6", masterUsername: "postgres", storage: { allocatedGb: 100, maxAllocatedGb: 100 }, subnets: DATA_SUBNETS.slice(0, 1) }),
+                ),
+        ).to.throw(
+            ArgumentError,
+            'RdsInstance "db": invalid arguments:\n' +
+                "  engineVersion: 9.6 is not a postgres version AWS offers; use major 13, 14, 15, 16, 17, 18, alone or with a minor version, e.g. 18.1\n" +
+                "  masterUsername: postgres is reserved by the engine or RDS; choose another name\n" +
+                "  subnets: span 1 AZ(s); a DB subnet group needs subnets in at least two AZs\n" +
+                "  storage.maxAllocatedGb: 100 must be at least 10 % above allocatedGb (111 for 100) and at most 65536 GiB, so storage can grow",
+        );
+    });
+
+    it("refuses Serverless settings without db.serverless, and reader autoscaling below the readers", () => {
+        expect(() => new AuroraCluster("db", auroraArgs({ serverless: { minAcu: 0.5, maxAcu: 4 }, readerAutoscaling: { min: 1, max: 3 } }))).to.throw(
+            ArgumentError,
+            "  serverless: goes with instanceClass db.serverless, and db.serverless needs it (min and max ACU)\n  readerAutoscaling.min: 1 is below the 2 reader(s) the stack runs; autoscaling would remove them",
+        );
+    });
+});
+
+describe("components/database: exported logs", () => {
+    it("creates the instance's export log groups with a retention before RDS does, and waits for them", async () => {
+        const view = await runView(() => new RdsInstance("db", instanceArgs({ logRetentionDays: 14 })));
+        const groups = view.ofType(T.logGroup);
+        expect(groups.map((g) => g.inputs.name)).to.deep.equal(["/aws/rds/instance/goorm-popcorn-dev-db/postgresql", "/aws/rds/instance/goorm-popcorn-dev-db/upgrade"]);
+        expect(groups.map((g) => g.inputs.retentionInDays)).to.deep.equal([14, 14]);
+        const instance = view.one(D.instance, "db-instance");
+        expect(instance.inputs.enabledCloudwatchLogsExports).to.deep.equal(["postgresql", "upgrade"]);
+        expect(instance.options.dependsOn).to.include.members(groups.map((g) => g.urn));
+    });
+
+    it("puts an Aurora cluster's under /aws/rds/cluster/<id>/, 30 days by default, and only for the logs exported", async () => {
+        const view = await runView(() => new AuroraCluster("db", auroraArgs({ logExports: ["postgresql"] })));
+        const [group] = view.ofType(T.logGroup);
+        expect(view.ofType(T.logGroup)).to.have.length(1);
+        expect(group.inputs).to.include({ name: "/aws/rds/cluster/goorm-popcorn-dev-db/postgresql", retentionInDays: 30 });
+        expect(view.one(D.cluster, "db-cluster").options.dependsOn).to.include(group.urn);
+    });
+
+    it("refuses a retention CloudWatch does not offer", () => {
+        expect(() => new RdsInstance("db", instanceArgs({ logRetentionDays: 10 as never }))).to.throw(ArgumentError, /logRetentionDays: 10 is not a retention CloudWatch Logs accepts; use one of 1, 3, 5, 7/);
+    });
+});
