@@ -1,9 +1,10 @@
 /**
  * Entry point for `pulumi preview` / `pulumi up` and for the offline plan (`npm run plan`).
  * Config is validated first: a bad stack file stops here, before any resource is registered.
- * The exported object is the stack's outputs (see `stackOutputs`).
+ * Then every block the stack file has is built (stacks/registry.ts); the exported object is the
+ * stack's outputs.
  */
-import { loadPlatformConfig } from "./stacks/config";
-import { createPlatform, stackOutputs } from "./stacks/platform";
+import { assemble } from "./stacks/assemble";
+import { loadStackConfig } from "./stacks/config";
 
-export = stackOutputs(createPlatform(loadPlatformConfig()));
+export = assemble(loadStackConfig()).outputs();

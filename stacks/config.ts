@@ -1,43 +1,52 @@
 /**
- * The stack config model: one typed schema for the whole platform, parsed and validated at
- * program start, before any resource is registered (SPEC §3.4).
+ * Reading a stack's config: parsed and validated at program start, before any resource is
+ * registered (a typo is an error at preview time, never a half-applied stack).
  *
  * Config arrives the way the Pulumi CLI presents it: `<namespace>:<key>` → string, structured
- * values as JSON. Everything of this project lives in the `platform` namespace:
+ * values as JSON. Everything of this project lives in the `platform` namespace: the core keys
+ * below, and the keys of each block (`stacks/registry.ts`); `aws:region` is the provider's.
  *
- *   platform:env              dev | prod — selects per-env defaults and the prod safety rules
- *   platform:name             physical-name prefix (`goorm-popcorn` → `goorm-popcorn-<env>-…`)
- *   platform:tags             extra tags for every resource
- *   platform:logs             retention of the platform's log groups
- *   platform:network          the VPC
- *   platform:cluster          the ECS cluster
- *   platform:serviceDiscovery the Cloud Map namespace
- *   platform:ecr              the services' image repositories
- *   platform:serviceDefaults  settings every service inherits
- *   platform:services         the services, by name
- *   platform:alb              the internet-facing ALB
- *   platform:blueGreen        which service runs blue and green behind the ALB, and the weights
- *   aws:region                the AWS provider's region; AZs must belong to it
- *
- * The schema and defaults are in `schema.ts`, the rules across keys in `rules.ts`.
- *
+ * Order: the core keys (env, name, tags, logs) first, since every block's defaults depend on the
+ * env; then each block present in the stack file parses its own keys with its schema; then every
+ * block's rules and the rules that span blocks (`stacks/rules.ts`) run on the resolved config.
  * A failure throws ConfigError listing every problem as
  * `<namespace>:<key path>: <value> <what is wrong and what is allowed>`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { LogRetentionDays } from "../lib/aws-limits";
 import { looksLikeSecret } from "../components/compute/services/container";
-import { Path, closestMatch, formatPath, showValue } from "../lib/problems";
-import { crossKeyProblems } from "./rules";
-import { PlatformConfig, PlatformSchema, resolveDefaults } from "./schema";
+import { ENVS, Naming, PREFIX_RULE } from "../lib/naming";
+import { Path, Problem, closestMatch, showValue } from "../lib/problems";
+import { baseTags } from "../lib/tags";
+import { AnyBlock, Block, ConfigView, NAMESPACE, configKey, PerEnv, RegistryFacts, Shape, StackInfo, StoreInfo } from "./block";
+import { BLOCKS } from "./registry";
+import { crossBlockProblems } from "./rules";
 
-export { ENV_DEFAULTS } from "./schema";
-export type { PlatformConfig, ServiceConfig } from "./schema";
+export { NAMESPACE, configKey };
 
-/** The config namespace of this project (the `name` in Pulumi.yaml). */
-export const NAMESPACE = "platform";
 const REGION_KEY = "aws:region";
 const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
+
+/** Retention of the platform's log groups unless `platform:logs.retentionDays` says otherwise. */
+export const LOG_RETENTION_DEFAULT: PerEnv<LogRetentionDays> = { dev: 7, prod: 90 };
+
+/** The keys every stack has, whatever its blocks. */
+export const CORE_SCHEMA = z.strictObject({
+    env: z.enum(ENVS).describe("Environment class: selects per-env defaults and the prod safety rules."),
+    name: z
+        .string()
+        .regex(PREFIX_RULE.pattern, { error: `is not a valid name prefix; use ${PREFIX_RULE.allowed}` })
+        .describe("Physical-name prefix: `goorm-popcorn` → `goorm-popcorn-<env>-…`."),
+    tags: z.record(z.string(), z.string()).default({}).describe("Extra tags on every taggable resource (an owner, a cost centre); the program's own keys are reserved."),
+    logs: z
+        .strictObject({
+            retentionDays: z.number().int().optional().describe(`Days every platform log group keeps its events unless a block's key says otherwise. Default: dev ${LOG_RETENTION_DEFAULT.dev}, prod ${LOG_RETENTION_DEFAULT.prod}.`),
+        })
+        .default({})
+        .describe("Log retention."),
+});
+export type CoreConfig = z.output<typeof CORE_SCHEMA>;
 
 // ---------------------------------------------------------------------------------------------
 // Errors.
@@ -66,50 +75,133 @@ export class ConfigError extends pulumi.RunError {
     }
 }
 
-function configKey(path: Path): string {
-    return `${NAMESPACE}:${formatPath(path)}`;
+// ---------------------------------------------------------------------------------------------
+// The stack's config, resolved.
+// ---------------------------------------------------------------------------------------------
+
+/** The stack's config: core values and the resolved config of every block the stack file has. */
+export class StackConfig implements ConfigView {
+    private securityPlan?: ConfigView["security"];
+    private storeInfos?: Map<string, StoreInfo>;
+
+    constructor(
+        readonly stack: StackInfo,
+        /** Blocks present in the stack, in build order, with their resolved config. */
+        readonly blocks: ReadonlyMap<AnyBlock, unknown>,
+        /** The registry the stack was read with. */
+        readonly registry: readonly AnyBlock[],
+    ) {}
+
+    config<C>(block: Block<C, unknown, Shape>): C | undefined {
+        return this.blocks.get(block as AnyBlock) as C | undefined;
+    }
+
+    has(block: AnyBlock): boolean {
+        return this.blocks.has(block);
+    }
+
+    get stores(): ReadonlyMap<string, StoreInfo> {
+        if (!this.storeInfos) {
+            this.storeInfos = new Map();
+            for (const [block, config] of this.blocks) {
+                if (block.store) {
+                    this.storeInfos.set(block.name, { label: block.store.label, group: block.store.group, ports: block.store.ports(config, this) });
+                }
+            }
+        }
+        return this.storeInfos;
+    }
+
+    get security(): ConfigView["security"] {
+        if (!this.securityPlan) {
+            const contributions = [...this.blocks].map(([block, config]) => ({ key: block.keys[0], ...(block.securityGroups?.(config, this) ?? {}) }));
+            this.securityPlan = {
+                groups: contributions.flatMap((c) => (c.groups ?? []).map((group) => ({ ...group, key: c.key }))),
+                flows: contributions.flatMap((c) => c.flows ?? []),
+            };
+        }
+        return this.securityPlan;
+    }
+
+    get connectionVariables(): readonly string[] {
+        return [...new Set(this.registry.flatMap((block) => block.store?.variables ?? []))];
+    }
 }
 
-/** Keys that may appear in the object the issue points at (for unknown-key hints). */
-function allowedKeysAt(path: Path): string[] {
-    let schema: z.ZodType = PlatformSchema;
-    for (const key of path) {
-        while (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault) {
+export function registryFacts(registry: readonly AnyBlock[]): RegistryFacts {
+    return { thresholds: Object.assign({}, ...registry.map((block) => block.thresholds ?? {})) as Shape };
+}
+
+/** The stack facts every block sees, from the core keys. */
+export function stackInfo(core: CoreConfig, stack: string, region: string): StackInfo {
+    return {
+        stack,
+        region,
+        env: core.env,
+        name: core.name,
+        naming: new Naming(core.name, core.env),
+        tags: baseTags({ project: core.name, env: core.env, stack, extra: core.tags }),
+        logRetentionDays: (core.logs.retentionDays ?? LOG_RETENTION_DEFAULT[core.env]) as LogRetentionDays,
+    };
+}
+
+/** Whether the stack file has `block` (any of the keys it is present with). */
+export function isPresent(block: AnyBlock, input: Readonly<Record<string, unknown>>): boolean {
+    return (block.presentWith ?? [block.keys[0]]).some((key) => input[key] !== undefined);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Describing zod's issues.
+// ---------------------------------------------------------------------------------------------
+
+/** The object schema under wrappers (optional, default, transforms). */
+function unwrap(schema: z.ZodType): z.ZodType {
+    for (;;) {
+        if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault || schema instanceof z.ZodNullable) {
             schema = schema.unwrap() as z.ZodType;
+        } else if (schema instanceof z.ZodPipe) {
+            schema = schema.in as z.ZodType;
+        } else {
+            return schema;
         }
+    }
+}
+
+/** Keys that may appear in the object at `path` of `root` (for unknown-key hints). */
+function allowedKeysAt(root: z.ZodType, path: Path): string[] {
+    let schema = unwrap(root);
+    for (const key of path) {
         if (schema instanceof z.ZodObject && typeof key === "string") {
-            schema = schema.shape[key] as z.ZodType;
+            schema = unwrap(schema.shape[key] as z.ZodType);
         } else if (schema instanceof z.ZodRecord && typeof key === "string") {
-            schema = schema.valueType as z.ZodType;
+            schema = unwrap(schema.valueType as z.ZodType);
         } else if (schema instanceof z.ZodArray && typeof key === "number") {
-            schema = schema.element as z.ZodType;
+            schema = unwrap(schema.element as z.ZodType);
         } else {
             return [];
         }
-    }
-    while (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault) {
-        schema = schema.unwrap() as z.ZodType;
     }
     return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
 }
 
 /** Turns one zod issue into lines that name the key, the value and what is allowed. */
-function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
+function describeIssue(issue: z.core.$ZodIssue, root: z.ZodType): ConfigProblem[] {
     const input: unknown = (issue as { input?: unknown }).input;
-    const key = configKey(issue.path as Path);
+    const path = issue.path as Path;
+    const key = configKey(path);
     switch (issue.code) {
         case "unrecognized_keys": {
-            const allowed = allowedKeysAt(issue.path as Path);
+            const allowed = allowedKeysAt(root, path);
             return issue.keys.map((unknownKey) => {
                 if (looksLikeSecret(unknownKey)) {
                     return {
-                        key: configKey([...(issue.path as Path), unknownKey]),
-                        message: "is refused: no secret is ever set in config (SPEC §3.5); database passwords are generated and kept by RDS in Secrets Manager, the cache's by the platform, and services take secrets as ARNs",
+                        key: configKey([...path, unknownKey]),
+                        message: "is refused: no secret is ever set in config; database passwords are generated and kept by RDS in Secrets Manager, the cache's by the platform, and services take secrets as ARNs",
                     };
                 }
                 const guess = closestMatch(unknownKey, allowed);
                 return {
-                    key: configKey([...(issue.path as Path), unknownKey]),
+                    key: configKey([...path, unknownKey]),
                     message: `is not a known key${guess ? ` (did you mean ${guess}?)` : ""}; allowed here: ${allowed.join(", ")}`,
                 };
             });
@@ -143,10 +235,6 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Entry points.
-// ---------------------------------------------------------------------------------------------
-
 /** A copy of `input` without the keys that `issues` report as unknown. */
 function withoutUnknownKeys(input: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): Record<string, unknown> {
     const copy = structuredClone(input);
@@ -159,6 +247,30 @@ function withoutUnknownKeys(input: Record<string, unknown>, issues: readonly z.c
     }
     return copy;
 }
+
+/**
+ * Parses `input` with `schema`, describing every issue. When the only issues are unknown keys,
+ * parses again without them: the value is then good enough for the rules to run in the same pass
+ * (the unknown keys are reported all the same).
+ */
+function parseSlice<T>(schema: z.ZodType<T>, input: Record<string, unknown>, problems: ConfigProblem[]): { ok: true; value: T } | { ok: false } {
+    const parsed = schema.safeParse(input, { reportInput: true });
+    if (parsed.success) {
+        return { ok: true, value: parsed.data };
+    }
+    problems.push(...parsed.error.issues.flatMap((issue) => describeIssue(issue, schema)));
+    if (parsed.error.issues.every((issue) => issue.code === "unrecognized_keys")) {
+        const retried = schema.safeParse(withoutUnknownKeys(input, parsed.error.issues));
+        if (retried.success) {
+            return { ok: true, value: retried.data };
+        }
+    }
+    return { ok: false };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points.
+// ---------------------------------------------------------------------------------------------
 
 /** Config values as the CLI presents them: JSON for objects and arrays, plain text otherwise. */
 function decode(raw: string): unknown {
@@ -173,12 +285,16 @@ function decode(raw: string): unknown {
     return raw;
 }
 
+function pick(input: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, unknown> {
+    return Object.fromEntries(keys.filter((key) => input[key] !== undefined).map((key) => [key, input[key]]));
+}
+
 /**
  * Parses and validates the stack's config. `allConfig` is every config value of the stack
  * (`<namespace>:<key>` → string); keys of other namespaces than `platform` and `aws:region`
- * are left to their owners.
+ * are left to their owners. `registry` is the blocks the program knows (the real one by default).
  */
-export function parsePlatformConfig(allConfig: Readonly<Record<string, string>>, stack: string): PlatformConfig {
+export function parseStackConfig(allConfig: Readonly<Record<string, string>>, stack: string, registry: readonly AnyBlock[] = BLOCKS): StackConfig {
     const problems: ConfigProblem[] = [];
 
     const region = allConfig[REGION_KEY];
@@ -201,25 +317,58 @@ export function parsePlatformConfig(allConfig: Readonly<Record<string, string>>,
         }
     }
 
-    let parsed = PlatformSchema.safeParse(input, { reportInput: true });
-    if (!parsed.success) {
-        problems.push(...parsed.error.issues.flatMap(describeIssue));
-        // Unknown keys alone do not hide the other rules: report those too, in the same run.
-        if (parsed.error.issues.every((issue) => issue.code === "unrecognized_keys")) {
-            parsed = PlatformSchema.safeParse(withoutUnknownKeys(input, parsed.error.issues));
+    // Top-level keys: the core's and the blocks'; anything else is a typo.
+    const known = [...Object.keys(CORE_SCHEMA.shape), ...registry.flatMap((block) => block.keys)];
+    for (const key of Object.keys(input).filter((k) => !known.includes(k))) {
+        const guess = closestMatch(key, known);
+        problems.push({ key: configKey([key]), message: `is not a known key${guess ? ` (did you mean ${guess}?)` : ""}; allowed here: ${known.join(", ")}` });
+    }
+
+    // The core first: every block's defaults depend on the env.
+    let schemaProblems = false;
+    const core = parseSlice(CORE_SCHEMA, pick(input, Object.keys(CORE_SCHEMA.shape)), problems);
+    schemaProblems ||= !core.ok;
+    // Without a valid core, the blocks are still checked against the stricter env's schema.
+    const info = stackInfo(core.ok ? core.value : { env: "prod", name: "placeholder", tags: {}, logs: {} }, stack, validRegion ?? "");
+    const facts = registryFacts(registry);
+
+    const blocks = new Map<AnyBlock, unknown>();
+    for (const block of registry.filter((b) => isPresent(b, input))) {
+        const parsed = parseSlice(block.schema(info, facts), pick(input, block.keys), problems);
+        if (parsed.ok) {
+            blocks.set(block, parsed.value);
+        } else {
+            schemaProblems = true;
         }
     }
-    if (parsed.success) {
-        const config = resolveDefaults(parsed.data, stack, validRegion ?? "");
-        problems.push(...crossKeyProblems(config, validRegion, configKey).map((p) => ({ key: configKey(p.path), message: p.message })));
-        if (problems.length === 0) {
-            return config;
+    for (const block of registry.filter((b) => !isPresent(b, input))) {
+        for (const key of block.keys.filter((k) => input[k] !== undefined)) {
+            problems.push({ key: configKey([key]), message: `is only read with ${(block.presentWith ?? [block.keys[0]]).map((k) => configKey([k])).join(" or ")}, which this stack does not have` });
+            schemaProblems = true;
         }
     }
-    throw new ConfigError(stack, problems);
+    if (schemaProblems || !core.ok) {
+        throw new ConfigError(stack, problems);
+    }
+
+    const config = new StackConfig(info, blocks, registry);
+    const ruleProblems: Problem[] = [...crossBlockProblems(core.value, config)];
+    for (const [block, blockConfig] of blocks) {
+        for (const required of block.requires ?? []) {
+            if (!blocks.has(required)) {
+                ruleProblems.push({ path: [block.keys[0]], message: `needs ${configKey([required.keys[0]])}, which this stack does not have` });
+            }
+        }
+        ruleProblems.push(...(block.rules?.(blockConfig, config) ?? []));
+    }
+    problems.push(...ruleProblems.map((p) => ({ key: configKey(p.path), message: p.message })));
+    if (problems.length > 0) {
+        throw new ConfigError(stack, problems);
+    }
+    return config;
 }
 
 /** Reads the running stack's config from the Pulumi runtime (the CLI, or the mock runtime). */
-export function loadPlatformConfig(): PlatformConfig {
-    return parsePlatformConfig(pulumi.runtime.allConfig(), pulumi.getStack());
+export function loadStackConfig(): StackConfig {
+    return parseStackConfig(pulumi.runtime.allConfig(), pulumi.getStack());
 }

@@ -8,8 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LogRetentionDays } from "../../../lib/aws-limits";
-import { Naming } from "../../../lib/naming";
-import { Tags, componentTags } from "../../../lib/tags";
+import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
 
 export const CAPACITY_PROVIDERS = ["FARGATE", "FARGATE_SPOT"] as const;
 export type CapacityProvider = (typeof CAPACITY_PROVIDERS)[number];
@@ -17,10 +16,7 @@ export type CapacityProvider = (typeof CAPACITY_PROVIDERS)[number];
 export const CONTAINER_INSIGHTS_MODES = ["enabled", "enhanced"] as const;
 export type ContainerInsightsMode = (typeof CONTAINER_INSIGHTS_MODES)[number];
 
-export interface EcsClusterArgs {
-    naming: Naming;
-    /** Base tags; the component adds `Component` and `Name`. @default {} */
-    tags?: Tags;
+export interface EcsClusterArgs extends ComponentBaseArgs {
     /** Capacity provider of the cluster's default strategy (Spot is a dev cost lever). */
     defaultCapacityProvider: CapacityProvider;
     /** Container Insights level; never off (SPEC §6). @default "enabled" */
@@ -31,9 +27,7 @@ export interface EcsClusterArgs {
     serviceDiscovery: { namespace: string; vpcId: pulumi.Input<string> };
 }
 
-const COMPONENT = "ecs-cluster";
-
-export class EcsCluster extends pulumi.ComponentResource {
+export class EcsCluster extends PlatformComponent {
     public readonly clusterArn: pulumi.Output<string>;
     public readonly clusterName: pulumi.Output<string>;
     public readonly execLogGroupName: pulumi.Output<string>;
@@ -42,20 +36,19 @@ export class EcsCluster extends pulumi.ComponentResource {
     public readonly namespaceName: string;
 
     constructor(name: string, args: EcsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("platform:compute:EcsCluster", name, {}, opts);
-        const baseTags = args.tags ?? {};
+        super("platform:compute:EcsCluster", name, { ...args, component: "ecs-cluster", problems: [] }, opts);
         const clusterName = args.naming.scoped("ecs", "cluster");
         const execLogGroupName = args.naming.logGroup("ecs", "exec");
 
         const execLogGroup = new aws.cloudwatch.LogGroup(
             `${name}-exec-logs`,
-            { name: execLogGroupName, retentionInDays: args.logRetentionDays, tags: componentTags(baseTags, COMPONENT, { name: execLogGroupName }) },
+            { name: execLogGroupName, retentionInDays: args.logRetentionDays, tags: this.tagsFor(execLogGroupName) },
             { parent: this },
         );
         const insightsLogGroupName = containerInsightsLogGroup(clusterName);
         const insightsLogGroup = new aws.cloudwatch.LogGroup(
             `${name}-insights-logs`,
-            { name: insightsLogGroupName, retentionInDays: args.logRetentionDays, tags: componentTags(baseTags, COMPONENT, { name: insightsLogGroupName }) },
+            { name: insightsLogGroupName, retentionInDays: args.logRetentionDays, tags: this.tagsFor(insightsLogGroupName) },
             { parent: this },
         );
         const cluster = new aws.ecs.Cluster(
@@ -69,7 +62,7 @@ export class EcsCluster extends pulumi.ComponentResource {
                         logConfiguration: { cloudWatchLogGroupName: execLogGroup.name, cloudWatchEncryptionEnabled: false },
                     },
                 },
-                tags: componentTags(baseTags, COMPONENT, { name: clusterName }),
+                tags: this.tagsFor(clusterName),
             },
             { parent: this, dependsOn: [insightsLogGroup] },
         );
@@ -88,7 +81,7 @@ export class EcsCluster extends pulumi.ComponentResource {
                 name: args.serviceDiscovery.namespace,
                 vpc: args.serviceDiscovery.vpcId,
                 description: `Service discovery for ${args.naming.stem}`,
-                tags: componentTags(baseTags, COMPONENT, { name: args.serviceDiscovery.namespace }),
+                tags: this.tagsFor(args.serviceDiscovery.namespace),
             },
             { parent: this },
         );

@@ -95,6 +95,11 @@ export interface FargateServiceArgs {
      * The execution role may read exactly these. @default {}
      */
     secrets?: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * What the application's own role may do besides ECS Exec: the grants of the stores it connects
+     * to (a table, a bucket, a database user). @default []
+     */
+    taskRoleStatements?: readonly PolicyStatement[];
     logRetentionDays: LogRetentionDays;
     /** Mount the root filesystem read-only. @default true */
     readonlyRootFilesystem?: boolean;
@@ -276,7 +281,7 @@ export class FargateService extends pulumi.ComponentResource {
         return { role, policy };
     }
 
-    /** The application's own role; holds nothing but what ECS Exec needs when it is on. */
+    /** The application's own role: the grants of the stores it uses, and what ECS Exec needs when it is on. */
     private taskRole(ctx: StepContext): aws.iam.Role {
         const roleName = ctx.args.naming.scoped("iamRole", ctx.args.service, "task");
         const role = new aws.iam.Role(
@@ -291,6 +296,10 @@ export class FargateService extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const grants = ctx.args.taskRoleStatements ?? [];
+        if (grants.length > 0) {
+            new aws.iam.RolePolicy(`${ctx.name}-task-policy`, { role: role.id, policy: pulumi.jsonStringify(policyDocument([...grants])) }, { parent: this });
+        }
         if (ctx.args.enableExecuteCommand) {
             new aws.iam.RolePolicy(
                 `${ctx.name}-task-exec-policy`,

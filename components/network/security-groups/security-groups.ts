@@ -1,104 +1,101 @@
 /**
- * SecurityGroups — the platform's five security groups (alb, ecs, db, cache, kafka) and the
- * rules between them, each rule a separate resource (never inline blocks), generated from the
- * matrix in `lib/security-matrix.ts`: an ingress rule on the receiving group and an egress rule
- * on the sending group for every flow. A group with no egress flow has no egress rule at all.
+ * SecurityGroups — the platform's security groups and the rules between them, each rule a
+ * separate resource (never inline blocks): an ingress rule on the receiving group and an egress
+ * rule on the sending group for every flow (`matrix.ts`). A group with no egress flow has no
+ * egress rule at all. Which groups exist and which flows they allow is what the stack's blocks
+ * declare (alb, ecs, db, cache, kafka in system A).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Naming } from "../../../lib/naming";
-import { ArgumentError } from "../../../lib/problems";
-import {
-    INTERNET,
-    MatrixPorts,
-    Peer,
-    SECURITY_GROUPS,
-    SecurityGroupName,
-    SecurityRule,
-    platformFlows,
-    ruleCountProblems,
-    rulesOf,
-} from "./matrix";
-import { Tags, componentTags } from "../../../lib/tags";
+import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
+import { Problem } from "../../../lib/problems";
+import { Flow, INTERNET, Peer, SecurityGroupDeclaration, SecurityRule, ruleCountProblems, rulesOf } from "./matrix";
 
-export interface SecurityGroupsArgs {
-    /** Produces the group names (`<prefix>-<env>-<group>`). */
-    naming: Naming;
-    /** Base tags; the component adds `Component` and `Name`. @default {} */
-    tags?: Tags;
+export interface SecurityGroupsArgs extends ComponentBaseArgs {
     vpcId: pulumi.Input<string>;
-    /** The ports of the matrix: listeners, container ports, database, cache, Kafka. */
-    ports: MatrixPorts;
+    /** The groups, each named `<prefix>-<env>-<name>`. */
+    groups: readonly SecurityGroupDeclaration[];
+    /** Who may open which port to whom; every group a flow names must be among `groups`. */
+    flows: readonly Flow[];
 }
-
-const COMPONENT = "security-groups";
-
-const DESCRIPTIONS: Readonly<Record<SecurityGroupName, string>> = {
-    alb: "Internet-facing ALB: 80/443 in from anywhere, out only to the services",
-    ecs: "Fargate services",
-    db: "Database: in from the services only, no egress",
-    cache: "Cache: in from the services only, no egress",
-    kafka: "Kafka brokers: in from the services and each other",
-};
 
 function peerLabel(peer: Peer): string {
     return "group" in peer ? peer.group : peer.cidr === INTERNET ? "internet" : peer.cidr.replace(/[./]/g, "-");
 }
 
-export class SecurityGroups extends pulumi.ComponentResource {
-    /** Security group id per platform group. */
-    public readonly ids: Readonly<Record<SecurityGroupName, pulumi.Output<string>>>;
+export class SecurityGroups extends PlatformComponent {
+    /** Security group id per group name. */
+    public readonly ids: Readonly<Record<string, pulumi.Output<string>>>;
     /** The rules, as data: what the rule resources implement. */
     public readonly rules: readonly SecurityRule[];
 
     constructor(name: string, args: SecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
-        const rules = rulesOf(platformFlows(args.ports));
-        const problems = ruleCountProblems(rules);
-        if (problems.length > 0) {
-            throw new ArgumentError(`SecurityGroups "${name}"`, problems);
-        }
-        super("platform:network:SecurityGroups", name, {}, opts);
+        const rules = rulesOf(args.flows);
+        super("platform:network:SecurityGroups", name, { ...args, component: "security-groups", problems: securityGroupsProblems(args, rules) }, opts);
 
-        const baseTags = args.tags ?? {};
-        const groups = {} as Record<SecurityGroupName, aws.ec2.SecurityGroup>;
-        for (const group of SECURITY_GROUPS) {
-            const groupName = args.naming.scoped("securityGroup", group);
-            groups[group] = new aws.ec2.SecurityGroup(
-                `${name}-${group}`,
-                {
-                    vpcId: args.vpcId,
-                    name: groupName,
-                    description: DESCRIPTIONS[group],
-                    // Rules live in their own resources; the provider drops AWS's default allow-all egress.
-                    tags: componentTags(baseTags, COMPONENT, { name: groupName }),
-                    revokeRulesOnDelete: true,
-                },
-                { parent: this },
+        const groups = new Map<string, aws.ec2.SecurityGroup>();
+        for (const group of args.groups) {
+            const groupName = this.naming.scoped("securityGroup", group.name);
+            groups.set(
+                group.name,
+                new aws.ec2.SecurityGroup(
+                    `${name}-${group.name}`,
+                    {
+                        vpcId: args.vpcId,
+                        name: groupName,
+                        description: group.description,
+                        // Rules live in their own resources; the provider drops AWS's default allow-all egress.
+                        tags: this.tagsFor(groupName),
+                        revokeRulesOnDelete: true,
+                    },
+                    { parent: this },
+                ),
             );
         }
+        const idOf = (group: string) => groups.get(group)!.id;
 
         for (const rule of rules) {
-            const peer =
-                "group" in rule.peer ? { referencedSecurityGroupId: groups[rule.peer.group].id } : { cidrIpv4: rule.peer.cidr };
-            const ruleName = `${rule.group}-${rule.direction === "ingress" ? "in" : "out"}-${rule.port}-${rule.direction === "ingress" ? "from" : "to"}-${peerLabel(rule.peer)}`;
+            const peer = "group" in rule.peer ? { referencedSecurityGroupId: idOf(rule.peer.group) } : { cidrIpv4: rule.peer.cidr };
+            const ingress = rule.direction === "ingress";
+            const ruleName = `${rule.group}-${ingress ? "in" : "out"}-${rule.port}-${ingress ? "from" : "to"}-${peerLabel(rule.peer)}`;
             const ruleArgs = {
-                securityGroupId: groups[rule.group].id,
+                securityGroupId: idOf(rule.group),
                 ipProtocol: "tcp",
                 fromPort: rule.port,
                 toPort: rule.port,
                 description: rule.why,
-                tags: componentTags(baseTags, COMPONENT, { name: args.naming.scoped("nameTag", ruleName) }),
+                tags: this.tagsFor(this.naming.scoped("nameTag", ruleName)),
                 ...peer,
             };
-            if (rule.direction === "ingress") {
+            if (ingress) {
                 new aws.vpc.SecurityGroupIngressRule(`${name}-${ruleName}`, ruleArgs, { parent: this });
             } else {
                 new aws.vpc.SecurityGroupEgressRule(`${name}-${ruleName}`, ruleArgs, { parent: this });
             }
         }
 
-        this.ids = Object.fromEntries(SECURITY_GROUPS.map((g) => [g, groups[g].id])) as Record<SecurityGroupName, pulumi.Output<string>>;
+        this.ids = Object.fromEntries(args.groups.map((g) => [g.name, idOf(g.name)]));
         this.rules = rules;
         this.registerOutputs({ ids: this.ids });
     }
+}
+
+/** Groups declared once each, flows between declared groups only, and no group over its rule quota. */
+export function securityGroupsProblems(args: Pick<SecurityGroupsArgs, "groups">, rules: readonly SecurityRule[]): Problem[] {
+    const problems: Problem[] = [];
+    const declared = new Set<string>();
+    for (const group of args.groups) {
+        if (declared.has(group.name)) {
+            problems.push({ path: ["groups", group.name], message: "is declared twice" });
+        }
+        declared.add(group.name);
+    }
+    for (const rule of rules) {
+        for (const group of [rule.group, "group" in rule.peer ? rule.peer.group : undefined]) {
+            if (group !== undefined && !declared.has(group)) {
+                problems.push({ path: ["flows"], message: `name the group ${group}, which is not declared` });
+            }
+        }
+    }
+    return [...problems, ...ruleCountProblems(rules).map((p) => ({ path: ["groups", ...p.path], message: p.message }))];
 }

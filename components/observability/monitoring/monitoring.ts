@@ -4,40 +4,26 @@
  * - an SNS topic `<prefix>-<env>-alarms` (only CloudWatch alarms of this account may publish, only
  *   over TLS) with an e-mail subscription per address; every alarm notifies it when it fires and,
  *   unless turned off, when it recovers;
- * - alarms on each ECS service's CPU and memory and its healthy targets, the ALB's 5xx rate and p95
- *   response time, the database's CPU, freeable memory and connections, each cache node's engine
- *   CPU, memory and evictions, and each Kafka node's status checks and data-disk use — what to
- *   watch is `lib/monitoring.ts` (`alarmSpecs`), thresholds from config with defaults;
+ * - one CloudWatch alarm per spec it is given, section by section (what to watch is each block's
+ *   `alarms.ts`: ECS services, the ALB, the database, the cache nodes, the Kafka nodes);
  * - the dashboard `<prefix>-<env>-overview`: the alarms' states, then one graph per metric with
  *   its threshold drawn in.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { kmsKeyArnProblem } from "../../../lib/aws-limits";
+import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
 import { policyDocument } from "../../../lib/iam";
-import {
-    AlarmGroup,
-    AlarmSpec,
-    AlarmThresholds,
-    DatabaseSizing,
-    MetricRef,
-    WatchTargets,
-    alarmSpecs,
-    databaseThresholds,
-    thresholdProblems,
-} from "./alarms";
 import { Naming, nameProblem } from "../../../lib/naming";
-import { ArgumentError, Problem, nest } from "../../../lib/problems";
-import { Tags, componentTags } from "../../../lib/tags";
+import { Problem } from "../../../lib/problems";
+import { Tags } from "../../../lib/tags";
+import { AlarmSection, AlarmSpec, MetricRef } from "./alarms";
 
-export interface MonitoringArgs extends WatchTargets {
-    naming: Naming;
-    /** Base tags; the component adds `Component` and `Name`. @default {} */
-    tags?: Tags;
+export interface MonitoringArgs extends ComponentBaseArgs {
+    /** What to alarm on, section by section, in dashboard order. */
+    sections: readonly AlarmSection[];
     /** Addresses subscribed to the alarm topic; each must confirm the mail AWS sends. @default [] */
     alarmEmails?: readonly string[];
-    /** Thresholds that differ from the defaults (`DEFAULT_THRESHOLDS` in lib/monitoring.ts). @default {} */
-    thresholds?: Partial<AlarmThresholds>;
     /** Notify the topic when an alarm returns to OK as well. @default true */
     notifyOnRecovery?: boolean;
     /**
@@ -48,10 +34,9 @@ export interface MonitoringArgs extends WatchTargets {
     topicKmsKeyArn?: string;
 }
 
-const COMPONENT = "monitoring";
 const EMAIL = /^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/;
 
-export class Monitoring extends pulumi.ComponentResource {
+export class Monitoring extends PlatformComponent {
     public readonly topicArn: pulumi.Output<string>;
     public readonly dashboardName: string;
     /** The dashboard in the CloudWatch console. */
@@ -62,11 +47,9 @@ export class Monitoring extends pulumi.ComponentResource {
     public readonly alarms: readonly AlarmSpec[];
 
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-        const specs = validateArgs(name, args);
-        super("platform:observability:Monitoring", name, {}, opts);
-
-        const baseTags = args.tags ?? {};
-        const tagsFor = (resourceName: string) => componentTags(baseTags, COMPONENT, { name: resourceName });
+        super("platform:observability:Monitoring", name, { ...args, component: "monitoring", problems: monitoringProblems(args) }, opts);
+        const specs = args.sections.flatMap((section) => section.specs);
+        const tagsFor = (resourceName: string) => this.tagsFor(resourceName);
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
@@ -78,7 +61,7 @@ export class Monitoring extends pulumi.ComponentResource {
         const dashboardName = args.naming.scoped("cloudwatchDashboard", "overview");
         new aws.cloudwatch.Dashboard(
             `${name}-dashboard`,
-            { dashboardName, dashboardBody: pulumi.jsonStringify(dashboardBody(specs, alarms.map((a) => a.arn), region)) },
+            { dashboardName, dashboardBody: pulumi.jsonStringify(dashboardBody(args.sections, alarms.map((a) => a.arn), region)) },
             { parent: this },
         );
 
@@ -192,7 +175,6 @@ function metricQueries(spec: AlarmSpec) {
 // Dashboard.
 // ---------------------------------------------------------------------------------------------
 
-const GROUP_TITLES: Readonly<Record<AlarmGroup, string>> = { ecs: "ECS", alb: "ALB", database: "Database", cache: "Cache", kafka: "Kafka" };
 const WIDTH = 12;
 const HEIGHT = 6;
 const MAX_ALARMS_PER_WIDGET = 100;
@@ -200,12 +182,13 @@ const MAX_ALARMS_PER_WIDGET = 100;
 type DashboardLine = Array<pulumi.Input<string> | Record<string, unknown>>;
 
 /** One graph per metric (all services' CPU in one, say), in alarm order, thresholds drawn in. */
-function dashboardBody(specs: readonly AlarmSpec[], alarmArns: pulumi.Output<string>[], region: pulumi.Output<string>) {
+function dashboardBody(sections: readonly AlarmSection[], alarmArns: pulumi.Output<string>[], region: pulumi.Output<string>) {
     const panels = new Map<string, { title: string; lines: DashboardLine[]; thresholds: Set<number>; stat?: string }>();
-    specs.forEach((spec, i) => {
+    const specs = sections.flatMap((section) => section.specs.map((spec) => ({ spec, title: section.title })));
+    specs.forEach(({ spec, title }, i) => {
         const what = spec.metric ? spec.metric.metricName : spec.math!.label;
         const panelKey = `${spec.group}:${what}`;
-        const panel = panels.get(panelKey) ?? { title: `${GROUP_TITLES[spec.group]}: ${what}`, lines: [], thresholds: new Set<number>() };
+        const panel = panels.get(panelKey) ?? { title: `${title}: ${what}`, lines: [], thresholds: new Set<number>() };
         panel.thresholds.add(spec.threshold);
         const label = spec.key;
         if (spec.metric) {
@@ -263,12 +246,12 @@ function metricLine(metric: MetricRef, options: Record<string, unknown>): Dashbo
 // Validation.
 // ---------------------------------------------------------------------------------------------
 
-/** What config decides about monitoring, and the database it must size thresholds for. */
-export type MonitoringSettings = Pick<MonitoringArgs, "alarmEmails" | "thresholds" | "topicKmsKeyArn"> & { database?: DatabaseSizing };
+/** What config decides about monitoring: the addresses and the topic's key. */
+export type MonitoringSettings = Pick<MonitoringArgs, "alarmEmails" | "topicKmsKeyArn">;
 
-/** The rules on what config sets (stack config validation runs the same). */
+/** The rules on what config sets (the monitoring block runs the same). */
 export function monitoringSettingsProblems(args: MonitoringSettings): Problem[] {
-    const problems: Problem[] = [...nest(["thresholds"], thresholdProblems(args.thresholds ?? {}))];
+    const problems: Problem[] = [];
     const seen = new Set<string>();
     (args.alarmEmails ?? []).forEach((address, i) => {
         if (!EMAIL.test(address)) {
@@ -284,31 +267,19 @@ export function monitoringSettingsProblems(args: MonitoringSettings): Problem[] 
             problems.push({ path: ["topicKmsKeyArn"], message: kms });
         }
     }
-    if (args.database) {
-        const derived = databaseThresholds(args.thresholds ?? {}, args.database);
-        const unknown = `the platform does not know the memory of ${args.database.instanceClass}; set it for this class`;
-        if (derived.freeableMemoryMib === undefined) {
-            problems.push({ path: ["thresholds", "dbFreeableMemoryMib"], message: `is required: ${unknown}` });
-        }
-        if (derived.connections === undefined) {
-            problems.push({ path: ["thresholds", "dbConnections"], message: `is required: ${unknown}` });
-        }
-    }
     return problems;
 }
 
-/** Every rule the arguments must satisfy, and the alarms they make. */
-export function monitoringProblems(args: MonitoringArgs): { problems: Problem[]; specs: AlarmSpec[] } {
+/** Every rule the arguments must satisfy: the settings', one name per alarm, names AWS accepts. */
+export function monitoringProblems(args: MonitoringArgs): Problem[] {
     const problems = monitoringSettingsProblems(args);
-    const specs = alarmSpecs(args, args.thresholds);
     const keys = new Set<string>();
-    for (const spec of specs) {
+    for (const spec of args.sections.flatMap((section) => section.specs)) {
         if (keys.has(spec.key)) {
             problems.push({ path: [spec.group], message: `two alarms would both be named ${spec.key}; give what they watch distinct labels` });
         }
         keys.add(spec.key);
-        const name = args.naming.format("scoped", spec.key);
-        const problem = nameProblem("cloudwatchAlarm", name);
+        const problem = nameProblem("cloudwatchAlarm", args.naming.format("scoped", spec.key));
         if (problem) {
             problems.push({ path: [spec.group], message: problem });
         }
@@ -317,13 +288,5 @@ export function monitoringProblems(args: MonitoringArgs): { problems: Problem[];
     if (dashboard) {
         problems.push({ path: ["naming"], message: dashboard });
     }
-    return { problems, specs };
-}
-
-function validateArgs(name: string, args: MonitoringArgs): AlarmSpec[] {
-    const { problems, specs } = monitoringProblems(args);
-    if (problems.length > 0) {
-        throw new ArgumentError(`Monitoring "${name}"`, problems);
-    }
-    return specs;
+    return problems;
 }

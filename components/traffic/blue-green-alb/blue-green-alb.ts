@@ -137,6 +137,8 @@ export class BlueGreenAlb extends pulumi.ComponentResource {
     public readonly targetGroupArnSuffixes: Readonly<Record<Colour, pulumi.Output<string>>>;
     /** The alias records' names (empty without `dns`). */
     public readonly aliases: readonly string[];
+    /** The traffic split the HTTPS listener applies. */
+    public readonly weights: Weights;
 
     constructor(name: string, args: BlueGreenAlbArgs, opts?: pulumi.ComponentResourceOptions) {
         const names = validateArgs(name, args);
@@ -219,6 +221,7 @@ export class BlueGreenAlb extends pulumi.ComponentResource {
         this.arnSuffix = alb.arnSuffix;
         this.targetGroupArnSuffixes = { blue: targetGroups.blue.arnSuffix, green: targetGroups.green.arnSuffix };
         this.aliases = args.dns ? this.aliasRecords(name, args.dns, alb) : [];
+        this.weights = args.weights;
         this.registerOutputs({
             loadBalancerArn: this.loadBalancerArn,
             dnsName: this.dnsName,

@@ -1,0 +1,224 @@
+/**
+ * The services block's config: `platform:services` (the services by name), `platform:serviceDefaults`
+ * (what every service inherits), `platform:ecr` (their repositories), `platform:blueGreen` (the one
+ * service that runs blue and green) and `platform:schedule` (office hours). Parsing resolves each
+ * service: its settings, inherited ones and defaults merged, and its deployment — one plain
+ * deployment of an image tag, or blue and green with their weights.
+ */
+import { z } from "zod";
+import { PerEnv, StackInfo } from "../../../stacks/block";
+import { CAPACITY_PROVIDERS } from "../ecs-cluster/ecs-cluster";
+import { Colour, Weights } from "../../traffic/blue-green-alb/blue-green";
+
+/** What a service gets when neither it nor `serviceDefaults` says otherwise, by env. */
+export const SERVICE_ENV_DEFAULTS: PerEnv<{
+    /** Tasks per service at creation. */
+    readonly desiredCount: number;
+    readonly autoscaling: { readonly min: number; readonly max: number };
+    /** ECS Exec into running tasks: a debugging aid in dev, off unless asked for in prod. */
+    readonly enableExecuteCommand: boolean;
+}> = {
+    dev: { desiredCount: 1, autoscaling: { min: 1, max: 2 }, enableExecuteCommand: true },
+    prod: { desiredCount: 2, autoscaling: { min: 2, max: 6 }, enableExecuteCommand: false },
+};
+
+/** Defaults that do not depend on the env. */
+export const SERVICE_DEFAULTS = {
+    port: 8080,
+    cpuTarget: 70,
+    memoryTarget: 80,
+    readonlyRootFilesystem: true,
+    writablePaths: ["/tmp"],
+    user: "1000",
+    healthCheckGracePeriodSeconds: 60,
+    keepLastImages: 30,
+    scheduleTimezone: "Asia/Seoul",
+    scheduleDays: "MON-FRI",
+} as const;
+
+function settingsSchema() {
+    return z.strictObject({
+        port: z.number().int().optional().describe(`Container port the service listens on, 1–65535. Default: ${SERVICE_DEFAULTS.port}.`),
+        desiredCount: z
+            .number()
+            .int()
+            .min(0)
+            .optional()
+            .describe(`Tasks at creation; autoscaling owns the count afterwards; inside autoscaling.min…max; prod ≥ 2. Default: dev ${SERVICE_ENV_DEFAULTS.dev.desiredCount}, prod ${SERVICE_ENV_DEFAULTS.prod.desiredCount}.`),
+        autoscaling: z
+            .strictObject({
+                min: z.number().int().min(0).optional().describe(`Fewest tasks; prod ≥ 2. Default: dev ${SERVICE_ENV_DEFAULTS.dev.autoscaling.min}, prod ${SERVICE_ENV_DEFAULTS.prod.autoscaling.min} (at most desiredCount).`),
+                max: z.number().int().min(0).optional().describe(`Most tasks. Default: dev ${SERVICE_ENV_DEFAULTS.dev.autoscaling.max}, prod ${SERVICE_ENV_DEFAULTS.prod.autoscaling.max} (at least desiredCount).`),
+                cpuTarget: z.number().min(1).max(100).optional().describe(`Average CPU (%) target tracking holds. Default: ${SERVICE_DEFAULTS.cpuTarget}.`),
+                memoryTarget: z.number().min(1).max(100).optional().describe(`Average memory (%) target tracking holds. Default: ${SERVICE_DEFAULTS.memoryTarget}.`),
+            })
+            .optional()
+            .describe("Target tracking on CPU and memory between min and max tasks."),
+        environment: z
+            .record(z.string(), z.string())
+            .optional()
+            .describe("Plain settings; a secret-looking name (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`…) is refused unless its value is an ARN. Merged with serviceDefaults'."),
+        secrets: z
+            .record(z.string(), z.string())
+            .optional()
+            .describe("Variable → complete Secrets Manager secret ARN (`:<json-key>::` may follow) or SSM parameter ARN; the execution role may read exactly these. Merged with serviceDefaults'."),
+        readonlyRootFilesystem: z.boolean().optional().describe(`Mount the root filesystem read-only, with writablePaths on task storage. Default: ${SERVICE_DEFAULTS.readonlyRootFilesystem}.`),
+        writablePaths: z.array(z.string()).optional().describe(`Absolute paths mounted writable when the root is read-only. Default: ${JSON.stringify(SERVICE_DEFAULTS.writablePaths)}.`),
+        user: z.string().optional().describe(`uid, uid:gid or user name the container runs as. Default: "${SERVICE_DEFAULTS.user}".`),
+        capacityProvider: z.enum(CAPACITY_PROVIDERS).optional().describe("FARGATE or FARGATE_SPOT. Default: the cluster's default capacity provider."),
+        healthCheckGracePeriodSeconds: z
+            .number()
+            .int()
+            .min(0)
+            .max(7200)
+            .optional()
+            .describe(`Seconds the ALB's health checks are ignored after a task starts (behind the ALB only). Default: ${SERVICE_DEFAULTS.healthCheckGracePeriodSeconds}.`),
+        enableExecuteCommand: z
+            .boolean()
+            .optional()
+            .describe(`ECS Exec into the tasks, sessions logged. Default: dev ${SERVICE_ENV_DEFAULTS.dev.enableExecuteCommand}, prod ${SERVICE_ENV_DEFAULTS.prod.enableExecuteCommand}.`),
+        connectsTo: z
+            .array(z.string())
+            .optional()
+            .describe("The data stores (block names: `database`, `cache`, `kafka`…) whose endpoints, credentials and network paths the service gets. Default: none."),
+    });
+}
+
+function serviceSchema() {
+    return settingsSchema().extend({
+        cpu: z.number().int().describe("Task CPU units; with memory, one of Fargate's sizes."),
+        memory: z.number().int().describe("Task memory, MiB."),
+        imageTag: z.string().optional().describe("Image tag or `sha256:` digest in the service's repository; required except for the blue/green service; not `latest`."),
+        repository: z.string().optional().describe("ECR repository name, one per service. Default: `<prefix>-<name without -service>`."),
+        discoveryName: z.string().optional().describe("Cloud Map name: `<discoveryName>.<namespace>`. Default: the service's name."),
+    });
+}
+
+const ColourSchema = z.strictObject({
+    imageTag: z.string().describe("Image tag this colour runs."),
+    scaledToZero: z.boolean().default(false).describe("Run no task at all; only at weight 0."),
+});
+
+function rawSchema() {
+    return z.strictObject({
+        services: z.record(z.string(), serviceSchema()).describe("The services by name (a lowercase DNS label): their size, image, scaling, settings and the stores they use."),
+        serviceDefaults: settingsSchema().default({}).describe("Settings every service inherits (any per-service setting but cpu, memory, imageTag, repository, discoveryName)."),
+        ecr: z
+            .strictObject({
+                manageRepositories: z.boolean().default(true).describe("Create the repositories here (scan on push, immutable tags, lifecycle), or read existing ones."),
+                keepLastImages: z.number().int().min(1).max(1000).default(SERVICE_DEFAULTS.keepLastImages).describe("Images kept per pattern; older ones expire (untagged after 7 days)."),
+                expiringTagPatterns: z
+                    .array(z.string())
+                    .min(1)
+                    .default(["*"])
+                    .describe("Tag patterns counted towards keepLastImages, one count each (≤ 4 `*`); list only build tags when other stacks deploy from the repositories."),
+            })
+            .prefault({})
+            .describe("The services' image repositories."),
+        blueGreen: z
+            .strictObject({
+                service: z.string().describe("The service (one of platform:services) that runs blue and green behind the ALB."),
+                weights: z.strictObject({ blue: z.number().describe("Blue's share, %."), green: z.number().describe("Green's share, %.") }).describe("Whole percentages 0–100 adding up to 100."),
+                blue: ColourSchema.describe("The blue deployment."),
+                green: ColourSchema.describe("The green deployment."),
+            })
+            .optional()
+            .describe("Blue/green: a canary step or a rollback is a weight edit that changes only the ALB's listener."),
+        schedule: z
+            .strictObject({
+                timezone: z.string().default(SERVICE_DEFAULTS.scheduleTimezone).describe("IANA time zone of start and stop."),
+                days: z.string().default(SERVICE_DEFAULTS.scheduleDays).describe("Days the services start: `MON-FRI`, `MON,WED,FRI`…"),
+                start: z.string().describe("`HH:MM` the services start (back to their autoscaling range)."),
+                stop: z.string().describe("`HH:MM` the services stop (to zero tasks)."),
+                services: z.array(z.string()).optional().describe("The services on the schedule. Default: every service."),
+            })
+            .optional()
+            .describe("Office hours (a dev cost lever): services at zero outside start–stop; not allowed in prod."),
+    });
+}
+
+type RawServices = z.output<ReturnType<typeof rawSchema>>;
+
+/** How a service is deployed: one ECS service of an image tag, or blue and green behind the ALB. */
+export type Deployment =
+    | { readonly kind: "plain"; readonly imageTag: string }
+    | { readonly kind: "blueGreen"; readonly weights: Weights; readonly colours: Readonly<Record<Colour, { readonly imageTag: string; readonly scaledToZero: boolean }>> };
+
+/** The seed's repository names: `user-service` → `<prefix>-user`, `order-query` → `<prefix>-order-query`. */
+export function defaultRepositoryName(prefix: string, service: string): string {
+    return `${prefix}-${service.replace(/-service$/, "")}`;
+}
+
+/** One service, every setting resolved. */
+function resolveService(name: string, own: RawServices["services"][string], raw: RawServices, stack: StackInfo, deployment: Deployment) {
+    const shared = raw.serviceDefaults;
+    const envDefaults = SERVICE_ENV_DEFAULTS[stack.env];
+    const desiredCount = own.desiredCount ?? shared.desiredCount ?? envDefaults.desiredCount;
+    const scaling = { ...shared.autoscaling, ...own.autoscaling };
+    return {
+        name,
+        cpu: own.cpu,
+        memory: own.memory,
+        port: own.port ?? shared.port ?? SERVICE_DEFAULTS.port,
+        deployment,
+        repository: own.repository ?? defaultRepositoryName(stack.name, name),
+        discoveryName: own.discoveryName ?? name,
+        desiredCount,
+        autoscaling: {
+            min: scaling.min ?? Math.min(desiredCount, envDefaults.autoscaling.min),
+            max: scaling.max ?? Math.max(desiredCount, envDefaults.autoscaling.max),
+            cpuTarget: scaling.cpuTarget ?? SERVICE_DEFAULTS.cpuTarget,
+            memoryTarget: scaling.memoryTarget ?? SERVICE_DEFAULTS.memoryTarget,
+        },
+        environment: { ...shared.environment, ...own.environment },
+        secrets: { ...shared.secrets, ...own.secrets },
+        readonlyRootFilesystem: own.readonlyRootFilesystem ?? shared.readonlyRootFilesystem ?? SERVICE_DEFAULTS.readonlyRootFilesystem,
+        writablePaths: own.writablePaths ?? shared.writablePaths ?? [...SERVICE_DEFAULTS.writablePaths],
+        user: own.user ?? shared.user ?? SERVICE_DEFAULTS.user,
+        /** Undefined: the cluster's default capacity provider. */
+        capacityProvider: own.capacityProvider ?? shared.capacityProvider,
+        healthCheckGracePeriodSeconds: own.healthCheckGracePeriodSeconds ?? shared.healthCheckGracePeriodSeconds ?? SERVICE_DEFAULTS.healthCheckGracePeriodSeconds,
+        enableExecuteCommand: own.enableExecuteCommand ?? shared.enableExecuteCommand ?? envDefaults.enableExecuteCommand,
+        connectsTo: own.connectsTo ?? shared.connectsTo ?? [],
+    };
+}
+
+/** The block's schema for a stack: parsing it yields `ServicesConfig`. */
+export function servicesSchema(stack: StackInfo) {
+    return rawSchema().transform((raw, ctx) => {
+        const { blueGreen } = raw;
+        const names = Object.keys(raw.services);
+        if (blueGreen && !names.includes(blueGreen.service)) {
+            ctx.addIssue({ code: "custom", path: ["blueGreen", "service"], message: `${blueGreen.service} is not one of platform:services (${names.join(", ")})`, input: blueGreen.service });
+        }
+        const services = Object.entries(raw.services).map(([name, own]) => {
+            let deployment: Deployment;
+            if (blueGreen?.service === name) {
+                if (own.imageTag !== undefined) {
+                    ctx.addIssue({
+                        code: "custom",
+                        path: ["services", name, "imageTag"],
+                        message: `${own.imageTag} is not used: ${name} runs blue and green, whose tags are platform:blueGreen.blue.imageTag and platform:blueGreen.green.imageTag`,
+                        input: own.imageTag,
+                    });
+                }
+                deployment = { kind: "blueGreen", weights: blueGreen.weights, colours: { blue: blueGreen.blue, green: blueGreen.green } };
+            } else {
+                if (own.imageTag === undefined) {
+                    ctx.addIssue({ code: "custom", path: ["services", name, "imageTag"], message: "is required (expected the image tag to deploy from the service's repository)", input: undefined });
+                }
+                deployment = { kind: "plain", imageTag: own.imageTag ?? "" };
+            }
+            return resolveService(name, own, raw, stack, deployment);
+        });
+        return {
+            services,
+            ecr: raw.ecr,
+            blueGreen,
+            schedule: raw.schedule && { ...raw.schedule, services: raw.schedule.services ?? names },
+        };
+    });
+}
+
+export type ServicesConfig = z.output<ReturnType<typeof servicesSchema>>;
+export type ServiceConfig = ServicesConfig["services"][number];

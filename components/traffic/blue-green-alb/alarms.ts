@@ -1,0 +1,56 @@
+/**
+ * The ALB's alarms: its 5xx rate (the ALB's own answers and the targets') and the targets' p95
+ * response time, in `AWS/ApplicationELB` by LoadBalancer (`app/<name>/<id>`).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { AlarmSpec, MINUTE, MetricRef, countThreshold, percentThreshold, positiveThreshold, thresholdSource } from "../../observability/monitoring/alarms";
+
+/** The keys the ALB adds to `platform:monitoring.thresholds`. */
+export const ALB_THRESHOLDS = {
+    alb5xxPercent: percentThreshold(5, "ALB and target 5xx responses as a share of requests above which the ALB alarms"),
+    alb5xxMinRequests: countThreshold(20, "Requests a minute below which the 5xx rate is not judged (one error in three requests is no outage)."),
+    albP95Seconds: positiveThreshold("p95 of the targets' response time above which the ALB alarms, seconds.").default(1.5),
+};
+export type AlbThresholds = z.output<z.ZodObject<typeof ALB_THRESHOLDS>>;
+
+export function albAlarms(loadBalancer: pulumi.Input<string>, t: AlbThresholds): AlarmSpec[] {
+    const alb = (metricName: string, stat: string): MetricRef => ({ namespace: "AWS/ApplicationELB", metricName, dimensions: { LoadBalancer: loadBalancer }, stat, period: MINUTE });
+    return [
+        {
+            key: "alb-5xx-rate",
+            group: "alb",
+            description: `5xx responses (the ALB's and the targets') above ${t.alb5xxPercent}% of requests in 3 of 5 minutes (minutes under ${t.alb5xxMinRequests} requests do not count)`,
+            comparison: "GreaterThanThreshold",
+            threshold: t.alb5xxPercent,
+            thresholdSource: thresholdSource("alb5xxPercent"),
+            evaluationPeriods: 5,
+            datapointsToAlarm: 3,
+            treatMissingData: "notBreaching",
+            math: {
+                // RequestCount leaves out what the ALB answered itself (503 without a healthy
+                // target, say): those count as requests too, or an outage would read as 0 %.
+                expression: `IF(FILL(requests, 0) + FILL(elb5xx, 0) >= ${t.alb5xxMinRequests}, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)`,
+                label: "5xx responses, % of requests",
+                inputs: {
+                    requests: alb("RequestCount", "Sum"),
+                    elb5xx: alb("HTTPCode_ELB_5XX_Count", "Sum"),
+                    target5xx: alb("HTTPCode_Target_5XX_Count", "Sum"),
+                },
+            },
+        },
+        {
+            key: "alb-p95-response-time",
+            group: "alb",
+            description: `p95 of the targets' response time above ${t.albP95Seconds} s in 3 of 5 minutes`,
+            comparison: "GreaterThanThreshold",
+            threshold: t.albP95Seconds,
+            thresholdSource: thresholdSource("albP95Seconds"),
+            evaluationPeriods: 5,
+            datapointsToAlarm: 3,
+            treatMissingData: "notBreaching",
+            metric: alb("TargetResponseTime", "p95"),
+        },
+    ];
+}
+

@@ -1,0 +1,208 @@
+/**
+ * The blue/green ALB block (`platform:alb`): the internet-facing ALB in the public subnets in
+ * front of the service `platform:blueGreen` names, its blue and green target groups weighted by
+ * `platform:blueGreen.weights`, HTTPS with an ACM certificate, access logs, and DNS aliases. It
+ * hands the service its target groups (`SERVICE_TARGETS`).
+ */
+import { z } from "zod";
+import { DNS_NAME, nameProblem } from "../../../lib/naming";
+import { Problem, nest } from "../../../lib/problems";
+import { BuildContext, ConfigView, defineBlock } from "../../../stacks/block";
+import { SERVICE_TARGETS, servicesBlock } from "../../compute/services/block";
+import { INTERNET } from "../../network/security-groups/matrix";
+import { networkBlock } from "../../network/vpc/block";
+import { ALB_THRESHOLDS, albAlarms } from "./alarms";
+import { BlueGreenAlb, CertificateArgs, DESYNC_MODES, TLS_POLICIES, albNames, aliasProblems } from "./blue-green-alb";
+
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+
+const AlbSchema = z.strictObject({
+    certificate: z
+        .strictObject({
+            arn: z.string().optional().describe("An existing ACM certificate in the stack's region."),
+            domain: z.string().optional().describe("Issue a DNS-validated certificate for `*.<domain>` and `<domain>`."),
+            hostedZone: z.string().optional().describe("With domain: the public Route 53 zone (id `Z…` or name) that validates it."),
+        })
+        .transform((certificate, ctx): CertificateArgs => {
+            const { arn, domain, hostedZone } = certificate;
+            if (arn !== undefined && domain === undefined) {
+                if (hostedZone !== undefined) {
+                    ctx.addIssue({ code: "custom", path: ["hostedZone"], message: "is only used with domain, to validate a certificate issued here", input: hostedZone });
+                }
+                return { arn };
+            }
+            if (domain !== undefined && arn === undefined) {
+                if (hostedZone === undefined) {
+                    ctx.addIssue({ code: "custom", path: ["hostedZone"], message: "is required with domain: the Route 53 zone (id Z… or name) that validates the certificate", input: undefined });
+                }
+                return { domain, hostedZone: hostedZone ?? "" };
+            }
+            ctx.addIssue({ code: "custom", path: [], message: "needs exactly one of arn (an existing ACM certificate) or domain (+ hostedZone) to issue one", input: certificate });
+            return { arn: "" };
+        })
+        .describe("The HTTPS certificate: `{arn}` of an existing one, or `{domain, hostedZone}` to issue one."),
+    tlsPolicy: z.enum(TLS_POLICIES).optional().describe("TLS13-1-2-2021-06 or newer (not `Ext`). Default: `ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09`."),
+    deletionProtection: z.boolean().default(true).describe("Refuse deletion of the ALB; prod must keep it on."),
+    accessLogs: z
+        .strictObject({
+            enabled: z.boolean().default(true).describe("Log to `<prefix>-<env>-alb-logs-<account>`; prod must keep them on."),
+            expirationDays: z.number().int().min(1).max(3650).default(90).describe("Days before a log object expires."),
+        })
+        .prefault({})
+        .describe("Access logs to an encrypted, private, TLS-only bucket only ELB may write to."),
+    deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30).describe("Seconds a deregistering target keeps its connections (keeps a rollback within 30 s)."),
+    idleTimeoutSeconds: z.number().int().min(1).max(4000).default(60).describe("Idle connection timeout."),
+    desyncMitigationMode: z.enum(DESYNC_MODES).default("defensive").describe("HTTP desync mitigation."),
+    hsts: z.boolean().default(true).describe("Send `Strict-Transport-Security: max-age=31536000; includeSubDomains`."),
+    dns: z
+        .strictObject({
+            hostedZone: z.string().optional().describe("Public zone (id `Z…` or name). Default: certificate.hostedZone."),
+            records: z.array(z.string()).describe("Lowercase FQDNs inside the zone, covered by the certificate; the first is the `albUrl` output."),
+        })
+        .optional()
+        .describe("Route 53 alias A records for the ALB. Default: none."),
+    healthCheck: z
+        .strictObject({
+            path: z.string().default("/health").describe("Path the target groups check, starting with `/`."),
+            matcher: z.string().default("200").describe("HTTP codes that count as healthy."),
+            intervalSeconds: z.number().int().min(5).max(300).default(15).describe("Seconds between checks."),
+            timeoutSeconds: z.number().int().min(2).max(120).default(5).describe("Seconds before a check fails; below the interval."),
+            healthyThreshold: z.number().int().min(2).max(10).default(2).describe("Passes before a target is healthy."),
+            unhealthyThreshold: z.number().int().min(2).max(10).default(3).describe("Failures before a target is unhealthy."),
+        })
+        .prefault({})
+        .describe("The target groups' health check."),
+});
+
+export type AlbConfig = z.output<typeof AlbSchema>;
+
+/** The service behind the ALB: the one `platform:blueGreen` names, when the stack has it. */
+function targetService(view: ConfigView) {
+    const services = view.config(servicesBlock);
+    const name = services?.blueGreen?.service;
+    return services?.services.find((s) => s.name === name);
+}
+
+function albProblems(alb: AlbConfig, view: ConfigView): Problem[] {
+    const problems: Problem[] = [];
+    if (!view.config(servicesBlock)?.blueGreen) {
+        problems.push({ path: ["alb"], message: "needs platform:blueGreen: the ALB forwards to the blue and green target groups of one service" });
+    }
+    const names = albNames(view.stack.naming);
+    for (const [what, kind, value] of [
+        ["ALB", "loadBalancer", names.loadBalancer],
+        ["blue target group", "targetGroup", names.targetGroups.blue],
+        ["green target group", "targetGroup", names.targetGroups.green],
+    ] as const) {
+        const problem = nameProblem(kind, value);
+        if (problem) {
+            problems.push({ path: ["name"], message: `${view.stack.name} makes the ${what} name ${value} (${value.length} characters), which AWS refuses: ${problem}` });
+        }
+    }
+    const { certificate } = alb;
+    if ("arn" in certificate) {
+        const match = CERTIFICATE_ARN.exec(certificate.arn);
+        if (!match) {
+            problems.push({ path: ["alb", "certificate", "arn"], message: `${certificate.arn} is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)` });
+        } else if (view.stack.region && match[1] !== view.stack.region) {
+            problems.push({ path: ["alb", "certificate", "arn"], message: `is in ${match[1]}; an ALB only takes certificates from its own region, ${view.stack.region}` });
+        }
+    } else if (!DNS_NAME.test(certificate.domain)) {
+        problems.push({ path: ["alb", "certificate", "domain"], message: `${certificate.domain} is not a domain name (expected e.g. goormpopcorn.shop)` });
+    }
+    if (alb.dns) {
+        const hostedZone = alb.dns.hostedZone ?? ("hostedZone" in certificate ? certificate.hostedZone : undefined);
+        if (hostedZone === undefined) {
+            problems.push({ path: ["alb", "dns", "hostedZone"], message: "is required: the certificate is given by ARN, so there is no certificate.hostedZone to use" });
+        } else {
+            problems.push(...nest(["alb", "dns"], aliasProblems({ hostedZone, records: alb.dns.records }, certificate)));
+        }
+    }
+    if (!alb.healthCheck.path.startsWith("/")) {
+        problems.push({ path: ["alb", "healthCheck", "path"], message: `${alb.healthCheck.path} is not a path; it starts with /` });
+    }
+    if (alb.healthCheck.timeoutSeconds >= alb.healthCheck.intervalSeconds) {
+        problems.push({ path: ["alb", "healthCheck", "timeoutSeconds"], message: `${alb.healthCheck.timeoutSeconds} must be shorter than intervalSeconds (${alb.healthCheck.intervalSeconds})` });
+    }
+    if (view.stack.env === "prod") {
+        if (!alb.deletionProtection) {
+            problems.push({ path: ["alb", "deletionProtection"], message: "false is not allowed in prod; the ALB must refuse deletion (SPEC §6)" });
+        }
+        if (!alb.accessLogs.enabled) {
+            problems.push({ path: ["alb", "accessLogs", "enabled"], message: "false is not allowed in prod; ALB access logs are required there (SPEC §6)" });
+        }
+    }
+    return problems;
+}
+
+export const blueGreenAlbBlock = defineBlock({
+    name: "alb",
+    keys: ["alb"],
+    requires: [networkBlock, servicesBlock],
+    schema: () => z.strictObject({ alb: AlbSchema.describe("The internet-facing ALB in front of the blue/green service.") }).transform(({ alb }) => alb),
+    thresholds: ALB_THRESHOLDS,
+
+    rules: (alb, view) => albProblems(alb, view),
+
+    securityGroups: (_alb, view) => {
+        const service = targetService(view);
+        return {
+            groups: [{ name: "alb", description: "Internet-facing ALB: 80/443 in from anywhere, out only to the services" }],
+            flows: [
+                ...[80, 443].map((port) => ({ from: { cidr: INTERNET }, to: { group: "alb" }, port, why: "clients to the ALB" })),
+                ...(service ? [{ from: { group: "alb" }, to: { group: "ecs" }, port: service.port, why: "ALB to its target services" }] : []),
+            ],
+        };
+    },
+
+    build(alb: AlbConfig, ctx: BuildContext): BlueGreenAlb {
+        const service = targetService(ctx);
+        const weights = ctx.config(servicesBlock)?.blueGreen?.weights;
+        if (!service || !weights) {
+            throw new Error("the ALB has no blue/green service to forward to (the config rules refuse that)");
+        }
+        const vpc = ctx.need(networkBlock);
+        const { certificate } = alb;
+        const balancer = new BlueGreenAlb("alb", {
+            naming: ctx.stack.naming,
+            tags: ctx.stack.tags,
+            service: service.name,
+            vpcId: vpc.vpcId,
+            subnetIds: vpc.publicSubnetIds,
+            securityGroupIds: [ctx.securityGroupId("alb")],
+            targetPort: service.port,
+            certificate,
+            tlsPolicy: alb.tlsPolicy,
+            weights,
+            healthCheck: alb.healthCheck,
+            deregistrationDelaySeconds: alb.deregistrationDelaySeconds,
+            idleTimeoutSeconds: alb.idleTimeoutSeconds,
+            desyncMitigationMode: alb.desyncMitigationMode,
+            deletionProtection: alb.deletionProtection,
+            hsts: alb.hsts,
+            accessLogs: alb.accessLogs,
+            dns: alb.dns && { hostedZone: alb.dns.hostedZone ?? ("hostedZone" in certificate ? certificate.hostedZone : ""), records: alb.dns.records },
+        });
+        ctx.publish(SERVICE_TARGETS, {
+            service: service.name,
+            targetGroups: {
+                blue: { arn: balancer.targetGroupArns.blue, arnSuffix: balancer.targetGroupArnSuffixes.blue },
+                green: { arn: balancer.targetGroupArns.green, arnSuffix: balancer.targetGroupArnSuffixes.green },
+            },
+            loadBalancerArnSuffix: balancer.arnSuffix,
+            dependsOn: balancer,
+        });
+        return balancer;
+    },
+
+    outputs: (balancer) => ({
+        albDnsName: balancer.dnsName,
+        // The certificate covers the alias records, not the ALB's own name.
+        albUrl: balancer.aliases.length > 0 ? `https://${balancer.aliases[0]}` : balancer.dnsName.apply((name) => `https://${name}`),
+        albAliases: balancer.aliases,
+        targetGroups: balancer.targetGroupNames,
+        canaryWeights: balancer.weights,
+    }),
+
+    alarms: (balancer, _alb, thresholds) => ({ rank: 20, title: "ALB", specs: albAlarms(balancer.arnSuffix, thresholds) }),
+});

@@ -1,0 +1,29 @@
+/**
+ * The blocks the program knows, in build order: a block may use what the blocks above it built.
+ * A stack builds the ones its stack file has. Adding a block: a folder under components/ and one
+ * line here.
+ */
+import { ecsClusterBlock } from "../components/compute/ecs-cluster/block";
+import { servicesBlock } from "../components/compute/services/block";
+import { cacheBlock } from "../components/data/cache/block";
+import { databaseBlock } from "../components/data/database/block";
+import { kafkaBlock } from "../components/data/kafka/block";
+import { webAclBlock } from "../components/edge/web-acl/block";
+import { securityGroupsBlock } from "../components/network/security-groups/block";
+import { networkBlock } from "../components/network/vpc/block";
+import { monitoringBlock } from "../components/observability/monitoring/block";
+import { blueGreenAlbBlock } from "../components/traffic/blue-green-alb/block";
+import { AnyBlock } from "./block";
+
+export const BLOCKS: readonly AnyBlock[] = [
+    networkBlock,
+    securityGroupsBlock,
+    ecsClusterBlock,
+    databaseBlock,
+    cacheBlock,
+    kafkaBlock,
+    blueGreenAlbBlock,
+    servicesBlock,
+    webAclBlock,
+    monitoringBlock,
+];
