@@ -157,7 +157,7 @@ export function isPresent(block: AnyBlock, input: Readonly<Record<string, unknow
 /** The object schema under wrappers (optional, default, transforms). */
 function unwrap(schema: z.ZodType): z.ZodType {
     for (;;) {
-        if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault || schema instanceof z.ZodNullable) {
+        if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault || schema instanceof z.ZodNullable) {
             schema = schema.unwrap() as z.ZodType;
         } else if (schema instanceof z.ZodPipe) {
             schema = schema.in as z.ZodType;
@@ -167,8 +167,8 @@ function unwrap(schema: z.ZodType): z.ZodType {
     }
 }
 
-/** Keys that may appear in the object at `path` of `root` (for unknown-key hints). */
-function allowedKeysAt(root: z.ZodType, path: Path): string[] {
+/** The schema of the value at `path` of `root`, wrappers removed (a union stays a union). */
+function schemaAt(root: z.ZodType, path: Path): z.ZodType | undefined {
     let schema = unwrap(root);
     for (const key of path) {
         if (schema instanceof z.ZodObject && typeof key === "string") {
@@ -178,10 +178,38 @@ function allowedKeysAt(root: z.ZodType, path: Path): string[] {
         } else if (schema instanceof z.ZodArray && typeof key === "number") {
             schema = unwrap(schema.element as z.ZodType);
         } else {
-            return [];
+            return undefined;
         }
     }
-    return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+    return schema;
+}
+
+/** The value of a discriminated union's discriminator key in `value`. */
+function discriminatorOf(union: z.ZodDiscriminatedUnion, value: unknown): unknown {
+    return value !== null && typeof value === "object" ? (value as Record<string, unknown>)[union.def.discriminator] : undefined;
+}
+
+/** Values of an option's discriminator literal. */
+function optionValues(union: z.ZodDiscriminatedUnion, option: z.ZodObject): unknown[] {
+    return [...(option.shape[union.def.discriminator] as z.ZodLiteral).values];
+}
+
+/** Why `key` is unknown in `input`, the object at `path`: a typo, or a key of another form of a union. */
+function unknownKeyMessage(root: z.ZodType, path: Path, key: string, input: unknown): string {
+    let object = schemaAt(root, path);
+    if (object instanceof z.ZodDiscriminatedUnion) {
+        const union = object;
+        const chosen = discriminatorOf(union, input);
+        const options = union.options as z.ZodObject[];
+        const other = options.find((option) => key in option.shape && !optionValues(union, option).includes(chosen));
+        if (other) {
+            return `is only for ${union.def.discriminator} ${optionValues(union, other).join(" or ")} (${configKey([...path, union.def.discriminator])} is ${showValue(chosen)})`;
+        }
+        object = options.find((option) => optionValues(union, option).includes(chosen));
+    }
+    const allowed = object instanceof z.ZodObject ? Object.keys(object.shape) : [];
+    const guess = closestMatch(key, allowed);
+    return `is not a known key${guess ? ` (did you mean ${guess}?)` : ""}; allowed here: ${allowed.join(", ")}`;
 }
 
 /** Turns one zod issue into lines that name the key, the value and what is allowed. */
@@ -190,21 +218,22 @@ function describeIssue(issue: z.core.$ZodIssue, root: z.ZodType): ConfigProblem[
     const path = issue.path as Path;
     const key = configKey(path);
     switch (issue.code) {
-        case "unrecognized_keys": {
-            const allowed = allowedKeysAt(root, path);
-            return issue.keys.map((unknownKey) => {
-                if (looksLikeSecret(unknownKey)) {
-                    return {
-                        key: configKey([...path, unknownKey]),
-                        message: "is refused: no secret is ever set in config; database passwords are generated and kept by RDS in Secrets Manager, the cache's by the platform, and services take secrets as ARNs",
-                    };
-                }
-                const guess = closestMatch(unknownKey, allowed);
-                return {
-                    key: configKey([...path, unknownKey]),
-                    message: `is not a known key${guess ? ` (did you mean ${guess}?)` : ""}; allowed here: ${allowed.join(", ")}`,
-                };
-            });
+        case "unrecognized_keys":
+            return issue.keys.map((unknownKey) => ({
+                key: configKey([...path, unknownKey]),
+                message: looksLikeSecret(unknownKey)
+                    ? "is refused: no secret is ever set in config; database passwords are generated and kept by RDS in Secrets Manager, the cache's by the platform, and services take secrets as ARNs"
+                    : unknownKeyMessage(root, path, unknownKey, input),
+            }));
+        case "invalid_union": {
+            // A discriminated union without (or with an unknown) discriminator value.
+            const discriminated = issue as z.core.$ZodIssueInvalidUnion & { discriminator?: string; options?: unknown[] };
+            if (discriminated.options !== undefined) {
+                const allowed = `one of ${discriminated.options.map(String).join(", ")}`;
+                const value = input !== null && typeof input === "object" ? (input as Record<string, unknown>)[String(path[path.length - 1])] : undefined;
+                return [{ key, message: value === undefined ? `is required (expected ${allowed})` : `${showValue(value)} is not allowed; expected ${allowed}` }];
+            }
+            return [{ key, message: `${showValue(input)} matches none of the forms this key takes` }];
         }
         case "invalid_type": {
             const expected = issue.expected === "int" ? "an integer" : /^[aeiou]/.test(issue.expected) ? `an ${issue.expected}` : `a ${issue.expected}`;

@@ -59,10 +59,13 @@ export function toPlan(run: ProgramRun): Plan {
     return { stack: run.stack, resources, outputs: sortKeys(run.outputs) as Record<string, unknown>, warnings: run.warnings };
 }
 
-/** Runs the program on `Pulumi.<stack>.yaml` of `root`. Rejects with the program's error (e.g. ConfigError). */
+/**
+ * Runs the project's program on `Pulumi.<stack>.yaml` (and `Pulumi.yaml`) of `root`, the project
+ * root or a directory of other stack files. Rejects with the program's error (e.g. ConfigError).
+ */
 export async function runStack(stack: string, root: string = PROJECT_ROOT): Promise<ProgramRun> {
     const stackConfig = readStackConfig(stack, root);
-    return runProgram(projectProgram(root), {
+    return runProgram(projectProgram(), {
         project: stackConfig.project,
         stack,
         config: stackConfig.config,
@@ -73,15 +76,16 @@ export async function runStack(stack: string, root: string = PROJECT_ROOT): Prom
 const sharedRuns = new Map<string, Promise<ProgramRun>>();
 
 /**
- * The run of the project's `Pulumi.<stack>.yaml`, once per test process: for tests that only read
- * it (stack files do not change while tests run). A run of both stacks takes seconds; the suite
- * reads them in a dozen files.
+ * The run of `Pulumi.<stack>.yaml` of `root`, once per test process: for tests that only read it
+ * (stack files do not change while tests run). A run takes about a second; the suite reads each
+ * stack in a dozen files.
  */
-export function sharedStackRun(stack: string): Promise<ProgramRun> {
-    let run = sharedRuns.get(stack);
+export function sharedStackRun(stack: string, root: string = PROJECT_ROOT): Promise<ProgramRun> {
+    const key = `${root}\0${stack}`;
+    let run = sharedRuns.get(key);
     if (run === undefined) {
-        run = runStack(stack);
-        sharedRuns.set(stack, run);
+        run = runStack(stack, root);
+        sharedRuns.set(key, run);
     }
     return run;
 }

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { ConfigError, ENV_DEFAULTS, PlatformConfig, parsePlatformConfig } from "../../stacks/config";
-import { readStackConfig } from "../../tooling/stack-file";
-import { ConfigMap, Json, problemLines, stackConfig as baseStackConfig } from "../fixtures/config";
+import { NAT_DEFAULT } from "../../components/network/vpc/block";
+import { ConfigError, LOG_RETENTION_DEFAULT, parseStackConfig } from "../../stacks/config";
+import { ConfigMap, Json, problemLines, resolved, stackConfig as baseStackConfig } from "../fixtures/config";
 
 /** The stack file's config with `change` applied; `network` is platform:network, edited as JSON. */
 function stackConfig(stack: "dev" | "prod", change: (config: ConfigMap, network: Json) => void = () => {}): ConfigMap {
@@ -12,25 +12,26 @@ function subnets(network: Json): Record<string, Array<{ cidr: string; az: string
     return network.subnets as Record<string, Array<{ cidr: string; az: string }>>;
 }
 
-describe("stacks/config: the stack files parse", () => {
+describe("stacks/config: the seed's stack files parse", () => {
     it("dev resolves to the seed's network with the dev defaults", () => {
-        const config: PlatformConfig = parsePlatformConfig(readStackConfig("dev").config, "dev");
-        expect(config).to.deep.include({ stack: "dev", region: "ap-northeast-2", env: "dev", name: "goorm-popcorn", tags: {} });
-        expect(config.network.natGateways).to.equal("single");
-        expect(config.network.flowLogs).to.deep.equal({ enabled: false, retentionDays: 7, trafficType: "ALL" });
-        expect(config.network.gatewayEndpoints).to.deep.equal(["s3", "dynamodb"]);
+        const config = resolved(stackConfig("dev"), "dev");
+        expect(config.stack).to.deep.include({ stack: "dev", region: "ap-northeast-2", env: "dev", name: "goorm-popcorn", logRetentionDays: 7 });
+        expect(config.stack.tags).to.deep.equal({ Project: "goorm-popcorn", Environment: "dev", Stack: "dev", ManagedBy: "pulumi" });
+        expect(config.network!.natGateways).to.equal("single");
+        expect(config.network!.flowLogs).to.deep.equal({ enabled: false, retentionDays: 7, trafficType: "ALL" });
+        expect(config.network!.gatewayEndpoints).to.deep.equal(["s3", "dynamodb"]);
     });
 
     it("prod resolves to three AZs, NAT per AZ and flow logs on", () => {
-        const config = parsePlatformConfig(readStackConfig("prod").config, "prod");
-        expect(config.network.azs).to.deep.equal(["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]);
-        expect(config.network.natGateways).to.equal("perAz");
-        expect(config.network.flowLogs).to.deep.equal({ enabled: true, retentionDays: 90, trafficType: "ALL" });
+        const { network } = resolved(stackConfig("prod"), "prod");
+        expect(network!.azs).to.deep.equal(["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]);
+        expect(network!.natGateways).to.equal("perAz");
+        expect(network!.flowLogs).to.deep.equal({ enabled: true, retentionDays: 90, trafficType: "ALL" });
     });
 
     it("fills per-env defaults for keys the stack file leaves out", () => {
         for (const env of ["dev", "prod"] as const) {
-            const config = parsePlatformConfig(
+            const { network: resolvedNetwork } = resolved(
                 stackConfig("prod", (c, network) => {
                     c["platform:env"] = env;
                     delete c["platform:logs"];
@@ -39,16 +40,16 @@ describe("stacks/config: the stack files parse", () => {
                 }),
                 env,
             );
-            expect(config.network.natGateways, env).to.equal(ENV_DEFAULTS[env].natGateways);
-            expect(config.network.flowLogs.retentionDays, env).to.equal(ENV_DEFAULTS[env].logRetentionDays);
+            expect(resolvedNetwork!.natGateways, env).to.equal(NAT_DEFAULT[env]);
+            expect(resolvedNetwork!.flowLogs.retentionDays, env).to.equal(LOG_RETENTION_DEFAULT[env]);
         }
-        expect(ENV_DEFAULTS.dev.natGateways).to.equal("single");
-        expect(ENV_DEFAULTS.prod.natGateways).to.equal("perAz");
+        expect(NAT_DEFAULT).to.deep.equal({ dev: "single", prod: "perAz" });
+        expect(LOG_RETENTION_DEFAULT).to.deep.equal({ dev: 7, prod: 90 });
     });
 
     it("turns flow logs on when the stack file does not mention them (relaxations are never defaults)", () => {
-        const config = parsePlatformConfig(stackConfig("dev", (_c, network) => delete network.flowLogs), "dev");
-        expect(config.network.flowLogs.enabled).to.equal(true);
+        const { network } = resolved(stackConfig("dev", (_c, network) => delete network.flowLogs), "dev");
+        expect(network!.flowLogs.enabled).to.equal(true);
     });
 });
 
@@ -67,7 +68,7 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
         [
             "a misspelt top-level key",
             () => stackConfig("dev", (c) => (c["platform:netwrok"] = "{}")),
-            ["platform:netwrok: is not a known key (did you mean network?); allowed here: env, name, tags, logs, network, cluster, serviceDiscovery, ecr, serviceDefaults, services, database, cache, kafka, alb, blueGreen, monitoring, waf, schedule"],
+            ["platform:netwrok: is not a known key (did you mean network?); allowed here: env, name, tags, logs, network, cluster, serviceDiscovery, database, cache, kafka, alb, services, serviceDefaults, ecr, blueGreen, schedule, waf, monitoring"],
         ],
         [
             "a misspelt namespace",
@@ -137,8 +138,8 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
             "prod tasks in a single AZ",
             () => stackConfig("prod", (_c, network) => (subnets(network).private = [subnets(network).private[0]])),
             [
-                "platform:kafka.nodes: 3 nodes put 3 in ap-northeast-2a, more than the 1 the quorum can lose; losing ap-northeast-2a would stop Kafka — add private subnets in other AZs",
                 "platform:network.subnets.private: spans only ap-northeast-2a; prod needs private subnets in at least two AZs",
+                "platform:kafka.nodes: 3 nodes put 3 in ap-northeast-2a, more than the 1 the quorum can lose; losing ap-northeast-2a would stop Kafka — add private subnets in other AZs",
             ],
             "prod",
         ],
@@ -200,7 +201,7 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
     });
 
     it("formats the error as a header and one indented line per problem", () => {
-        expect(() => parsePlatformConfig(stackConfig("dev", (c) => (c["platform:env"] = "staging")), "dev")).to.throw(
+        expect(() => parseStackConfig(stackConfig("dev", (c) => (c["platform:env"] = "staging")), "dev")).to.throw(
             ConfigError,
             'Stack "dev": invalid configuration (1 problem):\n  platform:env: staging is not allowed; expected one of dev, prod',
         );

@@ -4,21 +4,20 @@
  */
 import { expect } from "chai";
 import { majorVersion } from "../../components/data/database/engines";
-import { parsePlatformConfig } from "../../stacks/config";
-import { RuleCase, itRaises, stackConfig } from "../fixtures/config";
+import { RuleCase, itRaises, resolved, stackConfig } from "../fixtures/config";
 
-describe("stacks/rules (data): the stack files resolve", () => {
+describe("data blocks: the seed's stack files resolve", () => {
     it("dev: RDS PostgreSQL 18.1 on db.t4g.micro, 20 GiB growing to 100, 1-day backups, single-AZ; one Valkey 8.0 node", () => {
-        const { database, cache } = parsePlatformConfig(stackConfig("dev"), "dev");
+        const { database, cache } = resolved(stackConfig("dev"), "dev");
         expect(database).to.deep.include({ kind: "instance", engine: "postgres", engineVersion: "18.1", instanceClass: "db.t4g.micro", multiAz: false, deletionProtection: false });
-        expect(database!.storage).to.deep.equal({ allocatedGb: 20, maxAllocatedGb: 100 });
+        expect(database?.kind === "instance" && database.storage).to.deep.equal({ allocatedGb: 20, maxAllocatedGb: 100 });
         expect(database!.backup.retentionDays).to.equal(1);
         expect(cache).to.deep.include({ engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.micro", nodes: 1, auth: "rbac" });
     });
 
     it("prod: Aurora PostgreSQL of the same major, two readers, 14-day backups; three Valkey nodes with failover", () => {
-        const dev = parsePlatformConfig(stackConfig("dev"), "dev").database!;
-        const { database, cache } = parsePlatformConfig(stackConfig("prod"), "prod");
+        const dev = resolved(stackConfig("dev"), "dev").database!;
+        const { database, cache } = resolved(stackConfig("prod"), "prod");
         expect(database).to.deep.include({ kind: "aurora", engine: "aurora-postgresql", instanceClass: "db.r7g.large", readers: 2, deletionProtection: true });
         expect(majorVersion(database!.engine, database!.engineVersion)).to.equal(majorVersion(dev.engine, dev.engineVersion));
         expect(database!.backup.retentionDays).to.equal(14);
@@ -27,7 +26,7 @@ describe("stacks/rules (data): the stack files resolve", () => {
     });
 });
 
-describe("stacks/rules (data): bad database and cache configs", () => {
+describe("data blocks: bad database, cache and Kafka configs", () => {
     const cases: RuleCase[] = [
         [
             "an Aurora class AWS does not offer (db.t4g.micro)",
@@ -105,21 +104,21 @@ describe("stacks/rules (data): bad database and cache configs", () => {
             "identifiers over their length limits",
             () => stackConfig("prod", (c) => (c["platform:name"] = "goorm-popcorn-platform")),
             [
+                'platform:name: goorm-popcorn-platform makes a cache name AWS refuses: elasticacheUser name "goorm-popcorn-platform-prod-cache-default" is 41 characters; AWS allows at most 40',
                 'platform:name: goorm-popcorn-platform makes the blue target group name goorm-popcorn-platform-gateway-prod (35 characters), which AWS refuses: targetGroup name "goorm-popcorn-platform-gateway-prod" is 35 characters; AWS allows at most 32',
                 'platform:name: goorm-popcorn-platform makes the green target group name goorm-popcorn-platform-gateway-green-prod (41 characters), which AWS refuses: targetGroup name "goorm-popcorn-platform-gateway-green-prod" is 41 characters; AWS allows at most 32',
-                'platform:name: goorm-popcorn-platform makes a cache name AWS refuses: elasticacheUser name "goorm-popcorn-platform-prod-cache-default" is 41 characters; AWS allows at most 40',
             ],
             "prod",
         ],
         [
             "a plaintext master password in the database config",
             () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.masterPassword = "hunter2-hunter2"))),
-            ["platform:database.masterPassword: is refused: no secret is ever set in config (SPEC §3.5); database passwords are generated and kept by RDS in Secrets Manager, the cache's by the platform, and services take secrets as ARNs"],
+            ["platform:database.masterPassword: is refused: no secret is ever set in config; database passwords are generated and kept by RDS in Secrets Manager, the cache's by the platform, and services take secrets as ARNs"],
         ],
         [
             "a plaintext auth token in the cache config",
             () => stackConfig("dev", (_c, edit) => edit("cache", (c) => (c.authToken = "0123456789abcdef0123"))),
-            ["platform:cache.authToken: is refused: no secret is ever set in config (SPEC §3.5); database passwords are generated and kept by RDS in Secrets Manager, the cache's by the platform, and services take secrets as ARNs"],
+            ["platform:cache.authToken: is refused: no secret is ever set in config; database passwords are generated and kept by RDS in Secrets Manager, the cache's by the platform, and services take secrets as ARNs"],
         ],
         [
             "settings of the other database kind",
@@ -129,7 +128,7 @@ describe("stacks/rules (data): bad database and cache configs", () => {
         [
             "an engine of the other kind",
             () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.engine = "aurora-postgresql"))),
-            ["platform:database.engine: aurora-postgresql does not go with kind instance; use postgres or mysql"],
+            ["platform:database.engine: aurora-postgresql is not allowed; expected one of postgres, mysql"],
         ],
         [
             "overlapping backup and maintenance windows",

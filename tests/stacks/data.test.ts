@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { SECRET_PLACEHOLDER } from "../../tooling/mock-runtime";
-import { sharedStackRun } from "../../tooling/plan";
+import { seedRun } from "../fixtures/seed";
 import { RunView, T } from "../support/query";
 
 const R = {
@@ -47,6 +47,17 @@ interface Container {
     secrets: Array<{ name: string; valueFrom: string }>;
 }
 
+/** The stores each service of the seed system connects to (its stack files' connectsTo). */
+const SEED_CONNECTIONS: Readonly<Record<string, ReadonlyArray<"database" | "cache" | "kafka">>> = {
+    "api-gateway": [],
+    "user-service": ["database", "cache"],
+    "store-service": ["database", "cache"],
+    "order-service": ["database", "kafka"],
+    "payment-service": ["database", "kafka"],
+    "checkin-service": ["database", "kafka"],
+    "order-query": ["database", "cache", "kafka"],
+};
+
 function containersOf(view: RunView): Array<{ family: string; container: Container }> {
     return view.ofType(R.taskDefinition).map((t) => ({ family: String(t.inputs.family), container: JSON.parse(t.inputs.containerDefinitions as string)[0] }));
 }
@@ -55,39 +66,46 @@ for (const env of ["dev", "prod"] as const) {
     describe(`stack ${env}: data tier wiring and secrets`, () => {
         let view: RunView;
         before(async () => {
-            view = new RunView(await sharedStackRun(env));
+            view = new RunView(await seedRun(env));
         });
 
-        it("tells every service where the database and cache are, and hands it their credentials as secrets only", () => {
-            const { outputs } = view.run;
+        /** Per store: the environment it gives a consumer, and its secrets (name → ARN of the Secrets Manager secret and JSON key). */
+        function storeSettings(outputs: Record<string, unknown>) {
+            return {
+                database: {
+                    environment: { DB_HOST: outputs.databaseEndpoint, DB_READER_HOST: outputs.databaseReaderEndpoint, DB_PORT: "5432", DB_NAME: "popcorn", DB_ENGINE: env === "dev" ? "postgres" : "aurora-postgresql" },
+                    secrets: { DB_PASSWORD: `${outputs.databaseSecretArn}:password::`, DB_USERNAME: `${outputs.databaseSecretArn}:username::` },
+                    secretArn: outputs.databaseSecretArn,
+                },
+                cache: {
+                    environment: { CACHE_HOST: outputs.cacheEndpoint, CACHE_READER_HOST: outputs.cacheReaderEndpoint, CACHE_PORT: "6379", CACHE_TLS: "true", CACHE_USERNAME: `goorm-popcorn-${env}-cache-app` },
+                    secrets: { CACHE_PASSWORD: `${outputs.cacheAuthSecretArn}:password::` },
+                    secretArn: outputs.cacheAuthSecretArn,
+                },
+                kafka: { environment: { KAFKA_BOOTSTRAP_SERVERS: outputs.kafkaBootstrapServers }, secrets: {}, secretArn: undefined },
+            } as const;
+        }
+
+        it("tells each service exactly the stores it connects to: their endpoints as environment, their credentials as secrets only", () => {
+            const settings = storeSettings(view.run.outputs);
             for (const { family, container } of containersOf(view)) {
+                const service = family.replace(`goorm-popcorn-${env}-`, "").replace(/-(blue|green)$/, "");
+                const stores = SEED_CONNECTIONS[service];
                 const environment = Object.fromEntries(container.environment.map((e) => [e.name, e.value]));
-                expect(environment, family).to.include({
-                    DB_HOST: outputs.databaseEndpoint,
-                    DB_READER_HOST: outputs.databaseReaderEndpoint,
-                    DB_PORT: "5432",
-                    DB_NAME: "popcorn",
-                    CACHE_HOST: outputs.cacheEndpoint,
-                    CACHE_READER_HOST: outputs.cacheReaderEndpoint,
-                    CACHE_PORT: "6379",
-                    CACHE_TLS: "true",
-                    CACHE_USERNAME: `goorm-popcorn-${env}-cache-app`,
-                    KAFKA_BOOTSTRAP_SERVERS: outputs.kafkaBootstrapServers,
-                });
-                expect(container.secrets, family).to.deep.equal([
-                    { name: "CACHE_PASSWORD", valueFrom: `${outputs.cacheAuthSecretArn}:password::` },
-                    { name: "DB_PASSWORD", valueFrom: `${outputs.databaseSecretArn}:password::` },
-                    { name: "DB_USERNAME", valueFrom: `${outputs.databaseSecretArn}:username::` },
-                ]);
+                expect(environment, family).to.deep.equal(Object.assign({ SPRING_PROFILES_ACTIVE: env }, ...stores.map((store) => settings[store].environment)));
+                const secrets = Object.fromEntries(container.secrets.map((e) => [e.name, e.valueFrom]));
+                expect(secrets, family).to.deep.equal(Object.assign({}, ...stores.map((store) => settings[store].secrets)));
                 expect(container.environment.map((e) => e.name).filter((name) => PASSWORD_LIKE.test(name)), family).to.deep.equal([]);
             }
         });
 
-        it("lets each execution role read exactly the database's and the cache's secrets", () => {
-            const { outputs } = view.run;
+        it("lets each execution role read exactly the secrets of the stores its service connects to, and none without one", () => {
+            const settings = storeSettings(view.run.outputs);
             for (const policy of view.ofType(T.rolePolicy).filter((p) => p.name.endsWith("-execution-policy"))) {
+                const service = policy.name.replace(/-execution-policy$/, "");
                 const statements = JSON.parse(policy.inputs.policy as string).Statement as Array<{ Sid: string; Resource: unknown }>;
-                expect(statements.find((s) => s.Sid === "ReadOwnSecrets")?.Resource, policy.name).to.deep.equal([outputs.cacheAuthSecretArn, outputs.databaseSecretArn].sort());
+                const expected = SEED_CONNECTIONS[service].map((store) => settings[store].secretArn).filter((arn) => arn !== undefined).sort();
+                expect(statements.find((s) => s.Sid === "ReadOwnSecrets")?.Resource, policy.name).to.deep.equal(expected.length > 0 ? expected : undefined);
                 expect(statements.map((s) => s.Sid), policy.name).to.not.include("ReadOwnParameters");
             }
         });
@@ -131,7 +149,7 @@ function kafkaLayout(view: RunView): string[] {
 describe("stack dev: the data tier of SPEC §2.A", () => {
     let view: RunView;
     before(async () => {
-        view = new RunView(await sharedStackRun("dev"));
+        view = new RunView(await seedRun("dev"));
     });
 
     it("runs PostgreSQL 18.1 on db.t4g.micro in 2a: 20 GiB gp3, 1-day backups, single-AZ, not protected", () => {
@@ -171,7 +189,7 @@ describe("stack dev: the data tier of SPEC §2.A", () => {
 describe("stack prod: the data tier across three AZs", () => {
     let view: RunView;
     before(async () => {
-        view = new RunView(await sharedStackRun("prod"));
+        view = new RunView(await seedRun("prod"));
     });
 
     it("runs an Aurora writer in 2a and readers in 2b and 2c, backups kept 14 days, protected", () => {

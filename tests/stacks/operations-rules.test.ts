@@ -3,8 +3,8 @@
  * each triggered by an edit of a real stack file, naming the key, the value and what is allowed.
  */
 import { expect } from "chai";
-import { parsePlatformConfig } from "../../stacks/config";
-import { RuleCase, itRaises, stackConfig } from "../fixtures/config";
+
+import { RuleCase, itRaises, resolved, stackConfig } from "../fixtures/config";
 
 describe("stacks/rules: monitoring, WAF, office hours and DNS", () => {
     const cases: RuleCase[] = [
@@ -14,11 +14,12 @@ describe("stacks/rules: monitoring, WAF, office hours and DNS", () => {
                 stackConfig("dev", (_c, edit) =>
                     edit("monitoring", (m) => (m.thresholds = { ecsCpuPercent: 120, albP95Seconds: 0, dbConnections: 10.5, cacheEvictions: -1 })),
                 ),
+            // In the order the blocks declare their thresholds (registry order).
             [
-                "platform:monitoring.thresholds.ecsCpuPercent: 120 is not a percentage; use a number above 0 and at most 100",
-                "platform:monitoring.thresholds.albP95Seconds: 0 is not allowed; use a number above 0",
                 "platform:monitoring.thresholds.dbConnections: 10.5 is not allowed; use a whole number above 0",
                 "platform:monitoring.thresholds.cacheEvictions: -1 is not allowed; use a whole number, 0 or more",
+                "platform:monitoring.thresholds.albP95Seconds: 0 is not allowed; use a number above 0",
+                "platform:monitoring.thresholds.ecsCpuPercent: 120 is not a percentage; use a number above 0 and at most 100",
             ],
         ],
         [
@@ -133,7 +134,7 @@ describe("stacks/rules: monitoring, WAF, office hours and DNS", () => {
 describe("stacks/schema: what monitoring, WAF and the schedule default to", () => {
     it("turns WAF on wherever there is an ALB unless the stack file turns it off, with the seed's rule groups", () => {
         const prodWithoutWafKey = stackConfig("prod", (config) => delete config["platform:waf"]);
-        const waf = parsePlatformConfig(prodWithoutWafKey, "prod").waf;
+        const waf = resolved(prodWithoutWafKey, "prod").waf;
         expect(waf).to.deep.equal({
             enabled: true,
             rateLimit: 2000,
@@ -142,12 +143,28 @@ describe("stacks/schema: what monitoring, WAF and the schedule default to", () =
             countRules: {},
             logging: { enabled: true, retentionDays: 90 },
         });
-        expect(parsePlatformConfig(stackConfig("dev"), "dev").waf?.enabled).to.equal(false);
+        expect(resolved(stackConfig("dev"), "dev").waf?.enabled).to.equal(false);
     });
 
     it("mails nobody and notifies recoveries unless told otherwise; the schedule covers every service, Seoul weekdays", () => {
-        const dev = parsePlatformConfig(stackConfig("dev", (config) => (config["platform:schedule"] = JSON.stringify({ start: "09:00", stop: "19:00" }))), "dev");
-        expect(dev.monitoring).to.deep.equal({ alarmEmails: [], notifyOnRecovery: true, thresholds: {} });
+        const dev = resolved(stackConfig("dev", (config) => (config["platform:schedule"] = JSON.stringify({ start: "09:00", stop: "19:00" }))), "dev");
+        expect(dev.monitoring).to.deep.equal({
+            alarmEmails: [],
+            notifyOnRecovery: true,
+            // Every block's thresholds with their defaults; the database's two derive from its class.
+            thresholds: {
+                dbCpuPercent: 80,
+                cacheCpuPercent: 80,
+                cacheMemoryPercent: 80,
+                cacheEvictions: 100,
+                kafkaDiskPercent: 80,
+                alb5xxPercent: 5,
+                alb5xxMinRequests: 20,
+                albP95Seconds: 1.5,
+                ecsCpuPercent: 85,
+                ecsMemoryPercent: 85,
+            },
+        });
         expect(dev.schedule).to.deep.equal({
             timezone: "Asia/Seoul",
             days: "MON-FRI",

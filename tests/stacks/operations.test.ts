@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { LOG_RETENTION_DAYS } from "../../lib/aws-limits";
 import { RecordedResource } from "../../tooling/mock-runtime";
-import { sharedStackRun } from "../../tooling/plan";
+import { seedRun } from "../fixtures/seed";
 import { RunView, T } from "../support/query";
 
 const O = {
@@ -125,7 +125,7 @@ for (const env of ["dev", "prod"] as const) {
         let view: RunView;
         let alarms: Map<string, RecordedResource>;
         before(async () => {
-            view = new RunView(await sharedStackRun(env));
+            view = new RunView(await seedRun(env));
             alarms = alarmsByKey(view, env);
         });
 
@@ -282,7 +282,7 @@ describe("stack dev: edge and office hours", () => {
     let view: RunView;
     let outputs: Record<string, unknown>;
     before(async () => {
-        const run = await sharedStackRun("dev");
+        const run = await seedRun("dev");
         view = new RunView(run);
         outputs = run.outputs as Record<string, unknown>;
     });
@@ -316,7 +316,7 @@ describe("stack prod: edge and around the clock", () => {
     let view: RunView;
     let outputs: Record<string, unknown>;
     before(async () => {
-        const run = await sharedStackRun("prod");
+        const run = await seedRun("prod");
         view = new RunView(run);
         outputs = run.outputs as Record<string, unknown>;
     });
@@ -349,11 +349,11 @@ describe("stack prod: edge and around the clock", () => {
     });
 
     it("warns, as a preview would, that nobody is subscribed to the alarms yet", async () => {
-        expect((await sharedStackRun("prod")).warnings).to.deep.equal([
+        expect((await seedRun("prod")).warnings).to.deep.equal([
             "platform:monitoring.alarmEmails is empty: the alarms publish to their SNS topic, but nobody is subscribed to it",
         ]);
         // dev may go unwatched by mail.
-        expect((await sharedStackRun("dev")).warnings).to.deep.equal([]);
+        expect((await seedRun("dev")).warnings).to.deep.equal([]);
     });
 
     it("runs around the clock: no scheduled action", () => {

@@ -5,7 +5,8 @@
 import { expect } from "chai";
 import { CANARY_STEPS, Weights } from "../../components/traffic/blue-green-alb/blue-green";
 import { ProgramRun, RecordedResource, runProgram } from "../../tooling/mock-runtime";
-import { projectProgram, sharedStackRun } from "../../tooling/plan";
+import { projectProgram } from "../../tooling/plan";
+import { seedRun } from "../fixtures/seed";
 import { RunView, T } from "../support/query";
 import { stackConfig } from "../fixtures/config";
 import { SEED_REACHABILITY } from "../fixtures/matrix";
@@ -74,7 +75,7 @@ for (const env of ["dev", "prod"] as const) {
     describe(`stack ${env}: compute and traffic`, () => {
         let view: RunView;
         before(async () => {
-            view = new RunView(await sharedStackRun(env));
+            view = new RunView(await seedRun(env));
         });
 
         it(`runs the seven services in goorm-popcorn-${env}-cluster, api-gateway as blue and green`, () => {
@@ -144,7 +145,7 @@ for (const env of ["dev", "prod"] as const) {
 describe("stack dev: its own settings", () => {
     let view: RunView;
     before(async () => {
-        view = new RunView(await sharedStackRun("dev"));
+        view = new RunView(await seedRun("dev"));
     });
 
     it("runs one task of each service on FARGATE_SPOT; green runs none", () => {
@@ -168,7 +169,7 @@ describe("stack dev: its own settings", () => {
 describe("stack prod: its own settings", () => {
     let view: RunView;
     before(async () => {
-        view = new RunView(await sharedStackRun("prod"));
+        view = new RunView(await seedRun("prod"));
     });
 
     it("runs at least two tasks of each service (but the idle colour) on FARGATE only, scaling 2–6 (api-gateway 2–10)", () => {

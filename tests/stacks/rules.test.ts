@@ -3,14 +3,13 @@
  * by an edit of a real stack file and must name the key, the value and what is allowed.
  */
 import { expect } from "chai";
-import { parsePlatformConfig } from "../../stacks/config";
-import { RuleCase, itRaises, stackConfig } from "../fixtures/config";
+import { RuleCase, itRaises, resolved, stackConfig } from "../fixtures/config";
 
 const SECRET = "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:popcorn/db-AbCdEf";
 
-describe("stacks/rules: the stack files resolve", () => {
+describe("services and ALB: the seed's stack files resolve", () => {
     it("dev: seven services, 1 task each, Spot, exec on; blue/green api-gateway at 100/0", () => {
-        const config = parsePlatformConfig(stackConfig("dev"), "dev");
+        const config = resolved(stackConfig("dev"), "dev");
         expect(config.services.map((s) => `${s.name} ${s.cpu}/${s.memory} ${s.repository}`)).to.deep.equal([
             "api-gateway 512/1024 goorm-popcorn-api-gateway",
             "user-service 256/512 goorm-popcorn-user",
@@ -21,21 +20,25 @@ describe("stacks/rules: the stack files resolve", () => {
             "order-query 256/512 goorm-popcorn-order-query",
         ]);
         for (const service of config.services) {
-            expect(service, service.name).to.deep.include({ port: 8080, desiredCount: 1, capacityProvider: "FARGATE_SPOT", enableExecuteCommand: true, user: "1000", readonlyRootFilesystem: true });
+            expect(service, service.name).to.deep.include({ port: 8080, desiredCount: 1, capacityProvider: undefined, enableExecuteCommand: true, user: "1000", readonlyRootFilesystem: true });
             expect(service.autoscaling).to.deep.equal({ min: 1, max: 2, cpuTarget: 70, memoryTarget: 80 });
             expect(service.environment).to.deep.equal({ SPRING_PROFILES_ACTIVE: "dev" });
         }
-        expect(config.serviceDiscovery.namespace).to.equal("goormpopcorn.local");
-        expect(config.blueGreen).to.deep.equal({
-            service: "api-gateway",
+        // No service sets its own capacity provider: every one runs on the cluster's default, Spot in dev.
+        expect(config.cluster!.defaultCapacityProvider).to.equal("FARGATE_SPOT");
+        expect(config.serviceDiscovery!.namespace).to.equal("goormpopcorn.local");
+        expect(config.services.map((s) => s.deployment.kind)).to.deep.equal(["blueGreen", "plain", "plain", "plain", "plain", "plain", "plain"]);
+        expect(config.services[0].deployment).to.deep.equal({
+            kind: "blueGreen",
             weights: { blue: 100, green: 0 },
             colours: { blue: { imageTag: "0.1.0", scaledToZero: false }, green: { imageTag: "0.1.0", scaledToZero: true } },
         });
+        expect(config.services[1].deployment).to.deep.equal({ kind: "plain", imageTag: "0.1.0" });
         expect(config.alb).to.deep.include({ deletionProtection: false, accessLogs: { enabled: false, expirationDays: 90 }, deregistrationDelaySeconds: 30 });
     });
 
     it("prod: two tasks or more each, FARGATE only, exec off, ALB protected and logging", () => {
-        const config = parsePlatformConfig(stackConfig("prod"), "prod");
+        const config = resolved(stackConfig("prod"), "prod");
         for (const service of config.services) {
             expect(service.desiredCount, service.name).to.equal(2);
             expect(service.autoscaling.min, service.name).to.equal(2);
@@ -43,13 +46,13 @@ describe("stacks/rules: the stack files resolve", () => {
             expect(service.enableExecuteCommand, service.name).to.equal(false);
         }
         expect(config.services.find((s) => s.name === "api-gateway")!.autoscaling).to.deep.equal({ min: 2, max: 10, cpuTarget: 60, memoryTarget: 75 });
-        expect(config.cluster.defaultCapacityProvider).to.equal("FARGATE");
+        expect(config.cluster!.defaultCapacityProvider).to.equal("FARGATE");
         expect(config.alb).to.deep.include({ deletionProtection: true, accessLogs: { enabled: true, expirationDays: 90 } });
-        expect(config.ecr.manageRepositories).to.equal(false);
+        expect(config.ecr!.manageRepositories).to.equal(false);
     });
 });
 
-describe("stacks/rules: bad service, ALB and blue/green configs", () => {
+describe("services and ALB: bad service, ALB and blue/green configs", () => {
     const cases: RuleCase[] = [
         [
             "a CPU/memory pair Fargate does not offer (names the service, lists the memory values for that CPU)",
@@ -84,16 +87,6 @@ describe("stacks/rules: bad service, ALB and blue/green configs", () => {
                 "platform:services.api-gateway.imageTag: is required (expected the image tag to deploy from the service's repository)",
                 "platform:blueGreen.service: api-gatway is not one of platform:services (api-gateway, user-service, store-service, order-service, payment-service, checkin-service, order-query)",
             ],
-        ],
-        [
-            "an ALB and target group name over 32 characters",
-            () => stackConfig("prod", (c) => (c["platform:name"] = "goorm-popcorn-platform")),
-            [
-                "platform:name: goorm-popcorn-platform makes the blue target group name goorm-popcorn-platform-gateway-prod (35 characters), which AWS refuses: targetGroup name \"goorm-popcorn-platform-gateway-prod\" is 35 characters; AWS allows at most 32",
-                "platform:name: goorm-popcorn-platform makes the green target group name goorm-popcorn-platform-gateway-green-prod (41 characters), which AWS refuses: targetGroup name \"goorm-popcorn-platform-gateway-green-prod\" is 41 characters; AWS allows at most 32",
-                "platform:name: goorm-popcorn-platform makes a cache name AWS refuses: elasticacheUser name \"goorm-popcorn-platform-prod-cache-default\" is 41 characters; AWS allows at most 40",
-            ],
-            "prod",
         ],
         [
             "a port outside 1–65535",
@@ -193,8 +186,8 @@ describe("stacks/rules: bad service, ALB and blue/green configs", () => {
                 return config;
             },
             [
-                "platform:services.api-gateway.imageTag: is required (expected the image tag to deploy from the service's repository)",
                 "platform:alb: needs platform:blueGreen: the ALB forwards to the blue and green target groups of one service",
+                "platform:services.api-gateway.imageTag: is required (expected the image tag to deploy from the service's repository)",
             ],
         ],
         [
@@ -231,7 +224,7 @@ describe("stacks/rules: bad service, ALB and blue/green configs", () => {
                 });
                 edit("serviceDefaults", (d) => (d.secrets = { SMTP_PASSWORD: SECRET }));
             });
-            expect(parsePlatformConfig(config, "dev").blueGreen!.weights).to.deep.equal({ blue, green });
+            expect(resolved(config, "dev").blueGreen!.weights).to.deep.equal({ blue, green });
         }
     });
 });

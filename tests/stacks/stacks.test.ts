@@ -6,7 +6,8 @@ import { LOG_RETENTION_DAYS } from "../../lib/aws-limits";
 import { tagProblem } from "../../lib/tags";
 import { ConfigError } from "../../stacks/config";
 import { RecordedResource, runProgram } from "../../tooling/mock-runtime";
-import { projectProgram, sharedStackRun } from "../../tooling/plan";
+import { projectProgram } from "../../tooling/plan";
+import { SEED_ROOT, seedRun } from "../fixtures/seed";
 import { RunView, T, isTaggable } from "../support/query";
 import { listStacks, readStackConfig } from "../../tooling/stack-file";
 
@@ -57,7 +58,7 @@ function expectTaggedAndRetained(view: RunView, env: string, stack: string): voi
 describe("stack dev (Pulumi.dev.yaml)", () => {
     let view: RunView;
     before(async () => {
-        view = new RunView(await sharedStackRun("dev"));
+        view = new RunView(await seedRun("dev"));
     });
 
     it("has the seed's subnets exactly: 2 public, 1 private in 2a, 2 data", () => {
@@ -103,7 +104,7 @@ describe("stack dev (Pulumi.dev.yaml)", () => {
 describe("stack prod (Pulumi.prod.yaml)", () => {
     let view: RunView;
     before(async () => {
-        view = new RunView(await sharedStackRun("prod"));
+        view = new RunView(await seedRun("prod"));
     });
 
     it("has three subnets per tier, one in each of 2a, 2b, 2c", () => {
@@ -161,7 +162,7 @@ describe("stack files in general", () => {
     });
 
     it("stops a bad config before any resource but the stack itself is registered", async () => {
-        const { config } = readStackConfig("prod");
+        const { config } = readStackConfig("prod", SEED_ROOT);
         const registered: RecordedResource[] = [];
         const bad = { ...config, "platform:network": config["platform:network"].replace("10.0.12.0/24", "10.1.12.0/24") };
         let error: unknown;

@@ -144,6 +144,9 @@ export type Deployment =
     | { readonly kind: "plain"; readonly imageTag: string }
     | { readonly kind: "blueGreen"; readonly weights: Weights; readonly colours: Readonly<Record<Colour, { readonly imageTag: string; readonly scaledToZero: boolean }>> };
 
+/** The image tag of a plain service whose stack file gives none (the rules refuse it). */
+export const MISSING_IMAGE_TAG = "";
+
 /** The seed's repository names: `user-service` → `<prefix>-user`, `order-query` → `<prefix>-order-query`. */
 export function defaultRepositoryName(prefix: string, service: string): string {
     return `${prefix}-${service.replace(/-service$/, "")}`;
@@ -188,9 +191,6 @@ export function servicesSchema(stack: StackInfo) {
     return rawSchema().transform((raw, ctx) => {
         const { blueGreen } = raw;
         const names = Object.keys(raw.services);
-        if (blueGreen && !names.includes(blueGreen.service)) {
-            ctx.addIssue({ code: "custom", path: ["blueGreen", "service"], message: `${blueGreen.service} is not one of platform:services (${names.join(", ")})`, input: blueGreen.service });
-        }
         const services = Object.entries(raw.services).map(([name, own]) => {
             let deployment: Deployment;
             if (blueGreen?.service === name) {
@@ -204,10 +204,8 @@ export function servicesSchema(stack: StackInfo) {
                 }
                 deployment = { kind: "blueGreen", weights: blueGreen.weights, colours: { blue: blueGreen.blue, green: blueGreen.green } };
             } else {
-                if (own.imageTag === undefined) {
-                    ctx.addIssue({ code: "custom", path: ["services", name, "imageTag"], message: "is required (expected the image tag to deploy from the service's repository)", input: undefined });
-                }
-                deployment = { kind: "plain", imageTag: own.imageTag ?? "" };
+                // A missing tag is the rules' to report (MISSING_IMAGE_TAG), beside the others.
+                deployment = { kind: "plain", imageTag: own.imageTag ?? MISSING_IMAGE_TAG };
             }
             return resolveService(name, own, raw, stack, deployment);
         });

@@ -8,7 +8,7 @@ import { Path, Problem, nest } from "../../../lib/problems";
 import { ConfigView } from "../../../stacks/block";
 import { COLOURS, weightProblems } from "../../traffic/blue-green-alb/blue-green";
 import { ecsClusterBlock } from "../ecs-cluster/block";
-import { ServicesConfig } from "./config";
+import { MISSING_IMAGE_TAG, ServicesConfig } from "./config";
 import { environmentProblems, imageTagProblem, secretProblems } from "./container";
 import { fargateSizeProblem } from "./fargate";
 import { officeHoursProblems } from "./schedule";
@@ -72,7 +72,7 @@ function serviceProblems(config: ServicesConfig, view: ConfigView): Problem[] {
         problems.push(...nest(at("environment"), environmentProblems(service.environment)));
         problems.push(...nest(at("secrets"), secretProblems(service.secrets, service.environment)));
         if (service.deployment.kind === "plain") {
-            const tag = imageTagProblem(service.deployment.imageTag);
+            const tag = service.deployment.imageTag === MISSING_IMAGE_TAG ? "is required (expected the image tag to deploy from the service's repository)" : imageTagProblem(service.deployment.imageTag);
             if (tag) {
                 report(["imageTag"], tag);
             }
@@ -113,6 +113,10 @@ function blueGreenProblems(config: ServicesConfig): Problem[] {
         return [];
     }
     const problems: Problem[] = [...nest(["blueGreen", "weights"], weightProblems(blueGreen.weights))];
+    const names = config.services.map((s) => s.name);
+    if (!names.includes(blueGreen.service)) {
+        problems.push({ path: ["blueGreen", "service"], message: `${blueGreen.service} is not one of platform:services (${names.join(", ")})` });
+    }
     for (const colour of COLOURS) {
         const { imageTag, scaledToZero } = blueGreen[colour];
         const tag = imageTagProblem(imageTag);

@@ -1,28 +1,55 @@
 import { expect } from "chai";
-import { SEED_REACHABILITY } from "../../../fixtures/matrix";
-import { RULES_PER_GROUP_LIMIT, describeFlow, platformFlows, ruleCountProblems, rulesOf } from "../../../../components/network/security-groups/matrix";
+import { Flow, RULES_PER_GROUP_LIMIT, describeFlow, ruleCountProblems, rulesOf, uniquePorts } from "../../../../components/network/security-groups/matrix";
 
-const PORTS = { albListeners: [80, 443], albTargets: [8080], servicePorts: [8080, 8080], database: 5432, cache: 6379, kafkaClients: [9092, 9094], kafkaController: 9093 };
+/** The seed's flows, as the blocks of system A declare them (the assembled stack's are in tests/stacks). */
+export const FLOWS: readonly Flow[] = [
+    { from: { cidr: "0.0.0.0/0" }, to: { group: "alb" }, port: 80, why: "clients to the ALB" },
+    { from: { cidr: "0.0.0.0/0" }, to: { group: "alb" }, port: 443, why: "clients to the ALB" },
+    { from: { group: "alb" }, to: { group: "ecs" }, port: 8080, why: "ALB to its target services" },
+    { from: { group: "ecs" }, to: { group: "db" }, port: 5432, why: "services to the database" },
+    { from: { group: "ecs" }, to: { group: "cache" }, port: 6379, why: "services to the cache" },
+    { from: { group: "ecs" }, to: { cidr: "0.0.0.0/0" }, port: 443, why: "HTTPS out" },
+];
 
-describe("lib/security-matrix", () => {
-    it("lists the seed's flows, plus the ones it forgot (SPEC §4)", () => {
-        const flows = platformFlows(PORTS).map((f) => describeFlow(f.from, f.to, f.port).replace(/0\.0\.0\.0\/0/g, "internet"));
-        expect(flows).to.deep.equal(SEED_REACHABILITY);
-    });
-
-    it("turns a flow between groups into an ingress and an egress rule, a flow from the internet into an ingress only", () => {
-        const rules = rulesOf(platformFlows(PORTS));
+describe("components/network/security-groups/matrix", () => {
+    it("turns a flow between groups into an ingress and an egress rule, a flow from the internet into an ingress only, a flow to the internet into an egress only", () => {
+        const rules = rulesOf(FLOWS);
         expect(rules.filter((r) => r.group === "alb").map((r) => `${r.direction} ${r.port}`)).to.deep.equal(["ingress 80", "ingress 443", "egress 8080"]);
+        expect(rules.filter((r) => r.group === "ecs").map((r) => `${r.direction} ${r.port}`)).to.deep.equal(["ingress 8080", "egress 5432", "egress 6379", "egress 443"]);
         expect(rules.filter((r) => r.group === "db").map((r) => `${r.direction} ${r.port}`)).to.deep.equal(["ingress 5432"]);
         expect(rules.filter((r) => r.group === "cache").map((r) => `${r.direction} ${r.port}`)).to.deep.equal(["ingress 6379"]);
     });
 
-    it("refuses more rules than a group holds", () => {
-        const ports = Array.from({ length: RULES_PER_GROUP_LIMIT }, (_, i) => 10000 + i);
-        const problems = ruleCountProblems(rulesOf(platformFlows({ ...PORTS, servicePorts: ports })));
-        expect(problems.map((p) => `${String(p.path[0])}: ${p.message}`)).to.deep.equal([
-            "ecs ingress: needs 61 rules; a security group holds at most 60 per direction",
-            "ecs egress: needs 65 rules; a security group holds at most 60 per direction",
+    it("keeps a flow's reason as each of its rules' reason", () => {
+        expect(rulesOf([FLOWS[3]]).map((r) => r.why)).to.deep.equal(["services to the database", "services to the database"]);
+    });
+
+    it("describes a flow as from -> to:port", () => {
+        expect(FLOWS.map((f) => describeFlow(f.from, f.to, f.port))).to.deep.equal([
+            "0.0.0.0/0 -> alb:80",
+            "0.0.0.0/0 -> alb:443",
+            "alb -> ecs:8080",
+            "ecs -> db:5432",
+            "ecs -> cache:6379",
+            "ecs -> 0.0.0.0/0:443",
         ]);
+    });
+
+    it("lists distinct ports in ascending order", () => {
+        expect(uniquePorts([8080, 443, 8080, 80])).to.deep.equal([80, 443, 8080]);
+    });
+
+    it("refuses more rules than a group holds, naming the group, the direction and the count", () => {
+        const flows: Flow[] = Array.from({ length: RULES_PER_GROUP_LIMIT + 1 }, (_, i) => ({ from: { group: "ecs" }, to: { group: "ecs" }, port: 10000 + i, why: "service to service" }));
+        const problems = ruleCountProblems(rulesOf(flows));
+        expect(problems.map((p) => `${String(p.path[0])}: ${p.message}`)).to.deep.equal([
+            "ecs: security group ecs needs 61 ingress rules; a security group holds at most 60 per direction",
+            "ecs: security group ecs needs 61 egress rules; a security group holds at most 60 per direction",
+        ]);
+    });
+
+    it("accepts exactly as many rules as a group holds", () => {
+        const flows: Flow[] = Array.from({ length: RULES_PER_GROUP_LIMIT }, (_, i) => ({ from: { cidr: "10.0.0.0/16" }, to: { group: "db" }, port: 10000 + i, why: "clients" }));
+        expect(ruleCountProblems(rulesOf(flows))).to.deep.equal([]);
     });
 });

@@ -1,11 +1,26 @@
 import { expect } from "chai";
+import { Flow, INTERNET, SecurityGroupDeclaration } from "../../../../components/network/security-groups/matrix";
 import { SecurityGroups } from "../../../../components/network/security-groups/security-groups";
 import { ArgumentError } from "../../../../lib/problems";
 import { RunView, T, runView } from "../../../support/query";
 import { naming, tags } from "../../../fixtures/components";
 
 const VPC = "vpc-0123456789abcdef0";
-const PORTS = { albListeners: [80, 443], albTargets: [8080], servicePorts: [8080], database: 5432, cache: 6379, kafkaClients: [9092, 9094], kafkaController: 9093 };
+
+/** System A's groups and flows, as its blocks declare them. */
+const GROUPS: SecurityGroupDeclaration[] = ["alb", "ecs", "db", "cache", "kafka"].map((name) => ({ name, description: `the ${name} group` }));
+const group = (name: string) => ({ group: name });
+const FLOWS: Flow[] = [
+    ...[80, 443].map((port) => ({ from: { cidr: INTERNET }, to: group("alb"), port, why: "clients to the ALB" })),
+    { from: group("alb"), to: group("ecs"), port: 8080, why: "ALB to its target services" },
+    { from: group("ecs"), to: group("ecs"), port: 8080, why: "service to service" },
+    { from: group("ecs"), to: { cidr: INTERNET }, port: 443, why: "HTTPS out" },
+    { from: group("ecs"), to: group("db"), port: 5432, why: "services to the database" },
+    { from: group("ecs"), to: group("cache"), port: 6379, why: "services to the cache" },
+    ...[9092, 9094].map((port) => ({ from: group("ecs"), to: group("kafka"), port, why: "services to Kafka" })),
+    { from: group("kafka"), to: { cidr: INTERNET }, port: 443, why: "HTTPS out" },
+    ...[9092, 9093, 9094].map((port) => ({ from: group("kafka"), to: group("kafka"), port, why: "between brokers" })),
+];
 
 /** `<group> <in|out> <port> <peer>` for every rule resource, peers named by group. */
 function ruleTable(view: RunView): string[] {
@@ -18,12 +33,13 @@ function ruleTable(view: RunView): string[] {
 describe("components/security-groups", () => {
     let view: RunView;
     before(async () => {
-        view = await runView(() => new SecurityGroups("sg", { naming, tags, vpcId: VPC, ports: PORTS }));
+        view = await runView(() => new SecurityGroups("sg", { naming, tags, vpcId: VPC, groups: GROUPS, flows: FLOWS }));
     });
 
-    it("creates the five groups in the VPC, named <prefix>-<env>-<group>, without inline rules", () => {
+    it("creates the declared groups in the VPC, named <prefix>-<env>-<group>, described as declared, without inline rules", () => {
         const groups = view.ofType(T.securityGroup);
         expect(groups.map((g) => g.inputs.name)).to.have.members(["alb", "ecs", "db", "cache", "kafka"].map((g) => `goorm-popcorn-dev-${g}`));
+        expect(groups.map((g) => g.inputs.description)).to.have.members(["the alb group", "the ecs group", "the db group", "the cache group", "the kafka group"]);
         for (const group of groups) {
             expect(group.inputs.vpcId).to.equal(VPC);
             expect(group.inputs.ingress).to.equal(undefined);
@@ -31,7 +47,7 @@ describe("components/security-groups", () => {
         }
     });
 
-    it("implements the matrix as separate rule resources, TCP only", () => {
+    it("implements the flows as separate rule resources, TCP only, each described by its flow's reason", () => {
         expect(ruleTable(view)).to.deep.equal(
             [
                 "alb in 80-80 0.0.0.0/0",
@@ -59,6 +75,7 @@ describe("components/security-groups", () => {
             ].sort(),
         );
         expect([...view.ofType(T.ingressRule), ...view.ofType(T.egressRule)].every((r) => r.inputs.ipProtocol === "tcp")).to.equal(true);
+        expect(view.ofType(T.ingressRule).filter((r) => r.inputs.fromPort === 5432).map((r) => r.inputs.description)).to.deep.equal(["services to the database"]);
     });
 
     it("opens 0.0.0.0/0 inbound only on the ALB's 80 and 443", () => {
@@ -66,8 +83,16 @@ describe("components/security-groups", () => {
         expect(open.map((r) => `${view.byId(r.inputs.securityGroupId).inputs.name}:${r.inputs.fromPort}`)).to.have.members(["goorm-popcorn-dev-alb:80", "goorm-popcorn-dev-alb:443"]);
     });
 
-    it("refuses a matrix that needs more rules than a group holds", () => {
-        const ports = { ...PORTS, servicePorts: Array.from({ length: 61 }, (_, i) => 10000 + i) };
-        expect(() => new SecurityGroups("sg", { naming, tags, vpcId: VPC, ports })).to.throw(ArgumentError, /ecs ingress: needs 62 rules; a security group holds at most 60 per direction/);
+    it("refuses flows that need more rules than a group holds", () => {
+        const flows = [...FLOWS, ...Array.from({ length: 60 }, (_, i) => ({ from: group("ecs"), to: group("ecs"), port: 10000 + i, why: "service to service" }))];
+        expect(() => new SecurityGroups("sg", { naming, tags, vpcId: VPC, groups: GROUPS, flows })).to.throw(ArgumentError, /groups\.ecs: security group ecs needs 62 ingress rules; a security group holds at most 60 per direction/);
+    });
+
+    it("refuses a flow that names a group nobody declared, and a group declared twice", () => {
+        const flows = [{ from: group("ecs"), to: group("dynamodb"), port: 443, why: "x" }];
+        expect(() => new SecurityGroups("sg", { naming, tags, vpcId: VPC, groups: [...GROUPS, GROUPS[0]], flows })).to.throw(
+            ArgumentError,
+            /groups\.alb: is declared twice\n  flows: name the group dynamodb, which is not declared/,
+        );
     });
 });

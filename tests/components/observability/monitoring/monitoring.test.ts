@@ -1,6 +1,12 @@
 import { expect } from "chai";
-import { Monitoring, MonitoringArgs } from "../../../../components/observability/monitoring/monitoring";
-import { WatchedEcsService } from "../../../../components/observability/monitoring/alarms";
+import { z } from "zod";
+import { SERVICE_THRESHOLDS, WatchedEcsService, ecsAlarms } from "../../../../components/compute/services/alarms";
+import { CACHE_THRESHOLDS, cacheAlarms } from "../../../../components/data/cache/alarms";
+import { DATABASE_THRESHOLDS, WatchedDatabase, databaseAlarms } from "../../../../components/data/database/alarms";
+import { KAFKA_THRESHOLDS, kafkaAlarms } from "../../../../components/data/kafka/alarms";
+import { AlarmSection } from "../../../../components/observability/monitoring/alarms";
+import { Monitoring, MonitoringArgs, monitoringSettingsProblems } from "../../../../components/observability/monitoring/monitoring";
+import { ALB_THRESHOLDS, albAlarms } from "../../../../components/traffic/blue-green-alb/alarms";
 import { ArgumentError } from "../../../../lib/problems";
 import { MOCK_ACCOUNT_ID, RecordedResource } from "../../../../tooling/mock-runtime";
 import { RunView, T, isTaggable, runView } from "../../../support/query";
@@ -33,25 +39,60 @@ const gateway = (colour: "blue" | "green", desiredCount: number): WatchedEcsServ
     ecsServiceName: `goorm-popcorn-dev-api-gateway-${colour}`,
     clusterName: CLUSTER,
     desiredCount,
-    targetGroupArnSuffix: TG[colour],
+    target: { targetGroupArnSuffix: TG[colour], loadBalancerArnSuffix: LB },
 });
 const ORDER: WatchedEcsService = { service: "order-service", label: "order-service", ecsServiceName: "goorm-popcorn-dev-order-service", clusterName: CLUSTER, desiredCount: 1 };
+
+/** What runs, as the blocks would hand it to their alarm functions. */
+interface Fleet {
+    ecsServices: readonly WatchedEcsService[];
+    containerInsights: boolean;
+    /** No ALB section without it. */
+    loadBalancerArnSuffix?: string;
+    database?: WatchedDatabase;
+    /** Node ids of the cache `goorm-popcorn-dev-cache` (`<group>-001`, …). */
+    cacheNodeIds?: readonly string[];
+    kafkaInstanceIds?: readonly string[];
+    /** `platform:monitoring.thresholds` as config sets them; every block's defaults fill the rest. */
+    thresholds?: Record<string, unknown>;
+}
+
+/** Every block's threshold keys, as config merges them. */
+const THRESHOLDS = z.object({ ...SERVICE_THRESHOLDS, ...ALB_THRESHOLDS, ...DATABASE_THRESHOLDS, ...CACHE_THRESHOLDS, ...KAFKA_THRESHOLDS });
+
+/** The sections the blocks contribute, in their dashboard rank: ECS (10), ALB, Database, Cache, Kafka. */
+function sections(fleet: Fleet): AlarmSection[] {
+    const t = THRESHOLDS.parse(fleet.thresholds ?? {});
+    const cacheGroup = "goorm-popcorn-dev-cache";
+    return [
+        { title: "ECS", specs: fleet.ecsServices.flatMap((s) => ecsAlarms(s, t, fleet.containerInsights)) },
+        ...(fleet.loadBalancerArnSuffix !== undefined ? [{ title: "ALB", specs: albAlarms(fleet.loadBalancerArnSuffix, t) }] : []),
+        ...(fleet.database !== undefined ? [{ title: "Database", specs: databaseAlarms(fleet.database, t) }] : []),
+        ...(fleet.cacheNodeIds !== undefined ? [{ title: "Cache", specs: fleet.cacheNodeIds.flatMap((node) => cacheAlarms(node, node.slice(cacheGroup.length + 1), t)) }] : []),
+        ...(fleet.kafkaInstanceIds !== undefined ? [{ title: "Kafka", specs: fleet.kafkaInstanceIds.flatMap((id, i) => kafkaAlarms(i, id, "/var/lib/kafka", t)) }] : []),
+    ];
+}
 
 /**
  * api-gateway blue (2 tasks) and green (at rest) behind the ALB, order-service without a target
  * group, an Aurora PostgreSQL cluster with readers on db.r7g.large, a 3-node cache, 2 Kafka nodes.
  */
-function monitoringArgs(change: Partial<MonitoringArgs> = {}): MonitoringArgs {
+const FLEET: Fleet = {
+    ecsServices: [gateway("blue", 2), gateway("green", 0), ORDER],
+    containerInsights: true,
+    loadBalancerArnSuffix: LB,
+    database: { kind: "aurora", clusterIdentifier: "goorm-popcorn-dev-db", hasReaders: true, engine: "aurora-postgresql", instanceClass: "db.r7g.large" },
+    cacheNodeIds: ["goorm-popcorn-dev-cache-001", "goorm-popcorn-dev-cache-002", "goorm-popcorn-dev-cache-003"],
+    kafkaInstanceIds: KAFKA_IDS,
+};
+
+/** The component's arguments for the fleet changed by `fleet`, then changed by `change`. */
+function monitoringArgs(change: Partial<MonitoringArgs> = {}, fleet: Partial<Fleet> = {}): MonitoringArgs {
     return {
         naming,
         tags,
         alarmEmails: EMAILS,
-        ecsServices: [gateway("blue", 2), gateway("green", 0), ORDER],
-        containerInsights: true,
-        loadBalancerArnSuffix: LB,
-        database: { kind: "aurora", clusterIdentifier: "goorm-popcorn-dev-db", hasReaders: true, engine: "aurora-postgresql", instanceClass: "db.r7g.large" },
-        cache: { replicationGroupId: "goorm-popcorn-dev-cache", nodeIds: ["goorm-popcorn-dev-cache-001", "goorm-popcorn-dev-cache-002", "goorm-popcorn-dev-cache-003"] },
-        kafka: { instanceIds: KAFKA_IDS, dataPath: "/var/lib/kafka" },
+        sections: sections({ ...FLEET, ...fleet }),
         ...change,
     };
 }
@@ -222,7 +263,7 @@ function expectAlarmsDrawn(view: RunView, keys: readonly string[]): void {
 
 // ---------------------------------------------------------------------------------------------
 
-describe("components/monitoring: ECS on blue/green behind the ALB, Aurora with readers, a 3-node cache, 2 Kafka nodes", () => {
+describe("components/observability/monitoring/monitoring: ECS on blue/green behind the ALB, Aurora with readers, a 3-node cache, 2 Kafka nodes", () => {
     let view: RunView;
     before(async () => {
         view = await runMonitoring(monitoringArgs());
@@ -549,7 +590,7 @@ describe("components/monitoring: ECS on blue/green behind the ALB, Aurora with r
     });
 });
 
-describe("components/monitoring: without Container Insights, recovery notices or e-mail, with a KMS key and an RDS MySQL instance", () => {
+describe("components/observability/monitoring/monitoring: without Container Insights, recovery notices or e-mail, with a KMS key and an RDS MySQL instance", () => {
     let view: RunView;
     const keys = [
         "ecs-api-gateway-blue-cpu",
@@ -566,17 +607,17 @@ describe("components/monitoring: without Container Insights, recovery notices or
     ];
     before(async () => {
         view = await runMonitoring(
-            monitoringArgs({
-                alarmEmails: [],
-                notifyOnRecovery: false,
-                topicKmsKeyArn: KMS_KEY,
-                containerInsights: false,
-                ecsServices: [gateway("blue", 2), gateway("green", 3)],
-                database: { kind: "instance", identifier: "goorm-popcorn-dev-db", engine: "mysql", instanceClass: "db.m7g.xlarge" },
-                cache: undefined,
-                kafka: undefined,
-                thresholds: { alb5xxMinRequests: 50, albP95Seconds: 0.8 },
-            }),
+            monitoringArgs(
+                { alarmEmails: [], notifyOnRecovery: false, topicKmsKeyArn: KMS_KEY },
+                {
+                    containerInsights: false,
+                    ecsServices: [gateway("blue", 2), gateway("green", 3)],
+                    database: { kind: "instance", identifier: "goorm-popcorn-dev-db", engine: "mysql", instanceClass: "db.m7g.xlarge" },
+                    cacheNodeIds: undefined,
+                    kafkaInstanceIds: undefined,
+                    thresholds: { alb5xxMinRequests: 50, albP95Seconds: 0.8 },
+                },
+            ),
         );
     });
 
@@ -635,7 +676,7 @@ describe("components/monitoring: without Container Insights, recovery notices or
     });
 });
 
-describe("components/monitoring: bad arguments", () => {
+describe("components/observability/monitoring/monitoring: bad arguments", () => {
     /** An anchored pattern of the whole message ArgumentError builds. */
     const message = (...problems: string[]) =>
         new RegExp(`^${`Monitoring "monitoring": invalid arguments:\n${problems.map((p) => `  ${p}`).join("\n")}`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
@@ -662,37 +703,23 @@ describe("components/monitoring: bad arguments", () => {
         );
     });
 
-    it("requires the memory-based thresholds for a DB class it does not know", () => {
-        const unknown = "the platform does not know the memory of db.x2g.large; set it for this class";
-        expect(() => new Monitoring("monitoring", monitoringArgs({ database: { kind: "instance", identifier: "goorm-popcorn-dev-db", engine: "postgres", instanceClass: "db.x2g.large" } }))).to.throw(
-            ArgumentError,
-            message(`thresholds.dbFreeableMemoryMib: is required: ${unknown}`, `thresholds.dbConnections: is required: ${unknown}`),
-        );
-        expect(
-            () =>
-                new Monitoring(
-                    "monitoring",
-                    monitoringArgs({
-                        thresholds: { dbConnections: 500 },
-                        database: { kind: "aurora", clusterIdentifier: "goorm-popcorn-dev-db", hasReaders: false, engine: "aurora-mysql", instanceClass: "db.serverless" },
-                    }),
-                ),
-        ).to.throw(ArgumentError, message("thresholds.dbFreeableMemoryMib: is required: the platform does not know the memory of db.serverless; set it for this class"));
-    });
-
-    it("refuses bad thresholds under thresholds", () => {
-        expect(() => new Monitoring("monitoring", monitoringArgs({ thresholds: { ecsCpuPercent: 0, cacheEvictions: -1 } }))).to.throw(
-            ArgumentError,
-            message("thresholds.ecsCpuPercent: 0 is not a percentage; use a number above 0 and at most 100", "thresholds.cacheEvictions: -1 is not allowed; use a whole number, 0 or more"),
-        );
-    });
-
     it("refuses two deployments with one label (their alarms would share names)", () => {
-        expect(() => new Monitoring("monitoring", monitoringArgs({ ecsServices: [ORDER, { ...ORDER, ecsServiceName: "goorm-popcorn-dev-order-service-2" }] }))).to.throw(
+        expect(() => new Monitoring("monitoring", monitoringArgs({}, { ecsServices: [ORDER, { ...ORDER, ecsServiceName: "goorm-popcorn-dev-order-service-2" }] }))).to.throw(
             ArgumentError,
             message(
                 "ecs: two alarms would both be named ecs-order-service-cpu; give what they watch distinct labels",
                 "ecs: two alarms would both be named ecs-order-service-memory; give what they watch distinct labels",
+            ),
+        );
+    });
+
+    it("refuses an alarm name longer than AWS allows", () => {
+        const label = "x".repeat(240);
+        expect(() => new Monitoring("monitoring", monitoringArgs({}, { ecsServices: [{ ...ORDER, label }] }))).to.throw(
+            ArgumentError,
+            message(
+                `ecs: cloudwatchAlarm name "goorm-popcorn-dev-ecs-${label}-cpu" is 266 characters; AWS allows at most 255`,
+                `ecs: cloudwatchAlarm name "goorm-popcorn-dev-ecs-${label}-memory" is 269 characters; AWS allows at most 255`,
             ),
         );
     });
@@ -704,34 +731,71 @@ describe("components/monitoring: bad arguments", () => {
             () =>
                 new Monitoring(
                     "monitoring",
-                    monitoringArgs({
-                        alarmEmails: ["nobody", "ops@goorm.example", "Ops@goorm.example"],
-                        topicKmsKeyArn: "arn:aws:kms:ap-northeast-2:123:key/x",
-                        thresholds: { albP95Seconds: -1 },
-                        database: { kind: "instance", identifier: "goorm-popcorn-dev-db", engine: "mysql", instanceClass: "db.t2.micro" },
-                    }),
+                    monitoringArgs(
+                        { alarmEmails: ["nobody", "ops@goorm.example", "Ops@goorm.example"], topicKmsKeyArn: "arn:aws:kms:ap-northeast-2:123:key/x" },
+                        { ecsServices: [ORDER, { ...ORDER, ecsServiceName: "goorm-popcorn-dev-order-service-2" }] },
+                    ),
                 ),
             { registered },
         ).catch((err) => {
             error = err;
         });
         expect(error).to.be.instanceOf(ArgumentError);
-        const unknown = "the platform does not know the memory of db.t2.micro; set it for this class";
         expect((error as Error).message).to.match(
             message(
-                "thresholds.albP95Seconds: -1 is not allowed; use a number above 0",
                 "alarmEmails[0]: nobody is not an e-mail address",
                 "alarmEmails[2]: Ops@goorm.example is listed twice",
                 "topicKmsKeyArn: arn:aws:kms:ap-northeast-2:123:key/x is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<key-id>",
-                `thresholds.dbFreeableMemoryMib: is required: ${unknown}`,
-                `thresholds.dbConnections: is required: ${unknown}`,
+                "ecs: two alarms would both be named ecs-order-service-cpu; give what they watch distinct labels",
+                "ecs: two alarms would both be named ecs-order-service-memory; give what they watch distinct labels",
             ),
         );
         expect(registered.map((r) => r.type)).to.deep.equal([T.stack]);
     });
 });
 
-describe("components/monitoring: more alarms than one dashboard widget lists", () => {
+describe("components/observability/monitoring/monitoring: monitoringSettingsProblems", () => {
+    it("accepts no settings, and good ones", () => {
+        expect(monitoringSettingsProblems({})).to.deep.equal([]);
+        expect(monitoringSettingsProblems({ alarmEmails: EMAILS, topicKmsKeyArn: KMS_KEY })).to.deep.equal([]);
+    });
+
+    it("reports each bad address and the key, by path", () => {
+        expect(monitoringSettingsProblems({ alarmEmails: ["nobody", "ops@goorm.example", "OPS@goorm.example"], topicKmsKeyArn: "alias/alarms" })).to.deep.equal([
+            { path: ["alarmEmails", 0], message: "nobody is not an e-mail address" },
+            { path: ["alarmEmails", 2], message: "OPS@goorm.example is listed twice" },
+            { path: ["topicKmsKeyArn"], message: "alias/alarms is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<key-id>" },
+        ]);
+    });
+});
+
+describe("components/observability/monitoring/monitoring: sections", () => {
+    it("creates the alarms and graphs section by section, in the order given, under each section's title", async () => {
+        const given: AlarmSection[] = [
+            { title: "Brokers", specs: kafkaAlarms(0, KAFKA_IDS[0], "/var/lib/kafka", THRESHOLDS.parse({})) },
+            { title: "Services", specs: ecsAlarms(ORDER, THRESHOLDS.parse({}), true) },
+        ];
+        const view = await runMonitoring({ naming, tags, sections: given });
+        const keys = ["kafka-1-status-check", "kafka-1-data-disk", "ecs-order-service-cpu", "ecs-order-service-memory"];
+        expect(view.run.outputs.alarmNames).to.deep.equal(keys.map((k) => `goorm-popcorn-dev-${k}`));
+        const { alarmWidget, metricWidgets } = dashboardOf(view);
+        expect(alarmWidget.properties.alarms).to.deep.equal(keys.map(alarmArn));
+        expect(metricWidgets.map((w) => w.properties.title)).to.deep.equal(["Brokers: StatusCheckFailed", "Brokers: disk_used_percent", "Services: CPUUtilization", "Services: MemoryUtilization"]);
+        expect(keys.map((k) => (alarmOf(view, k).inputs.tags as Record<string, string>).AlarmGroup)).to.deep.equal(["kafka", "kafka", "ecs", "ecs"]);
+        expectAlarmsDrawn(view, keys);
+    });
+
+    it("makes no alarm and an empty dashboard without sections, or with sections without alarms", async () => {
+        for (const given of [[], [{ title: "ECS", specs: [] }]]) {
+            const view = await runMonitoring({ naming, tags, sections: given });
+            expect(view.ofType(M.alarm), JSON.stringify(given)).to.deep.equal([]);
+            expect(view.run.outputs.alarmNames).to.deep.equal([]);
+            expect(JSON.parse(view.one(M.dashboard, "monitoring-dashboard").inputs.dashboardBody as string)).to.deep.equal({ widgets: [] });
+        }
+    });
+});
+
+describe("components/observability/monitoring/monitoring: more alarms than one dashboard widget lists", () => {
     it("splits the alarm list into widgets of at most 100, in alarm order, above the graphs", async () => {
         const many: WatchedEcsService[] = Array.from({ length: 60 }, (_, i) => ({
             service: `svc-${i}`,
@@ -740,7 +804,7 @@ describe("components/monitoring: more alarms than one dashboard widget lists", (
             clusterName: CLUSTER,
             desiredCount: 1,
         }));
-        const view = await runView(() => new Monitoring("monitoring", { naming, tags, ecsServices: many }));
+        const view = await runView(() => new Monitoring("monitoring", { naming, tags, sections: sections({ ecsServices: many, containerInsights: true }) }));
         const [dashboard] = view.ofType("aws:cloudwatch/dashboard:Dashboard");
         const widgets = JSON.parse(dashboard.inputs.dashboardBody as string).widgets as Array<{ type: string; y: number; properties: { title: string; alarms?: string[] } }>;
         const lists = widgets.filter((w) => w.type === "alarm");

@@ -1,0 +1,151 @@
+import { expect } from "chai";
+import { z } from "zod";
+import { AlarmSpec, MetricRef } from "../../../../components/observability/monitoring/alarms";
+import { ALB_THRESHOLDS, AlbThresholds, albAlarms } from "../../../../components/traffic/blue-green-alb/alarms";
+
+const LB = "app/goorm-popcorn-alb-dev/0123456789abcdef";
+
+/** The thresholds as config gives them: `given` over the defaults. */
+const thresholds = (given: Record<string, unknown> = {}): AlbThresholds => z.object(ALB_THRESHOLDS).parse(given);
+
+/** What the threshold shape refuses, as path and message. */
+function issues(input: Record<string, unknown>): Array<{ path: PropertyKey[]; message: string }> {
+    const parsed = z.object(ALB_THRESHOLDS).safeParse(input);
+    return parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
+}
+
+function byKey(specs: readonly AlarmSpec[], key: string): AlarmSpec {
+    const found = specs.filter((s) => s.key === key);
+    if (found.length !== 1) {
+        throw new Error(`expected one alarm ${key}, found ${found.length} (have: ${specs.map((s) => s.key).join(", ")})`);
+    }
+    return found[0];
+}
+
+/** What an alarm decides on, without its words. */
+function decision(spec: AlarmSpec) {
+    return {
+        group: spec.group,
+        comparison: spec.comparison,
+        threshold: spec.threshold,
+        thresholdSource: spec.thresholdSource,
+        evaluationPeriods: spec.evaluationPeriods,
+        datapointsToAlarm: spec.datapointsToAlarm,
+        treatMissingData: spec.treatMissingData,
+    };
+}
+
+const metric = (namespace: string, metricName: string, dimensions: Record<string, string>, stat: string, period = 60): MetricRef => ({ namespace, metricName, dimensions, stat, period });
+
+describe("components/traffic/blue-green-alb/alarms: ALB_THRESHOLDS", () => {
+    it("defaults to 5% 5xx in minutes of at least 20 requests and a p95 of 1.5 s", () => {
+        expect(thresholds()).to.deep.equal({ alb5xxPercent: 5, alb5xxMinRequests: 20, albP95Seconds: 1.5 });
+    });
+
+    it("accepts 0 minimum requests and 100% (the edges that are allowed)", () => {
+        expect(issues({ alb5xxMinRequests: 0, alb5xxPercent: 100, albP95Seconds: 0.1 })).to.deep.equal([]);
+        expect(thresholds({ alb5xxMinRequests: 0 })).to.deep.equal({ alb5xxPercent: 5, alb5xxMinRequests: 0, albP95Seconds: 1.5 });
+    });
+
+    const cases: Array<[string, Record<string, unknown>, Array<{ path: string[]; message: string }>]> = [
+        ["a negative percentage", { alb5xxPercent: -5 }, [{ path: ["alb5xxPercent"], message: "-5 is not a percentage; use a number above 0 and at most 100" }]],
+        ["negative seconds", { albP95Seconds: -1 }, [{ path: ["albP95Seconds"], message: "-1 is not allowed; use a number above 0" }]],
+        ["0 seconds", { albP95Seconds: 0 }, [{ path: ["albP95Seconds"], message: "0 is not allowed; use a number above 0" }]],
+        ["a fractional minimum of requests", { alb5xxMinRequests: 2.5 }, [{ path: ["alb5xxMinRequests"], message: "2.5 is not allowed; use a whole number, 0 or more" }]],
+    ];
+    for (const [what, input, expected] of cases) {
+        it(`refuses ${what}`, () => {
+            expect(issues(input)).to.deep.equal(expected);
+        });
+    }
+
+    it("reports every bad value", () => {
+        expect(issues({ alb5xxPercent: 101, alb5xxMinRequests: -1, albP95Seconds: 0 }).map((p) => p.path[0])).to.deep.equal(["alb5xxPercent", "alb5xxMinRequests", "albP95Seconds"]);
+    });
+});
+
+describe("components/traffic/blue-green-alb/alarms: albAlarms", () => {
+    const specs = albAlarms(LB, thresholds());
+
+    it("makes exactly these alarms, in this order", () => {
+        expect(specs.map((s) => s.key)).to.deep.equal(["alb-5xx-rate", "alb-p95-response-time"]);
+    });
+
+    it("gives each alarm exactly one of a metric or a math expression", () => {
+        for (const spec of specs) {
+            expect([spec.metric !== undefined, spec.math !== undefined], spec.key).to.satisfy(([m, x]: boolean[]) => m !== x);
+        }
+        expect(specs.filter((s) => s.math).map((s) => s.key)).to.deep.equal(["alb-5xx-rate"]);
+    });
+
+    it("judges the ALB's 5xx rate as (ELB 5xx + target 5xx) / RequestCount, only in minutes of at least 20 requests", () => {
+        const rate = byKey(specs, "alb-5xx-rate");
+        expect(rate.metric).to.equal(undefined);
+        expect(decision(rate)).to.deep.equal({
+            group: "alb",
+            comparison: "GreaterThanThreshold",
+            threshold: 5,
+            thresholdSource: "platform:monitoring.thresholds.alb5xxPercent",
+            evaluationPeriods: 5,
+            datapointsToAlarm: 3,
+            treatMissingData: "notBreaching",
+        });
+        expect(rate.math).to.deep.equal({
+            expression: "IF(FILL(requests, 0) + FILL(elb5xx, 0) >= 20, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)",
+            label: "5xx responses, % of requests",
+            inputs: {
+                requests: metric("AWS/ApplicationELB", "RequestCount", { LoadBalancer: LB }, "Sum"),
+                elb5xx: metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", { LoadBalancer: LB }, "Sum"),
+                target5xx: metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", { LoadBalancer: LB }, "Sum"),
+            },
+        });
+        expect(rate.description).to.equal("5xx responses (the ALB's and the targets') above 5% of requests in 3 of 5 minutes (minutes under 20 requests do not count)");
+        // Every id the expression names is an input.
+        const ids = rate.math!.expression.match(/\b[a-z]\w*\b/g)!;
+        expect([...new Set(ids)].sort()).to.deep.equal(Object.keys(rate.math!.inputs).sort());
+    });
+
+    it("alarms on the targets' p95 response time above 1.5 s in 3 of 5 minutes", () => {
+        const p95 = byKey(specs, "alb-p95-response-time");
+        expect(p95.metric).to.deep.equal(metric("AWS/ApplicationELB", "TargetResponseTime", { LoadBalancer: LB }, "p95"));
+        expect(p95.math).to.equal(undefined);
+        expect(decision(p95)).to.deep.equal({
+            group: "alb",
+            comparison: "GreaterThanThreshold",
+            threshold: 1.5,
+            thresholdSource: "platform:monitoring.thresholds.albP95Seconds",
+            evaluationPeriods: 5,
+            datapointsToAlarm: 3,
+            treatMissingData: "notBreaching",
+        });
+        expect(p95.description).to.equal("p95 of the targets' response time above 1.5 s in 3 of 5 minutes");
+    });
+
+    it("gives every alarm a unique key and a description", () => {
+        expect(new Set(specs.map((s) => s.key)).size).to.equal(specs.length);
+        for (const spec of specs) {
+            // The component appends ". Threshold: …" to it.
+            expect(spec.description, spec.key).to.match(/^\S.{20,}[^.]$/);
+        }
+    });
+});
+
+describe("components/traffic/blue-green-alb/alarms: albAlarms with given thresholds", () => {
+    const specs = albAlarms(LB, thresholds({ alb5xxPercent: 2, alb5xxMinRequests: 50, albP95Seconds: undefined }));
+
+    it("uses them instead of the defaults", () => {
+        expect(byKey(specs, "alb-5xx-rate").threshold).to.equal(2);
+    });
+
+    it("puts alb5xxMinRequests into the 5xx-rate expression", () => {
+        expect(byKey(specs, "alb-5xx-rate").math!.expression).to.equal("IF(FILL(requests, 0) + FILL(elb5xx, 0) >= 50, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)");
+        expect(byKey(specs, "alb-5xx-rate").description).to.equal(
+            "5xx responses (the ALB's and the targets') above 2% of requests in 3 of 5 minutes (minutes under 50 requests do not count)",
+        );
+    });
+
+    it("keeps the defaults where a value is given as undefined", () => {
+        expect(byKey(specs, "alb-p95-response-time").threshold).to.equal(1.5);
+        expect(byKey(specs, "alb-p95-response-time").description).to.equal("p95 of the targets' response time above 1.5 s in 3 of 5 minutes");
+    });
+});
