@@ -1,6 +1,6 @@
 /**
  * AWS hard limits and fixed value sets that config validation checks before AWS can reject a
- * value (SPEC §3.4, §5). Each entry names its source so a reviewer can check it.
+ * value . Each entry names its source so a reviewer can check it.
  */
 import { Ipv4Cidr, mustParseCidr } from "./cidr";
 

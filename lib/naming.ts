@@ -7,7 +7,7 @@
 export const ENVS = ["dev", "prod"] as const;
 export type Env = (typeof ENVS)[number];
 
-/** A name limit of one AWS resource kind (SPEC §5 and each service's API reference). */
+/** A name limit of one AWS resource kind (each service's API reference). */
 export interface NameRule {
     readonly maxLength: number;
     readonly pattern: RegExp;
@@ -30,13 +30,13 @@ export const NAME_RULES = {
         pattern: /^(?!sg-)[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/,
         allowed: "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*, not starting with sg-",
     },
-    /** Application Load Balancer names (SPEC §5). */
+    /** Application Load Balancer names. */
     loadBalancer: {
         maxLength: 32,
         pattern: /^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/,
         allowed: "letters, digits and hyphens, no leading or trailing hyphen, not starting with internal-",
     },
-    /** ELB target group names (SPEC §5). */
+    /** ELB target group names. */
     targetGroup: { maxLength: 32, pattern: HYPHENATED, allowed: "letters, digits and hyphens, no leading or trailing hyphen" },
     /** ECS cluster and service names. */
     ecs: { maxLength: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, hyphens and underscores" },
@@ -46,13 +46,13 @@ export const NAME_RULES = {
         pattern: /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,
         allowed: "lowercase letters, digits and single ._-/ separators",
     },
-    /** RDS DB instance and cluster identifiers (SPEC §5). */
+    /** RDS DB instance and cluster identifiers. */
     rdsIdentifier: {
         maxLength: 63,
         pattern: /^[a-z](?:(?!--)[a-z0-9-])*[a-z0-9]$/,
         allowed: "lowercase letters, digits and hyphens, starting with a letter, no -- and no trailing hyphen",
     },
-    /** ElastiCache replication group ids (SPEC §5). */
+    /** ElastiCache replication group ids. */
     elasticacheReplicationGroup: {
         maxLength: 40,
         pattern: /^[a-z](?:(?!--)[a-z0-9-])*[a-z0-9]$/,

@@ -131,7 +131,7 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
         [
             "flow logs off in prod",
             () => stackConfig("prod", (_c, network) => (network.flowLogs = { enabled: false })),
-            ["platform:network.flowLogs.enabled: false is not allowed in prod; VPC flow logs are required there (SPEC §6)"],
+            ["platform:network.flowLogs.enabled: false is not allowed in prod; VPC flow logs are required there (security baseline)"],
             "prod",
         ],
         [

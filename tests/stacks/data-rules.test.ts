@@ -48,7 +48,7 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
         [
             "Multi-AZ without automatic failover",
             () => stackConfig("dev", (_c, edit) => edit("cache", (c) => (c.multiAz = true))),
-            ["platform:cache.multiAz: true needs automatic failover (SPEC §5); automaticFailover is false"],
+            ["platform:cache.multiAz: true needs automatic failover (an ElastiCache rule); automaticFailover is false"],
         ],
         [
             "more readers than the data tier has AZs",
@@ -79,19 +79,19 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
         [
             "backups under 7 days in prod",
             () => stackConfig("prod", (_c, edit) => edit("database", (d) => (d.backup.retentionDays = 3))),
-            ["platform:database.backup.retentionDays: 3 is below 7; prod keeps database backups at least 7 days (SPEC §6)"],
+            ["platform:database.backup.retentionDays: 3 is below 7; prod keeps database backups at least 7 days (security baseline)"],
             "prod",
         ],
         [
             "deletion protection off in prod",
             () => stackConfig("prod", (_c, edit) => edit("database", (d) => (d.deletionProtection = false))),
-            ["platform:database.deletionProtection: false is not allowed in prod; the database must refuse deletion (SPEC §6)"],
+            ["platform:database.deletionProtection: false is not allowed in prod; the database must refuse deletion (security baseline)"],
             "prod",
         ],
         [
             "prod cache without failover",
             () => stackConfig("prod", (_c, edit) => edit("cache", (c) => Object.assign(c, { nodes: 1, automaticFailover: false, multiAz: false }))),
-            ["platform:cache: runs without automatic failover and Multi-AZ; prod needs both, with replicas in other AZs (SPEC §6)"],
+            ["platform:cache: runs without automatic failover and Multi-AZ; prod needs both, with replicas in other AZs (security baseline)"],
             "prod",
         ],
         [

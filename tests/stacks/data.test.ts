@@ -146,7 +146,7 @@ function kafkaLayout(view: RunView): string[] {
     });
 }
 
-describe("stack dev: the data tier of SPEC §2.A", () => {
+describe("stack dev: the data tier of the seed", () => {
     let view: RunView;
     before(async () => {
         view = new RunView(await seedRun("dev"));

@@ -111,7 +111,7 @@ describe("stacks/rules: monitoring, WAF, office hours and DNS", () => {
         [
             "prod without WAF",
             () => stackConfig("prod", (_c, edit) => edit("waf", (w) => (w.enabled = false))),
-            ["platform:waf.enabled: false is not allowed in prod; a WAF web ACL protects the ALB there (SPEC §6)"],
+            ["platform:waf.enabled: false is not allowed in prod; a WAF web ACL protects the ALB there (security baseline)"],
             "prod",
         ],
         [

@@ -138,7 +138,7 @@ for (const env of ["dev", "prod"] as const) {
                 expect(alarm.inputs.alarmActions, alarm.name).to.deep.equal([topic.id]);
                 expect(alarm.inputs.okActions, alarm.name).to.deep.equal([topic.id]);
             }
-            // The stack files subscribe nobody yet: the on-call address is an input (SPEC §4).
+            // The stack files subscribe nobody yet: the on-call address is an input (an input, never invented).
             expect(view.ofType(O.subscription)).to.deep.equal([]);
         });
 
@@ -287,7 +287,7 @@ describe("stack dev: edge and office hours", () => {
         outputs = run.outputs as Record<string, unknown>;
     });
 
-    it("runs no web ACL, as the stack file says (a dev relaxation of SPEC §6)", () => {
+    it("runs no web ACL, as the stack file says (a dev relaxation of the security baseline)", () => {
         expect(view.ofType(O.webAcl)).to.deep.equal([]);
         expect(view.ofType(O.association)).to.deep.equal([]);
         expect(outputs.webAclArn).to.equal(undefined);

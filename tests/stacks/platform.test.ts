@@ -23,7 +23,7 @@ const C = {
     scalingTarget: "aws:appautoscaling/target:Target",
 } as const;
 
-/** SPEC §2.A: the seven services, their sizes, Cloud Map names and repositories. */
+/** The seed: the seven services, their sizes, Cloud Map names and repositories. */
 const SEED_SERVICES = [
     ["api-gateway", 512, 1024, "goorm-popcorn-api-gateway"],
     ["user-service", 256, 512, "goorm-popcorn-user"],
@@ -89,7 +89,7 @@ for (const env of ["dev", "prod"] as const) {
             expect(view.ofType(C.service).every((s) => s.inputs.cluster === cluster.id)).to.equal(true);
         });
 
-        it("sizes every task as SPEC §2.A says", () => {
+        it("sizes every task as the seed says", () => {
             const sizes = view.ofType(C.taskDefinition).map((t) => `${containerOf(t).name} ${t.inputs.cpu}/${t.inputs.memory}`);
             expect(sizes).to.have.members([...SEED_SERVICES.map(([name, cpu, memory]) => `${name} ${cpu}/${memory}`), "api-gateway 512/1024"]);
         });
@@ -136,7 +136,7 @@ for (const env of ["dev", "prod"] as const) {
             ]);
         });
 
-        it("keeps the security groups to the seed's matrix (SPEC §2.A, with §4's additions)", () => {
+        it("keeps the security groups to the seed's matrix (the seed, with the flows it forgot)", () => {
             expect(reachability(view)).to.deep.equal([...SEED_REACHABILITY].sort());
         });
     });

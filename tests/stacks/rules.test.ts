@@ -101,13 +101,13 @@ describe("services and ALB: bad service, ALB and blue/green configs", () => {
         [
             "prod with the ALB's deletion protection off",
             () => stackConfig("prod", (_c, edit) => edit("alb", (a) => (a.deletionProtection = false))),
-            ["platform:alb.deletionProtection: false is not allowed in prod; the ALB must refuse deletion (SPEC §6)"],
+            ["platform:alb.deletionProtection: false is not allowed in prod; the ALB must refuse deletion (security baseline)"],
             "prod",
         ],
         [
             "prod without ALB access logs",
             () => stackConfig("prod", (_c, edit) => edit("alb", (a) => (a.accessLogs = { enabled: false }))),
-            ["platform:alb.accessLogs.enabled: false is not allowed in prod; ALB access logs are required there (SPEC §6)"],
+            ["platform:alb.accessLogs.enabled: false is not allowed in prod; ALB access logs are required there (security baseline)"],
             "prod",
         ],
         [

@@ -19,7 +19,7 @@ export type ContainerInsightsMode = (typeof CONTAINER_INSIGHTS_MODES)[number];
 export interface EcsClusterArgs extends ComponentBaseArgs {
     /** Capacity provider of the cluster's default strategy (Spot is a dev cost lever). */
     defaultCapacityProvider: CapacityProvider;
-    /** Container Insights level; never off (SPEC §6). @default "enabled" */
+    /** Container Insights level; never off (security baseline). @default "enabled" */
     containerInsights?: ContainerInsightsMode;
     /** Retention of the ECS Exec session log group and of Container Insights' performance events. */
     logRetentionDays: LogRetentionDays;

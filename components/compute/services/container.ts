@@ -1,6 +1,6 @@
 /**
  * Rules for what goes into a container definition: image tags, environment variables and
- * secrets. No plaintext secret ever reaches `environment` (SPEC §3.5, §6).
+ * secrets. No plaintext secret ever reaches `environment` (security baseline).
  */
 import { Problem } from "../../../lib/problems";
 

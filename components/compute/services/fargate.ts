@@ -1,5 +1,5 @@
 /**
- * Fargate task sizes (SPEC §5): the memory values AWS accepts for each CPU value.
+ * Fargate task sizes: the memory values AWS accepts for each CPU value.
  * Source: Amazon ECS Developer Guide, "Task CPU and memory" for the Fargate launch type.
  */
 

@@ -73,10 +73,10 @@ export const cacheBlock = defineBlock({
         if (view.stack.env === "prod") {
             const topology = cacheTopology(cache);
             if (!topology.automaticFailover || !topology.multiAz) {
-                problems.push({ path: ["cache"], message: "runs without automatic failover and Multi-AZ; prod needs both, with replicas in other AZs (SPEC §6)" });
+                problems.push({ path: ["cache"], message: "runs without automatic failover and Multi-AZ; prod needs both, with replicas in other AZs (security baseline)" });
             }
             if (cache.snapshot.retentionDays < 1) {
-                problems.push({ path: ["cache", "snapshot", "retentionDays"], message: `${cache.snapshot.retentionDays} keeps no snapshot; prod keeps at least 1 day (SPEC §6)` });
+                problems.push({ path: ["cache", "snapshot", "retentionDays"], message: `${cache.snapshot.retentionDays} keeps no snapshot; prod keeps at least 1 day (security baseline)` });
             }
         }
         return problems;

@@ -2,7 +2,7 @@
  * ElastiCache (Valkey and Redis OSS) rules, as plain functions: the engine versions ElastiCache
  * offers and the parameter group family of each, the shape of node types, where the nodes of a
  * replication group go, what a generated password may contain, and every rule the arguments of
- * a ValkeyCache must satisfy (SPEC §5, §6).
+ * a ValkeyCache must satisfy (AWS limits, security baseline).
  */
 import { kmsKeyArnProblem, logRetentionProblem } from "../../../lib/aws-limits";
 import { NameKind, Naming, nameProblem } from "../../../lib/naming";
@@ -178,7 +178,7 @@ export interface ScopedName {
 }
 
 export interface CacheNames {
-    /** `<prefix>-<env>-<name>`: at most 40 characters, lowercase (SPEC §5). */
+    /** `<prefix>-<env>-<name>`: at most 40 characters, lowercase. */
     readonly replicationGroup: ScopedName;
     readonly subnetGroup: ScopedName;
     /** Carries the family, so a major upgrade creates the new group beside the one still in use. */
@@ -278,7 +278,7 @@ const CLUSTER_ENABLED = "cluster-enabled";
 
 const isWhole = (value: number, range: { min: number; max: number }) => Number.isInteger(value) && value >= range.min && value <= range.max;
 
-/** Every rule of SPEC §5 and §6 a cache must satisfy, each problem at its argument's path. */
+/** Every rule of AWS's limits and the security baseline a cache must satisfy, each problem at its argument's path. */
 export function cacheProblems(spec: CacheSpec): Problem[] {
     const problems: Problem[] = [];
     const version = engineVersionProblem(spec.engine, spec.engineVersion);
@@ -360,7 +360,7 @@ function topologyProblems(spec: CacheSpec): Problem[] {
         });
     }
     if (topology.multiAz && !topology.automaticFailover) {
-        problems.push({ path: ["multiAz"], message: "true needs automatic failover (SPEC §5); automaticFailover is false" });
+        problems.push({ path: ["multiAz"], message: "true needs automatic failover (an ElastiCache rule); automaticFailover is false" });
     }
     const azs = distinctAzs(spec.subnets);
     if (azs.length === 0) {
@@ -374,7 +374,7 @@ function topologyProblems(spec: CacheSpec): Problem[] {
     return problems;
 }
 
-/** The replication group id first (SPEC §5); the names derived from it once it fits. */
+/** The replication group id first; the names derived from it once it fits. */
 function nameProblems(spec: CacheSpec): Problem[] {
     const name = spec.name ?? DEFAULT_CACHE_NAME;
     const problems: Problem[] = [];

@@ -3,7 +3,7 @@
  * (systems B–E), in the data subnets, reachable only through the given security group.
  *
  * - encrypted at rest (the AWS managed key, or the given KMS key) and in transit (TLS required);
- * - clients authenticate (SPEC §6): RBAC by default, a user group holding a disabled `default`
+ * - clients authenticate (security baseline): RBAC by default, a user group holding a disabled `default`
  *   user and the application's user; or one AUTH token. The generated password lives only in
  *   Pulumi's secrets and in a Secrets Manager secret `<prefix>-<env>/<name>/auth`;
  * - without cluster mode, a primary and up to five replicas, the replicas in other AZs than the
@@ -48,7 +48,7 @@ export interface ValkeyCacheClusterModeArgs {
 }
 
 export interface ValkeyCacheSnapshotArgs {
-    /** Days a daily snapshot is kept, 0–35; 0 keeps none (dev-ok, SPEC §6). */
+    /** Days a daily snapshot is kept, 0–35; 0 keeps none (a dev relaxation of the security baseline). */
     retentionDays: number;
     /** Daily window `hh:mm-hh:mm` (UTC), at least 60 minutes, not overlapping the maintenance window. */
     window: string;

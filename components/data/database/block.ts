@@ -104,18 +104,18 @@ function dataSubnets(view: ConfigView) {
     return view.config(networkBlock)?.subnets.data ?? [];
 }
 
-/** The database's prod rules (SPEC §6, §3.6). */
+/** The database's prod rules (security baseline; prod keeps its data). */
 function prodProblems(db: DatabaseConfig): Problem[] {
     const problems: Problem[] = [];
     const report = (path: Path, message: string) => problems.push({ path: ["database", ...path], message });
     if (db.backup.retentionDays < 7) {
-        report(["backup", "retentionDays"], `${db.backup.retentionDays} is below 7; prod keeps database backups at least 7 days (SPEC §6)`);
+        report(["backup", "retentionDays"], `${db.backup.retentionDays} is below 7; prod keeps database backups at least 7 days (security baseline)`);
     }
     if (!db.deletionProtection) {
-        report(["deletionProtection"], "false is not allowed in prod; the database must refuse deletion (SPEC §6)");
+        report(["deletionProtection"], "false is not allowed in prod; the database must refuse deletion (security baseline)");
     }
     if (!db.finalSnapshot) {
-        report(["finalSnapshot"], "false is not allowed in prod; deleting the database must leave a final snapshot (SPEC §3.6)");
+        report(["finalSnapshot"], "false is not allowed in prod; deleting the database must leave a final snapshot (prod keeps its data)");
     }
     if (db.kind === "instance" && !db.multiAz) {
         report(["multiAz"], "is not true; prod runs the database Multi-AZ (a standby in a second AZ)");
@@ -124,10 +124,10 @@ function prodProblems(db: DatabaseConfig): Problem[] {
         report(["readers"], `${db.readers} leaves the writer alone; prod needs at least one reader in another AZ to fail over to`);
     }
     if (db.monitoringIntervalSeconds === 0) {
-        report(["monitoringIntervalSeconds"], "0 turns enhanced monitoring off, which prod requires (SPEC §6)");
+        report(["monitoringIntervalSeconds"], "0 turns enhanced monitoring off, which prod requires (security baseline)");
     }
     if (!db.performanceInsights.enabled) {
-        report(["performanceInsights", "enabled"], "false is not allowed in prod; Performance Insights is required there (SPEC §6)");
+        report(["performanceInsights", "enabled"], "false is not allowed in prod; Performance Insights is required there (security baseline)");
     }
     return problems;
 }

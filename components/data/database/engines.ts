@@ -1,5 +1,5 @@
 /**
- * Relational database facts and rules (SPEC §2, §4, §5): engines, versions, ports, parameter
+ * Relational database facts and rules : engines, versions, ports, parameter
  * group families, log exports, instance classes, and where Aurora's instances go. Pure functions.
  */
 import { Problem } from "../../../lib/problems";
@@ -93,7 +93,7 @@ const INSTANCE_CLASS = /^db\.([a-z0-9]+)\.([a-z0-9]+)$/;
 
 /**
  * Aurora offers memory-optimised classes, the burstable t3/t4g in medium and large only, and
- * Serverless v2 (SPEC §4: no `db.t*.micro`/`small`). Source: Aurora User Guide, "DB instance class
+ * Serverless v2 (no `db.t*.micro`/`small`). Source: Aurora User Guide, "DB instance class
  * types" and "Supported DB engines for DB instance classes".
  */
 const AURORA_FAMILIES = ["r5", "r6g", "r6gd", "r6i", "r6id", "r7g", "r7i", "r8g", "x2g", "x2iedn"];

@@ -1,6 +1,6 @@
 /**
  * KafkaEc2 — self-managed Apache Kafka in KRaft mode (no ZooKeeper) on EC2, in the private
- * subnets (SPEC §2.A: `t3.small`, 1 node in dev, 3 in prod, root 8 GB and data 20 GB gp3).
+ * subnets (the seed: `t3.small`, 1 node in dev, 3 in prod, root 8 GB and data 20 GB gp3).
  *
  * Per node (`kafka-<n>`, KRaft `node.id` n): its own network interface holding a fixed private IP
  * (the node's stable address in `controller.quorum.voters`), an encrypted gp3 data volume in the

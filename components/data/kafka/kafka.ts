@@ -15,7 +15,7 @@ import { Problem } from "../../../lib/problems";
  */
 export const KAFKA_PORTS = { client: 9092, bulk: 9094, controller: 9093 } as const;
 
-/** The seed's sizes (SPEC §2.A): nothing smaller is allowed. */
+/** The seed's sizes (the seed): nothing smaller is allowed. */
 export const SEED_VOLUMES = { rootGb: 8, dataGb: 20 } as const;
 
 /** Where the data volume is mounted; Kafka's log directory is `data` inside it. */

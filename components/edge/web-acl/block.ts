@@ -51,7 +51,7 @@ export const webAclBlock = defineBlock({
         const hasAlb = view.config(blueGreenAlbBlock) !== undefined;
         if (!waf.enabled) {
             return view.stack.env === "prod" && hasAlb
-                ? [{ path: ["waf", "enabled"], message: "false is not allowed in prod; a WAF web ACL protects the ALB there (SPEC §6)" }]
+                ? [{ path: ["waf", "enabled"], message: "false is not allowed in prod; a WAF web ACL protects the ALB there (security baseline)" }]
                 : [];
         }
         if (!hasAlb) {

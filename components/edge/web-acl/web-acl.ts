@@ -1,6 +1,6 @@
 /**
  * WebAcl — an AWS WAFv2 web ACL (`<prefix>-<env>-web-acl`, scope REGIONAL) in front of regional
- * resources, the internet-facing ALB above all (SPEC §6: "WAF in prod"):
+ * resources, the internet-facing ALB above all (the security baseline: WAF in prod):
  *
  * - requests pass unless a rule blocks them (default action allow);
  * - first, a rate-based rule: one client IP sending more than `rateLimit` requests within the

@@ -56,7 +56,7 @@ export function rulesOf(flows: readonly Flow[]): SecurityRule[] {
     });
 }
 
-/** AWS's default quota: 60 inbound and 60 outbound rules per security group (SPEC §5). */
+/** AWS's default quota: 60 inbound and 60 outbound rules per security group. */
 export const RULES_PER_GROUP_LIMIT = 60;
 
 export function ruleCountProblems(rules: readonly SecurityRule[]): Problem[] {

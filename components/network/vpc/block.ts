@@ -65,7 +65,7 @@ export const networkBlock = defineBlock({
         }
         if (view.stack.env === "prod") {
             if (!flowLogs.enabled) {
-                problems.push({ path: ["network", "flowLogs", "enabled"], message: "false is not allowed in prod; VPC flow logs are required there (SPEC §6)" });
+                problems.push({ path: ["network", "flowLogs", "enabled"], message: "false is not allowed in prod; VPC flow logs are required there (security baseline)" });
             }
             const privateAzs = new Set(network.subnets.private.map((s) => s.az));
             if (network.subnets.private.length > 0 && privateAzs.size < 2) {

@@ -1,5 +1,5 @@
 /**
- * Vpc — a three-tier VPC built from `@pulumi/aws` resources (SPEC §3.1), so every subnet, route
+ * Vpc — a three-tier VPC built from `@pulumi/aws` resources (not the awsx components, whose children tests cannot see), so every subnet, route
  * and endpoint is visible to `pulumi preview` and to the tests.
  *
  * - public tier: one route table with 0.0.0.0/0 → internet gateway (ALB, NAT gateways)
@@ -198,7 +198,7 @@ export class Vpc extends pulumi.ComponentResource {
         });
     }
 
-    /** Adopts the VPC's default security group and leaves it without any rule (SPEC §6). */
+    /** Adopts the VPC's default security group and leaves it without any rule (security baseline). */
     private lockDefaultSecurityGroup(ctx: StepContext): void {
         new aws.ec2.DefaultSecurityGroup(
             `${ctx.name}-default-sg`,

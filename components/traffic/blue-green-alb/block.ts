@@ -126,10 +126,10 @@ function albProblems(alb: AlbConfig, view: ConfigView): Problem[] {
     }
     if (view.stack.env === "prod") {
         if (!alb.deletionProtection) {
-            problems.push({ path: ["alb", "deletionProtection"], message: "false is not allowed in prod; the ALB must refuse deletion (SPEC §6)" });
+            problems.push({ path: ["alb", "deletionProtection"], message: "false is not allowed in prod; the ALB must refuse deletion (security baseline)" });
         }
         if (!alb.accessLogs.enabled) {
-            problems.push({ path: ["alb", "accessLogs", "enabled"], message: "false is not allowed in prod; ALB access logs are required there (SPEC §6)" });
+            problems.push({ path: ["alb", "accessLogs", "enabled"], message: "false is not allowed in prod; ALB access logs are required there (security baseline)" });
         }
     }
     return problems;

@@ -22,7 +22,7 @@ import { Tags, componentTags } from "../../../lib/tags";
 
 /**
  * TLS policies accepted: TLS 1.3 with TLS 1.2 at least, from ELBSecurityPolicy-TLS13-1-2-2021-06
- * on (SPEC §6). The "Ext" policies re-admit legacy ciphers and are left out; the default, a "Res"
+ * on (security baseline). The "Ext" policies re-admit legacy ciphers and are left out; the default, a "Res"
  * policy, admits AEAD (GCM) ciphers only.
  */
 export const TLS_POLICIES = [

@@ -1,5 +1,5 @@
 /**
- * Blue/green weights (SPEC §2.E, §3.8): a canary step or a rollback is a weight edit, which must
+ * Blue/green weights : a canary step or a rollback is a weight edit, which must
  * change the HTTPS listener and nothing else.
  */
 import { Problem } from "../../../lib/problems";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { FARGATE_MEMORY_BY_CPU, fargateSizeProblem } from "../../../../components/compute/services/fargate";
 
 describe("lib/fargate", () => {
-    it("holds SPEC §5's table", () => {
+    it("holds AWS's table", () => {
         expect(FARGATE_MEMORY_BY_CPU[256]).to.deep.equal([512, 1024, 2048]);
         expect(FARGATE_MEMORY_BY_CPU[512]).to.deep.equal([1024, 2048, 3072, 4096]);
         expect(FARGATE_MEMORY_BY_CPU[1024]).to.deep.equal([2048, 3072, 4096, 5120, 6144, 7168, 8192]);

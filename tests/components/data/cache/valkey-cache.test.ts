@@ -421,7 +421,7 @@ describe("components/valkey-cache: bad arguments", () => {
             { clusterMode: { shards: 3, replicasPerShard: 0 } },
             ["clusterMode: ElastiCache refuses cluster mode without automatic failover; give each shard a replica (replicasPerShard ≥ 1) and leave automaticFailover on"],
         ],
-        ["Multi-AZ without automatic failover", { nodes: 2, automaticFailover: false, multiAz: true }, ["multiAz: true needs automatic failover (SPEC §5); automaticFailover is false"]],
+        ["Multi-AZ without automatic failover", { nodes: 2, automaticFailover: false, multiAz: true }, ["multiAz: true needs automatic failover (an ElastiCache rule); automaticFailover is false"]],
         [
             "a replica with subnets in one AZ",
             { nodes: 2, subnets: [DATA_SUBNETS["2a"]] },
@@ -491,7 +491,7 @@ describe("components/valkey-cache: bad arguments", () => {
             'ValkeyCache "sessions": invalid arguments:\n' +
                 "  nodeType: r5.large is not a node type; use cache.<family>.<size>, e.g. cache.t4g.micro or cache.r7g.large\n" +
                 "  port: 0 is not a port; use 1–65535\n" +
-                "  multiAz: true needs automatic failover (SPEC §5); automaticFailover is false",
+                "  multiAz: true needs automatic failover (an ElastiCache rule); automaticFailover is false",
         );
         expect(registered.map((r) => r.type)).to.deep.equal([T.stack]);
     });

@@ -32,7 +32,7 @@ describe("lib/database", () => {
         expect(majorVersion("postgres", "18.1")).to.equal(majorVersion("aurora-postgresql", "18.4"));
     });
 
-    it("refuses the classes Aurora does not offer (SPEC §4)", () => {
+    it("refuses the classes Aurora does not offer (an input, never invented)", () => {
         expect(instanceClassProblem("aurora", "db.t4g.micro")).to.equal(
             "db.t4g.micro is not offered by Aurora; the smallest burstable Aurora classes are db.t4g.medium and db.t3.medium (or db.serverless)",
         );
