@@ -383,12 +383,14 @@ export function parseStackConfig(allConfig: Readonly<Record<string, string>>, st
     const config = new StackConfig(info, blocks, registry);
     const ruleProblems: Problem[] = [...crossBlockProblems(core.value, config)];
     for (const [block, blockConfig] of blocks) {
-        for (const required of block.requires ?? []) {
-            if (!blocks.has(required)) {
-                ruleProblems.push({ path: [block.keys[0]], message: `needs ${configKey([required.keys[0]])}, which this stack does not have` });
-            }
+        const missing = (block.requires ?? []).filter((required) => !blocks.has(required));
+        for (const required of missing) {
+            ruleProblems.push({ path: [block.keys[0]], message: `needs ${configKey([required.keys[0]])}, which this stack does not have` });
         }
-        ruleProblems.push(...(block.rules?.(blockConfig, config) ?? []));
+        // Without what it builds on, a block's own rules would only repeat the missing block's absence.
+        if (missing.length === 0) {
+            ruleProblems.push(...(block.rules?.(blockConfig, config) ?? []));
+        }
     }
     problems.push(...ruleProblems.map((p) => ({ key: configKey(p.path), message: p.message })));
     if (problems.length > 0) {

@@ -6,6 +6,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../tooling/stack-file";
+import { SEED_ROOT } from "../fixtures/seed";
 
 interface CliResult {
     status: number | null;
@@ -39,14 +40,14 @@ describe("scripts/plan: the offline plan CLI", () => {
     after(() => created.forEach((file) => fs.rmSync(file, { force: true })));
 
     it("prints the program's warnings on stderr, as pulumi preview shows its diagnostics, and keeps stdout JSON", () => {
-        const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", "prod", "--json"], { cwd: PROJECT_ROOT, encoding: "utf8" });
+        const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", "prod", "--json", "--dir", SEED_ROOT], { cwd: PROJECT_ROOT, encoding: "utf8" });
         expect(result.status, result.stderr).to.equal(0);
         expect(result.stderr).to.contain("warning: platform:monitoring.alarmEmails is empty");
         expect(JSON.parse(result.stdout).warnings).to.have.length(1);
     });
 
     it("runs as the README says (npm run plan -- --stack dev) and prints the tree, the counts and the outputs", () => {
-        const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", "dev"], { cwd: PROJECT_ROOT, encoding: "utf8" });
+        const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", "dev", "--dir", SEED_ROOT], { cwd: PROJECT_ROOT, encoding: "utf8" });
         expect(result.status, result.stderr).to.equal(0);
         const lines = result.stdout.split("\n");
         expect(lines).to.include("+ pulumi:pulumi:Stack platform-dev");
@@ -65,7 +66,7 @@ describe("scripts/plan: the offline plan CLI", () => {
         let first: CliResult;
         let document: PlanDocument;
         before(() => {
-            first = plan("--stack", "prod", "--json");
+            first = plan("--stack", "prod", "--json", "--dir", SEED_ROOT);
             document = JSON.parse(first.stdout) as PlanDocument;
         });
 
@@ -93,12 +94,12 @@ describe("scripts/plan: the offline plan CLI", () => {
         });
 
         it("is the same document from run to run", () => {
-            expect(plan("--stack", "prod", "--json").stdout).to.equal(first.stdout);
+            expect(plan("--stack", "prod", "--json", "--dir", SEED_ROOT).stdout).to.equal(first.stdout);
         });
     });
 
     it("plans any Pulumi.<name>.yaml in the project root, secure values included", () => {
-        const dev = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8");
+        const dev = fs.readFileSync(path.join(SEED_ROOT, "Pulumi.dev.yaml"), "utf8");
         const stack = temporaryStack("ok", `${dev}  aws:secretKey:\n    secure: v1:bm90LWRlY3J5cHRhYmxl\n`, created);
         const result = plan("--stack", stack, "--json");
         expect(result.status, result.stderr).to.equal(0);
@@ -106,7 +107,7 @@ describe("scripts/plan: the offline plan CLI", () => {
     });
 
     it("prints a bad stack file's problems on stderr, nothing on stdout, and exits 1", () => {
-        const dev = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8");
+        const dev = fs.readFileSync(path.join(SEED_ROOT, "Pulumi.dev.yaml"), "utf8");
         const stack = temporaryStack("bad", dev.replace("10.0.11.0/24", "10.1.11.0/24").replace("natGateways: single", "natGateway: single"), created);
         const result = plan("--stack", stack);
         expect(result.status).to.equal(1);
@@ -121,6 +122,6 @@ describe("scripts/plan: the offline plan CLI", () => {
         expect(missing.stderr).to.contain("Pulumi.nope.yaml not found");
         const usage = plan();
         expect(usage.status).to.equal(2);
-        expect(usage.stderr).to.contain("usage: npm run plan -- --stack <name> [--json]");
+        expect(usage.stderr).to.contain("usage: npm run plan -- --stack <name> [--json] [--dir <directory of stack files>]");
     });
 });
