@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { SECRET_PLACEHOLDER } from "../../tooling/mock-runtime";
 import { seedRun } from "../fixtures/seed";
+import { PASSWORD_LIKE, passwordLikeInputs } from "../support/baseline";
 import { RunView, T } from "../support/query";
 
 const R = {
@@ -17,30 +18,6 @@ const R = {
     cacheSubnetGroup: "aws:elasticache/subnetGroup:SubnetGroup",
     taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
 } as const;
-
-/** Input keys that carry a credential when they carry anything. */
-const PASSWORD_LIKE = /(password|passwd|authtoken|secretstring|secretbinary|privatekey)/i;
-
-/** Every password-like input, anywhere in the plan, with where it sits. */
-function passwordLikeInputs(view: RunView): Array<{ where: string; value: unknown }> {
-    const found: Array<{ where: string; value: unknown }> = [];
-    const walk = (value: unknown, where: string) => {
-        if (Array.isArray(value)) {
-            value.forEach((item, i) => walk(item, `${where}[${i}]`));
-        } else if (value !== null && typeof value === "object") {
-            for (const [key, inner] of Object.entries(value)) {
-                if (PASSWORD_LIKE.test(key) && typeof inner !== "boolean") {
-                    found.push({ where: `${where}.${key}`, value: inner });
-                }
-                walk(inner, `${where}.${key}`);
-            }
-        }
-    };
-    for (const resource of view.resources) {
-        walk(resource.inputs, `${resource.type} ${resource.name}`);
-    }
-    return found;
-}
 
 interface Container {
     environment: Array<{ name: string; value: string }>;

@@ -2,13 +2,12 @@
  * The real stack files, run through the real program (index.ts) under the mock runtime.
  */
 import { expect } from "chai";
-import { LOG_RETENTION_DAYS } from "../../lib/aws-limits";
-import { tagProblem } from "../../lib/tags";
 import { ConfigError } from "../../stacks/config";
 import { RecordedResource, runProgram } from "../../tooling/mock-runtime";
 import { projectProgram } from "../../tooling/plan";
 import { SEED_ROOT, seedRun } from "../fixtures/seed";
-import { RunView, T, isTaggable } from "../support/query";
+import { expectTaggedAndRetained } from "../support/baseline";
+import { RunView, T } from "../support/query";
 import { listStacks, readStackConfig } from "../../tooling/stack-file";
 
 type Tags = Record<string, string>;
@@ -41,21 +40,7 @@ function expectNoWayOutOfDataTier(view: RunView): void {
     }
 }
 
-function expectTaggedAndRetained(view: RunView, env: string, stack: string): void {
-    for (const r of view.custom.filter((x) => isTaggable(x.type))) {
-        expect(r.inputs.tags, `${r.type} ${r.name}`).to.include({ Project: "goorm-popcorn", Environment: env, Stack: stack, ManagedBy: "pulumi" });
-        expect((r.inputs.tags as Tags).Component, `${r.type} ${r.name}`).to.be.a("string").and.not.be.empty;
-        // ACM and S3 refuse characters EC2 accepts (a `*` of a wildcard domain, say).
-        for (const [key, value] of Object.entries(r.inputs.tags as Tags)) {
-            expect(tagProblem(key, value), `${r.type} ${r.name} ${key}`).to.equal(undefined);
-        }
-    }
-    for (const logGroup of view.ofType(T.logGroup)) {
-        expect(LOG_RETENTION_DAYS as readonly number[], logGroup.name).to.include(logGroup.inputs.retentionInDays as number);
-    }
-}
-
-describe("stack dev (Pulumi.dev.yaml)", () => {
+describe("seed system A, dev (tests/fixtures/seed/Pulumi.dev.yaml)", () => {
     let view: RunView;
     before(async () => {
         view = new RunView(await seedRun("dev"));
@@ -87,7 +72,7 @@ describe("stack dev (Pulumi.dev.yaml)", () => {
     });
 
     it("tags every taggable resource and gives every log group a retention", () => {
-        expectTaggedAndRetained(view, "dev", "dev");
+        expectTaggedAndRetained(view, "goorm-popcorn", "dev", "dev");
     });
 
     it("exports the VPC, its CIDR and each subnet with its AZ", () => {
@@ -101,7 +86,7 @@ describe("stack dev (Pulumi.dev.yaml)", () => {
     });
 });
 
-describe("stack prod (Pulumi.prod.yaml)", () => {
+describe("seed system A, prod (tests/fixtures/seed/Pulumi.prod.yaml)", () => {
     let view: RunView;
     before(async () => {
         view = new RunView(await seedRun("prod"));
@@ -152,7 +137,7 @@ describe("stack prod (Pulumi.prod.yaml)", () => {
     });
 
     it("tags every taggable resource and gives every log group a retention", () => {
-        expectTaggedAndRetained(view, "prod", "prod");
+        expectTaggedAndRetained(view, "goorm-popcorn", "prod", "prod");
     });
 });
 

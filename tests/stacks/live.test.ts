@@ -1,0 +1,164 @@
+/**
+ * The live stack files (`Pulumi.<stack>.yaml` at the project root) are the users' to edit every
+ * day: tests check them for invariants only — they validate, they plan, and the plan meets the
+ * baseline (tests/support/baseline.ts); tests/snapshots.test.ts checks their snapshots are current.
+ * The routine edits a platform engineer makes (a canary step, a new service, a resize, a scaling
+ * change, prod's alarm address, a new stack file copied from another) keep all of that true:
+ * performed here on copies of the live files, exactly as `pulumi config set --path` writes them.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Document, parseDocument } from "yaml";
+import { ProgramRun } from "../../tooling/mock-runtime";
+import { renderSnapshot, runStack, sharedStackRun, snapshotStacks, toSnapshotPlan } from "../../tooling/plan";
+import { PROJECT_ROOT, readStackConfig } from "../../tooling/stack-file";
+import { expectBaseline } from "../support/baseline";
+import { RunView } from "../support/query";
+
+/** Project, env and name of a stack file as its config says. */
+function identity(stack: string, root: string = PROJECT_ROOT) {
+    const { project, config } = readStackConfig(stack, root);
+    return { project: config["platform:name"], env: config["platform:env"], name: stack, pulumiProject: project };
+}
+
+describe("live stack files: invariants only", () => {
+    for (const stack of snapshotStacks()) {
+        describe(`Pulumi.${stack}.yaml`, () => {
+            let run: ProgramRun;
+            before(async () => {
+                run = await sharedStackRun(stack);
+            });
+
+            it("validates and plans", () => {
+                expect(run.resources.length).to.be.above(1);
+            });
+
+            it("meets the baseline: tags, retentions, no literal credential, the internet only at the ALB, prod's data protected", () => {
+                expectBaseline(run, identity(stack));
+            });
+        });
+    }
+});
+
+/** A temporary copy of the project's stack files, edited as `pulumi config set --path` would. */
+class StackCopy {
+    readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-edit-"));
+
+    constructor() {
+        for (const file of fs.readdirSync(PROJECT_ROOT).filter((f) => /^Pulumi\..*\.?yaml$/.test(f) && !f.startsWith("Pulumi.tmp-"))) {
+            fs.copyFileSync(path.join(PROJECT_ROOT, file), path.join(this.dir, file));
+        }
+    }
+
+    has(stack: string): boolean {
+        return fs.existsSync(this.file(stack));
+    }
+
+    file(stack: string): string {
+        return path.join(this.dir, `Pulumi.${stack}.yaml`);
+    }
+
+    /** The stack file's YAML document, or undefined when the copy has no such stack. */
+    document(stack: string): Document {
+        return parseDocument(fs.readFileSync(this.file(stack), "utf8"));
+    }
+
+    /** `pulumi config set --path '<key>' <value>`: integers as numbers, true/false as booleans, the rest as strings. */
+    set(stack: string, key: string, value: string): void {
+        const doc = this.document(stack);
+        const [namespaced, ...rest] = key.split(".");
+        const segments = rest.flatMap((part) => part.split(/\[(\d+)\]/).filter((s) => s !== "")).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+        const typed = /^-?\d+$/.test(value) ? Number(value) : value === "true" ? true : value === "false" ? false : value;
+        doc.setIn(["config", namespaced, ...segments], typed);
+        fs.writeFileSync(this.file(stack), doc.toString());
+    }
+
+    /** Whether `key` (a --path key) holds a value in the stack file. */
+    holds(stack: string, key: string): boolean {
+        const [namespaced, ...rest] = key.split(".");
+        return this.document(stack).hasIn(["config", namespaced, ...rest]);
+    }
+
+    remove(): void {
+        fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+}
+
+describe("live stack files: a user's routine edits keep them valid and the baseline true", () => {
+    let copy: StackCopy;
+    beforeEach(() => {
+        copy = new StackCopy();
+    });
+    afterEach(() => copy.remove());
+
+    /** Plans the edited copy, checks the baseline and that a snapshot renders. */
+    async function planEdited(stack: string): Promise<RunView> {
+        const run = await runStack(stack, copy.dir);
+        expectBaseline(run, identity(stack, copy.dir));
+        expect(renderSnapshot(toSnapshotPlan(run))).to.contain(`stack: ${stack}`);
+        return new RunView(run);
+    }
+
+    it("a 50/50 canary step with green running (dev)", async function () {
+        if (!copy.holds("dev", "platform:blueGreen.weights")) {
+            this.skip();
+        }
+        copy.set("dev", "platform:blueGreen.weights.blue", "50");
+        copy.set("dev", "platform:blueGreen.weights.green", "50");
+        copy.set("dev", "platform:blueGreen.blue.scaledToZero", "false");
+        copy.set("dev", "platform:blueGreen.green.scaledToZero", "false");
+        const view = await planEdited("dev");
+        const https = view.ofType("aws:lb/listener:Listener").find((l) => l.inputs.port === 443)!;
+        const forward = (https.inputs.defaultActions as Array<{ forward: { targetGroups: Array<{ weight: number }> } }>)[0].forward;
+        expect(forward.targetGroups.map((t) => t.weight)).to.deep.equal([50, 50]);
+        const green = view.ofType("aws:ecs/service:Service").find((s) => String(s.inputs.name).endsWith("-green"))!;
+        expect(green.inputs.desiredCount).to.be.above(0);
+    });
+
+    it("a new service (dev), with the stores it uses", async () => {
+        copy.set("dev", "platform:services.ticket-service.cpu", "256");
+        copy.set("dev", "platform:services.ticket-service.memory", "512");
+        copy.set("dev", "platform:services.ticket-service.imageTag", "0.1.0");
+        const view = await planEdited("dev");
+        expect(view.ofType("aws:ecs/service:Service").map((s) => s.inputs.name)).to.include("goorm-popcorn-dev-ticket-service");
+    });
+
+    it("a resize and an autoscaling change (dev and prod)", async () => {
+        for (const stack of ["dev", "prod"].filter((s) => copy.has(s))) {
+            const [service] = Object.keys(JSON.parse(readStackConfig(stack, copy.dir).config["platform:services"]));
+            copy.set(stack, `platform:services.${service}.cpu`, "1024");
+            copy.set(stack, `platform:services.${service}.memory`, "2048");
+            copy.set(stack, `platform:services.${service}.autoscaling.min`, "2");
+            copy.set(stack, `platform:services.${service}.autoscaling.max`, "8");
+            copy.set(stack, `platform:services.${service}.desiredCount`, "2");
+            const view = await planEdited(stack);
+            const tasks = view.ofType("aws:ecs/taskDefinition:TaskDefinition").filter((t) => String(t.inputs.family).startsWith(`${identity(stack, copy.dir).project}-${identity(stack, copy.dir).env}-${service}`));
+            expect(tasks, stack).to.not.be.empty;
+            expect(new Set(tasks.map((t) => `${t.inputs.cpu}/${t.inputs.memory}`)), stack).to.deep.equal(new Set(["1024/2048"]));
+        }
+    });
+
+    it("prod's alarm address set", async function () {
+        if (!copy.has("prod")) {
+            this.skip();
+        }
+        copy.set("prod", "platform:monitoring.alarmEmails[0]", "oncall@example.com");
+        const view = await planEdited("prod");
+        expect(view.ofType("aws:sns/topicSubscription:TopicSubscription").map((s) => s.inputs.endpoint)).to.include("oncall@example.com");
+    });
+
+    it("a new stack file copied from an existing one with its names changed", async function () {
+        if (!copy.has("dev")) {
+            this.skip();
+        }
+        fs.copyFileSync(copy.file("dev"), copy.file("qa"));
+        copy.set("qa", "platform:name", "popcorn-qa");
+        if (copy.holds("qa", "platform:alb.dns.records")) {
+            copy.set("qa", "platform:alb.dns.records[0]", "api-qa.goormpopcorn.shop");
+        }
+        const view = await planEdited("qa");
+        expect(view.ofType("aws:ec2/vpc:Vpc")[0].inputs.tags).to.include({ Project: "popcorn-qa", Stack: "qa" });
+    });
+});

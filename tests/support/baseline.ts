@@ -1,0 +1,90 @@
+/**
+ * What every stack's plan must show, whatever its stack file says: the checks the live stack
+ * files (and users' edits of them) are held to, since their values are the users' to change.
+ * Tags and retentions everywhere, no literal credential in any input, the internet only at the
+ * ALB's listeners, and in prod the data protected.
+ */
+import { expect } from "chai";
+import { LOG_RETENTION_DAYS } from "../../lib/aws-limits";
+import { tagProblem } from "../../lib/tags";
+import { ProgramRun, SECRET_PLACEHOLDER } from "../../tooling/mock-runtime";
+import { RunView, T, isTaggable } from "./query";
+
+type Tags = Record<string, string>;
+
+/** Input keys that carry a credential when they carry anything. */
+export const PASSWORD_LIKE = /(password|passwd|authtoken|secretstring|secretbinary|privatekey)/i;
+
+/** Every password-like input, anywhere in the plan, with where it sits. */
+export function passwordLikeInputs(view: RunView): Array<{ where: string; value: unknown }> {
+    const found: Array<{ where: string; value: unknown }> = [];
+    const walk = (value: unknown, where: string) => {
+        if (Array.isArray(value)) {
+            value.forEach((item, i) => walk(item, `${where}[${i}]`));
+        } else if (value !== null && typeof value === "object") {
+            for (const [key, inner] of Object.entries(value)) {
+                if (PASSWORD_LIKE.test(key) && typeof inner !== "boolean") {
+                    found.push({ where: `${where}.${key}`, value: inner });
+                }
+                walk(inner, `${where}.${key}`);
+            }
+        }
+    };
+    for (const resource of view.resources) {
+        walk(resource.inputs, `${resource.type} ${resource.name}`);
+    }
+    return found;
+}
+
+/** Every taggable resource carries the stack's tags and its component's; every log group keeps its events a while. */
+export function expectTaggedAndRetained(view: RunView, project: string, env: string, stack: string): void {
+    for (const r of view.custom.filter((x) => isTaggable(x.type))) {
+        expect(r.inputs.tags, `${r.type} ${r.name}`).to.include({ Project: project, Environment: env, Stack: stack, ManagedBy: "pulumi" });
+        expect((r.inputs.tags as Tags).Component, `${r.type} ${r.name}`).to.be.a("string").and.not.be.empty;
+        // ACM and S3 refuse characters EC2 accepts (a `*` of a wildcard domain, say).
+        for (const [key, value] of Object.entries(r.inputs.tags as Tags)) {
+            expect(tagProblem(key, value), `${r.type} ${r.name} ${key}`).to.equal(undefined);
+        }
+    }
+    for (const logGroup of view.ofType(T.logGroup)) {
+        expect(LOG_RETENTION_DAYS as readonly number[], logGroup.name).to.include(logGroup.inputs.retentionInDays as number);
+    }
+}
+
+/** The baseline every stack's plan meets. */
+export function expectBaseline(run: ProgramRun, stack: { project: string; env: string; name: string }): void {
+    const view = new RunView(run);
+    expectTaggedAndRetained(view, stack.project, stack.env, stack.name);
+
+    for (const { where, value } of passwordLikeInputs(view)) {
+        const values = Array.isArray(value) ? value : [value];
+        expect(values.every((v) => v === SECRET_PLACEHOLDER), `${where} holds a literal credential`).to.equal(true);
+    }
+    for (const task of view.ofType("aws:ecs/taskDefinition:TaskDefinition")) {
+        for (const container of JSON.parse(task.inputs.containerDefinitions as string) as Array<{ environment: Array<{ name: string }>; privileged: boolean }>) {
+            expect(container.environment.map((e) => e.name).filter((name) => PASSWORD_LIKE.test(name)), String(task.inputs.family)).to.deep.equal([]);
+            expect(container.privileged, String(task.inputs.family)).to.equal(false);
+        }
+    }
+
+    // The internet reaches the stack only through the ALB's listeners.
+    const open = view.ofType(T.ingressRule).filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0");
+    for (const rule of open) {
+        const group = String(view.byId(rule.inputs.securityGroupId).inputs.name);
+        expect(`${group.replace(/^.*-/, "")}:${rule.inputs.fromPort}`, rule.name).to.be.oneOf(["alb:80", "alb:443"]);
+    }
+
+    if (stack.env === "prod") {
+        for (const database of [...view.ofType("aws:rds/instance:Instance"), ...view.ofType("aws:rds/cluster:Cluster")]) {
+            expect(database.inputs.deletionProtection, database.name).to.equal(true);
+            expect(database.options.protect, database.name).to.equal(true);
+            expect(database.inputs.storageEncrypted, database.name).to.equal(true);
+        }
+        for (const volume of view.ofType("aws:ebs/volume:Volume")) {
+            expect(volume.options.protect, volume.name).to.equal(true);
+        }
+        for (const balancer of view.ofType("aws:lb/loadBalancer:LoadBalancer")) {
+            expect(balancer.inputs.enableDeletionProtection, balancer.name).to.equal(true);
+        }
+    }
+}
