@@ -91,7 +91,7 @@ function serviceSchema() {
         imageTag: z.string().optional().describe("Image tag or `sha256:` digest in the service's repository; required except for the blue/green service; not `latest`."),
         repository: z.string().optional().describe("ECR repository name, one per service. Default: `<prefix>-<name without -service>`."),
         discoveryName: z.string().optional().describe("Cloud Map name: `<discoveryName>.<namespace>`. Default: the service's name."),
-    });
+    }).describe("One service: the ECS service `<prefix>-<env>-<name>`, its log group, roles, repository and Cloud Map name.");
 }
 
 const ColourSchema = z.strictObject({

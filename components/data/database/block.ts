@@ -49,7 +49,7 @@ const common = {
 const DatabaseSchema = z.discriminatedUnion("kind", [
     z.strictObject({
         kind: z.literal("instance").describe("One RDS DB instance."),
-        engine: z.enum(INSTANCE_ENGINES).default("postgres").describe("The instance's engine."),
+        engine: z.enum(INSTANCE_ENGINES).default("postgres").describe("The engine: `postgres` or `mysql` for an instance, `aurora-postgresql` or `aurora-mysql` for Aurora."),
         ...common,
         storage: z
             .strictObject({
@@ -61,7 +61,7 @@ const DatabaseSchema = z.discriminatedUnion("kind", [
     }),
     z.strictObject({
         kind: z.literal("aurora").describe("An Aurora cluster: a writer and readers, each in its own AZ."),
-        engine: z.enum(AURORA_ENGINES).default("aurora-postgresql").describe("The cluster's engine."),
+        engine: z.enum(AURORA_ENGINES).default("aurora-postgresql").describe("The engine: `postgres` or `mysql` for an instance, `aurora-postgresql` or `aurora-mysql` for Aurora."),
         ...common,
         readers: z.number().int().default(1).describe("Readers beside the writer, each in its own data-tier AZ (readers + 1 ≤ data AZs); prod ≥ 1."),
         serverless: z

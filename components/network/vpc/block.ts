@@ -53,7 +53,8 @@ export type NetworkConfig = z.output<ReturnType<typeof networkSchema>>;
 export const networkBlock = defineBlock({
     name: "network",
     keys: ["network"],
-    schema: (stack) => z.strictObject({ network: networkSchema(stack.env, stack.logRetentionDays) }).transform(({ network }) => network),
+    schema: (stack) =>
+        z.strictObject({ network: networkSchema(stack.env, stack.logRetentionDays).describe("The VPC: its CIDR, AZs, subnets per tier, NAT, endpoints and flow logs.") }).transform(({ network }) => network),
 
     rules(network, view): Problem[] {
         const problems = nest(["network"], networkProblems(network, { region: view.stack.region || undefined, refer: (path) => configKey(["network", ...path]) }));
