@@ -11,7 +11,7 @@ import {
     Plan,
     SNAPSHOT_DIR,
     SnapshotPlan,
-    diffLines,
+    snapshotHunks,
     planStackForSnapshot,
     sharedStackRun,
     toSnapshotPlan,
@@ -121,8 +121,8 @@ describe("plan snapshots (tests/snapshots/*.plan.yaml)", () => {
                 ].join("\n"),
             );
             const changed = renderSnapshot(tinyPlan({ name: "thing-role", assumeRolePolicy: policy("s3:PutObject") }));
-            const edits = diffLines(text.split("\n"), changed.split("\n")).filter((l) => l.kind !== " ");
-            expect(edits.map((l) => `${l.kind}${l.text}`)).to.deep.equal(["-          - Action: s3:GetObject", "+          - Action: s3:PutObject"]);
+            const edits = snapshotHunks(text, changed).flatMap((h) => h.lines.filter((line) => !line.startsWith(" ")));
+            expect(edits).to.deep.equal(["-          - Action: s3:GetObject", "+          - Action: s3:PutObject"]);
         });
 
         it("renders a multi-line string (a boot script) as a block scalar, line by line", () => {
@@ -160,7 +160,7 @@ describe("plan snapshots (tests/snapshots/*.plan.yaml)", () => {
     });
 
     describe("snapshotDrift", () => {
-        const committed = ["# header", "resources:", "  a:", "    port: 80", "    cidr: 10.0.0.0/16", "  b:", "    size: 1", ""].join("\n");
+        const committed = ["# header", "resources:", "  aws:lb/listener:Listener alb-https:", "    port: 80", "    cidr: 10.0.0.0/16", "  aws:ec2/vpc:Vpc network-vpc:", "    size: 1", ""].join("\n");
 
         it("is null when the snapshot is the plan", () => {
             expect(snapshotDrift("tests/snapshots/x.plan.yaml", committed, committed)).to.equal(null);
@@ -170,7 +170,17 @@ describe("plan snapshots (tests/snapshots/*.plan.yaml)", () => {
             const now = committed.replace("port: 80", "port: 443");
             const message = snapshotDrift("tests/snapshots/x.plan.yaml", committed, now)!;
             expect(message).to.contain("tests/snapshots/x.plan.yaml is out of date");
-            const excerpt = ["@@ -1,7 +1,7 @@", " # header", " resources:", "   a:", "-    port: 80", "+    port: 443", "     cidr: 10.0.0.0/16", "   b:", "     size: 1"];
+            const excerpt = [
+                "@@ -1,7 +1,7 @@ aws:lb/listener:Listener alb-https",
+                " # header",
+                " resources:",
+                "   aws:lb/listener:Listener alb-https:",
+                "-    port: 80",
+                "+    port: 443",
+                "     cidr: 10.0.0.0/16",
+                "   aws:ec2/vpc:Vpc network-vpc:",
+                "     size: 1",
+            ];
             expect(message).to.contain(excerpt.map((line) => `  ${line}`).join("\n"));
             expect(message).to.contain("npm run snapshots");
             expect(message).to.contain("commit the changed tests/snapshots/*.plan.yaml");
@@ -180,6 +190,12 @@ describe("plan snapshots (tests/snapshots/*.plan.yaml)", () => {
             const message = snapshotDrift("tests/snapshots/x.plan.yaml", null, committed)!;
             expect(message).to.contain("tests/snapshots/x.plan.yaml is missing");
             expect(message).to.contain("npm run snapshots");
+        });
+
+        it("heads each hunk with the resource it is in, as git heads a hunk with its function", () => {
+            const many = ["resources:", ...Array.from({ length: 40 }, (_, i) => [`  aws:ec2/subnet:Subnet network-${i}:`, `    cidr: 10.0.${i}.0/24`]).flat(), ""].join("\n");
+            const now = many.replace("10.0.3.0/24", "10.0.103.0/24").replace("10.0.30.0/24", "10.0.130.0/24");
+            expect(snapshotHunks(many, now).map((h) => h.header)).to.deep.equal(["@@ -6,7 +6,7 @@ aws:ec2/subnet:Subnet network-3", "@@ -60,7 +60,7 @@ aws:ec2/subnet:Subnet network-30"]);
         });
 
         it("keeps the excerpt short however large the change", () => {

@@ -4,6 +4,7 @@
  */
 import * as path from "path";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { structuredPatch } from "diff";
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { ProgramRun, RecordedOptions, RecordedResource, SECRET_PLACEHOLDER, runProgram } from "./mock-runtime";
 import { PROJECT_ROOT, listStacks, readStackConfig } from "./stack-file";
@@ -330,110 +331,47 @@ export function renderSnapshot(plan: Plan): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Comparing a snapshot with the plan: a line diff (Myers), shown as a unified-style excerpt.
+// Comparing a snapshot with the plan: a unified diff (the `diff` package), each hunk headed by the
+// resource it is in, as git heads a hunk by its function.
 // ---------------------------------------------------------------------------------------------
 
-interface DiffLine {
-    readonly kind: " " | "-" | "+";
-    readonly text: string;
-    /** 0-based line in the committed text (for " " and "-") or the new one (for "+"). */
-    readonly oldLine: number;
-    readonly newLine: number;
-}
+/** Lines of the excerpt a drift message shows. */
+const DRIFT_EXCERPT_LINES = 40;
+const DRIFT_CONTEXT_LINES = 3;
 
-/** Beyond this many changed lines the diff is not minimised: everything between the first and last change is replaced. */
-const MAX_DIFF_EDITS = 4000;
+/** A snapshot's resource entry starts `  <type> <name>:` at two spaces of indentation. */
+const RESOURCE_ENTRY = /^ {2}([a-z][\w-]*:[\w/.-]+:\w+ \S+?):?(?: component)?$/i;
 
-/** The shortest edit script turning `a` into `b`, as lines kept, removed and added. */
-export function diffLines(a: readonly string[], b: readonly string[]): DiffLine[] {
-    let prefix = 0;
-    while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
-    let suffix = 0;
-    while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
-    const x0 = prefix;
-    const y0 = prefix;
-    const n = a.length - prefix - suffix;
-    const m = b.length - prefix - suffix;
-
-    const out: DiffLine[] = [];
-    for (let i = 0; i < prefix; i++) out.push({ kind: " ", text: a[i], oldLine: i, newLine: i });
-    out.push(...(myers(a, b, x0, y0, n, m) ?? replaceAll(a, b, x0, y0, n, m)));
-    for (let i = 0; i < suffix; i++) {
-        out.push({ kind: " ", text: a[x0 + n + i], oldLine: x0 + n + i, newLine: y0 + m + i });
-    }
-    return out;
-}
-
-function replaceAll(a: readonly string[], b: readonly string[], x0: number, y0: number, n: number, m: number): DiffLine[] {
-    const out: DiffLine[] = [];
-    for (let i = 0; i < n; i++) out.push({ kind: "-", text: a[x0 + i], oldLine: x0 + i, newLine: y0 });
-    for (let j = 0; j < m; j++) out.push({ kind: "+", text: b[y0 + j], oldLine: x0 + n, newLine: y0 + j });
-    return out;
-}
-
-/** Myers' O((N+M)·D) diff of a[x0, x0+n) and b[y0, y0+m); undefined past MAX_DIFF_EDITS edits. */
-function myers(a: readonly string[], b: readonly string[], x0: number, y0: number, n: number, m: number): DiffLine[] | undefined {
-    const max = Math.min(n + m, MAX_DIFF_EDITS);
-    const offset = max + 1;
-    const v = new Int32Array(2 * max + 3);
-    const trace: Int32Array[] = [];
-    for (let d = 0; d <= max; d++) {
-        trace.push(v.slice(offset - d, offset + d + 1));
-        for (let k = -d; k <= d; k += 2) {
-            let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
-            let y = x - k;
-            while (x < n && y < m && a[x0 + x] === b[y0 + y]) {
-                x++;
-                y++;
-            }
-            v[offset + k] = x;
-            if (x >= n && y >= m) {
-                return backtrack(a, b, x0, y0, n, m, trace, d);
-            }
+/** The resource whose entry holds line `index` (0-based) of a snapshot's lines, if any. */
+export function resourceAt(lines: readonly string[], index: number): string | undefined {
+    for (let i = Math.min(index, lines.length - 1); i >= 0; i--) {
+        const match = RESOURCE_ENTRY.exec(lines[i]);
+        if (match) {
+            return match[1];
+        }
+        if (/^\S/.test(lines[i])) {
+            return undefined;
         }
     }
     return undefined;
 }
 
-function backtrack(a: readonly string[], b: readonly string[], x0: number, y0: number, n: number, m: number, trace: Int32Array[], depth: number): DiffLine[] {
-    const out: DiffLine[] = [];
-    let x = n;
-    let y = m;
-    for (let d = depth; d > 0; d--) {
-        const at = (k: number) => trace[d][k + d];
-        const k = x - y;
-        const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
-        const prevX = at(prevK);
-        const prevY = prevX - prevK;
-        while (x > prevX && y > prevY) {
-            x--;
-            y--;
-            out.push({ kind: " ", text: a[x0 + x], oldLine: x0 + x, newLine: y0 + y });
-        }
-        if (x === prevX) {
-            y--;
-            out.push({ kind: "+", text: b[y0 + y], oldLine: x0 + x, newLine: y0 + y });
-        } else {
-            x--;
-            out.push({ kind: "-", text: a[x0 + x], oldLine: x0 + x, newLine: y0 + y });
-        }
-    }
-    while (x > 0 && y > 0) {
-        x--;
-        y--;
-        out.push({ kind: " ", text: a[x0 + x], oldLine: x0 + x, newLine: y0 + y });
-    }
-    return out.reverse();
+/** The changes from `committed` to `now` as unified hunks, each headed by the resource it is in. */
+export function snapshotHunks(committed: string, now: string): Array<{ header: string; lines: string[] }> {
+    const patch = structuredPatch("committed", "now", committed, now, "", "", { context: DRIFT_CONTEXT_LINES });
+    const nowLines = now.split("\n");
+    return patch.hunks.map((hunk) => {
+        const firstChange = hunk.lines.findIndex((line) => line.startsWith("-") || line.startsWith("+"));
+        const keptBefore = hunk.lines.slice(0, firstChange).filter((line) => !line.startsWith("-")).length;
+        const resource = resourceAt(nowLines, hunk.newStart - 1 + keptBefore);
+        return { header: `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@${resource ? ` ${resource}` : ""}`, lines: hunk.lines };
+    });
 }
-
-/** Lines of the excerpt a drift message shows, context included. */
-const DRIFT_EXCERPT_LINES = 40;
-const DRIFT_CONTEXT_LINES = 3;
 
 /**
  * Why the committed snapshot `file` (its text, or null when it does not exist) is not `now`:
- * the file, a unified-style excerpt of the first differences (`-` committed, `+` now) and the
- * command that refreshes it. Null when they are the same.
+ * the file, an excerpt of the first hunks (`-` committed, `+` now), each headed by the resource it
+ * is in, and the command that refreshes it. Null when they are the same.
  */
 export function snapshotDrift(file: string, committed: string | null, now: string): string | null {
     const refresh = `Refresh it: run \`${SNAPSHOT_REFRESH_COMMAND}\`, review the diff, then commit the changed ${SNAPSHOT_DIR}/*.plan.yaml.`;
@@ -443,42 +381,28 @@ export function snapshotDrift(file: string, committed: string | null, now: strin
     if (committed === null) {
         return `${file} is missing: the plan it should hold is ${now.split("\n").length - 1} lines.\n${refresh}`;
     }
-    const lines = diffLines(committed.split("\n"), now.split("\n"));
-    const changed = lines.flatMap((line, i) => (line.kind === " " ? [] : [i]));
-    const removed = lines.filter((l) => l.kind === "-").length;
-    const added = lines.length - removed - lines.filter((l) => l.kind === " ").length;
-
-    // Hunks: runs of changes less than two contexts apart, each with its context.
-    const hunks: Array<[number, number]> = [];
-    for (const i of changed) {
-        const last = hunks[hunks.length - 1];
-        if (last && i - last[1] <= 2 * DRIFT_CONTEXT_LINES + 1) {
-            last[1] = i;
-        } else {
-            hunks.push([i, i]);
-        }
-    }
+    const hunks = snapshotHunks(committed, now);
+    const changes = hunks.flatMap((h) => h.lines).filter((line) => line.startsWith("-") || line.startsWith("+"));
+    const removed = changes.filter((line) => line.startsWith("-")).length;
+    const added = changes.length - removed;
     const excerpt: string[] = [];
     let shown = 0;
-    for (const [first, last] of hunks) {
-        const from = Math.max(0, first - DRIFT_CONTEXT_LINES);
-        const to = Math.min(lines.length - 1, last + DRIFT_CONTEXT_LINES);
-        const slice = lines.slice(from, to + 1);
-        const oldCount = slice.filter((l) => l.kind !== "+").length;
-        const newCount = slice.filter((l) => l.kind !== "-").length;
-        excerpt.push(`@@ -${slice[0].oldLine + 1},${oldCount} +${slice[0].newLine + 1},${newCount} @@`);
-        for (const line of slice) {
-            if (excerpt.length >= DRIFT_EXCERPT_LINES) {
-                break;
-            }
-            excerpt.push(`${line.kind}${line.text}`);
-            if (line.kind !== " ") shown++;
-        }
+    for (const hunk of hunks) {
         if (excerpt.length >= DRIFT_EXCERPT_LINES) {
             break;
         }
+        excerpt.push(hunk.header);
+        for (const line of hunk.lines) {
+            if (excerpt.length >= DRIFT_EXCERPT_LINES) {
+                break;
+            }
+            excerpt.push(line);
+            if (line.startsWith("-") || line.startsWith("+")) {
+                shown++;
+            }
+        }
     }
-    const more = removed + added - shown;
+    const more = changes.length - shown;
     return [
         `${file} is out of date: the offline plan now differs from it by ${removed} line(s) removed and ${added} added (- committed, + now):`,
         ...excerpt.map((line) => `  ${line}`),
