@@ -28,9 +28,9 @@ import {
 import { fargateSizeProblem } from "./fargate";
 import { OfficeHours, officeHoursCrons, officeHoursProblems } from "./schedule";
 import { PolicyStatement, policyDocument, serviceTrustPolicy } from "../../../lib/iam";
-import { Naming } from "../../../lib/naming";
-import { ArgumentError, Problem, nest } from "../../../lib/problems";
-import { Tags, componentTags } from "../../../lib/tags";
+import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
+import { Problem, nest } from "../../../lib/problems";
+import { Tags } from "../../../lib/tags";
 import { CapacityProvider } from "../ecs-cluster/ecs-cluster";
 
 export interface AutoscalingArgs {
@@ -70,10 +70,7 @@ export interface RepositoryArgs {
     expiringTagPatterns?: readonly string[];
 }
 
-export interface FargateServiceArgs {
-    naming: Naming;
-    /** Base tags; the component adds `Component`, `Service` and `Name`. @default {} */
-    tags?: Tags;
+export interface FargateServiceArgs extends ComponentBaseArgs {
     /** Service name, e.g. `order-service`: names the log group, the container and the ECS service. */
     service: string;
     cluster: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
@@ -151,11 +148,10 @@ export interface FargateDeployment {
     readonly taskDefinitionArn: pulumi.Output<string>;
 }
 
-const COMPONENT = "fargate-service";
 const DEFAULT_CPU_TARGET = 70;
 const DEFAULT_MEMORY_TARGET = 80;
 
-export class FargateService extends pulumi.ComponentResource {
+export class FargateService extends PlatformComponent {
     public readonly service: string;
     public readonly deployments: readonly FargateDeployment[];
     public readonly repositoryUrl: pulumi.Output<string>;
@@ -167,8 +163,7 @@ export class FargateService extends pulumi.ComponentResource {
     public readonly discoveryServiceArn: pulumi.Output<string>;
 
     constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateArgs(name, args);
-        super("platform:compute:FargateService", name, {}, opts);
+        super("platform:compute:FargateService", name, { ...args, component: "fargate-service", service: args.service, problems: fargateServiceProblems(args) }, opts);
 
         const ctx = this.context(name, args);
         const repository = this.repository(ctx);
@@ -197,12 +192,11 @@ export class FargateService extends pulumi.ComponentResource {
     }
 
     private context(name: string, args: FargateServiceArgs): StepContext {
-        const baseTags = args.tags ?? {};
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         return {
             name,
             args,
-            tagsFor: (resourceName: string) => componentTags(baseTags, COMPONENT, { service: args.service, name: resourceName }),
+            tagsFor: (resourceName: string) => this.tagsFor(resourceName),
             account,
             region: aws.getRegionOutput({}, { parent: this }).region,
             partition: aws.getPartitionOutput({}, { parent: this }).partition,
@@ -581,7 +575,7 @@ function containerDefinition(
 }
 
 /** Every rule the arguments must satisfy; throws before any resource exists. */
-function validateArgs(name: string, args: FargateServiceArgs): void {
+export function fargateServiceProblems(args: FargateServiceArgs): Problem[] {
     const problems: Problem[] = [];
     const size = fargateSizeProblem(args.service, args.cpu, args.memory);
     if (size) {
@@ -619,7 +613,5 @@ function validateArgs(name: string, args: FargateServiceArgs): void {
             problems.push({ path: ["deployments", i, "imageTag"], message: tag });
         }
     });
-    if (problems.length > 0) {
-        throw new ArgumentError(`FargateService "${name}"`, problems);
-    }
+    return problems;
 }

@@ -36,9 +36,8 @@ import {
     placeNodes,
     placeShards,
 } from "./cache";
-import { Naming } from "../../../lib/naming";
-import { ArgumentError } from "../../../lib/problems";
-import { Tags, componentTags } from "../../../lib/tags";
+import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
+import { Tags } from "../../../lib/tags";
 
 export interface ValkeyCacheClusterModeArgs {
     /** Shards (node groups), 1–500. */
@@ -54,11 +53,7 @@ export interface ValkeyCacheSnapshotArgs {
     window: string;
 }
 
-export interface ValkeyCacheArgs {
-    /** Produces every physical name (`<prefix>-<env>-…`). */
-    naming: Naming;
-    /** Base tags for every taggable child; the component adds `Component` and `Name`. @default {} */
-    tags?: Tags;
+export interface ValkeyCacheArgs extends ComponentBaseArgs {
     /**
      * Name part: the replication group id is `<prefix>-<env>-<name>` (at most 40 characters,
      * lowercase), and every other name of the cache derives from it.
@@ -115,7 +110,6 @@ export interface ValkeyCacheArgs {
     secretRecoveryWindowDays?: number;
 }
 
-const COMPONENT = "valkey-cache";
 const ENGINE_TITLES: Readonly<Record<CacheEngine, string>> = { valkey: "Valkey", redis: "Redis OSS" };
 /**
  * Every key and channel, every command but those that can break or stall a shared cache
@@ -145,7 +139,7 @@ interface Credentials {
     readonly username?: string;
 }
 
-export class ValkeyCache extends pulumi.ComponentResource {
+export class ValkeyCache extends PlatformComponent {
     /** Where clients write: the primary endpoint, or the configuration endpoint in cluster mode. */
     public readonly primaryEndpoint: pulumi.Output<string>;
     /**
@@ -165,8 +159,7 @@ export class ValkeyCache extends pulumi.ComponentResource {
     public readonly nodeIds: readonly string[];
 
     constructor(name: string, args: ValkeyCacheArgs, opts?: pulumi.ComponentResourceOptions) {
-        validateArgs(name, args);
-        super("platform:data:ValkeyCache", name, {}, opts);
+        super("platform:data:ValkeyCache", name, { ...args, component: "valkey-cache", problems: cacheProblems(args) }, opts);
 
         const ctx = this.context(name, args);
         const subnetGroup = this.subnetGroup(ctx);
@@ -195,7 +188,6 @@ export class ValkeyCache extends pulumi.ComponentResource {
     }
 
     private context(name: string, args: ValkeyCacheArgs): StepContext {
-        const baseTags = args.tags ?? {};
         const cacheName = args.name ?? DEFAULT_CACHE_NAME;
         return {
             name,
@@ -204,7 +196,7 @@ export class ValkeyCache extends pulumi.ComponentResource {
             topology: cacheTopology(args),
             names: cacheNames(cacheName, parameterGroupFamily(args.engine, args.engineVersion)),
             scoped: ({ kind, parts }) => args.naming.scoped(kind, ...parts),
-            tagsFor: (resourceName) => componentTags(baseTags, COMPONENT, { name: resourceName }),
+            tagsFor: (resourceName) => this.tagsFor(resourceName),
         };
     }
 
@@ -389,10 +381,3 @@ function groupShape(topology: CacheTopology, azs: readonly string[]) {
     };
 }
 
-/** Every rule the arguments must satisfy (lib/cache.ts); throws before any resource exists. */
-function validateArgs(name: string, args: ValkeyCacheArgs): void {
-    const problems = cacheProblems(args);
-    if (problems.length > 0) {
-        throw new ArgumentError(`ValkeyCache "${name}"`, problems);
-    }
-}

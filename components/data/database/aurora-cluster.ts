@@ -13,8 +13,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AuroraEngine, ENGINE_FACTS, auroraInstanceAzs, readerPlacementProblem } from "./engines";
 import { azLabel } from "../../../lib/naming";
-import { ArgumentError, Problem } from "../../../lib/problems";
-import { Tags, componentTags } from "../../../lib/tags";
+import { PlatformComponent } from "../../../lib/component";
+import { Problem } from "../../../lib/problems";
 import {
     Database,
     DatabaseCommonArgs,
@@ -48,9 +48,7 @@ export interface AuroraClusterArgs extends DatabaseCommonArgs {
     readerAutoscaling?: ReaderAutoscalingArgs;
 }
 
-const COMPONENT = "aurora-cluster";
-
-export class AuroraCluster extends pulumi.ComponentResource implements Database {
+export class AuroraCluster extends PlatformComponent implements Database {
     public readonly kind = "aurora" as const;
     public readonly engine: AuroraEngine;
     public readonly endpoint: pulumi.Output<string>;
@@ -61,19 +59,12 @@ export class AuroraCluster extends pulumi.ComponentResource implements Database 
     public readonly clusterIdentifier: string;
     /** Identifier and AZ of each instance the cluster starts with, writer first. */
     public readonly instances: ReadonlyArray<{ identifier: string; az: string }>;
-    private readonly baseTags: Tags;
 
     constructor(name: string, args: AuroraClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         const engine = args.engine ?? "aurora-postgresql";
         const readers = args.readers ?? 1;
-        const problems = auroraClusterProblems(args);
-        if (problems.length > 0) {
-            throw new ArgumentError(`AuroraCluster "${name}"`, problems);
-        }
-        super("platform:data:AuroraCluster", name, {}, opts);
-
-        this.baseTags = args.tags ?? {};
-        const tagsFor = (resourceName: string) => componentTags(this.baseTags, COMPONENT, { name: resourceName });
+        super("platform:data:AuroraCluster", name, { ...args, component: "aurora-cluster", problems: auroraClusterProblems(args) }, opts);
+        const tagsFor = (resourceName: string) => this.tagsFor(resourceName);
         const facts = ENGINE_FACTS[engine];
         const family = facts.family(args.engineVersion);
         const { subnetGroup, monitoring } = createSharedParts(this, name, args, tagsFor);
@@ -174,7 +165,7 @@ export class AuroraCluster extends pulumi.ComponentResource implements Database 
                 resourceId: pulumi.interpolate`cluster:${cluster.clusterIdentifier}`,
                 minCapacity: scaling.min,
                 maxCapacity: scaling.max,
-                tags: componentTags(this.baseTags, COMPONENT, { name: `${this.clusterIdentifier}-readers` }),
+                tags: this.tagsFor(`${this.clusterIdentifier}-readers`),
             },
             // Registered before the readers exist, autoscaling would add replicas of its own to reach min.
             { parent: this, dependsOn: instances },

@@ -9,8 +9,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ENGINE_FACTS, InstanceEngine } from "./engines";
-import { ArgumentError, Problem } from "../../../lib/problems";
-import { componentTags } from "../../../lib/tags";
+import { PlatformComponent } from "../../../lib/component";
+import { Problem } from "../../../lib/problems";
 import {
     Database,
     DatabaseCommonArgs,
@@ -33,9 +33,7 @@ export interface RdsInstanceArgs extends DatabaseCommonArgs {
     multiAz?: boolean;
 }
 
-const COMPONENT = "rds-instance";
-
-export class RdsInstance extends pulumi.ComponentResource implements Database {
+export class RdsInstance extends PlatformComponent implements Database {
     public readonly kind = "instance" as const;
     public readonly engine: InstanceEngine;
     public readonly endpoint: pulumi.Output<string>;
@@ -49,13 +47,9 @@ export class RdsInstance extends pulumi.ComponentResource implements Database {
 
     constructor(name: string, args: RdsInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
         const engine = args.engine ?? "postgres";
-        const problems = rdsInstanceProblems(args);
-        if (problems.length > 0) {
-            throw new ArgumentError(`RdsInstance "${name}"`, problems);
-        }
-        super("platform:data:RdsInstance", name, {}, opts);
+        super("platform:data:RdsInstance", name, { ...args, component: "rds-instance", problems: rdsInstanceProblems(args) }, opts);
 
-        const tagsFor = (resourceName: string) => componentTags(args.tags ?? {}, COMPONENT, { name: resourceName });
+        const tagsFor = (resourceName: string) => this.tagsFor(resourceName);
         const facts = ENGINE_FACTS[engine];
         const { subnetGroup, monitoring } = createSharedParts(this, name, args, tagsFor);
         const parameterGroupName = args.naming.scoped("rdsIdentifier", "db", facts.family(args.engineVersion).replace(/\./g, "-"));

@@ -32,18 +32,15 @@ import {
     replicationDefaults,
     serverProperties,
 } from "./kafka";
-import { Naming } from "../../../lib/naming";
-import { ArgumentError, Problem } from "../../../lib/problems";
-import { Tags, componentTags } from "../../../lib/tags";
+import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
+import { Problem } from "../../../lib/problems";
+import { Tags } from "../../../lib/tags";
 import { renderTemplate } from "../../../lib/template";
 
 /** The boot script template, rendered per node. */
 export const USER_DATA_TEMPLATE = path.join(__dirname, "kafka-user-data.sh");
 
-export interface KafkaEc2Args {
-    naming: Naming;
-    /** Base tags; the component adds `Component` and `Name`. @default {} */
-    tags?: Tags;
+export interface KafkaEc2Args extends ComponentBaseArgs {
     /** Nodes, each broker and controller: 1 (dev) or an odd number (3 in prod). */
     nodes: number;
     /** Private subnets with their CIDR and AZ (plain values: the nodes' addresses derive from them). */
@@ -82,11 +79,10 @@ export interface KafkaEc2Args {
     protect?: boolean;
 }
 
-const COMPONENT = "kafka-ec2";
 /** The data volume's device name at attach time; the boot script finds it by volume id instead. */
 const DATA_DEVICE = "/dev/sdf";
 
-export class KafkaEc2 extends pulumi.ComponentResource {
+export class KafkaEc2 extends PlatformComponent {
     /** `ip:9092,…` of every node. */
     public readonly bootstrapServers: string;
     public readonly nodes: readonly KafkaNode[];
@@ -96,14 +92,10 @@ export class KafkaEc2 extends pulumi.ComponentResource {
     public readonly dataVolumeIds: pulumi.Output<string>[];
 
     constructor(name: string, args: KafkaEc2Args, opts?: pulumi.ComponentResourceOptions) {
-        const problems = kafkaEc2Problems(args);
-        if (problems.length > 0) {
-            throw new ArgumentError(`KafkaEc2 "${name}"`, problems);
-        }
-        super("platform:data:KafkaEc2", name, {}, opts);
+        super("platform:data:KafkaEc2", name, { ...args, component: "kafka-ec2", problems: kafkaEc2Problems(args) }, opts);
         const spec = specOf(args);
 
-        const tagsFor = (resourceName: string) => componentTags(args.tags ?? {}, COMPONENT, { name: resourceName });
+        const tagsFor = (resourceName: string) => this.tagsFor(resourceName);
         const nodes = kafkaNodes(spec.nodes, spec.subnets);
         const logGroupName = args.naming.suffixedLogGroup("ec2", "kafka");
         const logGroup = new aws.cloudwatch.LogGroup(

@@ -18,8 +18,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LogRetentionDays, logRetentionProblem } from "../../../lib/aws-limits";
 import { Naming, nameProblem } from "../../../lib/naming";
-import { ArgumentError, Problem, closestMatch, showValue } from "../../../lib/problems";
-import { Tags, componentTags } from "../../../lib/tags";
+import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
+import { Problem, closestMatch, showValue } from "../../../lib/problems";
+import { Tags } from "../../../lib/tags";
 
 /**
  * AWS managed rule groups without extra charges (vendor `AWS`) that suit a web application behind
@@ -75,11 +76,7 @@ export interface WebAclLoggingArgs {
     retentionDays?: LogRetentionDays;
 }
 
-export interface WebAclArgs {
-    /** Produces every physical name (`<prefix>-<env>-…`). */
-    naming: Naming;
-    /** Base tags for every taggable child; the component adds `Component` and `Name`. @default {} */
-    tags?: Tags;
+export interface WebAclArgs extends ComponentBaseArgs {
     /**
      * ARNs of the regional resources (Application Load Balancers) to protect; one association
      * each. At least one; a plain string must be an ARN, and a load balancer an application one
@@ -116,7 +113,6 @@ export interface WebAclArgs {
     logging?: WebAclLoggingArgs;
 }
 
-const COMPONENT = "web-acl";
 const DEFAULTS = { rateLimit: 2000, rateLimitWindowSeconds: 300, logging: { enabled: true, retentionDays: 30 } } as const;
 
 /** The physical names of a web ACL: the ACL, its rate-based rule and each managed group's rule. */
@@ -143,7 +139,7 @@ function visibility(metricName: string): aws.types.input.wafv2.WebAclVisibilityC
     return { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
 }
 
-export class WebAcl extends pulumi.ComponentResource {
+export class WebAcl extends PlatformComponent {
     public readonly webAclArn: pulumi.Output<string>;
     public readonly webAclId: pulumi.Output<string>;
     /** `<prefix>-<env>-web-acl`, known at plan time. */
@@ -152,11 +148,9 @@ export class WebAcl extends pulumi.ComponentResource {
     public readonly logGroupName: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: WebAclArgs, opts?: pulumi.ComponentResourceOptions) {
-        const spec = validateArgs(name, args);
-        super("platform:edge:WebAcl", name, {}, opts);
-
-        const baseTags = args.tags ?? {};
-        const tagsFor = (resourceName: string) => componentTags(baseTags, COMPONENT, { name: resourceName });
+        const { problems, spec } = webAclSpec(args);
+        super("platform:edge:WebAcl", name, { ...args, component: "web-acl", problems }, opts);
+        const tagsFor = (resourceName: string) => this.tagsFor(resourceName);
 
         const webAcl = new aws.wafv2.WebAcl(
             `${name}-web-acl`,
@@ -321,14 +315,6 @@ function countRuleProblems(countRules: Readonly<Record<string, readonly string[]
     return problems;
 }
 
-/** Checks the arguments and returns them with their defaults; throws before any resource exists. */
-function validateArgs(name: string, args: WebAclArgs): WebAclSpec {
-    const { problems, spec } = webAclSpec(args);
-    if (problems.length > 0) {
-        throw new ArgumentError(`WebAcl "${name}"`, problems);
-    }
-    return spec;
-}
 
 /** Every rule the arguments must satisfy (stack config validation runs the same). */
 export function webAclProblems(args: WebAclArgs): Problem[] {

@@ -22,7 +22,8 @@ import {
 import { policyDocument, serviceTrustPolicy } from "../../../lib/iam";
 import { Naming, azLabel } from "../../../lib/naming";
 import { NatStrategy, NetworkSpec, PlannedSubnet, SubnetSpec, Tier, networkProblems, planNetwork } from "./network";
-import { ArgumentError, Problem } from "../../../lib/problems";
+import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
+import { Problem } from "../../../lib/problems";
 import { Tags, componentTags } from "../../../lib/tags";
 
 export interface VpcFlowLogsArgs {
@@ -40,11 +41,7 @@ export interface VpcFlowLogsArgs {
     trafficType?: FlowLogTrafficType;
 }
 
-export interface VpcArgs {
-    /** Produces every physical name (`<prefix>-<env>-…`). */
-    naming: Naming;
-    /** Base tags for every taggable child; the component adds `Component` and `Name`. @default {} */
-    tags?: Tags;
+export interface VpcArgs extends ComponentBaseArgs {
     /**
      * IPv4 block of the VPC, e.g. `10.0.0.0/16`. Plain values rather than Inputs: the subnet
      * layout must be known at plan time to be validated and to name each subnet by its AZ.
@@ -103,7 +100,7 @@ interface StepContext {
     readonly region: pulumi.Output<string>;
 }
 
-export class Vpc extends pulumi.ComponentResource {
+export class Vpc extends PlatformComponent {
     public readonly vpcId: pulumi.Output<string>;
     public readonly cidrBlock: pulumi.Output<string>;
     /** Every subnet, in tier order (public, private, data) and config order within a tier. */
@@ -123,8 +120,8 @@ export class Vpc extends pulumi.ComponentResource {
     public readonly flowLogGroupName: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: VpcArgs, opts?: pulumi.ComponentResourceOptions) {
-        const spec = normalizeArgs(name, args);
-        super("platform:network:Vpc", name, {}, opts);
+        const { spec, problems } = normalizeArgs(args);
+        super("platform:network:Vpc", name, { ...args, component: "vpc", problems }, opts);
 
         const plan = planNetwork(spec);
         const baseTags = args.tags ?? {};
@@ -414,7 +411,7 @@ export class Vpc extends pulumi.ComponentResource {
 }
 
 /** Fills defaults and runs the network rules; throws before any resource exists. */
-function normalizeArgs(name: string, args: VpcArgs): NetworkSpec & { flowLogs: Required<VpcFlowLogsArgs> } {
+function normalizeArgs(args: VpcArgs): { spec: NetworkSpec & { flowLogs: Required<VpcFlowLogsArgs> }; problems: Problem[] } {
     const flowLogs: Required<VpcFlowLogsArgs> = {
         enabled: args.flowLogs?.enabled ?? DEFAULT_FLOW_LOGS.enabled,
         retentionDays: args.flowLogs?.retentionDays ?? DEFAULT_FLOW_LOGS.retentionDays,
@@ -434,8 +431,5 @@ function normalizeArgs(name: string, args: VpcArgs): NetworkSpec & { flowLogs: R
     if (retention) {
         problems.push({ path: ["flowLogs", "retentionDays"], message: retention });
     }
-    if (problems.length > 0) {
-        throw new ArgumentError(`Vpc "${name}"`, problems);
-    }
-    return spec;
+    return { spec, problems };
 }

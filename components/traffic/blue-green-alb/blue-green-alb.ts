@@ -17,8 +17,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { COLOURS, Colour, Weights, weightProblems } from "./blue-green";
 import { policyDocument } from "../../../lib/iam";
 import { DNS_NAME, Naming, nameProblem } from "../../../lib/naming";
-import { ArgumentError, Problem, nest } from "../../../lib/problems";
-import { Tags, componentTags } from "../../../lib/tags";
+import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
+import { Problem, nest } from "../../../lib/problems";
+import { Tags } from "../../../lib/tags";
 
 /**
  * TLS policies accepted: TLS 1.3 with TLS 1.2 at least, from ELBSecurityPolicy-TLS13-1-2-2021-06
@@ -76,10 +77,7 @@ export interface AccessLogsArgs {
     expirationDays?: number;
 }
 
-export interface BlueGreenAlbArgs {
-    naming: Naming;
-    /** Base tags; the component adds `Component`, `Service` and `Name`. @default {} */
-    tags?: Tags;
+export interface BlueGreenAlbArgs extends ComponentBaseArgs {
     /** The service behind the ALB (the target groups' name stem is `gateway`, as in the seed). */
     service: string;
     vpcId: pulumi.Input<string>;
@@ -117,11 +115,10 @@ export interface AliasRecordsArgs {
     records: readonly string[];
 }
 
-const COMPONENT = "blue-green-alb";
 const ZONE_ID = /^Z[A-Z0-9]+$/;
 const HSTS = "max-age=31536000; includeSubDomains";
 
-export class BlueGreenAlb extends pulumi.ComponentResource {
+export class BlueGreenAlb extends PlatformComponent {
     public readonly loadBalancerArn: pulumi.Output<string>;
     public readonly dnsName: pulumi.Output<string>;
     public readonly zoneId: pulumi.Output<string>;
@@ -141,11 +138,9 @@ export class BlueGreenAlb extends pulumi.ComponentResource {
     public readonly weights: Weights;
 
     constructor(name: string, args: BlueGreenAlbArgs, opts?: pulumi.ComponentResourceOptions) {
-        const names = validateArgs(name, args);
-        super("platform:traffic:BlueGreenAlb", name, {}, opts);
-
-        const baseTags = args.tags ?? {};
-        const tagsFor = (resourceName: string) => componentTags(baseTags, COMPONENT, { service: args.service, name: resourceName });
+        super("platform:traffic:BlueGreenAlb", name, { ...args, component: "blue-green-alb", service: args.service, problems: blueGreenAlbProblems(args) }, opts);
+        const names = albNames(args.naming);
+        const tagsFor = (resourceName: string) => this.tagsFor(resourceName);
         const logs = { enabled: args.accessLogs?.enabled ?? true, expirationDays: args.accessLogs?.expirationDays ?? 90 };
         const bucket = logs.enabled ? this.accessLogBucketFor(name, args.naming, logs.expirationDays, tagsFor) : undefined;
 
@@ -413,8 +408,8 @@ export function albNames(naming: Naming): { loadBalancer: string; targetGroups: 
     };
 }
 
-/** Checks the arguments and returns the physical names; throws before any resource exists. */
-function validateArgs(name: string, args: BlueGreenAlbArgs): { loadBalancer: string; targetGroups: Record<Colour, string> } {
+/** Every rule the arguments must satisfy. */
+export function blueGreenAlbProblems(args: BlueGreenAlbArgs): Problem[] {
     const problems: Problem[] = [...nest(["weights"], weightProblems(args.weights))];
     const { loadBalancer, targetGroups } = albNames(args.naming);
     const lbProblem = nameProblem("loadBalancer", loadBalancer);
@@ -438,10 +433,7 @@ function validateArgs(name: string, args: BlueGreenAlbArgs): { loadBalancer: str
         problems.push({ path: ["deregistrationDelaySeconds"], message: `${delay} is outside 0–3600 seconds` });
     }
     problems.push(...nest(["dns"], aliasProblems(args.dns, args.certificate)));
-    if (problems.length > 0) {
-        throw new ArgumentError(`BlueGreenAlb "${name}"`, problems);
-    }
-    return { loadBalancer, targetGroups };
+    return problems;
 }
 
 /** Whether a certificate for `*.<domain>` and `<domain>` covers `name` (a wildcard covers one label). */
