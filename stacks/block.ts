@@ -180,6 +180,27 @@ export interface BuildContext extends ConfigView {
 /** Where the security-groups block publishes the id of every group it created. */
 export const SECURITY_GROUP_IDS = new Channel<Readonly<Record<string, pulumi.Output<string>>>>("security-group-ids");
 
+/** The schema of a block that owns one key: the object `{ <key>: schema }`, resolving to the key's value. */
+export function singleKey<K extends string, S extends z.ZodType>(key: K, schema: S) {
+    return z.strictObject({ [key]: schema } as { [P in K]: S }).transform((value) => (value as Record<string, unknown>)[key] as z.output<S>);
+}
+
+/**
+ * A component's argument problems as config problems: each at `key` + its path, except those whose
+ * first path segment `elsewhere` maps — to another config path (a function of the problem), or to
+ * nothing (`null`: the key is reported by its own rule).
+ */
+export function argumentProblemsAt(key: string, problems: readonly Problem[], elsewhere: Readonly<Record<string, ((problem: Problem) => Problem) | null>> = {}): Problem[] {
+    return problems.flatMap((problem) => {
+        const first = String(problem.path[0] ?? "");
+        if (first in elsewhere) {
+            const moved = elsewhere[first];
+            return moved === null ? [] : [moved(problem)];
+        }
+        return [{ path: [key, ...problem.path], message: problem.message }];
+    });
+}
+
 /** The flows from a consumer's group to the stores it uses, on each store's ports. */
 export function storeFlows(view: ConfigView, from: string, consumer: string, stores: Iterable<string>): Flow[] {
     const flows: Flow[] = [];

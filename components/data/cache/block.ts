@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { Problem } from "../../../lib/problems";
-import { BuildContext, defineBlock } from "../../../stacks/block";
+import { BuildContext, argumentProblemsAt, defineBlock, singleKey } from "../../../stacks/block";
 import { networkBlock } from "../../network/vpc/block";
 import { CACHE_THRESHOLDS, cacheAlarms } from "./alarms";
 import { CACHE_ENGINES, DEFAULT_CACHE_PORT, cacheProblems, cacheTopology } from "./cache";
@@ -50,7 +50,7 @@ export const cacheBlock = defineBlock({
     name: "cache",
     keys: ["cache"],
     requires: [networkBlock],
-    schema: () => z.strictObject({ cache: CacheSchema }).transform(({ cache }) => cache),
+    schema: () => singleKey("cache", CacheSchema),
     thresholds: CACHE_THRESHOLDS,
 
     rules(cache, view): Problem[] {
@@ -58,18 +58,12 @@ export const cacheBlock = defineBlock({
         if (dataSubnets.length === 0) {
             return [{ path: ["network", "subnets", "data"], message: "is empty; platform:cache needs data subnets" }];
         }
-        const problems: Problem[] = [];
-        for (const problem of cacheProblems({ ...cache, naming: view.stack.naming, subnets: dataSubnets, logRetentionDays: view.stack.logRetentionDays })) {
-            const [first] = problem.path;
-            if (first === "name") {
-                problems.push({ path: ["name"], message: `${view.stack.name} makes a cache name AWS refuses: ${problem.message}` });
-            } else if (first === "subnets") {
-                problems.push({ path: ["network", "subnets", "data"], message: `${problem.message} (for platform:cache)` });
-            } else if (first !== "logRetentionDays") {
-                // The slow log's retention is platform:logs.retentionDays, checked on its own.
-                problems.push({ path: ["cache", ...problem.path], message: problem.message });
-            }
-        }
+        const problems = argumentProblemsAt("cache", cacheProblems({ ...cache, naming: view.stack.naming, subnets: dataSubnets, logRetentionDays: view.stack.logRetentionDays }), {
+            name: (p) => ({ path: ["name"], message: `${view.stack.name} makes a cache name AWS refuses: ${p.message}` }),
+            subnets: (p) => ({ path: ["network", "subnets", "data"], message: `${p.message} (for platform:cache)` }),
+            // The slow log's retention is platform:logs.retentionDays, checked on its own.
+            logRetentionDays: null,
+        });
         if (view.stack.env === "prod") {
             const topology = cacheTopology(cache);
             if (!topology.automaticFailover || !topology.multiAz) {

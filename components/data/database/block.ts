@@ -9,7 +9,7 @@ import { Naming } from "../../../lib/naming";
 import { Path, Problem } from "../../../lib/problems";
 import { Tags } from "../../../lib/tags";
 import { LogRetentionDays } from "../../../lib/aws-limits";
-import { BuildContext, ConfigView, defineBlock } from "../../../stacks/block";
+import { BuildContext, ConfigView, argumentProblemsAt, defineBlock, singleKey } from "../../../stacks/block";
 import { networkBlock } from "../../network/vpc/block";
 import { monitoringBlock } from "../../observability/monitoring/block";
 import { DATABASE_THRESHOLDS, databaseAlarms, databaseThresholds } from "./alarms";
@@ -136,7 +136,7 @@ export const databaseBlock = defineBlock({
     name: "database",
     keys: ["database"],
     requires: [networkBlock],
-    schema: () => z.strictObject({ database: DatabaseSchema.describe("An RDS instance or an Aurora cluster (`kind` chooses), in the data tier.") }).transform(({ database }) => database),
+    schema: () => singleKey("database", DatabaseSchema.describe("An RDS instance or an Aurora cluster (`kind` chooses), in the data tier.")),
     thresholds: DATABASE_THRESHOLDS,
 
     rules(db, view): Problem[] {
@@ -144,16 +144,14 @@ export const databaseBlock = defineBlock({
         if (subnets.length === 0) {
             return [{ path: ["network", "subnets", "data"], message: "is empty; platform:database needs data subnets in two AZs" }];
         }
-        const problems: Problem[] = [];
         const { kind, args } = databaseArgs(db, { naming: view.stack.naming, subnets: subnets.map((s) => ({ id: "", az: s.az })), securityGroupIds: [], logRetentionDays: view.stack.logRetentionDays });
-        for (const problem of kind === "instance" ? rdsInstanceProblems(args) : auroraClusterProblems(args)) {
-            if (problem.path.length === 0) {
-                problems.push({ path: ["name"], message: `${view.stack.name} makes a database identifier AWS refuses: ${problem.message}` });
-            } else if (problem.path[0] !== "subnets" && problem.path[0] !== "logRetentionDays") {
-                // The data tier's AZ count is the network's rule; the exported logs' retention is platform:logs.retentionDays.
-                problems.push({ path: ["database", ...problem.path], message: problem.message });
-            }
-        }
+        const problems = argumentProblemsAt("database", kind === "instance" ? rdsInstanceProblems(args) : auroraClusterProblems(args), {
+            // The identifier has no path of its own: it comes from platform:name.
+            "": (p) => ({ path: ["name"], message: `${view.stack.name} makes a database identifier AWS refuses: ${p.message}` }),
+            // The data tier's AZ count is the network's rule; the exported logs' retention is platform:logs.retentionDays.
+            subnets: null,
+            logRetentionDays: null,
+        });
         const monitoring = view.config(monitoringBlock);
         if (monitoring) {
             const derived = databaseThresholds(monitoring.thresholds, { engine: db.engine, instanceClass: db.instanceClass, serverlessMaxAcu: db.kind === "aurora" ? db.serverless?.maxAcu : undefined });

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { Problem } from "../../../lib/problems";
-import { BuildContext, defineBlock } from "../../../stacks/block";
+import { BuildContext, argumentProblemsAt, defineBlock, singleKey } from "../../../stacks/block";
 import { INTERNET } from "../../network/security-groups/matrix";
 import { networkBlock } from "../../network/vpc/block";
 import { KAFKA_THRESHOLDS, kafkaAlarms } from "./alarms";
@@ -42,19 +42,16 @@ export const kafkaBlock = defineBlock({
     name: "kafka",
     keys: ["kafka"],
     requires: [networkBlock],
-    schema: () => z.strictObject({ kafka: KafkaSchema }).transform(({ kafka }) => kafka),
+    schema: () => singleKey("kafka", KafkaSchema),
     thresholds: KAFKA_THRESHOLDS,
 
     rules(kafka, view): Problem[] {
         const privateSubnets = view.config(networkBlock)?.subnets.private ?? [];
         const args = kafkaArgs(kafka, { naming: view.stack.naming, subnets: privateSubnets.map((s) => ({ ...s, id: "" })), securityGroupIds: [], logRetentionDays: view.stack.logRetentionDays }, view.stack.env === "prod");
-        return kafkaEc2Problems(args)
-            .filter((p) => p.path[0] !== "logRetentionDays")
-            .map((p) =>
-                p.path[0] === "subnets"
-                    ? { path: ["network", "subnets", "private", ...p.path.slice(1)], message: `${p.message} (for platform:kafka)` }
-                    : { path: ["kafka", ...p.path], message: p.message },
-            );
+        return argumentProblemsAt("kafka", kafkaEc2Problems(args), {
+            subnets: (p) => ({ path: ["network", "subnets", "private", ...p.path.slice(1)], message: `${p.message} (for platform:kafka)` }),
+            logRetentionDays: null,
+        });
     },
 
     securityGroups: () => ({

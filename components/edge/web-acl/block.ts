@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { LogRetentionDays } from "../../../lib/aws-limits";
 import { Problem } from "../../../lib/problems";
-import { BuildContext, defineBlock } from "../../../stacks/block";
+import { BuildContext, argumentProblemsAt, defineBlock, singleKey } from "../../../stacks/block";
 import { blueGreenAlbBlock } from "../../traffic/blue-green-alb/block";
 import { DEFAULT_MANAGED_RULE_GROUPS, MANAGED_RULE_GROUPS, RATE_LIMIT_WINDOWS, WebAcl, webAclProblems } from "./web-acl";
 
@@ -45,7 +45,7 @@ export const webAclBlock = defineBlock({
     name: "waf",
     keys: ["waf"],
     presentWith: ["waf", "alb"],
-    schema: (stack) => z.strictObject({ waf: wafSchema(stack.logRetentionDays) }).transform(({ waf }) => waf),
+    schema: (stack) => singleKey("waf", wafSchema(stack.logRetentionDays)),
 
     rules(waf, view): Problem[] {
         const hasAlb = view.config(blueGreenAlbBlock) !== undefined;
@@ -57,18 +57,14 @@ export const webAclBlock = defineBlock({
         if (!hasAlb) {
             return [{ path: ["waf", "enabled"], message: "is true, but the stack has no platform:alb for the web ACL to protect" }];
         }
-        const problems: Problem[] = [];
         // A retention taken from platform:logs.retentionDays is reported there already.
         const inherited = waf.logging.retentionDays === view.stack.logRetentionDays;
         const logging = { ...waf.logging, retentionDays: waf.logging.retentionDays as LogRetentionDays };
-        for (const problem of webAclProblems({ ...waf, logging, naming: view.stack.naming, resourceArns: [PLACEHOLDER_ALB_ARN] })) {
-            const [first] = problem.path;
-            if (first === "name") {
-                problems.push({ path: ["name"], message: `${view.stack.name} makes a WAF name AWS refuses: ${problem.message}` });
-            } else if (first !== "resourceArns" && !(first === "logging" && inherited)) {
-                problems.push({ path: ["waf", ...problem.path], message: problem.message });
-            }
-        }
+        const problems = argumentProblemsAt("waf", webAclProblems({ ...waf, logging, naming: view.stack.naming, resourceArns: [PLACEHOLDER_ALB_ARN] }), {
+            name: (p) => ({ path: ["name"], message: `${view.stack.name} makes a WAF name AWS refuses: ${p.message}` }),
+            resourceArns: null,
+            ...(inherited ? { logging: null } : {}),
+        });
         if (view.stack.env === "prod") {
             const missing = DEFAULT_MANAGED_RULE_GROUPS.filter((group) => !waf.managedRuleGroups.includes(group));
             if (missing.length > 0) {

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { FLOW_LOG_TRAFFIC_TYPES, GATEWAY_ENDPOINT_SERVICES, INTERFACE_ENDPOINT_SERVICES, LogRetentionDays, logRetentionProblem } from "../../../lib/aws-limits";
 import { Problem, nest } from "../../../lib/problems";
-import { BuildContext, PerEnv, configKey, defineBlock } from "../../../stacks/block";
+import { BuildContext, PerEnv, configKey, defineBlock, singleKey } from "../../../stacks/block";
 import { NAT_STRATEGIES, NatStrategy, Tier, networkProblems } from "./network";
 import { Vpc } from "./vpc";
 
@@ -53,8 +53,7 @@ export type NetworkConfig = z.output<ReturnType<typeof networkSchema>>;
 export const networkBlock = defineBlock({
     name: "network",
     keys: ["network"],
-    schema: (stack) =>
-        z.strictObject({ network: networkSchema(stack.env, stack.logRetentionDays).describe("The VPC: its CIDR, AZs, subnets per tier, NAT, endpoints and flow logs.") }).transform(({ network }) => network),
+    schema: (stack) => singleKey("network", networkSchema(stack.env, stack.logRetentionDays).describe("The VPC: its CIDR, AZs, subnets per tier, NAT, endpoints and flow logs.")),
 
     rules(network, view): Problem[] {
         const problems = nest(["network"], networkProblems(network, { region: view.stack.region || undefined, refer: (path) => configKey(["network", ...path]) }));

@@ -7,25 +7,24 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { Problem, nest } from "../../../lib/problems";
-import { BuildContext, RegistryFacts, defineBlock } from "../../../stacks/block";
+import { BuildContext, RegistryFacts, defineBlock, singleKey } from "../../../stacks/block";
 import { Monitoring, monitoringSettingsProblems } from "./monitoring";
 
 function monitoringSchema(registry: RegistryFacts) {
-    return z
+    return singleKey(
+        "monitoring",
+        z
             .strictObject({
-                monitoring: z
-                    .strictObject({
-                        alarmEmails: z.array(z.string()).default([]).describe("Addresses subscribed to `<prefix>-<env>-alarms`; each confirms AWS's mail once. Distinct."),
-                        notifyOnRecovery: z.boolean().default(true).describe("Mail when an alarm returns to OK, too."),
-                        thresholds: z.strictObject(registry.thresholds).prefault({}).describe("Alarm thresholds, each block's with its default."),
-                        topicKmsKeyArn: z
-                            .string()
-                            .optional()
-                            .describe("A customer-managed key whose policy lets `cloudwatch.amazonaws.com` use it (the AWS managed `aws/sns` key cannot serve alarms). Default: unencrypted."),
-                    })
-                    .describe("Alarms, where they go, and the overview dashboard."),
+                alarmEmails: z.array(z.string()).default([]).describe("Addresses subscribed to `<prefix>-<env>-alarms`; each confirms AWS's mail once. Distinct."),
+                notifyOnRecovery: z.boolean().default(true).describe("Mail when an alarm returns to OK, too."),
+                thresholds: z.strictObject(registry.thresholds).prefault({}).describe("Alarm thresholds, each block's with its default."),
+                topicKmsKeyArn: z
+                    .string()
+                    .optional()
+                    .describe("A customer-managed key whose policy lets `cloudwatch.amazonaws.com` use it (the AWS managed `aws/sns` key cannot serve alarms). Default: unencrypted."),
             })
-            .transform(({ monitoring }) => monitoring);
+            .describe("Alarms, where they go, and the overview dashboard."),
+    );
 }
 
 export type MonitoringConfig = z.output<ReturnType<typeof monitoringSchema>>;

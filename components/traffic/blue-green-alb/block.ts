@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { DNS_NAME, nameProblem } from "../../../lib/naming";
 import { Problem, nest } from "../../../lib/problems";
-import { BuildContext, ConfigView, defineBlock } from "../../../stacks/block";
+import { BuildContext, ConfigView, defineBlock, singleKey } from "../../../stacks/block";
 import { SERVICE_TARGETS, servicesBlock } from "../../compute/services/block";
 import { INTERNET } from "../../network/security-groups/matrix";
 import { networkBlock } from "../../network/vpc/block";
@@ -139,7 +139,7 @@ export const blueGreenAlbBlock = defineBlock({
     name: "alb",
     keys: ["alb"],
     requires: [networkBlock, servicesBlock],
-    schema: () => z.strictObject({ alb: AlbSchema.describe("The internet-facing ALB in front of the blue/green service.") }).transform(({ alb }) => alb),
+    schema: () => singleKey("alb", AlbSchema.describe("The internet-facing ALB in front of the blue/green service.")),
     thresholds: ALB_THRESHOLDS,
 
     rules: (alb, view) => albProblems(alb, view),

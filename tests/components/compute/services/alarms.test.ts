@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { z } from "zod";
+import { byKey, decision, metric, thresholdIssues, thresholdsOf } from "../../../support/alarms";
 import { SERVICE_THRESHOLDS, ServiceThresholds, WatchedEcsService, ecsAlarms } from "../../../../components/compute/services/alarms";
-import { AlarmSpec, MetricRef } from "../../../../components/observability/monitoring/alarms";
+import { AlarmSpec } from "../../../../components/observability/monitoring/alarms";
 
 const CLUSTER = "goorm-popcorn-dev-cluster";
 const LB = "app/goorm-popcorn-alb-dev/0123456789abcdef";
@@ -25,39 +25,12 @@ const ORDER: WatchedEcsService = {
 };
 
 /** The thresholds as config gives them: `given` over the defaults. */
-const thresholds = (given: Record<string, unknown> = {}): ServiceThresholds => z.object(SERVICE_THRESHOLDS).parse(given);
+const thresholds = (given: Record<string, unknown> = {}): ServiceThresholds => thresholdsOf(SERVICE_THRESHOLDS, given);
 
 /** The alarms of both deployments. */
 const alarms = (containerInsights: boolean, t: ServiceThresholds = thresholds()): AlarmSpec[] => [GATEWAY_BLUE, ORDER].flatMap((s) => ecsAlarms(s, t, containerInsights));
 
-/** What a threshold shape refuses, as path and message. */
-function issues(input: Record<string, unknown>): Array<{ path: PropertyKey[]; message: string }> {
-    const parsed = z.object(SERVICE_THRESHOLDS).safeParse(input);
-    return parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
-}
-
-function byKey(specs: readonly AlarmSpec[], key: string): AlarmSpec {
-    const found = specs.filter((s) => s.key === key);
-    if (found.length !== 1) {
-        throw new Error(`expected one alarm ${key}, found ${found.length} (have: ${specs.map((s) => s.key).join(", ")})`);
-    }
-    return found[0];
-}
-
-/** What an alarm decides on, without its words. */
-function decision(spec: AlarmSpec) {
-    return {
-        group: spec.group,
-        comparison: spec.comparison,
-        threshold: spec.threshold,
-        thresholdSource: spec.thresholdSource,
-        evaluationPeriods: spec.evaluationPeriods,
-        datapointsToAlarm: spec.datapointsToAlarm,
-        treatMissingData: spec.treatMissingData,
-    };
-}
-
-const metric = (namespace: string, metricName: string, dimensions: Record<string, string>, stat: string, period = 60): MetricRef => ({ namespace, metricName, dimensions, stat, period });
+const issues = (input: Record<string, unknown>) => thresholdIssues(SERVICE_THRESHOLDS, input);
 
 describe("components/compute/services/alarms: SERVICE_THRESHOLDS", () => {
     it("defaults CPU and memory to 85%, and accepts 100%", () => {

@@ -1,44 +1,17 @@
 import { expect } from "chai";
-import { z } from "zod";
+import { byKey, decision, metric, thresholdIssues, thresholdsOf } from "../../../support/alarms";
 import { CACHE_THRESHOLDS, CacheThresholds, cacheAlarms } from "../../../../components/data/cache/alarms";
-import { AlarmSpec, MetricRef } from "../../../../components/observability/monitoring/alarms";
+import { AlarmSpec } from "../../../../components/observability/monitoring/alarms";
 
 const LABELS = ["001", "002", "003"];
 
 /** The thresholds as config gives them: `given` over the defaults. */
-const thresholds = (given: Record<string, unknown> = {}): CacheThresholds => z.object(CACHE_THRESHOLDS).parse(given);
+const thresholds = (given: Record<string, unknown> = {}): CacheThresholds => thresholdsOf(CACHE_THRESHOLDS, given);
 
 /** The alarms of a 3-node cache, as its block makes them (label: the node id without the group's prefix). */
 const alarms = (t: CacheThresholds = thresholds()): AlarmSpec[] => LABELS.flatMap((label) => cacheAlarms(`goorm-popcorn-dev-cache-${label}`, label, t));
 
-/** What the threshold shape refuses, as path and message. */
-function issues(input: Record<string, unknown>): Array<{ path: PropertyKey[]; message: string }> {
-    const parsed = z.object(CACHE_THRESHOLDS).safeParse(input);
-    return parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
-}
-
-function byKey(specs: readonly AlarmSpec[], key: string): AlarmSpec {
-    const found = specs.filter((s) => s.key === key);
-    if (found.length !== 1) {
-        throw new Error(`expected one alarm ${key}, found ${found.length} (have: ${specs.map((s) => s.key).join(", ")})`);
-    }
-    return found[0];
-}
-
-/** What an alarm decides on, without its words. */
-function decision(spec: AlarmSpec) {
-    return {
-        group: spec.group,
-        comparison: spec.comparison,
-        threshold: spec.threshold,
-        thresholdSource: spec.thresholdSource,
-        evaluationPeriods: spec.evaluationPeriods,
-        datapointsToAlarm: spec.datapointsToAlarm,
-        treatMissingData: spec.treatMissingData,
-    };
-}
-
-const metric = (namespace: string, metricName: string, dimensions: Record<string, string>, stat: string, period = 60): MetricRef => ({ namespace, metricName, dimensions, stat, period });
+const issues = (input: Record<string, unknown>) => thresholdIssues(CACHE_THRESHOLDS, input);
 
 describe("components/data/cache/alarms: CACHE_THRESHOLDS", () => {
     it("defaults to 80% CPU, 80% memory and 100 evictions", () => {

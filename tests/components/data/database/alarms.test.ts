@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { z } from "zod";
+import { byKey, decision, metric, thresholdIssues, thresholdsOf } from "../../../support/alarms";
 import {
     DATABASE_THRESHOLDS,
     DatabaseThresholds,
@@ -10,7 +10,6 @@ import {
     instanceClassMemoryBytes,
     instanceClassMemoryGib,
 } from "../../../../components/data/database/alarms";
-import { AlarmSpec, MetricRef } from "../../../../components/observability/monitoring/alarms";
 
 const MIB = 1024 * 1024;
 
@@ -18,36 +17,9 @@ const MIB = 1024 * 1024;
 const DEV_DB: WatchedDatabase = { kind: "instance", identifier: "goorm-popcorn-dev-db", engine: "postgres", instanceClass: "db.t4g.micro" };
 
 /** The thresholds as config gives them: `given` over the defaults. */
-const thresholds = (given: Record<string, unknown> = {}): DatabaseThresholds => z.object(DATABASE_THRESHOLDS).parse(given);
+const thresholds = (given: Record<string, unknown> = {}): DatabaseThresholds => thresholdsOf(DATABASE_THRESHOLDS, given);
 
-/** What the threshold shape refuses, as path and message. */
-function issues(input: Record<string, unknown>): Array<{ path: PropertyKey[]; message: string }> {
-    const parsed = z.object(DATABASE_THRESHOLDS).safeParse(input);
-    return parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
-}
-
-function byKey(specs: readonly AlarmSpec[], key: string): AlarmSpec {
-    const found = specs.filter((s) => s.key === key);
-    if (found.length !== 1) {
-        throw new Error(`expected one alarm ${key}, found ${found.length} (have: ${specs.map((s) => s.key).join(", ")})`);
-    }
-    return found[0];
-}
-
-/** What an alarm decides on, without its words. */
-function decision(spec: AlarmSpec) {
-    return {
-        group: spec.group,
-        comparison: spec.comparison,
-        threshold: spec.threshold,
-        thresholdSource: spec.thresholdSource,
-        evaluationPeriods: spec.evaluationPeriods,
-        datapointsToAlarm: spec.datapointsToAlarm,
-        treatMissingData: spec.treatMissingData,
-    };
-}
-
-const metric = (namespace: string, metricName: string, dimensions: Record<string, string>, stat: string, period = 60): MetricRef => ({ namespace, metricName, dimensions, stat, period });
+const issues = (input: Record<string, unknown>) => thresholdIssues(DATABASE_THRESHOLDS, input);
 
 describe("components/data/database/alarms: DATABASE_THRESHOLDS", () => {
     it("defaults CPU to 80% and leaves memory and connections to the class", () => {

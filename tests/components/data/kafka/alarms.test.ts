@@ -1,45 +1,18 @@
 import { expect } from "chai";
-import { z } from "zod";
+import { byKey, decision, metric, thresholdIssues, thresholdsOf } from "../../../support/alarms";
 import { KAFKA_THRESHOLDS, KafkaThresholds, kafkaAlarms } from "../../../../components/data/kafka/alarms";
-import { AlarmSpec, MetricRef } from "../../../../components/observability/monitoring/alarms";
+import { AlarmSpec } from "../../../../components/observability/monitoring/alarms";
 
 const KAFKA_IDS = ["i-0aaaaaaaaaaaaaaa1", "i-0aaaaaaaaaaaaaaa2"];
 const DATA_PATH = "/var/lib/kafka";
 
 /** The thresholds as config gives them: `given` over the defaults. */
-const thresholds = (given: Record<string, unknown> = {}): KafkaThresholds => z.object(KAFKA_THRESHOLDS).parse(given);
+const thresholds = (given: Record<string, unknown> = {}): KafkaThresholds => thresholdsOf(KAFKA_THRESHOLDS, given);
 
 /** The alarms of 2 Kafka nodes, as the block makes them. */
 const alarms = (t: KafkaThresholds = thresholds()): AlarmSpec[] => KAFKA_IDS.flatMap((id, i) => kafkaAlarms(i, id, DATA_PATH, t));
 
-/** What the threshold shape refuses, as path and message. */
-function issues(input: Record<string, unknown>): Array<{ path: PropertyKey[]; message: string }> {
-    const parsed = z.object(KAFKA_THRESHOLDS).safeParse(input);
-    return parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
-}
-
-function byKey(specs: readonly AlarmSpec[], key: string): AlarmSpec {
-    const found = specs.filter((s) => s.key === key);
-    if (found.length !== 1) {
-        throw new Error(`expected one alarm ${key}, found ${found.length} (have: ${specs.map((s) => s.key).join(", ")})`);
-    }
-    return found[0];
-}
-
-/** What an alarm decides on, without its words. */
-function decision(spec: AlarmSpec) {
-    return {
-        group: spec.group,
-        comparison: spec.comparison,
-        threshold: spec.threshold,
-        thresholdSource: spec.thresholdSource,
-        evaluationPeriods: spec.evaluationPeriods,
-        datapointsToAlarm: spec.datapointsToAlarm,
-        treatMissingData: spec.treatMissingData,
-    };
-}
-
-const metric = (namespace: string, metricName: string, dimensions: Record<string, string>, stat: string, period = 60): MetricRef => ({ namespace, metricName, dimensions, stat, period });
+const issues = (input: Record<string, unknown>) => thresholdIssues(KAFKA_THRESHOLDS, input);
 
 describe("components/data/kafka/alarms: KAFKA_THRESHOLDS", () => {
     it("defaults the data disk to 80%, and accepts 0.5% and 100%", () => {

@@ -1,41 +1,13 @@
 import { expect } from "chai";
-import { z } from "zod";
-import { AlarmSpec, MetricRef } from "../../../../components/observability/monitoring/alarms";
+import { byKey, decision, metric, thresholdIssues, thresholdsOf } from "../../../support/alarms";
 import { ALB_THRESHOLDS, AlbThresholds, albAlarms } from "../../../../components/traffic/blue-green-alb/alarms";
 
 const LB = "app/goorm-popcorn-alb-dev/0123456789abcdef";
 
 /** The thresholds as config gives them: `given` over the defaults. */
-const thresholds = (given: Record<string, unknown> = {}): AlbThresholds => z.object(ALB_THRESHOLDS).parse(given);
+const thresholds = (given: Record<string, unknown> = {}): AlbThresholds => thresholdsOf(ALB_THRESHOLDS, given);
 
-/** What the threshold shape refuses, as path and message. */
-function issues(input: Record<string, unknown>): Array<{ path: PropertyKey[]; message: string }> {
-    const parsed = z.object(ALB_THRESHOLDS).safeParse(input);
-    return parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
-}
-
-function byKey(specs: readonly AlarmSpec[], key: string): AlarmSpec {
-    const found = specs.filter((s) => s.key === key);
-    if (found.length !== 1) {
-        throw new Error(`expected one alarm ${key}, found ${found.length} (have: ${specs.map((s) => s.key).join(", ")})`);
-    }
-    return found[0];
-}
-
-/** What an alarm decides on, without its words. */
-function decision(spec: AlarmSpec) {
-    return {
-        group: spec.group,
-        comparison: spec.comparison,
-        threshold: spec.threshold,
-        thresholdSource: spec.thresholdSource,
-        evaluationPeriods: spec.evaluationPeriods,
-        datapointsToAlarm: spec.datapointsToAlarm,
-        treatMissingData: spec.treatMissingData,
-    };
-}
-
-const metric = (namespace: string, metricName: string, dimensions: Record<string, string>, stat: string, period = 60): MetricRef => ({ namespace, metricName, dimensions, stat, period });
+const issues = (input: Record<string, unknown>) => thresholdIssues(ALB_THRESHOLDS, input);
 
 describe("components/traffic/blue-green-alb/alarms: ALB_THRESHOLDS", () => {
     it("defaults to 5% 5xx in minutes of at least 20 requests and a p95 of 1.5 s", () => {
