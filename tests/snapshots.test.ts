@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { SECRET_PLACEHOLDER } from "../tooling/mock-runtime";
+import { RecordedOptions, SECRET_PLACEHOLDER } from "../tooling/mock-runtime";
 import {
     Plan,
     SNAPSHOT_DIR,
@@ -28,6 +28,7 @@ function readCommitted(file: string): string | null {
 }
 
 const STACK_URN = "urn:pulumi:t::platform::pulumi:pulumi:Stack::platform-t";
+const NO_OPTIONS: RecordedOptions = { protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [], aliases: [], dependsOn: [], explicitDependsOn: [] };
 
 /** A hand-made plan: the stack, one component, and `resources` under it. */
 function tinyPlan(inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}): SnapshotPlan {
@@ -44,7 +45,7 @@ function tinyPlan(inputs: Record<string, unknown>, outputs: Record<string, unkno
                 name: "thing-role",
                 parent: component,
                 inputs,
-                options: { protect: true, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], dependsOn: [] },
+                recordedOptions: { ...NO_OPTIONS, protect: true },
             },
         ],
         outputs,

@@ -46,8 +46,14 @@ export interface RecordedOptions {
     readonly deleteBeforeReplace: boolean;
     /** Input names whose changes are ignored on update. */
     readonly ignoreChanges: readonly string[];
+    /** Input names whose change replaces the resource, beyond what the provider says. */
+    readonly replaceOnChanges: readonly string[];
+    /** URNs this resource was once known by (its `aliases`), so a rename is no replacement. */
+    readonly aliases: readonly string[];
     /** URNs of the resources this one waits for (explicit `dependsOn` and its inputs' resources). */
     readonly dependsOn: readonly string[];
+    /** URNs of the resources it waits for beyond those its inputs reference: its `dependsOn` (a component's expanded to its children). */
+    readonly explicitDependsOn: readonly string[];
 }
 
 export interface ProgramRun {
@@ -595,13 +601,24 @@ interface RegisterResourceRequest {
     getRetainondelete(): boolean;
     getDeletebeforereplace(): boolean;
     getIgnorechangesList(): string[];
+    getReplaceonchangesList(): string[];
+    getAliasesList(): Array<{ getUrn(): string }>;
+    getAliasurnsList(): string[];
     getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }) => void): void };
 }
 interface RegisterResourceResponse {
     getUrn(): string;
     getId(): string;
 }
 type Callback = (err: unknown, response: RegisterResourceResponse | undefined) => void;
+
+/** The dependencies that are not those of an input: what `dependsOn` added. */
+function explicitDependencies(req: RegisterResourceRequest): string[] {
+    const ofInputs = new Set<string>();
+    req.getPropertydependenciesMap().forEach((dependencies) => dependencies.getUrnsList().forEach((urn) => ofInputs.add(urn)));
+    return req.getDependenciesList().filter((urn) => !ofInputs.has(urn)).sort();
+}
 
 /**
  * Adds recording to the monitor `setMocks` installed. The mock API hands `newResource` neither
@@ -624,7 +641,10 @@ function recordRegistrations(records: RecordedResource[]): void {
                 retainOnDelete: req.getRetainondelete(),
                 deleteBeforeReplace: req.getDeletebeforereplace(),
                 ignoreChanges: req.getIgnorechangesList(),
+                replaceOnChanges: req.getReplaceonchangesList(),
+                aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((alias) => alias.getUrn()).filter((urn) => urn !== "")].sort(),
                 dependsOn: [...req.getDependenciesList()].sort(),
+                explicitDependsOn: explicitDependencies(req),
             },
         };
         return register(req, (err, response) => {

@@ -16,6 +16,8 @@ export interface PlanResource {
     readonly name: string;
     readonly parent: string | null;
     readonly inputs: Readonly<Record<string, unknown>>;
+    /** The options that change what `pulumi up` does, where they are not the default (see lifecycleOptions). */
+    readonly options?: Readonly<Record<string, unknown>>;
 }
 
 export interface Plan {
@@ -46,17 +48,40 @@ function sortKeys(value: unknown): unknown {
     return value;
 }
 
+/**
+ * The options of a resource that change what `pulumi up` does, where they are not the default:
+ * `protect`, `retainOnDelete`, `deleteBeforeReplace`, `ignoreChanges`, `replaceOnChanges`,
+ * `aliases` (URNs), and `dependsOn` — what it waits for beyond the resources its inputs
+ * reference (a component named there stands for its children), each named by `name(urn)`.
+ */
+export function lifecycleOptions(options: RecordedOptions, name: (urn: string) => string = (urn) => urn): Record<string, unknown> {
+    const sorted = (values: readonly string[]) => [...values].sort(byCodeUnit);
+    const result: Record<string, unknown> = {};
+    if (options.protect) result.protect = true;
+    if (options.retainOnDelete) result.retainOnDelete = true;
+    if (options.deleteBeforeReplace) result.deleteBeforeReplace = true;
+    if (options.ignoreChanges.length > 0) result.ignoreChanges = sorted(options.ignoreChanges);
+    if (options.replaceOnChanges.length > 0) result.replaceOnChanges = sorted(options.replaceOnChanges);
+    if (options.aliases.length > 0) result.aliases = sorted(options.aliases);
+    if (options.explicitDependsOn.length > 0) result.dependsOn = sorted(options.explicitDependsOn.map(name));
+    return result;
+}
+
 export function toPlan(run: ProgramRun): Plan {
     const resources = [...run.resources]
         .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0))
-        .map((r: RecordedResource) => ({
-            urn: r.urn,
-            id: r.id,
-            type: r.type,
-            name: r.name,
-            parent: r.parent,
-            inputs: sortKeys(r.inputs) as Record<string, unknown>,
-        }));
+        .map((r: RecordedResource) => {
+            const options = lifecycleOptions(r.options);
+            return {
+                urn: r.urn,
+                id: r.id,
+                type: r.type,
+                name: r.name,
+                parent: r.parent,
+                inputs: sortKeys(r.inputs) as Record<string, unknown>,
+                ...(Object.keys(options).length > 0 ? { options } : {}),
+            };
+        });
     return { stack: run.stack, resources, outputs: sortKeys(run.outputs) as Record<string, unknown>, warnings: run.warnings };
 }
 
@@ -144,9 +169,9 @@ export const SNAPSHOT_REFRESH_COMMAND = "npm run snapshots";
 /** Where the snapshots live, relative to the project root. */
 export const SNAPSHOT_DIR = "tests/snapshots";
 
-/** A plan resource with the resource options that shape its lifecycle (protect, retainOnDelete, …). */
-export interface SnapshotResource extends PlanResource {
-    readonly options?: RecordedOptions;
+/** A plan resource with the resource options as recorded (the snapshot shows those that are not the default). */
+export interface SnapshotResource extends Omit<PlanResource, "options"> {
+    readonly recordedOptions?: RecordedOptions;
 }
 
 /** A plan whose resources may carry their options; any `Plan` is one. */
@@ -158,7 +183,7 @@ export interface SnapshotPlan extends Plan {
 export function toSnapshotPlan(run: ProgramRun): SnapshotPlan {
     const options = new Map(run.resources.map((r) => [r.urn, r.options]));
     const plan = toPlan(run);
-    return { ...plan, resources: plan.resources.map((r) => ({ ...r, options: options.get(r.urn) })) };
+    return { ...plan, resources: plan.resources.map(({ options: _, ...r }) => ({ ...r, recordedOptions: options.get(r.urn) })) };
 }
 
 /** The offline plan of `Pulumi.<stack>.yaml`, resource options included: what a snapshot is rendered from. */
@@ -211,8 +236,10 @@ function isWireSecret(value: object): boolean {
  *   tree order — each component as a one-line `component` entry, followed by its resources —
  *   siblings by type, then name; the stack itself is left out;
  * - each resource's `parent` (when it is not the stack), `id` (the mock's, which references in
- *   other inputs resolve to), the options that are not the default (`protect`,
- *   `retainOnDelete`, `deleteBeforeReplace`, `ignoreChanges`) and its inputs, keys sorted;
+ *   other inputs resolve to), the options that change what `pulumi up` does where they are not
+ *   the default (lifecycleOptions: `protect`, `retainOnDelete`, `deleteBeforeReplace`,
+ *   `ignoreChanges`, `replaceOnChanges`, `aliases`, `dependsOn`) and its inputs, keys sorted; a
+ *   component with such options gets an entry of its own (`component: true`);
  * - a string holding JSON (a policy, container definitions, a dashboard body) as the nested
  *   YAML it encodes, tagged `!json`; a multi-line string (a boot script) as a block scalar;
  * - a value equal to another resource's generated id or ARN annotated `# → <type> <name>`;
@@ -281,22 +308,31 @@ export function renderSnapshot(plan: Plan): string {
         key.spaceBefore = entries.items.length > 0;
         const parent = r.parent === null ? undefined : byUrn.get(r.parent);
         const parentLabel = r.parent === null || isStack(parent) ? undefined : parent ? label(parent) : r.parent;
-        if (r.id === null) {
+        const labelOf = (urn: string) => {
+            const other = byUrn.get(urn);
+            return other ? label(other) : urn;
+        };
+        const options = r.recordedOptions ? lifecycleOptions(r.recordedOptions, labelOf) : {};
+        if (r.id === null && Object.keys(options).length === 0) {
             entries.items.push(new Pair(key, new Scalar(parentLabel ? `component in ${parentLabel}` : "component")));
             return;
         }
         const body = new YAMLMap();
+        if (r.id === null) {
+            body.items.push(new Pair(new Scalar("component"), new Scalar(true)));
+        }
         if (parentLabel) {
             body.items.push(new Pair(new Scalar("parent"), new Scalar(parentLabel)));
         }
-        body.items.push(new Pair(new Scalar("id"), new Scalar(r.id)));
-        const options: Record<string, unknown> = {};
-        if (r.options?.protect) options.protect = true;
-        if (r.options?.retainOnDelete) options.retainOnDelete = true;
-        if (r.options?.deleteBeforeReplace) options.deleteBeforeReplace = true;
-        if (r.options && r.options.ignoreChanges.length > 0) options.ignoreChanges = [...r.options.ignoreChanges].sort(byCodeUnit);
+        if (r.id !== null) {
+            body.items.push(new Pair(new Scalar("id"), new Scalar(r.id)));
+        }
         if (Object.keys(options).length > 0) {
             body.items.push(new Pair(new Scalar("options"), node(options, r)));
+        }
+        if (r.id === null) {
+            entries.items.push(new Pair(key, body));
+            return;
         }
         body.items.push(new Pair(new Scalar("inputs"), node(r.inputs, r)));
         entries.items.push(new Pair(key, body));

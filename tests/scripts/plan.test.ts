@@ -31,7 +31,7 @@ function temporaryStack(label: string, text: string, created: string[]): string 
 
 interface PlanDocument {
     stack: string;
-    resources: Array<{ urn: string; id: string | null; type: string; name: string; parent: string | null; inputs: Record<string, unknown> }>;
+    resources: Array<{ urn: string; id: string | null; type: string; name: string; parent: string | null; inputs: Record<string, unknown>; options?: Record<string, unknown> }>;
     outputs: Record<string, unknown>;
 }
 
@@ -75,7 +75,8 @@ describe("scripts/plan: the offline plan CLI", () => {
             expect(Object.keys(document)).to.deep.equal(["stack", "resources", "outputs", "warnings"]);
             expect(document.stack).to.equal("prod");
             for (const resource of document.resources) {
-                expect(Object.keys(resource)).to.deep.equal(["urn", "id", "type", "name", "parent", "inputs"]);
+                // `options` only where some option is not the default.
+                expect(Object.keys(resource).join()).to.be.oneOf(["urn,id,type,name,parent,inputs", "urn,id,type,name,parent,inputs,options"]);
             }
             expect(document.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet")).to.have.length(9);
             expect(document.outputs.vpcCidr).to.equal("10.0.0.0/16");
@@ -91,6 +92,15 @@ describe("scripts/plan: the offline plan CLI", () => {
             const nat = document.resources.find((r) => r.name === "network-nat-2b")!;
             const natSubnet = document.resources.find((r) => r.id === nat.inputs.subnetId)!;
             expect(natSubnet.inputs).to.include({ cidrBlock: "10.0.2.0/24", availabilityZone: "ap-northeast-2b" });
+        });
+
+        it("shows the options that change what pulumi up does: protect on the data, retained repositories, dependsOn by URN", () => {
+            const byName = (name: string) => document.resources.find((r) => r.name === name)!;
+            expect(byName("db-cluster").options).to.deep.include({ protect: true });
+            expect(byName("db-cluster").options!.dependsOn).to.be.an("array").that.is.not.empty;
+            const scaling = byName("order-service-scaling");
+            expect(scaling.options).to.deep.equal({ dependsOn: [document.resources.find((r) => r.name === "order-service-service")!.urn] });
+            expect(document.resources.filter((r) => r.options !== undefined).every((r) => Object.keys(r.options!).length > 0)).to.equal(true);
         });
 
         it("is the same document from run to run", () => {

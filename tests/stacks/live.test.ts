@@ -14,7 +14,7 @@ import { Document, parseDocument } from "yaml";
 import { ProgramRun } from "../../tooling/mock-runtime";
 import { renderSnapshot, runStack, sharedStackRun, snapshotStacks, toSnapshotPlan } from "../../tooling/plan";
 import { PROJECT_ROOT, readStackConfig } from "../../tooling/stack-file";
-import { expectBaseline } from "../support/baseline";
+import { emptyObjectInputs, expectBaseline } from "../support/baseline";
 import { RunView } from "../support/query";
 
 /** Project, env and name of a stack file as its config says. */
@@ -160,5 +160,18 @@ describe("live stack files: a user's routine edits keep them valid and the basel
         }
         const view = await planEdited("qa");
         expect(view.ofType("aws:ec2/vpc:Vpc")[0].inputs.tags).to.include({ Project: "popcorn-qa", Stack: "qa" });
+    });
+});
+
+describe("baseline: the checks themselves", () => {
+    it("finds an empty nested block the provider would drop (Cloud Map's healthCheckCustomConfig: {}), and lets WAF's allow: {} be", () => {
+        const run = {
+            resources: [
+                { urn: "u1", id: "srv-1", type: "aws:servicediscovery/service:Service", name: "svc-discovery", parent: null, custom: true, inputs: { healthCheckCustomConfig: {}, tags: {} }, options: {} },
+                { urn: "u2", id: "acl", type: "aws:wafv2/webAcl:WebAcl", name: "waf", parent: null, custom: true, inputs: { defaultAction: { allow: {} } }, options: {} },
+            ],
+            outputs: {},
+        } as unknown as ProgramRun;
+        expect(emptyObjectInputs(new RunView(run))).to.deep.equal(["aws:servicediscovery/service:Service svc-discovery.healthCheckCustomConfig"]);
     });
 });

@@ -51,10 +51,45 @@ export function expectTaggedAndRetained(view: RunView, project: string, env: str
     }
 }
 
+/** WAF's actions and overrides, whose empty object is the whole setting (`allow: {}`). */
+const MEANINGFUL_EMPTY_OBJECTS = new Set(["allow", "block", "count", "none", "captcha", "challenge"]);
+
+/**
+ * Inputs holding an empty object where a setting was meant: the provider drops an empty nested
+ * block from state, so every later plan wants it back (for a ForceNew block, a replacement on
+ * every `pulumi up`: Cloud Map's `healthCheckCustomConfig: {}` did that).
+ */
+export function emptyObjectInputs(view: RunView): string[] {
+    const found: string[] = [];
+    const walk = (value: unknown, where: string, key: string) => {
+        if (Array.isArray(value)) {
+            value.forEach((item, i) => walk(item, `${where}[${i}]`, key));
+        } else if (value !== null && typeof value === "object") {
+            const entries = Object.entries(value);
+            if (entries.length === 0 && !MEANINGFUL_EMPTY_OBJECTS.has(key)) {
+                found.push(where);
+            }
+            for (const [inner, child] of entries) {
+                walk(child, `${where}.${inner}`, inner);
+            }
+        }
+    };
+    for (const resource of view.custom) {
+        for (const [key, value] of Object.entries(resource.inputs)) {
+            // Tags and the like may be empty maps; a nested block may not.
+            if (key !== "tags" && key !== "tagsAll") {
+                walk(value, `${resource.type} ${resource.name}.${key}`, key);
+            }
+        }
+    }
+    return found;
+}
+
 /** The baseline every stack's plan meets. */
 export function expectBaseline(run: ProgramRun, stack: { project: string; env: string; name: string }): void {
     const view = new RunView(run);
     expectTaggedAndRetained(view, stack.project, stack.env, stack.name);
+    expect(emptyObjectInputs(view), "inputs the provider would drop, planning a change on every update").to.deep.equal([]);
 
     for (const { where, value } of passwordLikeInputs(view)) {
         const values = Array.isArray(value) ? value : [value];

@@ -336,7 +336,10 @@ export class FargateService extends PlatformComponent {
                     routingPolicy: "MULTIVALUE",
                 },
                 // ECS reports task health to Cloud Map; unhealthy tasks leave DNS.
-                healthCheckCustomConfig: {},
+                // The provider drops an empty block from state, so every later plan would replace the service
+                // (and fail while ECS has tasks registered): failureThreshold 1 is what AWS sets anyway
+                // (hashicorp/terraform-provider-aws#44285, pulumi/pulumi-aws#6289).
+                healthCheckCustomConfig: { failureThreshold: 1 },
                 tags: ctx.tagsFor(discoveryName),
             },
             { parent: this },
