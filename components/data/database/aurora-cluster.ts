@@ -120,8 +120,11 @@ export class AuroraCluster extends PlatformComponent implements Database {
 
         const azs = auroraInstanceAzs(args.subnets.map((s) => s.az), readers);
         this.instances = azs.map((az) => ({ identifier: args.naming.scoped("rdsIdentifier", "db", azLabel(az)), az }));
-        const instances = this.instances.map(({ identifier, az }, i) =>
-            new aws.rds.ClusterInstance(
+        // The first instance of a cluster becomes its writer: the readers wait for it, so the writer is
+        // the one in the configured AZ (created together, any of them could win the race).
+        const instances: aws.rds.ClusterInstance[] = [];
+        this.instances.forEach(({ identifier, az }, i) =>
+            instances.push(new aws.rds.ClusterInstance(
                 `${name}-${azLabel(az)}`,
                 {
                     identifier,
@@ -140,8 +143,8 @@ export class AuroraCluster extends PlatformComponent implements Database {
                     ...monitoringSettings(args, monitoring),
                     tags: tagsFor(identifier),
                 },
-                { parent: this, protect: args.protect ?? false, dependsOn: instanceDependencies(monitoring) },
-            ),
+                { parent: this, protect: args.protect ?? false, dependsOn: [...instanceDependencies(monitoring), ...instances.slice(0, 1)] },
+            )),
         );
         if (args.readerAutoscaling) {
             this.readerAutoscaling(name, args.readerAutoscaling, cluster, instances);

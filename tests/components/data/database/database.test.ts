@@ -183,6 +183,14 @@ describe("components/aurora-cluster: system A prod", () => {
         }
     });
 
+    it("creates the readers after the writer, so the writer is the instance in the configured AZ", () => {
+        const writer = view.one(D.clusterInstance, "db-2a");
+        expect(writer.options.explicitDependsOn).to.not.include.members(view.ofType(D.clusterInstance).map((i) => i.urn));
+        for (const reader of ["db-2b", "db-2c"]) {
+            expect(view.one(D.clusterInstance, reader).options.explicitDependsOn, reader).to.include(writer.urn);
+        }
+    });
+
     it("has TLS-only cluster parameters and an instance parameter group of the aurora-postgresql18 family", () => {
         expect(view.one(D.clusterParameterGroup, "db-cluster-parameters").inputs).to.deep.include({ family: "aurora-postgresql18", parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" }] });
         expect(view.one(D.parameterGroup, "db-instance-parameters").inputs.family).to.equal("aurora-postgresql18");
