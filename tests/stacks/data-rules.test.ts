@@ -7,9 +7,9 @@ import { majorVersion } from "../../components/data/database/engines";
 import { RuleCase, itRaises, resolved, stackConfig } from "../fixtures/config";
 
 describe("data blocks: the seed's stack files resolve", () => {
-    it("dev: RDS PostgreSQL 18.1 on db.t4g.micro, 20 GiB growing to 100, 1-day backups, single-AZ; one Valkey 8.0 node", () => {
+    it("dev: RDS PostgreSQL 18 (the seed's 18.1 today, minor upgrades on) on db.t4g.micro, 20 GiB growing to 100, 1-day backups, single-AZ; one Valkey 8.0 node", () => {
         const { database, cache } = resolved(stackConfig("dev"), "dev");
-        expect(database).to.deep.include({ kind: "instance", engine: "postgres", engineVersion: "18.1", instanceClass: "db.t4g.micro", multiAz: false, deletionProtection: false });
+        expect(database).to.deep.include({ kind: "instance", engine: "postgres", engineVersion: "18", instanceClass: "db.t4g.micro", multiAz: false, deletionProtection: false });
         expect(database?.kind === "instance" && database.storage).to.deep.equal({ allocatedGb: 20, maxAllocatedGb: 100 });
         expect(database!.backup.retentionDays).to.equal(1);
         expect(cache).to.deep.include({ engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.micro", nodes: 1, auth: "rbac" });
@@ -57,7 +57,7 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
                     edit("database", (d) => {
                         d.kind = "aurora";
                         d.engine = "aurora-postgresql";
-                        d.engineVersion = "18.4";
+                        d.engineVersion = "18";
                         d.instanceClass = "db.t4g.medium";
                         d.readers = 2;
                         delete d.storage;
@@ -131,6 +131,19 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
             ["platform:database.engine: aurora-postgresql is not allowed; expected one of postgres, mysql"],
         ],
         [
+            "a minor version pinned while AWS applies minor upgrades (the next up would try to downgrade)",
+            () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.engineVersion = "18.1"))),
+            [
+                'platform:database.engineVersion: 18.1 pins a minor version while autoMinorVersionUpgrade is on: once AWS upgrades the database, the next pulumi up would try to downgrade it; use the major version "18" (AWS picks and upgrades the minor), or set autoMinorVersionUpgrade: false to pin 18.1',
+            ],
+        ],
+        [
+            "minor upgrades off in prod",
+            () => stackConfig("prod", (_c, edit) => edit("database", (d) => Object.assign(d, { engineVersion: "18.4", autoMinorVersionUpgrade: false }))),
+            ["platform:database.autoMinorVersionUpgrade: false is not allowed in prod; the database takes AWS's minor upgrades (security baseline)"],
+            "prod",
+        ],
+        [
             "overlapping backup and maintenance windows",
             () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.maintenanceWindow = "sun:18:30-sun:19:30"))),
             ["platform:database.backup.window: 18:00-19:00 overlaps the maintenance window sun:18:30-sun:19:30; AWS refuses overlapping windows"],
@@ -186,4 +199,9 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
     ];
 
     itRaises(cases);
+
+    it("lets dev pin a minor version with minor upgrades off, visibly", () => {
+        const { database } = resolved(stackConfig("dev", (_c, edit) => edit("database", (d) => Object.assign(d, { engineVersion: "18.1", autoMinorVersionUpgrade: false }))), "dev");
+        expect(database).to.deep.include({ engineVersion: "18.1", autoMinorVersionUpgrade: false });
+    });
 });

@@ -129,10 +129,10 @@ describe("stack dev: the data tier of the seed", () => {
         view = new RunView(await seedRun("dev"));
     });
 
-    it("runs PostgreSQL 18.1 on db.t4g.micro in 2a: 20 GiB gp3, 1-day backups, single-AZ, not protected", () => {
+    it("runs PostgreSQL 18 with minor upgrades on db.t4g.micro in 2a: 20 GiB gp3, 1-day backups, single-AZ, not protected", () => {
         expect(view.ofType(R.instance)[0].inputs).to.deep.include({
             engine: "postgres",
-            engineVersion: "18.1",
+            engineVersion: "18",
             instanceClass: "db.t4g.micro",
             availabilityZone: "ap-northeast-2a",
             allocatedStorage: 20,

@@ -114,8 +114,14 @@ export class AuroraCluster extends PlatformComponent implements Database {
                     : {}),
                 tags: tagsFor(this.clusterIdentifier),
             },
-            // Readers added by autoscaling show up in the cluster's members; they are not drift.
-            { parent: this, protect: args.protect ?? false, ignoreChanges: ["clusterMembers"], dependsOn: logGroups },
+            // Readers added by autoscaling show up in the cluster's members; they are not drift. Nor is
+            // Aurora MySQL's version after AWS's minor upgrade (its versions have no major-only form).
+            {
+                parent: this,
+                protect: args.protect ?? false,
+                ignoreChanges: engine === "aurora-mysql" && (args.autoMinorVersionUpgrade ?? true) ? ["clusterMembers", "engineVersion"] : ["clusterMembers"],
+                dependsOn: logGroups,
+            },
         );
 
         const azs = auroraInstanceAzs(args.subnets.map((s) => s.az), readers);
@@ -137,7 +143,7 @@ export class AuroraCluster extends PlatformComponent implements Database {
                     publiclyAccessible: false,
                     // The writer (first) fails over to the reader with the lowest tier.
                     promotionTier: i === 0 ? 0 : 1,
-                    autoMinorVersionUpgrade: true,
+                    autoMinorVersionUpgrade: args.autoMinorVersionUpgrade ?? true,
                     copyTagsToSnapshot: true,
                     ...insightsSettings(engine, args),
                     ...monitoringSettings(args, monitoring),

@@ -20,7 +20,7 @@ import { RdsInstance, RdsInstanceArgs, rdsInstanceProblems } from "./rds-instanc
 const common = {
     engineVersion: z
         .string()
-        .describe("A version AWS offers: PostgreSQL 13–18, MySQL 8.0/8.4, Aurora MySQL 3 (`8.0.mysql_aurora.3.08.2`). A major version alone (`18`) lets automatic minor upgrades run without drift."),
+        .describe("A version AWS offers: PostgreSQL 13–18, MySQL 8.0/8.4, Aurora MySQL 3 (`8.0.mysql_aurora.3.08.2`). With automatic minor upgrades a major version alone (`18`, `8.0`): AWS picks the minor and upgrades it without drift."),
     instanceClass: z.string().describe("`db.<family>.<size>`; Aurora: no `db.t*.micro/small` (smallest burstable `db.t4g.medium`), or `db.serverless`."),
     databaseName: z.string().describe("Database created at launch: letters, digits and `_`."),
     masterUsername: z.string().describe("Master user, ≤ 16 characters, not reserved (`postgres`, `admin`, …). No password: RDS generates it into Secrets Manager."),
@@ -41,6 +41,10 @@ const common = {
         .prefault({})
         .describe("Performance Insights."),
     monitoringIntervalSeconds: z.number().int().default(60).describe("Enhanced monitoring: 0, 1, 5, 10, 15, 30 or 60; prod: not 0."),
+    autoMinorVersionUpgrade: z
+        .boolean()
+        .default(true)
+        .describe("AWS applies minor engine upgrades in the maintenance window; then engineVersion is a major version alone (`18`). prod keeps it on."),
     logExports: z.array(z.string()).optional().describe("Logs exported to CloudWatch (e.g. `postgresql`, `upgrade`). Default: every log the engine exports."),
     parameters: z.record(z.string(), z.string()).optional().describe("Added to the TLS-only parameter, which they may not override."),
     kmsKeyArn: z.string().optional().describe("Customer-managed KMS key for storage and Performance Insights. Default: the AWS managed `aws/rds` key."),
@@ -125,6 +129,9 @@ function prodProblems(db: DatabaseConfig): Problem[] {
     }
     if (db.monitoringIntervalSeconds === 0) {
         report(["monitoringIntervalSeconds"], "0 turns enhanced monitoring off, which prod requires (security baseline)");
+    }
+    if (!db.autoMinorVersionUpgrade) {
+        report(["autoMinorVersionUpgrade"], "false is not allowed in prod; the database takes AWS's minor upgrades (security baseline)");
     }
     if (!db.performanceInsights.enabled) {
         report(["performanceInsights", "enabled"], "false is not allowed in prod; Performance Insights is required there (security baseline)");

@@ -12,6 +12,7 @@ import {
     MONITORING_INTERVALS,
     PERFORMANCE_INSIGHTS_RETENTION,
     engineVersionProblem,
+    minorPinProblem,
     instanceClassProblem,
     performanceInsightsSupported,
 } from "./engines";
@@ -62,6 +63,11 @@ export interface DatabaseCommonArgs {
     performanceInsights: { enabled: boolean; retentionDays: number };
     /** Enhanced monitoring granularity in seconds; 0 turns it off. @default 60 */
     monitoringIntervalSeconds?: number;
+    /**
+     * Let AWS apply minor engine upgrades in the maintenance window. With it on, `engineVersion` is a
+     * major version alone (Aurora MySQL: the cluster ignores version changes AWS makes). @default true
+     */
+    autoMinorVersionUpgrade?: boolean;
     /** Logs exported to CloudWatch. @default every log the engine exports */
     logExports?: readonly string[];
     /**
@@ -85,7 +91,7 @@ const RESERVED_USERNAMES = ["rdsadmin", "admin", "postgres", "root", "mysql"];
 export function commonProblems(kind: DatabaseKind, engine: DatabaseEngine, args: DatabaseCommonArgs): Problem[] {
     const problems: Problem[] = [];
     const report = (path: Array<string | number>, message: string | undefined) => message && problems.push({ path, message });
-    report(["engineVersion"], engineVersionProblem(engine, args.engineVersion));
+    report(["engineVersion"], engineVersionProblem(engine, args.engineVersion) ?? ((args.autoMinorVersionUpgrade ?? true) ? minorPinProblem(engine, args.engineVersion) : undefined));
     report(["instanceClass"], instanceClassProblem(kind, args.instanceClass));
     const identifier = args.naming.format("scoped", "db");
     report([], nameProblem("rdsIdentifier", identifier));

@@ -84,6 +84,23 @@ export function engineVersionProblem(engine: DatabaseEngine, version: string): s
         : `${version} is not a ${engine} version AWS offers; use major ${facts.majors.join(", ")}, alone or with a minor version, e.g. ${facts.versionExample}`;
 }
 
+/**
+ * Why `version` cannot run with automatic minor upgrades, or undefined when it can. A version
+ * that names a minor (`18.1`) is the one the database was created with; once AWS upgrades it,
+ * the next `pulumi up` plans a downgrade AWS refuses. The major alone (`18`) lets AWS pick and
+ * upgrade the minor without drift. Aurora MySQL has no such form (`8.0.mysql_aurora.3.08.2` is
+ * always whole): the cluster ignores changes of its version instead.
+ */
+export function minorPinProblem(engine: DatabaseEngine, version: string): string | undefined {
+    if (engine === "aurora-mysql") {
+        return undefined;
+    }
+    const major = majorVersion(engine, version);
+    return major === version
+        ? undefined
+        : `${version} pins a minor version while autoMinorVersionUpgrade is on: once AWS upgrades the database, the next pulumi up would try to downgrade it; use the major version "${major}" (AWS picks and upgrades the minor), or set autoMinorVersionUpgrade: false to pin ${version}`;
+}
+
 /** The major part of a version, e.g. `18` of `18.1`: dev and prod should share it. */
 export function majorVersion(engine: DatabaseEngine, version: string): string {
     return engine.endsWith("mysql") ? mysqlMajor(version) : postgresMajor(version);

@@ -97,7 +97,7 @@ export class RdsInstance extends PlatformComponent implements Database {
                 backupWindow: args.backup.window,
                 maintenanceWindow: args.maintenanceWindow,
                 copyTagsToSnapshot: true,
-                autoMinorVersionUpgrade: true,
+                autoMinorVersionUpgrade: args.autoMinorVersionUpgrade ?? true,
                 deletionProtection: args.deletionProtection,
                 ...finalSnapshotSettings(args, this.identifier),
                 enabledCloudwatchLogsExports: [...logExports],

@@ -7,6 +7,7 @@ import { AuroraCluster, AuroraClusterArgs } from "../../../../components/data/da
 import { DatabaseCommonArgs } from "../../../../components/data/database/database-common";
 import { RdsInstance, RdsInstanceArgs } from "../../../../components/data/database/rds-instance";
 import { ArgumentError } from "../../../../lib/problems";
+import { Naming } from "../../../../lib/naming";
 import { MOCK_ACCOUNT_ID } from "../../../../tooling/mock-runtime";
 import { RunView, T, isTaggable, runView } from "../../../support/query";
 import { naming, tags } from "../../../fixtures/components";
@@ -34,7 +35,7 @@ function commonArgs(change: Partial<DatabaseCommonArgs> = {}): DatabaseCommonArg
     return {
         naming,
         tags,
-        engineVersion: "18.1",
+        engineVersion: "18",
         instanceClass: "db.t4g.micro",
         subnets: DATA_SUBNETS.slice(0, 2),
         securityGroupIds: [DB_SG],
@@ -54,7 +55,7 @@ function instanceArgs(change: Partial<RdsInstanceArgs> = {}): RdsInstanceArgs {
 
 function auroraArgs(change: Partial<AuroraClusterArgs> = {}): AuroraClusterArgs {
     return {
-        ...commonArgs({ engineVersion: "18.4", instanceClass: "db.r7g.large", subnets: DATA_SUBNETS, backup: { retentionDays: 14, window: "18:00-19:00" }, deletionProtection: true }),
+        ...commonArgs({ engineVersion: "18", instanceClass: "db.r7g.large", subnets: DATA_SUBNETS, backup: { retentionDays: 14, window: "18:00-19:00" }, deletionProtection: true }),
         readers: 2,
         ...change,
     };
@@ -66,11 +67,11 @@ describe("components/rds-instance: system A dev", () => {
         view = await runView(() => new RdsInstance("db", instanceArgs()));
     });
 
-    it("runs PostgreSQL 18.1 on db.t4g.micro with 20 GiB gp3 growing to 100, single-AZ in 2a, not public", () => {
+    it("runs PostgreSQL 18 on db.t4g.micro with 20 GiB gp3 growing to 100, single-AZ in 2a, not public", () => {
         expect(view.one(D.instance, "db-instance").inputs).to.deep.include({
             identifier: "goorm-popcorn-dev-db",
             engine: "postgres",
-            engineVersion: "18.1",
+            engineVersion: "18",
             instanceClass: "db.t4g.micro",
             storageType: "gp3",
             allocatedStorage: 20,
@@ -148,11 +149,11 @@ describe("components/aurora-cluster: system A prod", () => {
         view = await runView(() => new AuroraCluster("db", auroraArgs({ protect: true, readerAutoscaling: { min: 2, max: 4 } })));
     });
 
-    it("creates an encrypted Aurora PostgreSQL 18.4 cluster with a managed master password and IAM auth", () => {
+    it("creates an encrypted Aurora PostgreSQL 18 cluster with a managed master password and IAM auth", () => {
         expect(view.one(D.cluster, "db-cluster").inputs).to.deep.include({
             clusterIdentifier: "goorm-popcorn-dev-db",
             engine: "aurora-postgresql",
-            engineVersion: "18.4",
+            engineVersion: "18",
             storageEncrypted: true,
             manageMasterUserPassword: true,
             iamDatabaseAuthenticationEnabled: true,
@@ -203,6 +204,32 @@ describe("components/aurora-cluster: system A prod", () => {
         expect(policy.predefinedMetricSpecification.predefinedMetricType).to.equal("RDSReaderAverageCPUUtilization");
         expect(policy.targetValue).to.equal(70);
         expect(view.one(D.cluster, "db-cluster").options.ignoreChanges).to.deep.equal(["clusterMembers"]);
+    });
+});
+
+describe("components: engine versions under automatic minor upgrades", () => {
+    it("lets the instance and every cluster instance take AWS's minor upgrades, or not, as asked", async () => {
+        const view = await runView(() => {
+            new RdsInstance("db", instanceArgs({ engineVersion: "18.1", autoMinorVersionUpgrade: false }));
+            new AuroraCluster("aurora", auroraArgs());
+        });
+        expect(view.one(D.instance, "db-instance").inputs).to.include({ engineVersion: "18.1", autoMinorVersionUpgrade: false });
+        expect(view.ofType(D.clusterInstance).map((i) => i.inputs.autoMinorVersionUpgrade)).to.deep.equal([true, true, true]);
+    });
+
+    it("ignores Aurora MySQL's version after AWS upgraded it (its versions have no major-only form), unless upgrades are off", async () => {
+        const mysql = { engine: "aurora-mysql" as const, engineVersion: "8.0.mysql_aurora.3.08.2" };
+        const view = await runView(() => {
+            new AuroraCluster("auto", auroraArgs({ ...mysql, naming: new Naming("auto", "dev") }));
+            new AuroraCluster("pinned", auroraArgs({ ...mysql, naming: new Naming("pinned", "dev"), autoMinorVersionUpgrade: false }));
+        });
+        expect(view.one(D.cluster, "auto-cluster").options.ignoreChanges).to.have.members(["clusterMembers", "engineVersion"]);
+        expect(view.one(D.cluster, "pinned-cluster").options.ignoreChanges).to.deep.equal(["clusterMembers"]);
+    });
+
+    it("refuses a pinned minor version with upgrades on, naming the major to use", () => {
+        expect(() => new RdsInstance("db", instanceArgs({ engineVersion: "17.6" }))).to.throw(ArgumentError, 'engineVersion: 17.6 pins a minor version while autoMinorVersionUpgrade is on');
+        expect(() => new RdsInstance("db", instanceArgs({ engine: "mysql", engineVersion: "8.4.5" }))).to.throw(ArgumentError, 'use the major version "8.4"');
     });
 });
 
