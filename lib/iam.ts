@@ -18,6 +18,15 @@ export function policyDocument(statements: PolicyStatement[]) {
 }
 
 /**
+ * The trust policy of an EC2 instance profile's role. Without the confused-deputy condition the
+ * other services' trust policies carry: EC2 sends no `aws:SourceAccount` when it delivers an
+ * instance's credentials, so the condition would deny them.
+ */
+export function ec2TrustPolicy() {
+    return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+}
+
+/**
  * A trust policy letting one AWS service assume a role, only on behalf of `account`
  * (the confused-deputy guard AWS recommends), and, when given, only from `sourceArn`.
  */

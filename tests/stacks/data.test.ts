@@ -184,6 +184,14 @@ describe("stack prod: the data tier across three AZs", () => {
         expect(view.ofType("aws:ebs/volume:Volume").every((v) => v.options.protect)).to.equal(true);
     });
 
+    it("boots the Kafka nodes only once every private NAT route and the gateway and interface endpoints exist", () => {
+        const egress = [...view.ofType("aws:ec2/route:Route").filter((r) => r.inputs.natGatewayId !== undefined), ...view.ofType("aws:ec2/vpcEndpoint:VpcEndpoint")].map((r) => r.urn);
+        expect(egress).to.have.length(3 + 2 + 6);
+        for (const instance of view.ofType("aws:ec2/instance:Instance")) {
+            expect(instance.options.explicitDependsOn, instance.name).to.include.members(egress);
+        }
+    });
+
     it("runs the Valkey primary in 2a and replicas in 2b and 2c with automatic failover, Multi-AZ and 7-day snapshots", () => {
         expect(view.ofType(R.replicationGroup)[0].inputs).to.deep.include({
             nodeType: "cache.r7g.large",

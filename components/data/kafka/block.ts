@@ -33,7 +33,7 @@ const KafkaSchema = z
 export type KafkaConfig = z.output<typeof KafkaSchema>;
 
 /** The component's arguments from config (the build uses them; the rules run the component's rules on them). */
-export function kafkaArgs(kafka: KafkaConfig, parts: Pick<KafkaEc2Args, "naming" | "tags" | "subnets" | "securityGroupIds" | "logRetentionDays">, prod: boolean): KafkaEc2Args {
+export function kafkaArgs(kafka: KafkaConfig, parts: Pick<KafkaEc2Args, "naming" | "tags" | "subnets" | "securityGroupIds" | "logRetentionDays" | "egress">, prod: boolean): KafkaEc2Args {
     // In prod the partitions' volumes survive any replacement or destroy.
     return { ...parts, ...kafka, prod, protect: prod };
 }
@@ -78,10 +78,15 @@ export const kafkaBlock = defineBlock({
     },
 
     build(kafka: KafkaConfig, ctx: BuildContext): KafkaEc2 {
-        const privateSubnets = ctx.need(networkBlock).subnets.filter((s) => s.tier === "private");
+        const vpc = ctx.need(networkBlock);
+        const privateSubnets = vpc.subnets.filter((s) => s.tier === "private");
         return new KafkaEc2(
             "kafka",
-            kafkaArgs(kafka, { naming: ctx.stack.naming, tags: ctx.stack.tags, subnets: privateSubnets, securityGroupIds: [ctx.securityGroupId("kafka")], logRetentionDays: ctx.stack.logRetentionDays }, ctx.stack.env === "prod"),
+            kafkaArgs(
+                kafka,
+                { naming: ctx.stack.naming, tags: ctx.stack.tags, subnets: privateSubnets, securityGroupIds: [ctx.securityGroupId("kafka")], logRetentionDays: ctx.stack.logRetentionDays, egress: vpc.privateEgress },
+                ctx.stack.env === "prod",
+            ),
         );
     },
 

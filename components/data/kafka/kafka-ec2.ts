@@ -18,13 +18,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { LogRetentionDays, kmsKeyArnProblem, logRetentionProblem } from "../../../lib/aws-limits";
-import { policyDocument, serviceTrustPolicy } from "../../../lib/iam";
+import { policyDocument, ec2TrustPolicy } from "../../../lib/iam";
 import {
     KAFKA_LOG_DIR,
     KAFKA_MOUNT,
     KafkaNode,
     KafkaSpec,
-    archiveUrl,
+    archiveUrls,
     bootstrapServers,
     cloudWatchAgentConfig,
     kafkaNodes,
@@ -77,6 +77,11 @@ export interface KafkaEc2Args extends ComponentBaseArgs {
     kmsKeyArn?: string;
     /** Pulumi `protect` on the data volumes (prod). @default false */
     protect?: boolean;
+    /**
+     * What the nodes' boot script needs to reach the internet and S3 (the private subnets' NAT
+     * routes, the gateway endpoints): the instances wait for them. @default []
+     */
+    egress?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** The data volume's device name at attach time; the boot script finds it by volume id instead. */
@@ -142,7 +147,7 @@ export class KafkaEc2 extends PlatformComponent {
                     DATA_VOLUME_ID: volumeId,
                     KAFKA_VERSION: spec.version,
                     SCALA_VERSION: spec.scalaVersion,
-                    ARCHIVE_URL: archiveUrl(spec.version, spec.scalaVersion),
+                    ARCHIVE_URLS: archiveUrls(spec.version, spec.scalaVersion).join(" "),
                     ARCHIVE_SHA512: spec.archiveSha512.toLowerCase(),
                     HEAP_MB: String(spec.heapMb),
                     MOUNT_POINT: KAFKA_MOUNT,
@@ -165,20 +170,30 @@ export class KafkaEc2 extends PlatformComponent {
                         encrypted: true,
                         ...(args.kmsKeyArn ? { kmsKeyId: args.kmsKeyArn } : {}),
                         deleteOnTermination: true,
+                        // Not `volumeTags`: beside a separately tagged attached volume it plans a change
+                        // on every update (the provider documents the conflict).
+                        tags: tagsFor(`${nodeName}-root`),
                     },
                     userData,
                     monitoring: true,
                     tags: { ...tagsFor(nodeName), KafkaNodeId: String(node.nodeId) },
-                    volumeTags: tagsFor(`${nodeName}-root`),
                 },
-                // The boot script runs once; a new AMI or changed settings reach a node by replacing
-                // it, one node at a time (README), never by restarting every broker at once.
-                { parent: this, ignoreChanges: ["ami", "userData"] },
+                {
+                    parent: this,
+                    // The boot script runs once; a new AMI or changed settings reach a node by replacing
+                    // it, one node at a time (README), never by restarting every broker at once.
+                    ignoreChanges: ["ami", "userData"],
+                    // Its network interface and data volume belong to one instance at a time: the old
+                    // one goes before its replacement comes.
+                    deleteBeforeReplace: true,
+                    // The boot script installs and downloads through the NAT and the S3 endpoint.
+                    dependsOn: args.egress ?? [],
+                },
             );
             new aws.ec2.VolumeAttachment(
                 `${name}-${node.nodeId}-data-attachment`,
                 { deviceName: DATA_DEVICE, volumeId: volume.id, instanceId: instance.id, stopInstanceBeforeDetaching: true },
-                { parent: this },
+                { parent: this, deleteBeforeReplace: true },
             );
             return { instance, volume };
         });
@@ -194,7 +209,6 @@ export class KafkaEc2 extends PlatformComponent {
 
     /** Session Manager (no SSH) and the CloudWatch agent, which may write only Kafka's log group. */
     private instanceProfile(name: string, args: KafkaEc2Args, logGroup: aws.cloudwatch.LogGroup, tagsFor: (n: string) => Tags): aws.iam.InstanceProfile {
-        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         const roleName = args.naming.scoped("iamRole", "kafka");
         const role = new aws.iam.Role(
@@ -202,7 +216,7 @@ export class KafkaEc2 extends PlatformComponent {
             {
                 name: roleName,
                 description: "Kafka nodes: Session Manager and the CloudWatch agent",
-                assumeRolePolicy: pulumi.jsonStringify(serviceTrustPolicy("ec2.amazonaws.com", account)),
+                assumeRolePolicy: JSON.stringify(ec2TrustPolicy()),
                 tags: tagsFor(roleName),
             },
             { parent: this },

@@ -10,7 +10,7 @@ readonly CLUSTER_ID="{{CLUSTER_ID}}"
 readonly DATA_VOLUME_ID="{{DATA_VOLUME_ID}}"
 readonly KAFKA_VERSION="{{KAFKA_VERSION}}"
 readonly SCALA_VERSION="{{SCALA_VERSION}}"
-readonly ARCHIVE_URL="{{ARCHIVE_URL}}"
+readonly ARCHIVE_URLS="{{ARCHIVE_URLS}}"
 readonly ARCHIVE_SHA512="{{ARCHIVE_SHA512}}"
 readonly HEAP_MB="{{HEAP_MB}}"
 readonly MOUNT_POINT="{{MOUNT_POINT}}"
@@ -19,8 +19,24 @@ readonly KAFKA_HOME="/opt/kafka"
 
 echo "kafka node ${NODE_ID}: bootstrap starts"
 
+# Runs "$@" until it succeeds, waiting 5, 10, 20… seconds between tries: at first boot the NAT
+# route or the repositories may not answer yet.
+retry() {
+    local attempt=1 delay=5
+    until "$@"; do
+        if [ "${attempt}" -ge 8 ]; then
+            echo "gave up after ${attempt} attempts: $*" >&2
+            return 1
+        fi
+        echo "attempt ${attempt} failed, retrying in ${delay}s: $*" >&2
+        sleep "${delay}"
+        attempt=$((attempt + 1))
+        delay=$((delay * 2))
+    done
+}
+
 # Java from the distribution (Amazon Corretto), and the CloudWatch agent.
-dnf install -y java-21-amazon-corretto-headless amazon-cloudwatch-agent xfsprogs
+retry dnf install -y java-21-amazon-corretto-headless amazon-cloudwatch-agent xfsprogs
 
 # The data volume, found by its volume id (NVMe device names are not stable).
 device="/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${DATA_VOLUME_ID//-/}"
@@ -49,7 +65,18 @@ if ! id kafka >/dev/null 2>&1; then
     useradd --system --home-dir "${KAFKA_HOME}" --shell /sbin/nologin kafka
 fi
 archive="/tmp/kafka_${SCALA_VERSION}-${KAFKA_VERSION}.tgz"
-curl --fail --silent --show-error --location --retry 5 --output "${archive}" "${ARCHIVE_URL}"
+# Each mirror in turn (the download site holds current releases only, the archive every one).
+download() {
+    local url
+    for url in ${ARCHIVE_URLS}; do
+        if curl --fail --silent --show-error --location --connect-timeout 20 --output "${archive}" "${url}"; then
+            return 0
+        fi
+        echo "download from ${url} failed" >&2
+    done
+    return 1
+}
+retry download
 echo "${ARCHIVE_SHA512}  ${archive}" | sha512sum --check --strict -
 tar -xzf "${archive}" -C /opt
 ln -sfn "/opt/kafka_${SCALA_VERSION}-${KAFKA_VERSION}" "${KAFKA_HOME}"
@@ -60,7 +87,8 @@ cat > "${KAFKA_HOME}/config/server.properties" <<'PROPERTIES'
 
 # Format the storage once; a volume that already holds a cluster keeps it.
 if [ ! -f "${LOG_DIR}/meta.properties" ]; then
-    "${KAFKA_HOME}/bin/kafka-storage.sh" format --cluster-id "${CLUSTER_ID}" --config "${KAFKA_HOME}/config/server.properties"
+    # --cluster-id=…: an id may start with "-", which the option parser would take for a flag.
+    "${KAFKA_HOME}/bin/kafka-storage.sh" format "--cluster-id=${CLUSTER_ID}" --config "${KAFKA_HOME}/config/server.properties"
 fi
 mkdir -p /var/log/kafka
 chown -R kafka:kafka "${MOUNT_POINT}" /var/log/kafka "/opt/kafka_${SCALA_VERSION}-${KAFKA_VERSION}"
@@ -70,6 +98,7 @@ cat > /etc/systemd/system/kafka.service <<UNIT
 Description=Apache Kafka ${KAFKA_VERSION} (KRaft node ${NODE_ID})
 Wants=network-online.target
 After=network-online.target local-fs.target
+RequiresMountsFor=${MOUNT_POINT}
 
 [Service]
 User=kafka

@@ -147,8 +147,13 @@ export function cloudWatchAgentConfig(logGroupName: string): string {
     )}\n`;
 }
 
-export function archiveUrl(version: string, scalaVersion: string): string {
-    return `https://archive.apache.org/dist/kafka/${version}/kafka_${scalaVersion}-${version}.tgz`;
+/**
+ * Where a release can be downloaded, in the order to try: Apache's download site (fast, current
+ * releases only), then its archive (every release, slower, rate-limited).
+ */
+export function archiveUrls(version: string, scalaVersion: string): string[] {
+    const file = `${version}/kafka_${scalaVersion}-${version}.tgz`;
+    return [`https://downloads.apache.org/kafka/${file}`, `https://archive.apache.org/dist/kafka/${file}`];
 }
 
 /** The sizing and release of a Kafka quorum: what stack config and the component both carry. */

@@ -118,6 +118,11 @@ export class Vpc extends PlatformComponent {
     public readonly endpointSecurityGroupId: pulumi.Output<string> | undefined;
     /** Log group of the flow logs; undefined when flow logs are off. */
     public readonly flowLogGroupName: pulumi.Output<string> | undefined;
+    /**
+     * What a private subnet needs to reach out: its NAT routes and the gateway and interface
+     * endpoints. A resource whose first boot downloads (Kafka's nodes) waits for them.
+     */
+    public readonly privateEgress: pulumi.Resource[] = [];
 
     constructor(name: string, args: VpcArgs, opts?: pulumi.ComponentResourceOptions) {
         const { spec, problems } = normalizeArgs(args);
@@ -268,10 +273,8 @@ export class Vpc extends PlatformComponent {
     ): aws.ec2.RouteTable {
         const table = this.createRouteTable(ctx, `${subnet.key}-rt`, [subnet], subnetId);
         if (natGatewayId) {
-            new aws.ec2.Route(
-                `${ctx.name}-${subnet.key}-nat`,
-                { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId },
-                { parent: this },
+            this.privateEgress.push(
+                new aws.ec2.Route(`${ctx.name}-${subnet.key}-nat`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId }, { parent: this }),
             );
         }
         return table;
@@ -283,7 +286,7 @@ export class Vpc extends PlatformComponent {
         routeTables: readonly aws.ec2.RouteTable[],
     ): void {
         for (const service of services) {
-            new aws.ec2.VpcEndpoint(
+            this.privateEgress.push(new aws.ec2.VpcEndpoint(
                 `${ctx.name}-${service}-endpoint`,
                 {
                     vpcId: ctx.vpc.id,
@@ -293,7 +296,7 @@ export class Vpc extends PlatformComponent {
                     tags: ctx.tagsFor(`${service}-endpoint`),
                 },
                 { parent: this },
-            );
+            ));
         }
     }
 
@@ -330,18 +333,20 @@ export class Vpc extends PlatformComponent {
         );
         for (const service of services) {
             const key = `${service.replace(".", "-")}-endpoint`;
-            new aws.ec2.VpcEndpoint(
-                `${ctx.name}-${key}`,
-                {
-                    vpcId: ctx.vpc.id,
-                    serviceName: pulumi.interpolate`com.amazonaws.${ctx.region}.${service}`,
-                    vpcEndpointType: "Interface",
-                    privateDnsEnabled: true,
-                    subnetIds,
-                    securityGroupIds: [sg.id],
-                    tags: ctx.tagsFor(key),
-                },
-                { parent: this },
+            this.privateEgress.push(
+                new aws.ec2.VpcEndpoint(
+                    `${ctx.name}-${key}`,
+                    {
+                        vpcId: ctx.vpc.id,
+                        serviceName: pulumi.interpolate`com.amazonaws.${ctx.region}.${service}`,
+                        vpcEndpointType: "Interface",
+                        privateDnsEnabled: true,
+                        subnetIds,
+                        securityGroupIds: [sg.id],
+                        tags: ctx.tagsFor(key),
+                    },
+                    { parent: this },
+                ),
             );
         }
         return sg;

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import * as aws from "@pulumi/aws";
 import { spawnSync } from "child_process";
 import { KafkaEc2, KafkaEc2Args, amiParameter } from "../../../../components/data/kafka/kafka-ec2";
 import { ArgumentError } from "../../../../lib/problems";
@@ -78,13 +79,28 @@ describe("components/kafka-ec2: prod (three nodes)", () => {
             expect(instance.inputs, instance.name).to.deep.include({
                 instanceType: "t3.small",
                 metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
-                rootBlockDevice: { volumeType: "gp3", volumeSize: 8, encrypted: true, deleteOnTermination: true },
+                rootBlockDevice: {
+                    volumeType: "gp3",
+                    volumeSize: 8,
+                    encrypted: true,
+                    deleteOnTermination: true,
+                    tags: { ...tags, Component: "kafka-ec2", Name: `goorm-popcorn-dev-${instance.name}-root` },
+                },
                 iamInstanceProfile: "goorm-popcorn-dev-kafka",
             });
+            // volumeTags beside a separately tagged attached volume plans a change on every update.
+            expect(instance.inputs.volumeTags, instance.name).to.equal(undefined);
             expect(instance.inputs.keyName, instance.name).to.equal(undefined);
             expect(instance.inputs.associatePublicIpAddress, instance.name).to.equal(undefined);
             expect(String(instance.inputs.ami)).to.match(/^ami-0[0-9a-f]{16}$/);
             expect(instance.options.ignoreChanges).to.deep.equal(["ami", "userData"]);
+        }
+    });
+
+    it("replaces a node's instance and its volume attachment delete-first: its interface and volume serve one instance at a time", () => {
+        for (const node of ["kafka-1", "kafka-2", "kafka-3"]) {
+            expect(view.one(K.instance, node).options.deleteBeforeReplace, node).to.equal(true);
+            expect(view.one(K.attachment, `${node}-data-attachment`).options.deleteBeforeReplace, node).to.equal(true);
         }
     });
 
@@ -126,17 +142,25 @@ describe("components/kafka-ec2: prod (three nodes)", () => {
         expect(ids[0]).to.match(/^[A-Za-z0-9_-]{22}$/);
     });
 
-    it("downloads the release from the archive and checks its SHA-512 before use; mounts the data volume by its volume id", () => {
+    it("downloads the release from Apache's download site, then its archive, with retries, and checks its SHA-512 before use; mounts the data volume by its volume id", () => {
         for (const instance of view.ofType(K.instance)) {
             const script = instance.inputs.userData as string;
             const volumeId = view.one(K.volume, `${instance.name}-data`).id!;
-            expect(script).to.contain('readonly ARCHIVE_URL="https://archive.apache.org/dist/kafka/4.1.2/kafka_2.13-4.1.2.tgz"');
+            expect(script).to.contain(
+                'readonly ARCHIVE_URLS="https://downloads.apache.org/kafka/4.1.2/kafka_2.13-4.1.2.tgz https://archive.apache.org/dist/kafka/4.1.2/kafka_2.13-4.1.2.tgz"',
+            );
+            expect(script).to.contain("retry download");
+            expect(script).to.contain("retry dnf install -y java-21-amazon-corretto-headless");
             expect(script).to.contain(`readonly ARCHIVE_SHA512="${SHA512}"`);
             expect(script).to.contain('sha512sum --check --strict -');
             expect(script).to.contain(`readonly DATA_VOLUME_ID="${volumeId}"`);
             expect(script).to.contain("/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${DATA_VOLUME_ID//-/}");
             expect(script.indexOf("sha512sum --check")).to.be.lessThan(script.indexOf("tar -xzf"));
             expect(script).to.contain("Restart=always");
+            // Kafka starts only once its data volume is mounted.
+            expect(script).to.contain("RequiresMountsFor=${MOUNT_POINT}");
+            // An id may start with "-" (one in 64): as a separate argument it would read as a flag.
+            expect(script).to.contain('format "--cluster-id=${CLUSTER_ID}"');
         }
     });
 
@@ -156,7 +180,10 @@ describe("components/kafka-ec2: prod (three nodes)", () => {
         ]);
         expect(statements[1].Condition).to.deep.equal({ StringEquals: { "cloudwatch:namespace": "CWAgent" } });
         expect(view.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "kafka-session-manager").inputs.policyArn).to.equal("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
-        expect(JSON.parse(view.one(T.role, "kafka-role").inputs.assumeRolePolicy as string).Statement[0].Principal).to.deep.equal({ Service: "ec2.amazonaws.com" });
+        // No aws:SourceAccount condition: EC2 sends none when it hands an instance its credentials.
+        expect(JSON.parse(view.one(T.role, "kafka-role").inputs.assumeRolePolicy as string).Statement).to.deep.equal([
+            { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ]);
     });
 
     it("lets no node depend on another node's instance or volume, so replacing one changes no other", () => {
@@ -167,6 +194,17 @@ describe("components/kafka-ec2: prod (three nodes)", () => {
                 expect(resource.options.dependsOn.filter((urn) => others.includes(urn)), resource.name).to.deep.equal([]);
                 expect(JSON.stringify(resource.inputs), resource.name).to.not.match(new RegExp(others.map((urn) => view.resources.find((r) => r.urn === urn)!.id).filter(Boolean).join("|")));
             }
+        }
+    });
+
+    it("boots each node only after the egress it is given (NAT routes, endpoints)", async () => {
+        const withEgress = await runView(() => {
+            const route = new aws.ec2.Route("nat-route", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" });
+            new KafkaEc2("kafka", kafkaArgs({ egress: [route] }));
+        });
+        const route = withEgress.one("aws:ec2/route:Route", "nat-route");
+        for (const instance of withEgress.ofType(K.instance)) {
+            expect(instance.options.explicitDependsOn, instance.name).to.include(route.urn);
         }
     });
 
