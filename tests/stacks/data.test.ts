@@ -36,7 +36,7 @@ const SEED_CONNECTIONS: Readonly<Record<string, ReadonlyArray<"database" | "cach
 };
 
 function containersOf(view: RunView): Array<{ family: string; container: Container }> {
-    return view.ofType(R.taskDefinition).map((t) => ({ family: String(t.inputs.family), container: JSON.parse(t.inputs.containerDefinitions as string)[0] }));
+    return view.ofType(R.taskDefinition).map((t) => ({ family: String(t.inputs.family), container: (JSON.parse(t.inputs.containerDefinitions as string) as Array<Container & { name: string }>).find((c) => c.name !== "writable-paths")! }));
 }
 
 for (const env of ["dev", "prod"] as const) {

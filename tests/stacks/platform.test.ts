@@ -68,7 +68,7 @@ function reachability(view: RunView): string[] {
 }
 
 function containerOf(taskDefinition: RecordedResource): { image: string; name: string } {
-    return JSON.parse(taskDefinition.inputs.containerDefinitions as string)[0];
+    return (JSON.parse(taskDefinition.inputs.containerDefinitions as string) as Array<{ image: string; name: string }>).find((c) => c.name !== "writable-paths")!;
 }
 
 for (const env of ["dev", "prod"] as const) {

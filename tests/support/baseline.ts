@@ -96,9 +96,12 @@ export function expectBaseline(run: ProgramRun, stack: { project: string; env: s
         expect(values.every((v) => v === SECRET_PLACEHOLDER), `${where} holds a literal credential`).to.equal(true);
     }
     for (const task of view.ofType("aws:ecs/taskDefinition:TaskDefinition")) {
-        for (const container of JSON.parse(task.inputs.containerDefinitions as string) as Array<{ environment: Array<{ name: string }>; privileged: boolean }>) {
-            expect(container.environment.map((e) => e.name).filter((name) => PASSWORD_LIKE.test(name)), String(task.inputs.family)).to.deep.equal([]);
-            expect(container.privileged, String(task.inputs.family)).to.equal(false);
+        type Container = { name: string; environment?: Array<{ name: string }>; privileged: boolean; logConfiguration?: { logDriver: string } };
+        for (const container of JSON.parse(task.inputs.containerDefinitions as string) as Container[]) {
+            const where = `${String(task.inputs.family)} ${container.name}`;
+            expect((container.environment ?? []).map((e) => e.name).filter((name) => PASSWORD_LIKE.test(name)), where).to.deep.equal([]);
+            expect(container.privileged, where).to.equal(false);
+            expect(container.logConfiguration?.logDriver, `${where} logs`).to.equal("awslogs");
         }
     }
 

@@ -112,6 +112,7 @@ export const servicesBlock = defineBlock({
                     readonlyRootFilesystem: service.readonlyRootFilesystem,
                     writablePaths: service.writablePaths,
                     user: service.user,
+                    initImage: service.initImage,
                     subnetIds: vpc.privateSubnetIds,
                     securityGroupIds: [ctx.securityGroupId("ecs")],
                     serviceDiscovery: { namespaceId: cluster.namespaceId, name: service.discoveryName },

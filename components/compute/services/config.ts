@@ -65,6 +65,10 @@ function settingsSchema() {
         readonlyRootFilesystem: z.boolean().optional().describe(`Mount the root filesystem read-only, with writablePaths on task storage. Default: ${SERVICE_DEFAULTS.readonlyRootFilesystem}.`),
         writablePaths: z.array(z.string()).optional().describe(`Absolute paths mounted writable when the root is read-only. Default: ${JSON.stringify(SERVICE_DEFAULTS.writablePaths)}.`),
         user: z.string().optional().describe(`uid, uid:gid or user name the container runs as. Default: "${SERVICE_DEFAULTS.user}".`),
+        initImage: z
+            .string()
+            .optional()
+            .describe("Image of the init container that opens writablePaths (`chmod 1777`) before the app starts; it needs `sh`. Without a NAT, an image in ECR. Default: `public.ecr.aws/docker/library/busybox:1.37`."),
         capacityProvider: z.enum(CAPACITY_PROVIDERS).optional().describe("FARGATE or FARGATE_SPOT. Default: the cluster's default capacity provider."),
         healthCheckGracePeriodSeconds: z
             .number()
@@ -178,6 +182,7 @@ function resolveService(name: string, own: RawServices["services"][string], raw:
         readonlyRootFilesystem: own.readonlyRootFilesystem ?? shared.readonlyRootFilesystem ?? SERVICE_DEFAULTS.readonlyRootFilesystem,
         writablePaths: own.writablePaths ?? shared.writablePaths ?? [...SERVICE_DEFAULTS.writablePaths],
         user: own.user ?? shared.user ?? SERVICE_DEFAULTS.user,
+        initImage: own.initImage ?? shared.initImage,
         /** Undefined: the cluster's default capacity provider. */
         capacityProvider: own.capacityProvider ?? shared.capacityProvider,
         healthCheckGracePeriodSeconds: own.healthCheckGracePeriodSeconds ?? shared.healthCheckGracePeriodSeconds ?? SERVICE_DEFAULTS.healthCheckGracePeriodSeconds,

@@ -101,11 +101,17 @@ export interface FargateServiceArgs extends ComponentBaseArgs {
     /** Mount the root filesystem read-only. @default true */
     readonlyRootFilesystem?: boolean;
     /**
-     * Writable scratch directories on task storage when the root is read-only. Fargate creates
-     * them owned by root unless the image declares them as a `VOLUME` (with the owner it needs):
-     * a non-root image must. @default ["/tmp"]
+     * Writable scratch directories on task storage when the root is read-only. Fargate mounts them
+     * owned by root, mode 0755, whatever the image says; a short init container opens them
+     * (`chmod 1777`, like /tmp) before the app starts, so a non-root app can write. @default ["/tmp"]
      */
     writablePaths?: readonly string[];
+    /**
+     * The image of that init container: it needs `sh` and `chmod`, and runs as root for a moment.
+     * Private subnets without a NAT reach only images in ECR (or a pull-through cache there).
+     * @default "public.ecr.aws/docker/library/busybox:1.37"
+     */
+    initImage?: string;
     /** User (`uid` or `uid:gid`) the container runs as. `root` only where the image needs it. @default "1000" */
     user?: string;
     /** Private subnets the tasks run in. */
@@ -362,9 +368,7 @@ export class FargateService extends PlatformComponent {
                 runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
                 executionRoleArn: shared.executionRole.role.arn,
                 taskRoleArn: shared.taskRole.arn,
-                containerDefinitions: pulumi.jsonStringify([
-                    containerDefinition(args, imageOf(shared.repositoryUrl, deployment.imageTag), shared.logGroupName, ctx.region, deployment.colour ?? "ecs"),
-                ]),
+                containerDefinitions: pulumi.jsonStringify(containerDefinitions(args, imageOf(shared.repositoryUrl, deployment.imageTag), shared.logGroupName, ctx.region, deployment.colour ?? "ecs")),
                 volumes: writablePathsOf(args).map((_, i) => ({ name: `scratch-${i}` })),
                 tags: ctx.tagsFor(serviceName),
             },
@@ -548,7 +552,48 @@ function lifecyclePolicy(repository: RepositoryArgs) {
     return { rules: [untagged, ...counted] };
 }
 
-/** The app container. Environment and secrets are sorted so the definition is stable. */
+/** The init container that opens the writable paths, where there are any. */
+export const WRITABLE_PATHS_CONTAINER = "writable-paths";
+export const DEFAULT_INIT_IMAGE = "public.ecr.aws/docker/library/busybox:1.37";
+
+/**
+ * The task's containers: the app, and before it, when the root is read-only, a non-essential init
+ * container that makes the writable paths writable for any user (Fargate mounts task storage
+ * owned by root, 0755, so user 1000 could not write /tmp: aws/containers-roadmap#938). The app
+ * starts once it has exited 0. Environment and secrets are sorted so the definition is stable.
+ */
+function containerDefinitions(
+    args: FargateServiceArgs,
+    image: pulumi.Output<string>,
+    logGroupName: pulumi.Output<string>,
+    region: pulumi.Output<string>,
+    streamPrefix: string,
+) {
+    const paths = writablePathsOf(args);
+    const logConfiguration = (prefix: string) => ({
+        logDriver: "awslogs",
+        options: { "awslogs-group": logGroupName, "awslogs-region": region, "awslogs-stream-prefix": prefix },
+    });
+    const app = containerDefinition(args, image, logGroupName, region, streamPrefix);
+    if (paths.length === 0) {
+        return [app];
+    }
+    const init = {
+        name: WRITABLE_PATHS_CONTAINER,
+        image: args.initImage ?? DEFAULT_INIT_IMAGE,
+        essential: false,
+        // Root for the one command that changes the mounts' mode; nothing else runs as root.
+        user: "0",
+        command: ["sh", "-c", `chmod 1777 ${paths.join(" ")}`],
+        readonlyRootFilesystem: true,
+        privileged: false,
+        mountPoints: app.mountPoints,
+        logConfiguration: logConfiguration(`${streamPrefix}-init`),
+    };
+    return [init, { ...app, dependsOn: [{ containerName: WRITABLE_PATHS_CONTAINER, condition: "SUCCESS" }] }];
+}
+
+/** The app container. */
 function containerDefinition(
     args: FargateServiceArgs,
     image: pulumi.Output<string>,

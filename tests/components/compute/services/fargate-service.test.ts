@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { FargateDeploymentArgs, FargateService } from "../../../../components/compute/services/fargate-service";
+import { DEFAULT_INIT_IMAGE, FargateDeploymentArgs, FargateService, WRITABLE_PATHS_CONTAINER } from "../../../../components/compute/services/fargate-service";
 import { ArgumentError } from "../../../../lib/problems";
 import { MOCK_ACCOUNT_ID, RecordedResource } from "../../../../tooling/mock-runtime";
 import { RunView, T, isTaggable, runView } from "../../../support/query";
@@ -45,10 +45,12 @@ const BLUE_AT_WORK_GREEN_AT_REST: FargateDeploymentArgs[] = [
     { colour: "green", imageTag: "1.5.0", targetGroupArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/goorm-popcorn-gateway-green-dev/2", scaledToZero: true },
 ];
 
+/** The app container (the one that is not the writable-paths init container). */
 function containerOf(taskDefinition: RecordedResource): ContainerDefinition {
     const definitions = JSON.parse(taskDefinition.inputs.containerDefinitions as string) as ContainerDefinition[];
-    expect(definitions).to.have.length(1);
-    return definitions[0];
+    const apps = definitions.filter((d) => d.name !== WRITABLE_PATHS_CONTAINER);
+    expect(apps).to.have.length(1);
+    return apps[0];
 }
 
 function statementsOf(policy: RecordedResource): Array<{ Sid?: string; Action: string | string[]; Resource: string | string[] }> {
@@ -125,6 +127,35 @@ describe("components/fargate-service: a plain service", () => {
             logDriver: "awslogs",
             options: { "awslogs-group": "/aws/ecs/goorm-popcorn-dev/order-service", "awslogs-region": "ap-northeast-2", "awslogs-stream-prefix": "ecs" },
         });
+    });
+
+    it("opens /tmp for the non-root app with a non-essential init container the app waits for (Fargate mounts task storage root-owned, 0755)", () => {
+        const definitions = JSON.parse(view.one(S.taskDefinition, "order-service-task").inputs.containerDefinitions as string);
+        expect(definitions.map((d: { name: string }) => d.name)).to.deep.equal([WRITABLE_PATHS_CONTAINER, "order-service"]);
+        expect(definitions[0]).to.deep.equal({
+            name: WRITABLE_PATHS_CONTAINER,
+            image: DEFAULT_INIT_IMAGE,
+            essential: false,
+            user: "0",
+            command: ["sh", "-c", "chmod 1777 /tmp"],
+            readonlyRootFilesystem: true,
+            privileged: false,
+            mountPoints: [{ sourceVolume: "scratch-0", containerPath: "/tmp", readOnly: false }],
+            logConfiguration: {
+                logDriver: "awslogs",
+                options: { "awslogs-group": "/aws/ecs/goorm-popcorn-dev/order-service", "awslogs-region": "ap-northeast-2", "awslogs-stream-prefix": "ecs-init" },
+            },
+        });
+        expect(definitions[1].dependsOn).to.deep.equal([{ containerName: WRITABLE_PATHS_CONTAINER, condition: "SUCCESS" }]);
+    });
+
+    it("runs no init container where nothing needs opening (a writable root), and takes another init image when told", async () => {
+        const view = await runView(() => {
+            new FargateService("writable", serviceArgs({ service: "writable", readonlyRootFilesystem: false, repository: { name: "w", create: true, keepLastImages: 1 } }));
+            new FargateService("own-init", serviceArgs({ service: "own-init", initImage: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/busybox:1.37", repository: { name: "o", create: true, keepLastImages: 1 } }));
+        });
+        expect(JSON.parse(view.one(S.taskDefinition, "writable-task").inputs.containerDefinitions as string).map((d: { name: string }) => d.name)).to.deep.equal(["writable"]);
+        expect(JSON.parse(view.one(S.taskDefinition, "own-init-task").inputs.containerDefinitions as string)[0].image).to.equal("123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/busybox:1.37");
     });
 
     it("lets the execution role pull only its repository, write only its log group and read only its own secrets", () => {
@@ -240,10 +271,13 @@ describe("components/fargate-service: blue and green", () => {
         expect(view.one(S.scalingTarget, "api-gateway-blue-scaling").inputs).to.include({ minCapacity: 1, maxCapacity: 3 });
     });
 
-    it("with ECS Exec on and a read-only root, mounts the SSM agent's directories writable", () => {
-        const container = containerOf(view.one(S.taskDefinition, "api-gateway-blue-task"));
+    it("with ECS Exec on and a read-only root, mounts the SSM agent's directories writable, opened by the init container", () => {
+        const task = view.one(S.taskDefinition, "api-gateway-blue-task");
+        const container = containerOf(task);
         expect(container.readonlyRootFilesystem).to.equal(true);
         expect(container.mountPoints.map((m) => m.containerPath)).to.deep.equal(["/tmp", "/managed-agents", "/var/lib/amazon/ssm", "/var/log/amazon/ssm"]);
+        const init = JSON.parse(task.inputs.containerDefinitions as string)[0];
+        expect(init.command).to.deep.equal(["sh", "-c", "chmod 1777 /tmp /managed-agents /var/lib/amazon/ssm /var/log/amazon/ssm"]);
     });
 
     it("with ECS Exec on, lets the task role open Session Manager channels and write only the exec log group", () => {
