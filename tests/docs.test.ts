@@ -58,6 +58,18 @@ describe("docs: the root README and docs/", () => {
         }
     });
 
+    it("warns in the canary runbook that in-VPC callers reach both colours through Cloud Map, whatever the weights", () => {
+        const canary = read(README).split("### Canary and rollback")[1].split("\n### ")[0];
+        expect(canary).to.contain("Inside the VPC the weights do not apply");
+        expect(canary).to.contain("both colours");
+    });
+
+    it("tells how to create the database's application user, the one the services sign in as", () => {
+        const section = read(README).split("### Creating the application user")[1]?.split("\n### ")[0] ?? "";
+        expect(section).to.contain("GRANT rds_iam TO app;");
+        expect(section).to.contain("AWS-StartPortForwardingSessionToRemoteHost");
+    });
+
     it("points at nothing outside the repository", () => {
         const files = [README, ...BLOCKS.map(blockReadme), ...fs.readdirSync(path.join(PROJECT_ROOT, "docs")).map((f) => path.join(PROJECT_ROOT, "docs", f))];
         for (const file of files) {

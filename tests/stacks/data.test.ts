@@ -50,9 +50,18 @@ for (const env of ["dev", "prod"] as const) {
         function storeSettings(outputs: Record<string, unknown>) {
             return {
                 database: {
-                    environment: { DB_HOST: outputs.databaseEndpoint, DB_READER_HOST: outputs.databaseReaderEndpoint, DB_PORT: "5432", DB_NAME: "popcorn", DB_ENGINE: env === "dev" ? "postgres" : "aurora-postgresql" },
-                    secrets: { DB_PASSWORD: `${outputs.databaseSecretArn}:password::`, DB_USERNAME: `${outputs.databaseSecretArn}:username::` },
-                    secretArn: outputs.databaseSecretArn,
+                    environment: {
+                        DB_HOST: outputs.databaseEndpoint,
+                        DB_READER_HOST: outputs.databaseReaderEndpoint,
+                        DB_PORT: "5432",
+                        DB_NAME: "popcorn",
+                        DB_ENGINE: env === "dev" ? "postgres" : "aurora-postgresql",
+                        DB_USER: "app",
+                        DB_AUTH: "iam",
+                    },
+                    // The master secret stays with operators: services sign in as the application user with IAM tokens.
+                    secrets: {},
+                    secretArn: undefined,
                 },
                 cache: {
                     environment: { CACHE_HOST: outputs.cacheEndpoint, CACHE_READER_HOST: outputs.cacheReaderEndpoint, CACHE_PORT: "6379", CACHE_TLS: "true", CACHE_USERNAME: `goorm-popcorn-${env}-cache-app` },
@@ -85,6 +94,24 @@ for (const env of ["dev", "prod"] as const) {
                 expect(statements.find((s) => s.Sid === "ReadOwnSecrets")?.Resource, policy.name).to.deep.equal(expected.length > 0 ? expected : undefined);
                 expect(statements.map((s) => s.Sid), policy.name).to.not.include("ReadOwnParameters");
             }
+        });
+
+        it("lets each service that connects to the database sign in as its application user, and no other", () => {
+            const database = view.resources.find((r) => r.type === R.instance || r.type === R.cluster)!;
+            const resourceId = env === "dev" ? /^db-[0-9A-F]{26}$/ : /^cluster-[0-9A-F]{26}$/;
+            for (const [service, stores] of Object.entries(SEED_CONNECTIONS)) {
+                const policy = view.resources.find((r) => r.type === T.rolePolicy && r.name === `${service}-task-policy`);
+                if (!stores.includes("database")) {
+                    expect(policy, service).to.equal(undefined);
+                    continue;
+                }
+                const statements = JSON.parse(policy!.inputs.policy as string).Statement as Array<{ Action: string; Resource: string }>;
+                expect(statements.map((s) => s.Action), service).to.deep.equal(["rds-db:connect"]);
+                const [, id, user] = /^arn:aws:rds-db:ap-northeast-2:123456789012:dbuser:([^/]+)\/(.+)$/.exec(statements[0].Resource)!;
+                expect(id, service).to.match(resourceId);
+                expect(user, service).to.equal("app");
+            }
+            expect(database.inputs.iamDatabaseAuthenticationEnabled).to.equal(true);
         });
 
         it("holds no password-like input with a literal value: each is [secret]", () => {

@@ -19,7 +19,9 @@ import {
     Database,
     DatabaseCommonArgs,
     commonProblems,
+    DEFAULT_APPLICATION_USER,
     createSharedParts,
+    dbUserArn,
     exportLogGroups,
     finalSnapshotSettings,
     insightsSettings,
@@ -56,6 +58,8 @@ export class AuroraCluster extends PlatformComponent implements Database {
     public readonly port: number;
     public readonly databaseName: string;
     public readonly masterSecretArn: pulumi.Output<string>;
+    public readonly applicationUser: string;
+    public readonly applicationUserArn: pulumi.Output<string>;
     public readonly clusterIdentifier: string;
     /** Identifier and AZ of each instance the cluster starts with, writer first. */
     public readonly instances: ReadonlyArray<{ identifier: string; az: string }>;
@@ -162,6 +166,8 @@ export class AuroraCluster extends PlatformComponent implements Database {
         this.port = facts.port;
         this.databaseName = args.databaseName;
         this.masterSecretArn = cluster.masterUserSecrets.apply((secrets) => secrets[0].secretArn);
+        this.applicationUser = args.applicationUser ?? DEFAULT_APPLICATION_USER;
+        this.applicationUserArn = dbUserArn(this, cluster.clusterResourceId, this.applicationUser);
         this.registerOutputs({ endpoint: this.endpoint, readerEndpoint: this.readerEndpoint, port: this.port, masterSecretArn: this.masterSecretArn });
     }
 

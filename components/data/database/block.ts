@@ -23,7 +23,11 @@ const common = {
         .describe("A version AWS offers: PostgreSQL 13–18, MySQL 8.0/8.4, Aurora MySQL 3 (`8.0.mysql_aurora.3.08.2`). With automatic minor upgrades a major version alone (`18`, `8.0`): AWS picks the minor and upgrades it without drift."),
     instanceClass: z.string().describe("`db.<family>.<size>`; Aurora: no `db.t*.micro/small` (smallest burstable `db.t4g.medium`), or `db.serverless`."),
     databaseName: z.string().describe("Database created at launch: letters, digits and `_`."),
-    masterUsername: z.string().describe("Master user, ≤ 16 characters, not reserved (`postgres`, `admin`, …). No password: RDS generates it into Secrets Manager."),
+    masterUsername: z.string().describe("Master user, ≤ 16 characters, not reserved (`postgres`, `admin`, …). No password: RDS generates it into Secrets Manager; for operators only."),
+    applicationUser: z
+        .string()
+        .default("app")
+        .describe("The user applications sign in as, with an IAM authentication token (no password): created once by an operator (README, \"Creating the application user\"); consumers get `rds-db:connect` for it."),
     backup: z
         .strictObject({
             retentionDays: z.number().int().describe("0–35 days (Aurora ≥ 1); prod ≥ 7."),
@@ -179,7 +183,9 @@ export const databaseBlock = defineBlock({
         label: "the database",
         group: "db",
         ports: (db) => [ENGINE_FACTS[db.engine].port],
-        variables: ["DB_HOST", "DB_READER_HOST", "DB_PORT", "DB_NAME", "DB_ENGINE", "DB_USERNAME", "DB_PASSWORD"],
+        variables: ["DB_HOST", "DB_READER_HOST", "DB_PORT", "DB_NAME", "DB_ENGINE", "DB_USER", "DB_AUTH", "DB_USERNAME", "DB_PASSWORD"],
+        // Consumers sign in as the application user with an IAM token (their task role's
+        // `rds-db:connect`), never with the master secret: rotating it breaks no running task.
         connection: (database: RdsInstance | AuroraCluster) => ({
             environment: {
                 DB_HOST: database.endpoint,
@@ -187,11 +193,11 @@ export const databaseBlock = defineBlock({
                 DB_PORT: String(database.port),
                 DB_NAME: database.databaseName,
                 DB_ENGINE: database.engine,
+                DB_USER: database.applicationUser,
+                DB_AUTH: "iam",
             },
-            secrets: {
-                DB_USERNAME: pulumi.interpolate`${database.masterSecretArn}:username::`,
-                DB_PASSWORD: pulumi.interpolate`${database.masterSecretArn}:password::`,
-            },
+            secrets: {},
+            statements: [{ Sid: "ConnectAsApplicationUser", Effect: "Allow", Action: "rds-db:connect", Resource: database.applicationUserArn }],
         }),
     },
 
@@ -214,6 +220,7 @@ export const databaseBlock = defineBlock({
         databaseReaderEndpoint: database.readerEndpoint,
         databasePort: database.port,
         databaseSecretArn: database.masterSecretArn,
+        databaseApplicationUser: database.applicationUser,
     }),
 
     alarms: (database, db, thresholds) => ({

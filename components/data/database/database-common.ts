@@ -33,8 +33,20 @@ export interface Database {
     readonly readerEndpoint: pulumi.Output<string>;
     readonly port: number;
     readonly databaseName: string;
-    /** Secrets Manager secret RDS manages for the master user: JSON `{ username, password }`. */
+    /** Secrets Manager secret RDS manages for the master user: JSON `{ username, password }`. For operators only. */
     readonly masterSecretArn: pulumi.Output<string>;
+    /** The user applications sign in as, with an IAM authentication token (no password). */
+    readonly applicationUser: string;
+    /** What `rds-db:connect` names to let a role sign in as the application user. */
+    readonly applicationUserArn: pulumi.Output<string>;
+}
+
+/** `arn:…:rds-db:<region>:<account>:dbuser:<resource id>/<user>`: the resource of `rds-db:connect`. */
+export function dbUserArn(parent: pulumi.Resource, resourceId: pulumi.Output<string>, user: string): pulumi.Output<string> {
+    const region = aws.getRegionOutput({}, { parent }).region;
+    const account = aws.getCallerIdentityOutput({}, { parent }).accountId;
+    const partition = aws.getPartitionOutput({}, { parent }).partition;
+    return pulumi.interpolate`arn:${partition}:rds-db:${region}:${account}:dbuser:${resourceId}/${user}`;
 }
 
 export interface DatabaseCommonArgs {
@@ -52,6 +64,12 @@ export interface DatabaseCommonArgs {
     databaseName: string;
     /** Master user name; its password is generated and kept by RDS in Secrets Manager. */
     masterUsername: string;
+    /**
+     * The user applications sign in as, with IAM database authentication: created once by an
+     * operator (README, "Creating the application user"); consumers get `rds-db:connect` for it.
+     * @default "app"
+     */
+    applicationUser?: string;
     backup: { retentionDays: number; window: string };
     /** Weekly maintenance window, `ddd:hh:mm-ddd:hh:mm` UTC, not overlapping the backup window. */
     maintenanceWindow: string;
@@ -83,6 +101,7 @@ export interface DatabaseCommonArgs {
     protect?: boolean;
 }
 
+export const DEFAULT_APPLICATION_USER = "app";
 const DATABASE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 const MASTER_USERNAME = /^[A-Za-z][A-Za-z0-9_]{0,15}$/;
 const RESERVED_USERNAMES = ["rdsadmin", "admin", "postgres", "root", "mysql"];
@@ -97,6 +116,12 @@ export function commonProblems(kind: DatabaseKind, engine: DatabaseEngine, args:
     report([], nameProblem("rdsIdentifier", identifier));
     if (!DATABASE_NAME.test(args.databaseName)) {
         report(["databaseName"], `${args.databaseName} is not a database name; use up to 63 letters, digits and _, starting with a letter`);
+    }
+    const applicationUser = args.applicationUser ?? DEFAULT_APPLICATION_USER;
+    if (!MASTER_USERNAME.test(applicationUser)) {
+        report(["applicationUser"], `${applicationUser} is not a user name; use up to 16 letters, digits and _, starting with a letter`);
+    } else if (RESERVED_USERNAMES.includes(applicationUser.toLowerCase()) || applicationUser === args.masterUsername) {
+        report(["applicationUser"], `${applicationUser} is reserved or the master user; applications sign in as a user of their own`);
     }
     if (!MASTER_USERNAME.test(args.masterUsername)) {
         report(["masterUsername"], `${args.masterUsername} is not a master user name; use up to 16 letters, digits and _, starting with a letter`);

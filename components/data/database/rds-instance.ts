@@ -15,7 +15,9 @@ import {
     Database,
     DatabaseCommonArgs,
     commonProblems,
+    DEFAULT_APPLICATION_USER,
     createSharedParts,
+    dbUserArn,
     exportLogGroups,
     finalSnapshotSettings,
     insightsSettings,
@@ -41,6 +43,8 @@ export class RdsInstance extends PlatformComponent implements Database {
     public readonly port: number;
     public readonly databaseName: string;
     public readonly masterSecretArn: pulumi.Output<string>;
+    public readonly applicationUser: string;
+    public readonly applicationUserArn: pulumi.Output<string>;
     public readonly identifier: string;
     /** The instance's AZ when single-AZ; Multi-AZ instances move between AZs. */
     public readonly availabilityZone: string | undefined;
@@ -114,6 +118,8 @@ export class RdsInstance extends PlatformComponent implements Database {
         this.port = facts.port;
         this.databaseName = args.databaseName;
         this.masterSecretArn = instance.masterUserSecrets.apply((secrets) => secrets[0].secretArn);
+        this.applicationUser = args.applicationUser ?? DEFAULT_APPLICATION_USER;
+        this.applicationUserArn = dbUserArn(this, instance.resourceId, this.applicationUser);
         this.registerOutputs({ endpoint: this.endpoint, port: this.port, masterSecretArn: this.masterSecretArn });
     }
 }

@@ -207,6 +207,28 @@ describe("components/aurora-cluster: system A prod", () => {
     });
 });
 
+describe("components: the application user", () => {
+    it("names the rds-db:connect resource of the application user: the instance's resource id, or the cluster's", async () => {
+        const view = await runView(() => {
+            const instance = new RdsInstance("db", instanceArgs());
+            const cluster = new AuroraCluster("aurora", auroraArgs({ naming: new Naming("aurora", "dev"), applicationUser: "orders" }));
+            return { instance: instance.applicationUserArn, cluster: cluster.applicationUserArn, users: [instance.applicationUser, cluster.applicationUser] };
+        });
+        const prefix = `arn:aws:rds-db:ap-northeast-2:${MOCK_ACCOUNT_ID}:dbuser:`;
+        expect(view.run.outputs.users).to.deep.equal(["app", "orders"]);
+        expect(view.run.outputs.instance).to.match(new RegExp(`^${prefix}db-[0-9A-F]{26}/app$`));
+        expect(view.run.outputs.cluster).to.match(new RegExp(`^${prefix}cluster-[0-9A-F]{26}/orders$`));
+        expect(view.one(D.instance, "db-instance").inputs.iamDatabaseAuthenticationEnabled).to.equal(true);
+        expect(view.one(D.cluster, "aurora-cluster").inputs.iamDatabaseAuthenticationEnabled).to.equal(true);
+    });
+
+    it("refuses an application user that is the master user or reserved", () => {
+        expect(() => new RdsInstance("db", instanceArgs({ applicationUser: "popcorn_admin" }))).to.throw(ArgumentError, "applicationUser: popcorn_admin is reserved or the master user");
+        expect(() => new RdsInstance("db", instanceArgs({ applicationUser: "postgres" }))).to.throw(ArgumentError, "applicationUser: postgres is reserved or the master user");
+        expect(() => new RdsInstance("db", instanceArgs({ applicationUser: "1app" }))).to.throw(ArgumentError, "applicationUser: 1app is not a user name");
+    });
+});
+
 describe("components: engine versions under automatic minor upgrades", () => {
     it("lets the instance and every cluster instance take AWS's minor upgrades, or not, as asked", async () => {
         const view = await runView(() => {
