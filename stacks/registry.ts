@@ -3,6 +3,9 @@
  * A stack builds the ones its stack file has. Adding a block: a folder under components/ and one
  * line here.
  */
+import { repositoriesBlock } from "../components/account/ecr-repositories/block";
+import { githubOidcBlock } from "../components/account/github-oidc/block";
+import { hostedZonesBlock } from "../components/account/hosted-zones/block";
 import { ecsClusterBlock } from "../components/compute/ecs-cluster/block";
 import { servicesBlock } from "../components/compute/services/block";
 import { cacheBlock } from "../components/data/cache/block";
@@ -16,6 +19,9 @@ import { blueGreenAlbBlock } from "../components/traffic/blue-green-alb/block";
 import { AnyBlock } from "./block";
 
 export const BLOCKS: readonly AnyBlock[] = [
+    repositoriesBlock,
+    hostedZonesBlock,
+    githubOidcBlock,
     networkBlock,
     securityGroupsBlock,
     ecsClusterBlock,

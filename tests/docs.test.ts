@@ -10,7 +10,7 @@ import * as path from "path";
 import { BLOCKS } from "../stacks/registry";
 import { blockReadme, blockTable, coreTable, withTable } from "../tooling/docs";
 import { runStack } from "../tooling/plan";
-import { PROJECT_ROOT } from "../tooling/stack-file";
+import { PROJECT_ROOT, readStackConfig } from "../tooling/stack-file";
 import { expectBaseline } from "./support/baseline";
 
 const README = path.join(PROJECT_ROOT, "README.md");
@@ -41,7 +41,8 @@ describe("docs: block READMEs", () => {
                 const stack = `example-${block.name.toLowerCase()}`;
                 fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), example!);
                 const run = await runStack(stack, dir);
-                expectBaseline(run, { project: "example", env: "dev", name: stack });
+                const { config } = readStackConfig(stack, dir);
+                expectBaseline(run, { project: config["platform:name"], env: config["platform:env"], name: stack });
             });
         });
     }

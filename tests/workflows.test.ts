@@ -167,7 +167,7 @@ function previewContext(stack: string, vars: Record<string, string> = {}, headRe
     return {
         github: { repository: "acme/goorm-popcorn", actor, ref: "refs/pull/7/merge", run_id: "42", event: { pull_request: { number: 7, head: { repo: { full_name: headRepo } } } } },
         matrix: { stack },
-        vars: { AWS_ROLE_ARN: "arn:aws:iam::111111111111:role/platform-ci", ...vars },
+        vars: { AWS_PREVIEW_ROLE_ARN: "arn:aws:iam::111111111111:role/account-prod-github-preview", AWS_DEPLOY_ROLE_ARN: "arn:aws:iam::111111111111:role/account-prod-github-deploy", ...vars },
         secrets: { GITHUB_TOKEN: "ghs_token" },
     };
 }
@@ -175,7 +175,7 @@ function previewContext(stack: string, vars: Record<string, string> = {}, headRe
 function deployContext(ref: string, vars: Record<string, string> = {}): Context {
     return {
         github: { repository: "acme/goorm-popcorn", ref, sha: "0123456789abcdef0123456789abcdef01234567", run_id: "42", event: {} },
-        vars: { AWS_ROLE_ARN: "arn:aws:iam::111111111111:role/platform-ci", ...vars },
+        vars: { AWS_PREVIEW_ROLE_ARN: "arn:aws:iam::111111111111:role/account-prod-github-preview", AWS_DEPLOY_ROLE_ARN: "arn:aws:iam::111111111111:role/account-prod-github-deploy", ...vars },
         secrets: {},
     };
 }
@@ -280,13 +280,11 @@ describe(".github/workflows/pull-request.yml", () => {
         expect(runs(preview.if, previewContext("dev", {}, "acme/goorm-popcorn", "dependabot[bot]"))).to.equal(false);
     });
 
-    it("job preview assumes AWS_ROLE_ARN for dev and AWS_ROLE_ARN_PROD (else AWS_ROLE_ARN) for prod", () => {
+    it("job preview assumes the read-only preview role (the account stack's), never the deploy role, for every stack", () => {
         const role = preview.steps.find(usesAction("aws-actions/configure-aws-credentials"))!.with!["role-to-assume"];
-        const prodArn = "arn:aws:iam::222222222222:role/platform-prod";
-        expect(render(role, previewContext("dev"))).to.equal("arn:aws:iam::111111111111:role/platform-ci");
-        expect(render(role, previewContext("dev", { AWS_ROLE_ARN_PROD: prodArn }))).to.equal("arn:aws:iam::111111111111:role/platform-ci");
-        expect(render(role, previewContext("prod", { AWS_ROLE_ARN_PROD: prodArn }))).to.equal(prodArn);
-        expect(render(role, previewContext("prod"))).to.equal("arn:aws:iam::111111111111:role/platform-ci");
+        for (const stack of ["dev", "prod"]) {
+            expect(render(role, previewContext(stack)), stack).to.equal("arn:aws:iam::111111111111:role/account-prod-github-preview");
+        }
     });
 
     it("never runs a command that changes a stack", () => {
@@ -348,12 +346,10 @@ describe(".github/workflows/deploy.yml", () => {
         }
     });
 
-    it("assumes AWS_ROLE_ARN for dev and AWS_ROLE_ARN_PROD (else AWS_ROLE_ARN) for prod", () => {
+    it("assumes the deploy role (the account stack's) for dev and prod", () => {
         const role = (job: Job) => job.steps.find(usesAction("aws-actions/configure-aws-credentials"))!.with!["role-to-assume"];
-        const prodArn = "arn:aws:iam::222222222222:role/platform-prod";
-        expect(render(role(upDev), deployContext("refs/heads/main", { AWS_ROLE_ARN_PROD: prodArn }))).to.equal("arn:aws:iam::111111111111:role/platform-ci");
-        expect(render(role(upProd), deployContext("refs/heads/main", { AWS_ROLE_ARN_PROD: prodArn }))).to.equal(prodArn);
-        expect(render(role(upProd), deployContext("refs/heads/main"))).to.equal("arn:aws:iam::111111111111:role/platform-ci");
+        expect(render(role(upDev), deployContext("refs/heads/main"))).to.equal("arn:aws:iam::111111111111:role/account-prod-github-deploy");
+        expect(render(role(upProd), deployContext("refs/heads/main"))).to.equal("arn:aws:iam::111111111111:role/account-prod-github-deploy");
     });
 });
 

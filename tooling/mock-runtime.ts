@@ -12,6 +12,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 
+/** The SDK's promise-leak ledger (internal to it, so not in its declarations). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { leakedPromises } = require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): unknown };
+
 export const MOCK_ACCOUNT_ID = "123456789012";
 export const MOCK_PARTITION = "aws";
 export const DEFAULT_REGION = "ap-northeast-2";
@@ -80,6 +84,18 @@ export interface RunOptions {
      * program fails (a config error must leave it holding nothing but the stack).
      */
     registered?: RecordedResource[];
+    /**
+     * What the mocked account does not have yet (everything else exists): ECR repositories by
+     * name, images as `<repository>:<tag>`, public hosted zones by name. An invoke that looks one
+     * up fails as AWS's API would.
+     */
+    absent?: AbsentThings;
+}
+
+export interface AbsentThings {
+    readonly repositories?: readonly string[];
+    readonly images?: readonly string[];
+    readonly zones?: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,6 +307,20 @@ const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedSta
         return { id: arn, state: { ...inputs, arn, status: "PENDING_VALIDATION", domainValidationOptions: names.map(recordFor) } };
     },
     "aws:acm/certificateValidation:CertificateValidation": ({ inputs }) => ({ id: "2026-01-01 00:00:00 +0000 UTC", state: { ...inputs } }),
+    "aws:route53/zone:Zone": ({ inputs }) => {
+        const zoneName = String(inputs.name).replace(/\.$/, "");
+        const zoneId = `Z0${hex(zoneName, 19).toUpperCase()}`;
+        const server = (i: number, tld: string) => `ns-${parseInt(hex(`${zoneName}${i}`, 3), 16) % 2048}.awsdns-${String(i * 13).padStart(2, "0")}.${tld}`;
+        return {
+            id: zoneId,
+            state: { ...inputs, zoneId, arn: `arn:${MOCK_PARTITION}:route53:::hostedzone/${zoneId}`, nameServers: [server(1, "com"), server(2, "net"), server(3, "org"), server(4, "co.uk")] },
+        };
+    },
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ({ inputs, account }) => {
+        const host = String(inputs.url).replace(/^https:\/\//, "");
+        const arn = `arn:${MOCK_PARTITION}:iam::${account}:oidc-provider/${host}`;
+        return { id: arn, state: { ...inputs, arn } };
+    },
     "aws:route53/record:Record": ({ inputs }) => {
         const fqdn = String(inputs.name).replace(/\.$/, "");
         return { id: `${String(inputs.zoneId)}_${fqdn}_${String(inputs.type)}`, state: { ...inputs, fqdn } };
@@ -502,7 +532,7 @@ function mockError(message: string): Error {
 /** The ELB account that writes access logs, per region (AWS's published list). */
 const ELB_ACCOUNTS: Readonly<Record<string, string>> = { "ap-northeast-2": "600734575887", "us-east-1": "127311923021" };
 
-function answerInvoke(token: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+function answerInvoke(token: string, inputs: Record<string, unknown>, region: string, absent: AbsentThings = {}): Record<string, unknown> {
     switch (token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return {
@@ -523,6 +553,9 @@ function answerInvoke(token: string, inputs: Record<string, unknown>, region: st
         }
         case "aws:ecr/getRepository:getRepository": {
             const repository = String(inputs.name);
+            if (absent.repositories?.includes(repository)) {
+                throw mockError(`RepositoryNotFoundException: The repository with name '${repository}' does not exist in the registry with id '${MOCK_ACCOUNT_ID}'`);
+            }
             return {
                 id: repository,
                 name: repository,
@@ -531,6 +564,19 @@ function answerInvoke(token: string, inputs: Record<string, unknown>, region: st
                 repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${repository}`,
                 imageTagMutability: "IMMUTABLE",
             };
+        }
+        case "aws:ecr/getImage:getImage": {
+            const repository = String(inputs.repositoryName);
+            const tag = typeof inputs.imageTag === "string" ? inputs.imageTag : undefined;
+            const wanted = `${repository}:${tag ?? String(inputs.imageDigest)}`;
+            if (absent.repositories?.includes(repository)) {
+                throw mockError(`RepositoryNotFoundException: The repository with name '${repository}' does not exist in the registry with id '${MOCK_ACCOUNT_ID}'`);
+            }
+            if (absent.images?.includes(wanted)) {
+                throw mockError(`ImageNotFoundException: The image with imageId {imageTag:'${tag}'} does not exist within the repository with name '${repository}'`);
+            }
+            const digest = typeof inputs.imageDigest === "string" ? inputs.imageDigest : `sha256:${createHash("sha256").update(wanted).digest("hex")}`;
+            return { id: digest, registryId: MOCK_ACCOUNT_ID, repositoryName: repository, imageDigest: digest, imageTags: tag ? [tag] : [], imagePushedAt: 1767225600, imageSizeInBytes: 104857600, imageUri: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${repository}@${digest}` };
         }
         case "aws:ssm/getParameter:getParameter": {
             const parameter = String(inputs.name);
@@ -542,6 +588,9 @@ function answerInvoke(token: string, inputs: Record<string, unknown>, region: st
         }
         case "aws:route53/getZone:getZone": {
             const zoneName = String(inputs.name).replace(/\.$/, "");
+            if (absent.zones?.includes(zoneName)) {
+                throw mockError(`no matching Route 53 Hosted Zone found`);
+            }
             const zoneId = `Z0${hex(zoneName, 19).toUpperCase()}`;
             return { id: zoneId, zoneId, name: zoneName, privateZone: false, nameServers: [`ns-1.awsdns-01.org`], arn: `arn:${MOCK_PARTITION}:route53:::hostedzone/${zoneId}` };
         }
@@ -688,7 +737,7 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
         {
             newResource: (args: pulumi.runtime.MockResourceArgs) =>
                 args.custom ? mockResource(args.type, args.name, args.inputs, region) : { id: undefined, state: {} },
-            call: (args: pulumi.runtime.MockCallArgs) => answerInvoke(args.token, args.inputs, region),
+            call: (args: pulumi.runtime.MockCallArgs) => answerInvoke(args.token, args.inputs, region, options.absent),
         },
         project,
         options.stack,
@@ -726,6 +775,9 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
         // Node reports an unhandled rejection (a failed apply, say) only after the current tick.
         await new Promise((resolve) => setImmediate(resolve));
         if (failures.length > 0) {
+            // A failed program leaves the resources that waited on the failure pending for good, as
+            // the engine would abandon them: forget them, or the SDK reports them as leaks at exit.
+            leakedPromises();
             throw failures[0];
         }
         return { project, stack: options.stack, resources: records, outputs: toPlanValue(outputs ?? {}) as Record<string, unknown>, warnings };

@@ -156,8 +156,12 @@ describe("stack dev: its own settings", () => {
         }
     });
 
-    it("creates the seed's seven repositories", () => {
-        expect(view.ofType(C.repository).map((r) => r.inputs.name)).to.have.members(SEED_SERVICES.map(([, , , repository]) => repository));
+    it("creates no repository: its services deploy from the account stack's seven, by the seed's names", async () => {
+        expect(view.ofType(C.repository)).to.deep.equal([]);
+        const images = view.ofType(C.taskDefinition).map((t) => containerOf(t).image.replace(/^.*\//, "").replace(/:.*$/, ""));
+        expect([...new Set(images)]).to.have.members(SEED_SERVICES.map(([, , , repository]) => repository));
+        const account = new RunView(await seedRun("account"));
+        expect(account.ofType(C.repository).map((r) => r.inputs.name)).to.have.members(SEED_SERVICES.map(([, , , repository]) => repository));
     });
 
     it("leaves the ALB unprotected and without access logs, as its stack file says", () => {
@@ -187,7 +191,7 @@ describe("stack prod: its own settings", () => {
         expect(azs).to.deep.equal(["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]);
     });
 
-    it("reads dev's repositories instead of creating them, and pulls their images", () => {
+    it("reads the account's repositories instead of creating them, and pulls their images", () => {
         expect(view.ofType(C.repository)).to.deep.equal([]);
         const images = view.ofType(C.taskDefinition).map((t) => containerOf(t).image);
         expect(images).to.include("123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/goorm-popcorn-order-query:0.1.0");

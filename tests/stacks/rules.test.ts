@@ -48,7 +48,6 @@ describe("services and ALB: the seed's stack files resolve", () => {
         expect(config.services.find((s) => s.name === "api-gateway")!.autoscaling).to.deep.equal({ min: 2, max: 10, cpuTarget: 60, memoryTarget: 75 });
         expect(config.cluster!.defaultCapacityProvider).to.equal("FARGATE");
         expect(config.alb).to.deep.include({ deletionProtection: true, accessLogs: { enabled: true, expirationDays: 90 } });
-        expect(config.ecr!.manageRepositories).to.equal(false);
     });
 });
 
@@ -201,9 +200,10 @@ describe("services and ALB: bad service, ALB and blue/green configs", () => {
             ["platform:services.order-query.repository: goorm-popcorn-order is also the repository of order-service; each service has its own"],
         ],
         [
-            "an ECR tag pattern with too many wildcards",
-            () => stackConfig("dev", (_c, edit) => edit("ecr", (e) => (e.expiringTagPatterns = ["sha-*", "*a*b*c*d*"]))),
-            ["platform:ecr.expiringTagPatterns[1]: *a*b*c*d* is not an ECR tag pattern; use up to 128 letters, digits and _.- with at most four * wildcards"],
+            "an ECR tag pattern with too many wildcards (the account stack)",
+            () => stackConfig("account", (_c, edit) => edit("repositories", (e) => (e.expiringTagPatterns = ["sha-*", "*a*b*c*d*"]))),
+            ["platform:repositories.expiringTagPatterns[1]: *a*b*c*d* is not an ECR tag pattern; use up to 128 letters, digits and _.- with at most four * wildcards"],
+            "account",
         ],
         [
             "a misspelt service setting",

@@ -142,8 +142,8 @@ describe("seed system A, prod (tests/fixtures/seed/Pulumi.prod.yaml)", () => {
 });
 
 describe("stack files in general", () => {
-    it("finds the stack files of a directory: the seed copies are dev and prod", () => {
-        expect(listStacks(SEED_ROOT)).to.deep.equal(["dev", "prod"]);
+    it("finds the stack files of a directory: the seed copies are the account stack, dev and prod", () => {
+        expect(listStacks(SEED_ROOT)).to.deep.equal(["account", "dev", "prod"]);
     });
 
     it("stops a bad config before any resource but the stack itself is registered", async () => {

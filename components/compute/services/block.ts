@@ -1,5 +1,5 @@
 /**
- * The services block (`platform:services`, `serviceDefaults`, `ecr`, `blueGreen`, `schedule`):
+ * The services block (`platform:services`, `serviceDefaults`, `blueGreen`, `schedule`):
  * one FargateService per service in the private subnets behind the `ecs` security group. Each
  * service gets exactly the stores it lists in `connectsTo` (their environment, secrets, IAM
  * statements and network paths); the blue/green service runs in the target groups a traffic block
@@ -65,7 +65,7 @@ function deploymentsOf(service: ServiceConfig, target: ServiceTarget | undefined
 
 export const servicesBlock = defineBlock({
     name: "services",
-    keys: ["services", "serviceDefaults", "ecr", "blueGreen", "schedule"],
+    keys: ["services", "serviceDefaults", "blueGreen", "schedule"],
     requires: [networkBlock, ecsClusterBlock],
     schema: (stack) => servicesSchema(stack),
     thresholds: SERVICE_THRESHOLDS,
@@ -96,12 +96,7 @@ export const servicesBlock = defineBlock({
                     tags: ctx.stack.tags,
                     service: service.name,
                     cluster: { arn: cluster.clusterArn, name: cluster.clusterName },
-                    repository: {
-                        name: service.repository,
-                        create: config.ecr.manageRepositories,
-                        keepLastImages: config.ecr.keepLastImages,
-                        expiringTagPatterns: config.ecr.expiringTagPatterns,
-                    },
+                    repository: service.repository,
                     cpu: service.cpu,
                     memory: service.memory,
                     port: service.port,

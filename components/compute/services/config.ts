@@ -1,6 +1,6 @@
 /**
  * The services block's config: `platform:services` (the services by name), `platform:serviceDefaults`
- * (what every service inherits), `platform:ecr` (their repositories), `platform:blueGreen` (the one
+ * (what every service inherits), `platform:blueGreen` (the one
  * service that runs blue and green) and `platform:schedule` (office hours). Parsing resolves each
  * service: its settings, inherited ones and defaults merged, and its deployment — one plain
  * deployment of an image tag, or blue and green with their weights.
@@ -31,7 +31,6 @@ export const SERVICE_DEFAULTS = {
     writablePaths: ["/tmp"],
     user: "1000",
     healthCheckGracePeriodSeconds: 60,
-    keepLastImages: 30,
     scheduleTimezone: "Asia/Seoul",
     scheduleDays: "MON-FRI",
 } as const;
@@ -93,7 +92,7 @@ function serviceSchema() {
         cpu: z.number().int().describe("Task CPU units; with memory, one of Fargate's sizes."),
         memory: z.number().int().describe("Task memory, MiB."),
         imageTag: z.string().optional().describe("Image tag or `sha256:` digest in the service's repository; required except for the blue/green service; not `latest`."),
-        repository: z.string().optional().describe("ECR repository name, one per service. Default: `<prefix>-<name without -service>`."),
+        repository: z.string().optional().describe("ECR repository the service deploys from (the account stack creates it). Default: `<prefix>-<name without -service>`."),
         discoveryName: z.string().optional().describe("Cloud Map name: `<discoveryName>.<namespace>`. Default: the service's name."),
     }).describe("One service: the ECS service `<prefix>-<env>-<name>`, its log group, roles, repository and Cloud Map name.");
 }
@@ -107,18 +106,6 @@ function rawSchema() {
     return z.strictObject({
         services: z.record(z.string(), serviceSchema()).describe("The services by name (a lowercase DNS label): their size, image, scaling, settings and the stores they use."),
         serviceDefaults: settingsSchema().default({}).describe("Settings every service inherits (any per-service setting but cpu, memory, imageTag, repository, discoveryName)."),
-        ecr: z
-            .strictObject({
-                manageRepositories: z.boolean().default(true).describe("Create the repositories here (scan on push, immutable tags, lifecycle), or read existing ones."),
-                keepLastImages: z.number().int().min(1).max(1000).default(SERVICE_DEFAULTS.keepLastImages).describe("Images kept per pattern; older ones expire (untagged after 7 days)."),
-                expiringTagPatterns: z
-                    .array(z.string())
-                    .min(1)
-                    .default(["*"])
-                    .describe("Tag patterns counted towards keepLastImages, one count each (≤ 4 `*`); list only build tags when other stacks deploy from the repositories."),
-            })
-            .prefault({})
-            .describe("The services' image repositories."),
         blueGreen: z
             .strictObject({
                 service: z.string().describe("The service (one of platform:services) that runs blue and green behind the ALB."),
@@ -216,7 +203,6 @@ export function servicesSchema(stack: StackInfo) {
         });
         return {
             services,
-            ecr: raw.ecr,
             blueGreen,
             schedule: raw.schedule && { ...raw.schedule, services: raw.schedule.services ?? names },
         };

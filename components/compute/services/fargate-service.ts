@@ -55,27 +55,15 @@ export interface FargateDeploymentArgs {
     scaledToZero?: boolean;
 }
 
-export interface RepositoryArgs {
-    name: string;
-    /** Create the repository (and its lifecycle policy) here, or read an existing one. */
-    create: boolean;
-    /** Images kept among those the count rule selects. */
-    keepLastImages: number;
-    /**
-     * Tag patterns whose images expire beyond the last `keepLastImages` (ECR wildcards, one count
-     * per pattern). `["*"]` counts every image. When other stacks deploy from the same repository,
-     * list only build tags (e.g. `["sha-*"]`) so the release tags they run never expire.
-     * @default ["*"]
-     */
-    expiringTagPatterns?: readonly string[];
-}
-
 export interface FargateServiceArgs extends ComponentBaseArgs {
     /** Service name, e.g. `order-service`: names the log group, the container and the ECS service. */
     service: string;
     cluster: { arn: pulumi.Input<string>; name: pulumi.Input<string> };
-    /** The service's ECR repository: created here (`create: true`) or an existing one looked up by name. */
-    repository: RepositoryArgs;
+    /**
+     * The service's ECR repository, by name: the account's (the account stack creates it). The
+     * component stops, naming what is missing, when the repository or an image tag is not there.
+     */
+    repository: string;
     /** Task CPU units; with `memory`, one of Fargate's sizes. */
     cpu: number;
     /** Task memory (MiB). */
@@ -209,31 +197,39 @@ export class FargateService extends PlatformComponent {
         };
     }
 
-    /** The service's repository: created with scanning, immutable tags and a lifecycle, or looked up. */
+    /** The service's repository, looked up: a missing one stops the program with what to do. */
     private repository(ctx: StepContext): { arn: pulumi.Output<string>; repositoryUrl: pulumi.Output<string> } {
-        const { repository } = ctx.args;
-        if (!repository.create) {
-            const existing = aws.ecr.getRepositoryOutput({ name: repository.name }, { parent: this });
-            return { arn: existing.arn, repositoryUrl: existing.repositoryUrl };
-        }
-        const repo = new aws.ecr.Repository(
-            `${ctx.name}-repository`,
-            {
-                name: repository.name,
-                imageScanningConfiguration: { scanOnPush: true },
-                imageTagMutability: "IMMUTABLE",
-                encryptionConfigurations: [{ encryptionType: "AES256" }],
-                tags: ctx.tagsFor(repository.name),
-            },
-            // Images outlive a stack's resources; deleting a stack must not delete what CI pushed.
-            { parent: this, retainOnDelete: true },
+        const name = ctx.args.repository;
+        const found = pulumi.output(
+            aws.ecr.getRepository({ name }, { parent: this }).catch((err: unknown) => {
+                throw new pulumi.RunError(
+                    `FargateService "${ctx.name}": ECR repository ${name} is not in this account and region (${awsReason(err)}); ` +
+                        "the account stack creates the repositories (platform:repositories in Pulumi.account.yaml): run it first (README, First deployment)",
+                );
+            }),
         );
-        new aws.ecr.LifecyclePolicy(
-            `${ctx.name}-repository-lifecycle`,
-            { repository: repo.name, policy: JSON.stringify(lifecyclePolicy(repository)) },
-            { parent: this },
+        return { arn: found.arn, repositoryUrl: found.repositoryUrl };
+    }
+
+    /**
+     * The image of a deployment, once ECR has it: a tag nobody pushed would start tasks that fail
+     * with CannotPullContainerError while `pulumi up` reports success, so the program stops first.
+     */
+    private image(ctx: StepContext, repositoryUrl: pulumi.Output<string>, tag: string): pulumi.Output<string> {
+        const repositoryName = ctx.args.repository;
+        const wanted = tag.startsWith("sha256:") ? { imageDigest: tag } : { imageTag: tag };
+        // After the repository's own lookup: a missing repository is reported as that, not as a missing image.
+        return repositoryUrl.apply((url) =>
+            aws.ecr
+                .getImage({ repositoryName, ...wanted }, { parent: this })
+                .then(() => imageReference(url, tag))
+                .catch((err: unknown) => {
+                    throw new pulumi.RunError(
+                        `FargateService "${ctx.name}": image ${repositoryName}:${tag} is not in ECR (${awsReason(err)}); ` +
+                            "push it before deploying (README, First deployment), or set the service's image tag to one that is there",
+                    );
+                }),
         );
-        return { arn: repo.arn, repositoryUrl: repo.repositoryUrl };
     }
 
     private logGroup(ctx: StepContext): aws.cloudwatch.LogGroup {
@@ -368,7 +364,7 @@ export class FargateService extends PlatformComponent {
                 runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
                 executionRoleArn: shared.executionRole.role.arn,
                 taskRoleArn: shared.taskRole.arn,
-                containerDefinitions: pulumi.jsonStringify(containerDefinitions(args, imageOf(shared.repositoryUrl, deployment.imageTag), shared.logGroupName, ctx.region, deployment.colour ?? "ecs")),
+                containerDefinitions: pulumi.jsonStringify(containerDefinitions(args, this.image(ctx, shared.repositoryUrl, deployment.imageTag), shared.logGroupName, ctx.region, deployment.colour ?? "ecs")),
                 volumes: writablePathsOf(args).map((_, i) => ({ name: `scratch-${i}` })),
                 tags: ctx.tagsFor(serviceName),
             },
@@ -511,8 +507,10 @@ interface SharedParts {
     readonly discovery: aws.servicediscovery.Service;
 }
 
-function imageOf(repositoryUrl: pulumi.Output<string>, tag: string): pulumi.Output<string> {
-    return repositoryUrl.apply((url) => imageReference(url, tag));
+/** The first line of an AWS error, for a message of our own. */
+function awsReason(err: unknown): string {
+    const text = err instanceof Error ? err.message : String(err);
+    return text.split("\n").find((line) => line.trim() !== "")?.trim() ?? "no answer";
 }
 
 /** Where the SSM agent behind ECS Exec writes inside the container. */
@@ -526,31 +524,6 @@ function writablePathsOf(args: FargateServiceArgs): readonly string[] {
     return [...new Set(paths)];
 }
 
-/**
- * Untagged images expire after a week; of the tagged ones, the last N per pattern stay. ECR
- * selects images carrying *all* the tags of one rule's pattern list, so each pattern gets a rule
- * of its own. A rule that selects every image ("any") must come last.
- */
-function lifecyclePolicy(repository: RepositoryArgs) {
-    const patterns = repository.expiringTagPatterns ?? ["*"];
-    const keep = repository.keepLastImages;
-    const untagged = {
-        rulePriority: 1,
-        description: "Expire untagged images after 7 days",
-        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
-        action: { type: "expire" },
-    };
-    const counted =
-        patterns.length === 1 && patterns[0] === "*"
-            ? [{ rulePriority: 2, description: `Keep the last ${keep} images`, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep }, action: { type: "expire" } }]
-            : patterns.map((pattern, i) => ({
-                  rulePriority: 2 + i,
-                  description: `Keep the last ${keep} images tagged ${pattern}`,
-                  selection: { tagStatus: "tagged", tagPatternList: [pattern], countType: "imageCountMoreThan", countNumber: keep },
-                  action: { type: "expire" },
-              }));
-    return { rules: [untagged, ...counted] };
-}
 
 /** The init container that opens the writable paths, where there are any. */
 export const WRITABLE_PATHS_CONTAINER = "writable-paths";

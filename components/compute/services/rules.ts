@@ -15,7 +15,6 @@ import { officeHoursProblems } from "./schedule";
 
 const SERVICE_NAME = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const USER = /^(?:\d+(?::\d+)?|[a-z_][a-z0-9_-]*(?::[a-z_][a-z0-9_-]*)?)$/;
-const ECR_TAG_PATTERN = /^[A-Za-z0-9_.*-]{1,128}$/;
 
 export function servicesProblems(config: ServicesConfig, view: ConfigView): Problem[] {
     return [...serviceProblems(config, view), ...blueGreenProblems(config), ...scheduleProblems(config), ...(view.stack.env === "prod" ? prodProblems(config) : [])];
@@ -28,11 +27,6 @@ function serviceProblems(config: ServicesConfig, view: ConfigView): Problem[] {
     if (config.services.length === 0) {
         problems.push({ path: ["services"], message: "is empty; the platform runs at least one service" });
     }
-    config.ecr.expiringTagPatterns.forEach((pattern, i) => {
-        if (!ECR_TAG_PATTERN.test(pattern) || (pattern.match(/\*/g) ?? []).length > 4) {
-            problems.push({ path: ["ecr", "expiringTagPatterns", i], message: `${pattern} is not an ECR tag pattern; use up to 128 letters, digits and _.- with at most four * wildcards` });
-        }
-    });
     const stores = [...view.stores.keys()];
     const repositories = new Map<string, string>();
     for (const service of config.services) {

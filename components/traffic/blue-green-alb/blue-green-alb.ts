@@ -139,6 +139,7 @@ export class BlueGreenAlb extends PlatformComponent {
 
     constructor(name: string, args: BlueGreenAlbArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:traffic:BlueGreenAlb", name, { ...args, component: "blue-green-alb", service: args.service, problems: blueGreenAlbProblems(args) }, opts);
+        this.albName = name;
         const names = albNames(args.naming);
         const tagsFor = (resourceName: string) => this.tagsFor(resourceName);
         const logs = { enabled: args.accessLogs?.enabled ?? true, expirationDays: args.accessLogs?.expirationDays ?? 90 };
@@ -229,12 +230,25 @@ export class BlueGreenAlb extends PlatformComponent {
     }
 
     private readonly zoneIds = new Map<string, pulumi.Output<string>>();
+    private albName = "";
 
     /** The Route 53 zone id of `hostedZone` (an id as given, or a public zone looked up by name, once). */
     private zoneIdOf(hostedZone: string): pulumi.Output<string> {
         let zoneId = this.zoneIds.get(hostedZone);
         if (zoneId === undefined) {
-            zoneId = ZONE_ID.test(hostedZone) ? pulumi.output(hostedZone) : aws.route53.getZoneOutput({ name: hostedZone, privateZone: false }, { parent: this }).zoneId;
+            zoneId = ZONE_ID.test(hostedZone)
+                ? pulumi.output(hostedZone)
+                : pulumi.output(
+                      aws.route53
+                          .getZone({ name: hostedZone, privateZone: false }, { parent: this })
+                          .then((zone) => zone.zoneId)
+                          .catch((err: unknown) => {
+                              throw new pulumi.RunError(
+                                  `BlueGreenAlb "${this.albName}": no public hosted zone ${hostedZone} in this account (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); ` +
+                                      "the account stack creates it (platform:zones in Pulumi.account.yaml): run it and delegate the domain to its name servers first (README, First deployment)",
+                              );
+                          }),
+                  );
             this.zoneIds.set(hostedZone, zoneId);
         }
         return zoneId;

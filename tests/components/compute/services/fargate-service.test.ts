@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { DEFAULT_INIT_IMAGE, FargateDeploymentArgs, FargateService, WRITABLE_PATHS_CONTAINER } from "../../../../components/compute/services/fargate-service";
 import { ArgumentError } from "../../../../lib/problems";
-import { MOCK_ACCOUNT_ID, RecordedResource } from "../../../../tooling/mock-runtime";
+import { AbsentThings, MOCK_ACCOUNT_ID, RecordedResource } from "../../../../tooling/mock-runtime";
 import { RunView, T, isTaggable, runView } from "../../../support/query";
 import {
     CLUSTER,
@@ -72,8 +72,6 @@ describe("components/fargate-service: a plain service", () => {
                 S.scalingPolicy,
                 S.scalingTarget,
                 T.logGroup,
-                S.lifecycle,
-                S.repository,
                 S.service,
                 S.taskDefinition,
                 T.role,
@@ -84,15 +82,10 @@ describe("components/fargate-service: a plain service", () => {
         );
     });
 
-    it("creates the seed's repository: scan on push, immutable tags, kept when the stack goes, last 30 images", () => {
-        const repository = view.one(S.repository, "order-service-repository");
-        expect(repository.inputs).to.deep.include({ name: "goorm-popcorn-order", imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true } });
-        expect(repository.options.retainOnDelete).to.equal(true);
-        const rules = JSON.parse(view.one(S.lifecycle, "order-service-repository-lifecycle").inputs.policy as string).rules;
-        expect(rules).to.deep.equal([
-            { rulePriority: 1, description: "Expire untagged images after 7 days", selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }, action: { type: "expire" } },
-            { rulePriority: 2, description: "Keep the last 30 images", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 }, action: { type: "expire" } },
-        ]);
+    it("creates no repository: it deploys from the account's, looked up by name, once the image is there", () => {
+        expect(view.ofType(S.repository)).to.deep.equal([]);
+        expect(view.ofType(S.lifecycle)).to.deep.equal([]);
+        expect(containerOf(view.one(S.taskDefinition, "order-service-task")).image).to.equal(`${MOCK_ACCOUNT_ID}.dkr.ecr.ap-northeast-2.amazonaws.com/goorm-popcorn-order:1.4.0`);
     });
 
     it("starts no task before the execution role holds its permissions", () => {
@@ -151,8 +144,8 @@ describe("components/fargate-service: a plain service", () => {
 
     it("runs no init container where nothing needs opening (a writable root), and takes another init image when told", async () => {
         const view = await runView(() => {
-            new FargateService("writable", serviceArgs({ service: "writable", readonlyRootFilesystem: false, repository: { name: "w", create: true, keepLastImages: 1 } }));
-            new FargateService("own-init", serviceArgs({ service: "own-init", initImage: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/busybox:1.37", repository: { name: "o", create: true, keepLastImages: 1 } }));
+            new FargateService("writable", serviceArgs({ service: "writable", readonlyRootFilesystem: false, repository: "w" }));
+            new FargateService("own-init", serviceArgs({ service: "own-init", initImage: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/busybox:1.37", repository: "o" }));
         });
         expect(JSON.parse(view.one(S.taskDefinition, "writable-task").inputs.containerDefinitions as string).map((d: { name: string }) => d.name)).to.deep.equal(["writable"]);
         expect(JSON.parse(view.one(S.taskDefinition, "own-init-task").inputs.containerDefinitions as string)[0].image).to.equal("123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/busybox:1.37");
@@ -240,7 +233,7 @@ describe("components/fargate-service: blue and green", () => {
                         service: "api-gateway",
                         cpu: 512,
                         memory: 1024,
-                        repository: { name: "goorm-popcorn-api-gateway", create: true, keepLastImages: 30 },
+                        repository: "goorm-popcorn-api-gateway",
                         enableExecuteCommand: true,
                         execLogGroupArn: EXEC_LOG_GROUP_ARN,
                         deployments: BLUE_AT_WORK_GREEN_AT_REST,
@@ -249,7 +242,7 @@ describe("components/fargate-service: blue and green", () => {
         );
     });
 
-    it("runs two ECS services, each with its own image tag and target group, sharing repository, logs and Cloud Map name", () => {
+    it("runs two ECS services, each with its own image tag and target group, sharing logs and Cloud Map name", () => {
         const services = view.ofType(S.service);
         expect(services.map((s) => s.inputs.name)).to.have.members(["goorm-popcorn-dev-api-gateway-blue", "goorm-popcorn-dev-api-gateway-green"]);
         const images = view.ofType(S.taskDefinition).map((t) => containerOf(t).image.split(":").pop());
@@ -259,7 +252,6 @@ describe("components/fargate-service: blue and green", () => {
             { targetGroupArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/goorm-popcorn-gateway-dev/1", containerName: "api-gateway", containerPort: 8080 },
         ]);
         expect(blue.inputs.healthCheckGracePeriodSeconds).to.equal(60);
-        expect(view.ofType(S.repository)).to.have.length(1);
         expect(view.ofType(T.logGroup)).to.have.length(1);
         expect(view.ofType(S.discovery)).to.have.length(1);
         expect(new Set(services.map((s) => JSON.stringify(s.inputs.serviceRegistries))).size).to.equal(1);
@@ -288,25 +280,33 @@ describe("components/fargate-service: blue and green", () => {
     });
 });
 
-describe("components/fargate-service: a repository shared with other stacks", () => {
-    it("count-expires only the listed tag patterns, one rule each, so release tags stay", async () => {
-        const view = await runView(
-            () => new FargateService("order-service", serviceArgs({ repository: { name: "goorm-popcorn-order", create: true, keepLastImages: 20, expiringTagPatterns: ["sha-*", "pr-*"] } })),
-        );
-        const rules = JSON.parse(view.one(S.lifecycle, "order-service-repository-lifecycle").inputs.policy as string).rules;
-        expect(rules.slice(1)).to.deep.equal([
-            { rulePriority: 2, description: "Keep the last 20 images tagged sha-*", selection: { tagStatus: "tagged", tagPatternList: ["sha-*"], countType: "imageCountMoreThan", countNumber: 20 }, action: { type: "expire" } },
-            { rulePriority: 3, description: "Keep the last 20 images tagged pr-*", selection: { tagStatus: "tagged", tagPatternList: ["pr-*"], countType: "imageCountMoreThan", countNumber: 20 }, action: { type: "expire" } },
-        ]);
-    });
-});
+describe("components/fargate-service: what must exist before it (the account stack's repository, CI's image)", () => {
+    /** The error a run of `service` rejects with, when the mocked account lacks `absent`. */
+    async function failure(absent: AbsentThings): Promise<string> {
+        try {
+            await runView(() => new FargateService("order-service", serviceArgs()), { absent });
+        } catch (err) {
+            return (err as Error).message;
+        }
+        throw new Error("expected the run to fail");
+    }
 
-describe("components/fargate-service: an existing repository", () => {
-    it("looks the repository up instead of creating it", async () => {
-        const view = await runView(() => new FargateService("order-service", serviceArgs({ repository: { name: "goorm-popcorn-order", create: false, keepLastImages: 30 } })));
-        expect(view.ofType(S.repository)).to.deep.equal([]);
-        expect(view.ofType(S.lifecycle)).to.deep.equal([]);
-        expect(containerOf(view.one(S.taskDefinition, "order-service-task")).image).to.equal(`${MOCK_ACCOUNT_ID}.dkr.ecr.ap-northeast-2.amazonaws.com/goorm-popcorn-order:1.4.0`);
+    it("stops with what to do when the repository does not exist", async () => {
+        const message = await failure({ repositories: ["goorm-popcorn-order"] });
+        expect(message).to.contain('FargateService "order-service": ECR repository goorm-popcorn-order is not in this account and region (RepositoryNotFoundException');
+        expect(message).to.contain("the account stack creates the repositories (platform:repositories in Pulumi.account.yaml)");
+    });
+
+    it("stops before any task is defined when the image tag was never pushed", async () => {
+        const message = await failure({ images: ["goorm-popcorn-order:1.4.0"] });
+        expect(message).to.contain('FargateService "order-service": image goorm-popcorn-order:1.4.0 is not in ECR (ImageNotFoundException');
+        expect(message).to.contain("push it before deploying");
+    });
+
+    it("checks a sha256 digest by digest", async () => {
+        const digest = `sha256:${"a".repeat(64)}`;
+        const view = await runView(() => new FargateService("order-service", serviceArgs({ deployments: [{ imageTag: digest }] })));
+        expect(containerOf(view.one(S.taskDefinition, "order-service-task")).image).to.equal(`${MOCK_ACCOUNT_ID}.dkr.ecr.ap-northeast-2.amazonaws.com/goorm-popcorn-order@${digest}`);
     });
 });
 

@@ -246,3 +246,16 @@ describe("components/blue-green-alb: alias records and CloudWatch dimensions", (
         );
     });
 });
+
+describe("components/blue-green-alb: what must exist before it (the account stack's zone)", () => {
+    it("stops with what to do when the hosted zone it validates its certificate in does not exist", async () => {
+        let message = "";
+        try {
+            await runView(() => new BlueGreenAlb("alb", albArgs({ certificate: { domain: "goormpopcorn.shop", hostedZone: "goormpopcorn.shop" } })), { absent: { zones: ["goormpopcorn.shop"] } });
+        } catch (err) {
+            message = (err as Error).message;
+        }
+        expect(message).to.contain('BlueGreenAlb "alb": no public hosted zone goormpopcorn.shop in this account');
+        expect(message).to.contain("the account stack creates it (platform:zones in Pulumi.account.yaml): run it and delegate the domain to its name servers first");
+    });
+});
