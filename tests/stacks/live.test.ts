@@ -8,14 +8,12 @@
  */
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { Document, parseDocument } from "yaml";
 import { ProgramRun } from "../../tooling/mock-runtime";
 import { renderSnapshot, runStack, sharedStackRun, snapshotStacks, toSnapshotPlan } from "../../tooling/plan";
 import { PROJECT_ROOT, readStackConfig } from "../../tooling/stack-file";
 import { emptyObjectInputs, expectBaseline } from "../support/baseline";
 import { RunView } from "../support/query";
+import { StackCopy } from "../support/stack-copy";
 
 /** Project, env and name of a stack file as its config says. */
 function identity(stack: string, root: string = PROJECT_ROOT) {
@@ -41,50 +39,6 @@ describe("live stack files: invariants only", () => {
         });
     }
 });
-
-/** A temporary copy of the project's stack files, edited as `pulumi config set --path` would. */
-class StackCopy {
-    readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-edit-"));
-
-    constructor() {
-        for (const file of fs.readdirSync(PROJECT_ROOT).filter((f) => /^Pulumi\..*\.?yaml$/.test(f) && !f.startsWith("Pulumi.tmp-"))) {
-            fs.copyFileSync(path.join(PROJECT_ROOT, file), path.join(this.dir, file));
-        }
-    }
-
-    has(stack: string): boolean {
-        return fs.existsSync(this.file(stack));
-    }
-
-    file(stack: string): string {
-        return path.join(this.dir, `Pulumi.${stack}.yaml`);
-    }
-
-    /** The stack file's YAML document, or undefined when the copy has no such stack. */
-    document(stack: string): Document {
-        return parseDocument(fs.readFileSync(this.file(stack), "utf8"));
-    }
-
-    /** `pulumi config set --path '<key>' <value>`: integers as numbers, true/false as booleans, the rest as strings. */
-    set(stack: string, key: string, value: string): void {
-        const doc = this.document(stack);
-        const [namespaced, ...rest] = key.split(".");
-        const segments = rest.flatMap((part) => part.split(/\[(\d+)\]/).filter((s) => s !== "")).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-        const typed = /^-?\d+$/.test(value) ? Number(value) : value === "true" ? true : value === "false" ? false : value;
-        doc.setIn(["config", namespaced, ...segments], typed);
-        fs.writeFileSync(this.file(stack), doc.toString());
-    }
-
-    /** Whether `key` (a --path key) holds a value in the stack file. */
-    holds(stack: string, key: string): boolean {
-        const [namespaced, ...rest] = key.split(".");
-        return this.document(stack).hasIn(["config", namespaced, ...rest]);
-    }
-
-    remove(): void {
-        fs.rmSync(this.dir, { recursive: true, force: true });
-    }
-}
 
 describe("live stack files: a user's routine edits keep them valid and the baseline true", () => {
     let copy: StackCopy;

@@ -5,8 +5,10 @@
 import { expect } from "chai";
 import { LOG_RETENTION_DAYS } from "../../lib/aws-limits";
 import { RecordedResource } from "../../tooling/mock-runtime";
-import { seedRun } from "../fixtures/seed";
+import { runStack } from "../../tooling/plan";
+import { SEED_ROOT, seedRun } from "../fixtures/seed";
 import { RunView, T } from "../support/query";
+import { StackCopy } from "../support/stack-copy";
 
 const O = {
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
@@ -17,6 +19,7 @@ const O = {
     association: "aws:wafv2/webAclAssociation:WebAclAssociation",
     wafLogging: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
     scheduledAction: "aws:appautoscaling/scheduledAction:ScheduledAction",
+    scalingTarget: "aws:appautoscaling/target:Target",
     record: "aws:route53/record:Record",
     lb: "aws:lb/loadBalancer:LoadBalancer",
     targetGroup: "aws:lb/targetGroup:TargetGroup",
@@ -301,6 +304,26 @@ describe("stack dev: edge and office hours", () => {
             const stop = String(action.inputs.name).endsWith("-stop");
             expect(action.inputs).to.deep.include({ timezone: "Asia/Seoul", schedule: stop ? "cron(0 20 ? * MON-FRI *)" : "cron(0 8 ? * MON-FRI *)" });
             expect(action.inputs.scalableTargetAction).to.deep.equal(stop ? { minCapacity: 0, maxCapacity: 0 } : { minCapacity: 1, maxCapacity: 2 });
+        }
+    });
+
+    it("starts green at once when it leaves rest during office hours' night: a new scalable target, whose registration lifts the count to its minimum", async () => {
+        expect(view.ofType(O.scalingTarget).map((t) => t.name)).to.not.include("api-gateway-green-scaling");
+        const copy = new StackCopy(SEED_ROOT);
+        try {
+            copy.set("dev", "blueGreen.green.scaledToZero", "false");
+            const edited = new RunView(await runStack("dev", copy.dir));
+            // Created by this update, not updated: office hours' ignoreChanges on min/max cannot hold
+            // a new target back, and RegisterScalableTarget moves the current count into [min, max].
+            const target = edited.one(O.scalingTarget, "api-gateway-green-scaling");
+            expect(target.inputs).to.include({ minCapacity: 1, maxCapacity: 2, resourceId: "service/goorm-popcorn-dev-cluster/goorm-popcorn-dev-api-gateway-green" });
+            const green = edited.one(O.service, "api-gateway-green-service");
+            expect(green.inputs.desiredCount).to.equal(1);
+            // Its ECS service ignores the count from now on (autoscaling owns it), like blue's.
+            expect(green.options.ignoreChanges).to.deep.equal(["desiredCount"]);
+            expect(edited.ofType(O.scheduledAction).map((a) => a.inputs.name)).to.include.members(["goorm-popcorn-dev-api-gateway-green-stop", "goorm-popcorn-dev-api-gateway-green-start"]);
+        } finally {
+            copy.remove();
         }
     });
 

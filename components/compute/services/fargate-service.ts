@@ -51,7 +51,10 @@ export interface FargateDeploymentArgs {
     imageTag: string;
     /** Target group the tasks register in; makes the ALB's health checks count. */
     targetGroupArn?: pulumi.Input<string>;
-    /** Run no task at all (min = max = 0): a blue/green colour that takes no traffic. @default false */
+    /**
+     * Run no task at all: a blue/green colour that takes no traffic. Its ECS service is held at
+     * zero tasks and has no scalable target (one is created when it runs again). @default false
+     */
     scaledToZero?: boolean;
 }
 
@@ -398,16 +401,24 @@ export class FargateService extends PlatformComponent {
                 waitForSteadyState: false,
                 tags: ctx.tagsFor(serviceName),
             },
-            // After creation autoscaling owns the task count; an update must not reset it.
-            { parent: this, ignoreChanges: ["desiredCount"], dependsOn: [shared.executionRole.policy] },
+            // A running deployment's task count belongs to autoscaling after creation: an update must
+            // not reset it. A colour at rest is held at zero by this input itself.
+            { parent: this, ignoreChanges: deployment.scaledToZero ? [] : ["desiredCount"], dependsOn: [shared.executionRole.policy] },
         );
-        this.autoscaling(ctx, `${ctx.name}${suffix}`, deploymentName, deployment.scaledToZero ? { min: 0, max: 0 } : args.autoscaling, ecsService);
+        // A colour at rest has no scalable target: when it starts again, its target is created anew
+        // with the range (a creation, which office hours' ignoreChanges on min/max cannot hold back),
+        // and registering it "changes the resource's current capacity to a value that is inside of
+        // this range" (Application Auto Scaling API reference, RegisterScalableTarget), so its tasks
+        // start on that very `pulumi up`, night or day, although the ECS service keeps ignoring its count.
+        if (!deployment.scaledToZero) {
+            this.autoscaling(ctx, `${ctx.name}${suffix}`, deploymentName, args.autoscaling, ecsService);
+        }
         return { colour: deployment.colour, serviceName, desiredCount, serviceArn: ecsService.id, taskDefinitionArn: taskDefinition.arn };
     }
 
     private autoscaling(ctx: StepContext, logicalName: string, deploymentName: string, scaling: AutoscalingArgs, ecsService: aws.ecs.Service): void {
         const serviceName = ctx.args.naming.scoped("ecs", deploymentName);
-        const scheduled = ctx.args.schedule !== undefined && scaling.max > 0;
+        const scheduled = ctx.args.schedule !== undefined;
         const target = new aws.appautoscaling.Target(
             `${logicalName}-scaling`,
             {

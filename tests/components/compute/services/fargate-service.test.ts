@@ -257,9 +257,13 @@ describe("components/fargate-service: blue and green", () => {
         expect(new Set(services.map((s) => JSON.stringify(s.inputs.serviceRegistries))).size).to.equal(1);
     });
 
-    it("scales a colour at weight 0 to zero tasks when asked to", () => {
-        expect(view.one(S.service, "api-gateway-green-service").inputs.desiredCount).to.equal(0);
-        expect(view.one(S.scalingTarget, "api-gateway-green-scaling").inputs).to.include({ minCapacity: 0, maxCapacity: 0 });
+    it("holds a colour at rest at zero tasks by the service's own input, with no scalable target", () => {
+        const green = view.one(S.service, "api-gateway-green-service");
+        expect(green.inputs.desiredCount).to.equal(0);
+        // Nothing else owns the count, so Pulumi keeps it at zero (a drift is corrected).
+        expect(green.options.ignoreChanges ?? []).to.deep.equal([]);
+        expect(view.ofType(S.scalingTarget).map((t) => t.name)).to.deep.equal(["api-gateway-blue-scaling"]);
+        expect(view.one(S.service, "api-gateway-blue-service").options.ignoreChanges).to.deep.equal(["desiredCount"]);
         expect(view.one(S.scalingTarget, "api-gateway-blue-scaling").inputs).to.include({ minCapacity: 1, maxCapacity: 3 });
     });
 
@@ -383,8 +387,8 @@ describe("components/fargate-service: office hours", () => {
 
     it("leaves min and max of the scheduled target to the actions, so a refresh or update at night starts nothing", () => {
         expect(view.one(S.scalingTarget, "api-gateway-blue-scaling").options.ignoreChanges).to.have.members(["minCapacity", "maxCapacity"]);
-        // The colour at rest has no schedule: Pulumi keeps its 0/0.
-        expect(view.one(S.scalingTarget, "api-gateway-green-scaling").options.ignoreChanges).to.deep.equal([]);
+        // The colour at rest has no target and no actions: nothing at night can wake it.
+        expect(view.ofType(ACTION).map((a) => a.name)).to.have.members(["api-gateway-blue-stop", "api-gateway-blue-start"]);
     });
 
     it("refuses office hours for a service whose minimum is zero (the start would start nothing)", () => {
