@@ -68,7 +68,7 @@ export class ConfigError extends pulumi.RunError {
         readonly problems: readonly ConfigProblem[],
     ) {
         super(
-            `Stack "${stack}": invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+            `Pulumi.${stack}.yaml: invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
                 problems.map((p) => `  ${p.key}: ${p.message}`).join("\n"),
         );
         this.name = "ConfigError";

@@ -47,6 +47,22 @@ describe("stacks/config: the seed's stack files parse", () => {
         expect(LOG_RETENTION_DEFAULT).to.deep.equal({ dev: 7, prod: 90 });
     });
 
+    it("moves an inherited desired count into a service's own autoscaling range (raising min alone is enough)", () => {
+        const service = (edits: Json, shared: Json = {}) =>
+            resolved(
+                baseStackConfig("dev", (_c, edit) => {
+                    edit("serviceDefaults", (d) => Object.assign(d, shared));
+                    edit("services", (s) => Object.assign(s["order-service"], edits));
+                }),
+            ).services.find((s) => s.name === "order-service")!;
+        expect(service({ autoscaling: { min: 3, max: 10 } })).to.deep.include({ desiredCount: 3 });
+        expect(service({ autoscaling: { min: 3 } }, { autoscaling: {} }).autoscaling).to.include({ min: 3, max: 3 });
+        expect(service({ autoscaling: { min: 3 } }, { desiredCount: 5, autoscaling: { max: 8 } })).to.deep.include({ desiredCount: 5 });
+        expect(service({ autoscaling: { max: 1 } }, { desiredCount: 2, autoscaling: {} })).to.deep.include({ desiredCount: 1 });
+        // A count the service sets itself is kept (a rule refuses it outside the range).
+        expect(service({ desiredCount: 2, autoscaling: { min: 1, max: 4 } })).to.deep.include({ desiredCount: 2 });
+    });
+
     it("turns flow logs on when the stack file does not mention them (relaxations are never defaults)", () => {
         const { network } = resolved(stackConfig("dev", (_c, network) => delete network.flowLogs), "dev");
         expect(network!.flowLogs.enabled).to.equal(true);
@@ -203,7 +219,7 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
     it("formats the error as a header and one indented line per problem", () => {
         expect(() => parseStackConfig(stackConfig("dev", (c) => (c["platform:env"] = "staging")), "dev")).to.throw(
             ConfigError,
-            'Stack "dev": invalid configuration (1 problem):\n  platform:env: staging is not allowed; expected one of dev, prod',
+            'Pulumi.dev.yaml: invalid configuration (1 problem):\n  platform:env: staging is not allowed; expected one of dev, prod',
         );
     });
 });

@@ -126,10 +126,31 @@ describe("services and ALB: bad service, ALB and blue/green configs", () => {
         [
             "a secret given as a value instead of an ARN",
             () => stackConfig("dev", (_c, edit) => edit("serviceDefaults", (d) => (d.secrets = { SMTP_PASSWORD: "hunter2" }))),
-            ["api-gateway", "user-service", "store-service", "order-service", "payment-service", "checkin-service", "order-query"].map(
-                    (name) =>
-                        `platform:services.${name}.secrets.SMTP_PASSWORD: is not a complete Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6-character suffix>) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>); secrets are passed by reference, never as values`,
-                ),
+            // Once, where the user wrote it: not once per service at keys the file does not have.
+            ["platform:serviceDefaults.secrets.SMTP_PASSWORD: is not a complete Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6-character suffix>) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>); secrets are passed by reference, never as values"],
+        ],
+        [
+            "inherited settings AWS refuses: reported once each, at serviceDefaults",
+            () => stackConfig("dev", (_c, edit) => edit("serviceDefaults", (d) => Object.assign(d, { port: 99999, user: "bad user", connectsTo: ["queue"] }))),
+            [
+                "platform:serviceDefaults.port: 99999 is not a port; use 1–65535",
+                "platform:serviceDefaults.connectsTo[0]: queue is not a data store of this stack; it has database, cache, kafka",
+                "platform:serviceDefaults.user: bad user is not a user; use a uid (1000), uid:gid (1000:1000) or a user name",
+            ],
+        ],
+        [
+            "an inherited setting one service overrides: the service's own value is reported at the service, the inherited one at serviceDefaults",
+            () =>
+                stackConfig("dev", (_c, edit) => {
+                    edit("serviceDefaults", (d) => (d.autoscaling = { min: 3, max: 2 }));
+                    edit("services", (s) => (s["order-service"].autoscaling = { max: 1 }));
+                }),
+            ["platform:serviceDefaults.autoscaling: min 3 is above max 2", "platform:services.order-service.autoscaling: min 3 is above max 1"],
+        ],
+        [
+            "serviceDefaults whose count lies outside their own range",
+            () => stackConfig("dev", (_c, edit) => edit("serviceDefaults", (d) => Object.assign(d, { desiredCount: 5, autoscaling: { min: 1, max: 2 } }))),
+            ["platform:serviceDefaults.desiredCount: 5 is outside serviceDefaults' own autoscaling range 1–2"],
         ],
         [
             "a service variable the platform sets itself",

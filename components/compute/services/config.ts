@@ -6,6 +6,7 @@
  * deployment of an image tag, or blue and green with their weights.
  */
 import { z } from "zod";
+import { Path } from "../../../lib/problems";
 import { PerEnv, StackInfo } from "../../../stacks/block";
 import { CAPACITY_PROVIDERS } from "../ecs-cluster/ecs-cluster";
 import { Colour, Weights } from "../../traffic/blue-green-alb/blue-green";
@@ -43,7 +44,7 @@ function settingsSchema() {
             .int()
             .min(0)
             .optional()
-            .describe(`Tasks at creation; autoscaling owns the count afterwards; inside autoscaling.min…max; prod ≥ 2. Default: dev ${SERVICE_ENV_DEFAULTS.dev.desiredCount}, prod ${SERVICE_ENV_DEFAULTS.prod.desiredCount}.`),
+            .describe(`Tasks at creation; autoscaling owns the count afterwards; a service's own count must lie in autoscaling.min…max, an inherited one is moved into it; prod ≥ 2. Default: dev ${SERVICE_ENV_DEFAULTS.dev.desiredCount}, prod ${SERVICE_ENV_DEFAULTS.prod.desiredCount}.`),
         autoscaling: z
             .strictObject({
                 min: z.number().int().min(0).optional().describe(`Fewest tasks; prod ≥ 2. Default: dev ${SERVICE_ENV_DEFAULTS.dev.autoscaling.min}, prod ${SERVICE_ENV_DEFAULTS.prod.autoscaling.min} (at most desiredCount).`),
@@ -143,12 +144,54 @@ export function defaultRepositoryName(prefix: string, service: string): string {
     return `${prefix}-${service.replace(/-service$/, "")}`;
 }
 
+/** Settings whose values merge key by key (a service's keys over serviceDefaults'). */
+const MERGED_SETTINGS = ["autoscaling", "environment", "secrets"] as const;
+
+type Settings = z.output<ReturnType<typeof settingsSchema>>;
+
+/** The settings paths (`port`, `autoscaling.min`, `environment.LOG_LEVEL`) `settings` gives a value. */
+function settingPaths(settings: Settings): Path[] {
+    return Object.entries(settings)
+        .filter(([, value]) => value !== undefined)
+        .flatMap(([key, value]): Path[] => ((MERGED_SETTINGS as readonly string[]).includes(key) ? Object.keys(value as object).map((sub) => [key, sub]) : [[key]]));
+}
+
+/** Whether `path` starts with `prefix`. */
+function startsWith(path: Path, prefix: Path): boolean {
+    return prefix.length <= path.length && prefix.every((key, i) => path[i] === key);
+}
+
+/**
+ * Where a service's setting comes from, so a problem is reported at the key the user wrote: the
+ * service's own (`platform:services.<name>.<path>`) or serviceDefaults' (`platform:serviceDefaults.<path>`).
+ */
+export class SettingOrigins {
+    private readonly own: Path[];
+    private readonly inherited: Path[];
+
+    constructor(own: Settings, shared: Settings) {
+        this.own = settingPaths(own);
+        this.inherited = settingPaths(shared).filter((path) => !this.own.some((o) => startsWith(o, path) || startsWith(path, o)));
+    }
+
+    /** Whether the setting at `path` (or everything under it) comes from serviceDefaults. */
+    inherits(path: Path): boolean {
+        return path.length > 0 && !this.own.some((o) => startsWith(o, path)) && this.inherited.some((i) => startsWith(i, path) || startsWith(path, i));
+    }
+}
+
 /** One service, every setting resolved. */
 function resolveService(name: string, own: RawServices["services"][string], raw: RawServices, stack: StackInfo, deployment: Deployment) {
     const shared = raw.serviceDefaults;
     const envDefaults = SERVICE_ENV_DEFAULTS[stack.env];
-    const desiredCount = own.desiredCount ?? shared.desiredCount ?? envDefaults.desiredCount;
     const scaling = { ...shared.autoscaling, ...own.autoscaling };
+    // A count the service sets itself must lie in its range (a rule checks it); an inherited one
+    // (serviceDefaults' or the env's) follows the service's range, so raising `autoscaling.min`
+    // alone is enough to get more tasks.
+    const base = own.desiredCount ?? shared.desiredCount ?? envDefaults.desiredCount;
+    const min = scaling.min ?? Math.min(base, envDefaults.autoscaling.min, scaling.max ?? Infinity);
+    const max = scaling.max ?? Math.max(base, envDefaults.autoscaling.max, min);
+    const desiredCount = own.desiredCount ?? Math.min(Math.max(base, min), max);
     return {
         name,
         cpu: own.cpu,
@@ -159,8 +202,8 @@ function resolveService(name: string, own: RawServices["services"][string], raw:
         discoveryName: own.discoveryName ?? name,
         desiredCount,
         autoscaling: {
-            min: scaling.min ?? Math.min(desiredCount, envDefaults.autoscaling.min),
-            max: scaling.max ?? Math.max(desiredCount, envDefaults.autoscaling.max),
+            min,
+            max,
             cpuTarget: scaling.cpuTarget ?? SERVICE_DEFAULTS.cpuTarget,
             memoryTarget: scaling.memoryTarget ?? SERVICE_DEFAULTS.memoryTarget,
         },
@@ -175,6 +218,8 @@ function resolveService(name: string, own: RawServices["services"][string], raw:
         healthCheckGracePeriodSeconds: own.healthCheckGracePeriodSeconds ?? shared.healthCheckGracePeriodSeconds ?? SERVICE_DEFAULTS.healthCheckGracePeriodSeconds,
         enableExecuteCommand: own.enableExecuteCommand ?? shared.enableExecuteCommand ?? envDefaults.enableExecuteCommand,
         connectsTo: own.connectsTo ?? shared.connectsTo ?? [],
+        /** Which settings the service inherits from serviceDefaults (for where problems are reported). */
+        origins: new SettingOrigins(own, shared),
     };
 }
 
@@ -203,6 +248,8 @@ export function servicesSchema(stack: StackInfo) {
         });
         return {
             services,
+            /** serviceDefaults as written (the services above have them merged in). */
+            serviceDefaults: raw.serviceDefaults,
             blueGreen,
             schedule: raw.schedule && { ...raw.schedule, services: raw.schedule.services ?? names },
         };

@@ -17,7 +17,24 @@ const SERVICE_NAME = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const USER = /^(?:\d+(?::\d+)?|[a-z_][a-z0-9_-]*(?::[a-z_][a-z0-9_-]*)?)$/;
 
 export function servicesProblems(config: ServicesConfig, view: ConfigView): Problem[] {
-    return [...serviceProblems(config, view), ...blueGreenProblems(config), ...scheduleProblems(config), ...(view.stack.env === "prod" ? prodProblems(config) : [])];
+    return atTheirKeys(config, [...serviceProblems(config, view), ...blueGreenProblems(config), ...scheduleProblems(config), ...(view.stack.env === "prod" ? prodProblems(config) : [])]);
+}
+
+/**
+ * Moves a problem with a setting a service inherits to `serviceDefaults.<setting>`, where the user
+ * wrote it, and reports it there once (not once per service, at keys the file does not have).
+ */
+function atTheirKeys(config: ServicesConfig, problems: readonly Problem[]): Problem[] {
+    const placed = new Map<string, Problem>();
+    for (const problem of problems) {
+        const [root, name, ...setting] = problem.path;
+        const service = root === "services" ? config.services.find((s) => s.name === name) : undefined;
+        const path = service?.origins.inherits(setting) ? ["serviceDefaults", ...setting] : problem.path;
+        placed.set(`${JSON.stringify(path)}\0${problem.message}`, { path, message: problem.message });
+    }
+    // What every service inherits first: it is the cause of what follows from it.
+    const all = [...placed.values()];
+    return [...all.filter((p) => p.path[0] === "serviceDefaults"), ...all.filter((p) => p.path[0] !== "serviceDefaults")];
 }
 
 function serviceProblems(config: ServicesConfig, view: ConfigView): Problem[] {
@@ -26,6 +43,13 @@ function serviceProblems(config: ServicesConfig, view: ConfigView): Problem[] {
     const namespace = view.config(ecsClusterBlock)?.serviceDiscovery.namespace ?? "";
     if (config.services.length === 0) {
         problems.push({ path: ["services"], message: "is empty; the platform runs at least one service" });
+    }
+    const shared = config.serviceDefaults;
+    if (shared.desiredCount !== undefined) {
+        const { min = 0, max = Infinity } = shared.autoscaling ?? {};
+        if (min <= max && (shared.desiredCount < min || shared.desiredCount > max)) {
+            problems.push({ path: ["serviceDefaults", "desiredCount"], message: `${shared.desiredCount} is outside serviceDefaults' own autoscaling range ${min}–${max}` });
+        }
     }
     const stores = [...view.stores.keys()];
     const repositories = new Map<string, string>();
