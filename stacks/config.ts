@@ -212,6 +212,23 @@ function unknownKeyMessage(root: z.ZodType, path: Path, key: string, input: unkn
     return `is not a known key${guess ? ` (did you mean ${guess}?)` : ""}; allowed here: ${allowed.join(", ")}`;
 }
 
+/** How to write a value of the expected type, for a value of another type the CLI or YAML produced. */
+function howToWrite(expected: string, input: unknown, key: string): string {
+    if (typeof input === "string" && (expected === "number" || expected === "int")) {
+        return `; write the number without quotes in YAML, or set it with \`pulumi config set --path '${key}' <number>\` (add --type float for a fraction)`;
+    }
+    if (typeof input === "string" && expected === "boolean") {
+        return "; write true or false without quotes";
+    }
+    if (typeof input === "number" && expected === "string") {
+        return `; quote it in YAML ("${String(input)}" is what YAML kept of what you wrote; write it as you mean it, in quotes)`;
+    }
+    if (typeof input === "boolean" && expected === "string") {
+        return `; quote it in YAML ("${String(input)}") if you mean the text`;
+    }
+    return "";
+}
+
 /** Turns one zod issue into lines that name the key, the value and what is allowed. */
 function describeIssue(issue: z.core.$ZodIssue, root: z.ZodType): ConfigProblem[] {
     const input: unknown = (issue as { input?: unknown }).input;
@@ -237,7 +254,10 @@ function describeIssue(issue: z.core.$ZodIssue, root: z.ZodType): ConfigProblem[
         }
         case "invalid_type": {
             const expected = issue.expected === "int" ? "an integer" : /^[aeiou]/.test(issue.expected) ? `an ${issue.expected}` : `a ${issue.expected}`;
-            return [{ key, message: input === undefined ? `is required (expected ${expected})` : `${showValue(input)} is not ${expected}` }];
+            if (input === undefined) {
+                return [{ key, message: `is required (expected ${expected})` }];
+            }
+            return [{ key, message: `${typeof input === "string" ? JSON.stringify(input) : showValue(input)} is not ${expected}${howToWrite(issue.expected, input, key)}` }];
         }
         case "invalid_value": {
             const allowed = `one of ${issue.values.map(String).join(", ")}`;
@@ -277,13 +297,56 @@ function withoutUnknownKeys(input: Record<string, unknown>, issues: readonly z.c
     return copy;
 }
 
+/** A number as `pulumi config set` writes one it does not type (`1.5`, or any number given `--type string`). */
+const NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
+
+/**
+ * The value `pulumi config set` meant, where the type it wrote differs from the schema's and the
+ * intent is unambiguous: a number-like string where a number is expected (the CLI stores `1.5` as
+ * a string), `true`/`false` where a boolean is, an integer where a string is (`imageTag 42`).
+ * Undefined when there is nothing to coerce, or the value is ambiguous (the issue is then reported
+ * with how to write it).
+ */
+function coerced(expected: string, value: unknown): unknown {
+    if (expected === "number" && typeof value === "string" && NUMBER_TEXT.test(value)) {
+        return Number(value);
+    }
+    if (expected === "boolean" && (value === "true" || value === "false")) {
+        return value === "true";
+    }
+    if (expected === "string" && typeof value === "number" && Number.isSafeInteger(value)) {
+        return String(value);
+    }
+    return undefined;
+}
+
+/** Sets the value at `path` of `root`. */
+function setAt(root: unknown, path: Path, value: unknown): void {
+    const holder = path.slice(0, -1).reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown>)[key], root) as Record<PropertyKey, unknown>;
+    holder[path[path.length - 1]] = value;
+}
+
 /**
  * Parses `input` with `schema`, describing every issue. When the only issues are unknown keys,
  * parses again without them: the value is then good enough for the rules to run in the same pass
  * (the unknown keys are reported all the same).
  */
 function parseSlice<T>(schema: z.ZodType<T>, input: Record<string, unknown>, problems: ConfigProblem[]): { ok: true; value: T } | { ok: false } {
-    const parsed = schema.safeParse(input, { reportInput: true });
+    let parsed = schema.safeParse(input, { reportInput: true });
+    // Values as `pulumi config set` writes them: coerce what is unambiguous, then parse again (a
+    // union's inner issues only show once its outer ones are fixed, hence the loop).
+    for (let round = 0; !parsed.success && round < 8; round++) {
+        const fixes = parsed.error.issues.flatMap((issue) => {
+            const value = issue.code === "invalid_type" ? coerced(issue.expected, (issue as { input?: unknown }).input) : undefined;
+            return value === undefined ? [] : [{ path: issue.path as Path, value }];
+        });
+        if (fixes.length === 0) {
+            break;
+        }
+        input = structuredClone(input);
+        fixes.forEach((fix) => setAt(input, fix.path, fix.value));
+        parsed = schema.safeParse(input, { reportInput: true });
+    }
     if (parsed.success) {
         return { ok: true, value: parsed.data };
     }

@@ -177,7 +177,7 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
         [
             "a list given where a list is expected no more",
             () => stackConfig("dev", (_c, network) => (network.azs = "ap-northeast-2a")),
-            ["platform:network.azs: ap-northeast-2a is not an array"],
+            ['platform:network.azs: "ap-northeast-2a" is not an array'],
         ],
         [
             "no NAT and no endpoints to replace it",
@@ -191,6 +191,40 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
             expect(problemLines(config(), stack ?? "dev")).to.deep.equal(expected);
         });
     }
+
+    it("takes values as `pulumi config set` writes them where the intent is unambiguous", () => {
+        const config = baseStackConfig("dev", (_c, edit) => {
+            edit("services", (s) => {
+                s["order-service"].autoscaling = { cpuTarget: "62.5", min: "1", max: "3" }; // --path writes 62.5 as a string
+                s["order-service"].enableExecuteCommand = "false";
+                s["order-service"].imageTag = 42; // --path writes an integer as a number
+            });
+            edit("database", (d) => (d.storage.allocatedGb = "30"));
+        });
+        const { services, database } = resolved(config);
+        const order = services.find((s) => s.name === "order-service")!;
+        expect(order.autoscaling).to.include({ cpuTarget: 62.5, min: 1, max: 3 });
+        expect(order.enableExecuteCommand).to.equal(false);
+        expect(order.deployment).to.deep.equal({ kind: "plain", imageTag: "42" });
+        expect(database!.kind === "instance" && database!.storage.allocatedGb).to.equal(30);
+    });
+
+    it("refuses a value whose type it cannot tell, quoting it and saying how to write it", () => {
+        const lines = problemLines(
+            baseStackConfig("dev", (_c, edit) =>
+                edit("services", (s) => {
+                    s["order-service"].cpu = "1,024";
+                    s["order-service"].enableExecuteCommand = "yes";
+                    s["order-service"].imageTag = 1.1; // YAML read `imageTag: 1.10` as a number
+                }),
+            ),
+        );
+        expect(lines).to.deep.equal([
+            'platform:services.order-service.enableExecuteCommand: "yes" is not a boolean; write true or false without quotes',
+            "platform:services.order-service.cpu: \"1,024\" is not a number; write the number without quotes in YAML, or set it with `pulumi config set --path 'platform:services.order-service.cpu' <number>` (add --type float for a fraction)",
+            'platform:services.order-service.imageTag: 1.1 is not a string; quote it in YAML ("1.1" is what YAML kept of what you wrote; write it as you mean it, in quotes)',
+        ]);
+    });
 
     it("reports every problem at once, not just the first", () => {
         const lines = problemLines(
