@@ -13,7 +13,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { SNAPSHOT_DIR, SNAPSHOT_REFRESH_COMMAND, planStackForSnapshot, renderSnapshot, snapshotDrift, snapshotPath, snapshotStacks } from "../tooling/plan";
-import { PROJECT_ROOT } from "../tooling/stack-file";
+import { ConfigError } from "../stacks/config";
+import { PROJECT_ROOT, StackFileError } from "../tooling/stack-file";
 
 const USAGE = "usage: npm run snapshots [-- --check]";
 
@@ -68,7 +69,8 @@ async function main(): Promise<number> {
         try {
             snapshots.push({ file: snapshotPath(stack), text: renderSnapshot(await planStackForSnapshot(stack)) });
         } catch (err) {
-            const reason = err instanceof Error ? (err.name === "Error" ? err.message : `${err.name}: ${err.message}`) : String(err);
+            // A stack file's own mistakes (its YAML, its config) are told as they are; anything else is a bug, named.
+            const reason = err instanceof ConfigError || err instanceof StackFileError ? err.message : err instanceof Error ? (err.name === "Error" ? err.message : `${err.name}: ${err.message}`) : String(err);
             process.stderr.write(`snapshots: Pulumi.${stack}.yaml does not plan, so no snapshot was ${check ? "checked" : "written"}:\n${reason}\n`);
             return 2;
         }

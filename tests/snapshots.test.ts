@@ -18,6 +18,7 @@ import {
     renderSnapshot,
     snapshotDrift,
     snapshotPath,
+    readableStacks,
     snapshotStacks,
 } from "../tooling/plan";
 import { PROJECT_ROOT } from "../tooling/stack-file";
@@ -53,7 +54,8 @@ function tinyPlan(inputs: Record<string, unknown>, outputs: Record<string, unkno
 }
 
 describe("plan snapshots (tests/snapshots/*.plan.yaml)", () => {
-    const stacks = snapshotStacks();
+    // A stack file that does not read is live.test.ts's one failure, not one here too.
+    const stacks = readableStacks();
     const plans = new Map<string, SnapshotPlan>();
     before(async () => {
         for (const stack of stacks) {
@@ -74,7 +76,7 @@ describe("plan snapshots (tests/snapshots/*.plan.yaml)", () => {
     it("has a snapshot only for stack files that exist", () => {
         const dir = path.join(PROJECT_ROOT, SNAPSHOT_DIR);
         const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".plan.yaml")) : [];
-        const orphans = files.map((f) => `${SNAPSHOT_DIR}/${f}`).filter((f) => !stacks.map(snapshotPath).includes(f));
+        const orphans = files.map((f) => `${SNAPSHOT_DIR}/${f}`).filter((f) => !snapshotStacks().map(snapshotPath).includes(f));
         expect(orphans, `no stack file for ${orphans.join(", ")}: run \`npm run snapshots\` (it removes them) and commit`).to.deep.equal([]);
     });
 

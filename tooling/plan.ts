@@ -7,7 +7,7 @@ import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { structuredPatch } from "diff";
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { ProgramRun, RecordedOptions, RecordedResource, SECRET_PLACEHOLDER, runProgram } from "./mock-runtime";
-import { PROJECT_ROOT, listStacks, readStackConfig } from "./stack-file";
+import { PROJECT_ROOT, listStacks, readStackConfig, stackFileProblem } from "./stack-file";
 
 export interface PlanResource {
     readonly urn: string;
@@ -197,6 +197,14 @@ export async function planStackForSnapshot(stack: string, root: string = PROJECT
  */
 export function snapshotStacks(root: string = PROJECT_ROOT): string[] {
     return listStacks(root).filter((stack) => !stack.startsWith("tmp-"));
+}
+
+/**
+ * The snapshot stacks whose stack file reads (valid YAML, a mapping). The tests run these; one
+ * test reports the others (`stackFileProblem`), so a syntax error is one clear failure.
+ */
+export function readableStacks(root: string = PROJECT_ROOT): string[] {
+    return snapshotStacks(root).filter((stack) => stackFileProblem(stack, root) === undefined);
 }
 
 /** `tests/snapshots/<stack>.plan.yaml`, relative to the project root (join it with the root to read it). */

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { YAMLError, parseDocument } from "yaml";
 import { SECRET_PLACEHOLDER } from "./mock-runtime";
 
 /** The project root (where Pulumi.yaml lives). */
@@ -41,11 +41,59 @@ function readYaml(file: string): Record<string, unknown> {
     if (!fs.existsSync(file)) {
         throw new StackFileError(`${path.basename(file)} not found in ${path.dirname(file)}`);
     }
-    const document: unknown = parse(fs.readFileSync(file, "utf8"));
+    const text = fs.readFileSync(file, "utf8");
+    const parsed = parseDocument(text, { prettyErrors: true });
+    if (parsed.errors.length > 0) {
+        throw new StackFileError(yamlProblem(path.basename(file), text, parsed.errors));
+    }
+    const document: unknown = parsed.toJS();
     if (document === null || typeof document !== "object" || Array.isArray(document)) {
         throw new StackFileError(`${path.basename(file)} is not a YAML mapping`);
     }
     return document as Record<string, unknown>;
+}
+
+/** What to look at, by the yaml parser's error code. */
+const YAML_HINTS: Readonly<Record<string, string>> = {
+    BAD_INDENT: "check the indentation here and on the line above: the keys of one mapping start in the same column",
+    BLOCK_AS_IMPLICIT_KEY: "check the indentation here and on the line above: the keys of one mapping start in the same column",
+    MULTILINE_IMPLICIT_KEY: "check the indentation here and on the line above: the keys of one mapping start in the same column",
+    DUPLICATE_KEY: "a key appears once per mapping; keep one of the two",
+};
+
+/**
+ * A YAML syntax error as `<file>:<line>:<column>: <what>`, then the offending line (and the one
+ * above it, where an indentation mistake often is) with a caret under the column. Only the first
+ * error: the parser's later ones follow from it. No JavaScript stack: the mistake is in the file.
+ */
+function yamlProblem(file: string, text: string, errors: readonly YAMLError[]): string {
+    const [error] = errors;
+    const reason = error.message.split(/ at line \d+, column \d+/)[0];
+    const hint = YAML_HINTS[error.code];
+    const more = errors.length > 1 ? `\n  (${errors.length - 1} more YAML error${errors.length > 2 ? "s" : ""} after this one may follow from it; fix this one first)` : "";
+    const position = error.linePos?.[0];
+    if (!position) {
+        return `${file}: ${reason}${hint ? ` (${hint})` : ""}${more}`;
+    }
+    const lines = text.split(/\r?\n/);
+    const width = String(position.line).length;
+    const show = (n: number) => `  ${String(n).padStart(width)} | ${lines[n - 1] ?? ""}`;
+    const context = position.line > 1 && hint ? [show(position.line - 1)] : [];
+    const caret = `  ${" ".repeat(width)}   ${" ".repeat(position.col - 1)}^`;
+    return [`${file}:${position.line}:${position.col}: ${reason}${hint ? ` (${hint})` : ""}`, ...context, show(position.line), caret].join("\n") + more;
+}
+
+/** Whether `Pulumi.<stack>.yaml` in `root` reads (its YAML parses, it is a mapping); the problem otherwise. */
+export function stackFileProblem(stack: string, root: string = PROJECT_ROOT): string | undefined {
+    try {
+        readYaml(path.join(root, `Pulumi.${stack}.yaml`));
+        return undefined;
+    } catch (err) {
+        if (err instanceof StackFileError) {
+            return err.message;
+        }
+        throw err;
+    }
 }
 
 function qualify(key: string, project: string): string {

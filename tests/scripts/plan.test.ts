@@ -126,6 +126,18 @@ describe("scripts/plan: the offline plan CLI", () => {
         expect(result.stderr).to.contain("platform:network.natGateway: is not a known key (did you mean natGateways?)");
     });
 
+    it("stops at a YAML syntax error with exit 1: the file, line and column, the line itself, no stack trace", () => {
+        const dev = fs.readFileSync(path.join(SEED_ROOT, "Pulumi.dev.yaml"), "utf8");
+        const stack = temporaryStack("yaml", dev.replace("    natGateways: single\n", "    natGateways: single\n    natGateways: perAz\n"), created);
+        const result = plan("--stack", stack);
+        expect(result.status).to.equal(1);
+        expect(result.stdout).to.equal("");
+        const [first, ...rest] = result.stderr.trimEnd().split("\n");
+        expect(first).to.match(new RegExp(`^Pulumi\\.${stack}\\.yaml:\\d+:5: Map keys must be unique`));
+        expect(rest).to.include.members(["  " + first.split(":")[1] + " |     natGateways: perAz"]);
+        expect(result.stderr).to.not.match(/^\s+at /m);
+    });
+
     it("exits 1 for a stack without a stack file, and 2 without --stack", () => {
         const missing = plan("--stack", "nope");
         expect(missing.status).to.equal(1);
