@@ -4,8 +4,15 @@
  * enforced in one place.
  */
 
+/** Environment classes: which defaults and safety rules a stack gets (`platform:env`). */
 export const ENVS = ["dev", "prod"] as const;
 export type Env = (typeof ENVS)[number];
+
+/** An environment's name in physical names and tags (`platform:envName`): `staging`, `qa2`. */
+export const ENV_NAME_RULE = {
+    pattern: /^[a-z][a-z0-9]{1,9}$/,
+    allowed: "2–10 lowercase letters and digits, starting with a letter",
+} as const;
 
 /** A name limit of one AWS resource kind (each service's API reference). */
 export interface NameRule {
@@ -131,7 +138,8 @@ export type NameShape = "scoped" | "suffixed" | "shared";
 export class Naming {
     constructor(
         readonly prefix: string,
-        readonly env: Env,
+        /** The environment's name (`platform:envName`, by default `platform:env`). */
+        readonly env: string,
     ) {}
 
     /** `<prefix>-<env>`, e.g. `goorm-popcorn-dev`: the stem of every env-scoped name. */

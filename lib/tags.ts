@@ -4,7 +4,6 @@
  * service, that service.
  */
 import { TAG_LIMITS } from "./aws-limits";
-import { Env } from "./naming";
 import { Problem } from "./problems";
 
 export type Tags = Readonly<Record<string, string>>;
@@ -12,7 +11,8 @@ export type Tags = Readonly<Record<string, string>>;
 export interface BaseTagsArgs {
     /** Physical-name prefix, e.g. `goorm-popcorn`. */
     project: string;
-    env: Env;
+    /** The environment's name (`platform:envName`, by default `platform:env`). */
+    env: string;
     /** Pulumi stack name. */
     stack: string;
     /** Extra tags from config (`platform:tags`), e.g. an owner or cost centre. */

@@ -95,7 +95,7 @@ export class Assembly implements BuildContext {
 
     /** What `pulumi stack output` shows: the env and region, then every block's outputs. */
     outputs(): Record<string, unknown> {
-        const outputs: Record<string, unknown> = { env: this.stack.env, region: this.stack.region };
+        const outputs: Record<string, unknown> = { env: this.stack.envName, region: this.stack.region };
         for (const [block, built] of this.results) {
             Object.assign(outputs, block.outputs?.(built, this.stackConfig.blocks.get(block)) ?? {});
         }

@@ -38,7 +38,10 @@ export interface StackInfo {
     readonly stack: string;
     /** `aws:region`. */
     readonly region: string;
+    /** Environment class (`platform:env`): the defaults and safety rules the stack gets. */
     readonly env: Env;
+    /** The environment's name in physical names, tags and outputs (`platform:envName`, by default the class). */
+    readonly envName: string;
     /** Physical-name prefix (`platform:name`). */
     readonly name: string;
     readonly naming: Naming;
@@ -46,6 +49,14 @@ export interface StackInfo {
     readonly tags: Tags;
     /** Retention of every log group unless a block's key says otherwise (`platform:logs.retentionDays`). */
     readonly logRetentionDays: LogRetentionDays;
+}
+
+/** Something a stack creates that must be the account's only one: `what` it is, its value, and the key that sets it. */
+export interface Claim {
+    readonly path: Path;
+    /** What it is, for the message: "DNS record", "hosted zone", "ECR repository". */
+    readonly what: string;
+    readonly value: string;
 }
 
 /** Facts about the registry a block's schema may need (monitoring takes every block's thresholds). */
@@ -115,6 +126,12 @@ export interface Block<C = unknown, B = unknown, T extends Shape = Shape> {
     schema(stack: StackInfo, registry: RegistryFacts): z.ZodType<C>;
     /** Its rules on the resolved config; paths start at the `platform` namespace. @default none */
     rules?(config: C, view: ConfigView): Problem[];
+    /**
+     * What no other stack of the account may have too: DNS records it creates, hosted zones,
+     * repositories (the stack's physical names are claimed by the engine). Two stack files of the
+     * project claiming the same thing is an error in both (stacks/claims.ts). @default none
+     */
+    claims?(config: C, view: ConfigView): Claim[];
     /** Security groups it owns and flows it needs, decided by config alone. @default none */
     securityGroups?(config: C, view: ConfigView): SecurityContribution;
     /** The keys it adds to `platform:monitoring.thresholds`, with their defaults. @default none */

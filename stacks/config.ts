@@ -16,12 +16,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { LogRetentionDays } from "../lib/aws-limits";
 import { looksLikeSecret } from "../components/compute/services/container";
-import { ENVS, Naming, PREFIX_RULE } from "../lib/naming";
+import { ENV_NAME_RULE, ENVS, Naming, PREFIX_RULE } from "../lib/naming";
 import { Path, Problem, closestMatch, showValue } from "../lib/problems";
 import { baseTags } from "../lib/tags";
 import { AnyBlock, Block, ConfigView, NAMESPACE, configKey, PerEnv, RegistryFacts, Shape, StackInfo, StoreInfo } from "./block";
 import { BLOCKS } from "./registry";
+import { SiblingStack, allowedAccounts, claimConflicts } from "./claims";
 import { crossBlockProblems } from "./rules";
+import { listStacks, projectDirectory, readStackConfig } from "./stack-files";
 
 export { NAMESPACE, configKey };
 
@@ -34,6 +36,11 @@ export const LOG_RETENTION_DEFAULT: PerEnv<LogRetentionDays> = { dev: 7, prod: 9
 /** The keys every stack has, whatever its blocks. */
 export const CORE_SCHEMA = z.strictObject({
     env: z.enum(ENVS).describe("Environment class: selects per-env defaults and the prod safety rules."),
+    envName: z
+        .string()
+        .regex(ENV_NAME_RULE.pattern, { error: `is not an environment name; use ${ENV_NAME_RULE.allowed}` })
+        .optional()
+        .describe("The environment's name in physical names, tags and outputs (`staging` → `goorm-popcorn-staging-…`) when it is not the class itself: a staging stack with `env: prod` gets prod's defaults and rules under its own names. Default: `env`."),
     name: z
         .string()
         .regex(PREFIX_RULE.pattern, { error: `is not a valid name prefix; use ${PREFIX_RULE.allowed}` })
@@ -138,9 +145,10 @@ export function stackInfo(core: CoreConfig, stack: string, region: string): Stac
         stack,
         region,
         env: core.env,
+        envName: core.envName ?? core.env,
         name: core.name,
-        naming: new Naming(core.name, core.env),
-        tags: baseTags({ project: core.name, env: core.env, stack, extra: core.tags }),
+        naming: new Naming(core.name, core.envName ?? core.env),
+        tags: baseTags({ project: core.name, env: core.envName ?? core.env, stack, extra: core.tags }),
         logRetentionDays: (core.logs.retentionDays ?? LOG_RETENTION_DEFAULT[core.env]) as LogRetentionDays,
     };
 }
@@ -462,7 +470,34 @@ export function parseStackConfig(allConfig: Readonly<Record<string, string>>, st
     return config;
 }
 
-/** Reads the running stack's config from the Pulumi runtime (the CLI, or the mock runtime). */
+/**
+ * The project's other stack files (in `dir`), each as its config resolves; a file that does not
+ * read or validate is its own stack's problem and is left out here.
+ */
+export function siblingStacks(stack: string, dir: string, registry: readonly AnyBlock[] = BLOCKS): SiblingStack[] {
+    const siblings: SiblingStack[] = [];
+    for (const other of listStacks(dir).filter((name) => name !== stack)) {
+        try {
+            const { config } = readStackConfig(other, dir);
+            siblings.push({ file: `Pulumi.${other}.yaml`, config: parseStackConfig(config, other, registry), accounts: allowedAccounts(config) });
+        } catch {
+            // Reported when that stack is planned or deployed.
+        }
+    }
+    return siblings;
+}
+
+/**
+ * Reads the running stack's config from the Pulumi runtime (the CLI, or the mock runtime), and
+ * checks it claims nothing another stack file of the project claims (stacks/claims.ts).
+ */
 export function loadStackConfig(): StackConfig {
-    return parseStackConfig(pulumi.runtime.allConfig(), pulumi.getStack());
+    const all = pulumi.runtime.allConfig();
+    const stack = pulumi.getStack();
+    const config = parseStackConfig(all, stack);
+    const conflicts = claimConflicts(config, allowedAccounts(all), siblingStacks(stack, projectDirectory()));
+    if (conflicts.length > 0) {
+        throw new ConfigError(stack, conflicts);
+    }
+    return config;
 }

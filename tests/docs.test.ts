@@ -39,6 +39,8 @@ describe("docs: block READMEs", () => {
                 const example = exampleOf(read(blockReadme(block)));
                 expect(example, "no ```yaml example under ## Example").to.be.a("string");
                 const stack = `example-${block.name.toLowerCase()}`;
+                // Each example alone: the examples share names, as copies of one stack would.
+                fs.readdirSync(dir).filter((f) => f.startsWith("Pulumi.example-")).forEach((f) => fs.rmSync(path.join(dir, f)));
                 fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), example!);
                 const run = await runStack(stack, dir);
                 const { config } = readStackConfig(stack, dir);

@@ -10,6 +10,7 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { SECRET_PLACEHOLDER, useProjectDirectory } from "../stacks/stack-files";
 import { specialResourceSig, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 
 /** The SDK's promise-leak ledger (internal to it, so not in its declarations). */
@@ -23,7 +24,7 @@ export const DEFAULT_REGION = "ap-northeast-2";
 export const DEFAULT_PROJECT = "platform";
 
 /** What the offline plan shows in place of a secret value. */
-export const SECRET_PLACEHOLDER = "[secret]";
+export { SECRET_PLACEHOLDER };
 /** What the offline plan shows for a value only known after deployment (never in a non-preview run). */
 export const UNKNOWN_PLACEHOLDER = "[unknown]";
 
@@ -84,6 +85,8 @@ export interface RunOptions {
      * program fails (a config error must leave it holding nothing but the stack).
      */
     registered?: RecordedResource[];
+    /** Where the project's stack files are, as the CLI's working directory would be. @default process.cwd() */
+    projectDirectory?: string;
     /**
      * What the mocked account does not have yet (everything else exists): ECR repositories by
      * name, images as `<repository>:<tag>`, public hosted zones by name. An invoke that looks one
@@ -733,6 +736,7 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
     };
 
     pulumi.runtime.setAllConfig({ ...config }, [...(options.secretKeys ?? [])]);
+    useProjectDirectory(options.projectDirectory);
     await pulumi.runtime.setMocks(
         {
             newResource: (args: pulumi.runtime.MockResourceArgs) =>

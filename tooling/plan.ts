@@ -96,6 +96,7 @@ export async function runStack(stack: string, root: string = PROJECT_ROOT): Prom
         stack,
         config: stackConfig.config,
         secretKeys: stackConfig.secretKeys,
+        projectDirectory: root,
     });
 }
 

@@ -110,7 +110,9 @@ describe("scripts/plan: the offline plan CLI", () => {
 
     it("plans any Pulumi.<name>.yaml in the project root, secure values included", () => {
         const dev = fs.readFileSync(path.join(SEED_ROOT, "Pulumi.dev.yaml"), "utf8");
-        const stack = temporaryStack("ok", `${dev}  aws:secretKey:\n    secure: v1:bm90LWRlY3J5cHRhYmxl\n`, created);
+        // Its own names and record: a copy of dev as it is would collide with Pulumi.dev.yaml.
+        const own = dev.replace("platform:env: dev", "platform:env: dev\n  platform:envName: tmp").replace(/api-dev\.goormpopcorn\.shop/g, "api-tmp.goormpopcorn.shop");
+        const stack = temporaryStack("ok", `${own}  aws:secretKey:\n    secure: v1:bm90LWRlY3J5cHRhYmxl\n`, created);
         const result = plan("--stack", stack, "--json");
         expect(result.status, result.stderr).to.equal(0);
         expect((JSON.parse(result.stdout) as PlanDocument).stack).to.equal(stack);

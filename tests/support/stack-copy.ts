@@ -15,8 +15,10 @@ export function cliValue(value: string): string | number | boolean {
 
 /** The YAML path under `config:` of a `--path` key: `platform:services.a.connectsTo[2]` → ["platform:services", "a", "connectsTo", 2]. */
 export function configPath(key: string): Array<string | number> {
-    const [namespaced, ...rest] = key.split(".");
-    return [namespaced, ...rest.flatMap((part) => part.split(/\[(\d+)\]/).filter((s) => s !== "")).map((s) => (/^\d+$/.test(s) ? Number(s) : s))];
+    return key
+        .split(".")
+        .flatMap((part) => part.split(/\[(\d+)\]/).filter((s) => s !== ""))
+        .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
 export class StackCopy {

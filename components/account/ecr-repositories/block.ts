@@ -26,6 +26,7 @@ export const repositoriesBlock = defineBlock({
     keys: ["repositories"],
     schema: () => singleKey("repositories", RepositoriesSchema),
     rules: (repositories) => argumentProblemsAt("repositories", ecrRepositoriesProblems(repositories)),
+    claims: (repositories) => repositories.names.map((name, i) => ({ path: ["repositories", "names", i], what: "ECR repository", value: name })),
     build: (repositories: RepositoriesConfig, ctx: BuildContext): EcrRepositories =>
         new EcrRepositories("repositories", { naming: ctx.stack.naming, tags: ctx.stack.tags, ...repositories }),
     outputs: (repositories) => ({ repositoryUrls: repositories.repositoryUrls }),

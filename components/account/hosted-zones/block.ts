@@ -19,6 +19,7 @@ export const hostedZonesBlock = defineBlock({
     keys: ["zones"],
     schema: () => singleKey("zones", ZonesSchema),
     rules: (zones) => argumentProblemsAt("zones", hostedZonesProblems(zones)),
+    claims: (zones) => zones.domains.map((domain, i) => ({ path: ["zones", "domains", i], what: "hosted zone", value: domain })),
     build: (zones: ZonesConfig, ctx: BuildContext): HostedZones => new HostedZones("zones", { naming: ctx.stack.naming, tags: ctx.stack.tags, domains: zones.domains }),
     outputs: (zones) => ({ zoneIds: zones.zoneIds, nameServers: zones.nameServers }),
 });
