@@ -1,0 +1,71 @@
+/**
+ * The README's first deployment and runbook, run as written: every ```sh block of those sections,
+ * in order, in bash, against a copy of the stack files, with the CLIs faked and what they ask of
+ * the program checked for real (tests/support/readme-runner.ts). A step that a user would find
+ * broken — a key that does not exist, a value the program refuses, a service or cluster name that
+ * is not in the plan, ECS Exec off where the step opens a session — fails here first.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_ROOT } from "../tooling/stack-file";
+import { ReadmeSession, ShellBlock, shellBlocks } from "./support/readme-runner";
+
+const README = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+const TESTED_SECTIONS = ["First deployment", "Runbook"];
+
+/** The groups of blocks that run on one copy: the first deployment as a whole, each runbook task alone. */
+function groups(blocks: readonly ShellBlock[]): Map<string, ShellBlock[]> {
+    const result = new Map<string, ShellBlock[]>();
+    for (const block of blocks.filter((b) => TESTED_SECTIONS.includes(b.section))) {
+        const title = block.section === "Runbook" ? `Runbook › ${block.subsection}` : block.section;
+        result.set(title, [...(result.get(title) ?? []), block]);
+    }
+    return result;
+}
+
+/** What a task's last state must show, beyond "every step worked". */
+const OUTCOMES: Record<string, (session: ReadmeSession) => void> = {
+    "First deployment": (session) => {
+        expect(session.plan("account").ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider")).to.have.length(1);
+    },
+    "Runbook › Canary and rollback (blue/green)": (session) => {
+        const dev = session.plan("dev");
+        const https = dev.ofType("aws:lb/listener:Listener").find((l) => l.inputs.port === 443)!;
+        const groups = (https.inputs.defaultActions as Array<{ forward: { targetGroups: Array<{ weight: number }> } }>)[0].forward.targetGroups;
+        expect(groups.map((g) => g.weight)).to.deep.equal([0, 100]);
+        const desired = Object.fromEntries(dev.ofType("aws:ecs/service:Service").filter((s) => /-(blue|green)$/.test(String(s.inputs.name))).map((s) => [String(s.inputs.name).split("-").pop(), s.inputs.desiredCount]));
+        expect(desired.blue).to.equal(0);
+        expect(desired.green).to.be.above(0);
+    },
+    "Runbook › Scaling a service": (session) => {
+        const target = session.plan("dev").ofType("aws:appautoscaling/target:Target").find((t) => String(t.inputs.resourceId).endsWith("-order-service"))!;
+        expect(target.inputs).to.include({ minCapacity: 3, maxCapacity: 10 });
+    },
+};
+
+describe("README: the first deployment and the runbook, run as written", () => {
+    const runnable = groups(shellBlocks(README));
+
+    it("has command blocks in every section the tests run", () => {
+        expect([...runnable.keys()].filter((t) => t.startsWith("Runbook ›")).length).to.be.above(4);
+        expect(runnable.has("First deployment")).to.equal(true);
+        for (const title of Object.keys(OUTCOMES)) {
+            expect(runnable.has(title), title).to.equal(true);
+        }
+    });
+
+    for (const [title, blocks] of runnable) {
+        it(`${title}: ${blocks.length} block(s) from line ${blocks[0].line}`, async () => {
+            const session = await ReadmeSession.start();
+            try {
+                for (const block of blocks) {
+                    await session.run(block);
+                }
+                OUTCOMES[title]?.(session);
+            } finally {
+                session.remove();
+            }
+        });
+    }
+});
