@@ -42,7 +42,7 @@ describe("scripts/plan: the offline plan CLI", () => {
     it("prints the program's warnings on stderr, as pulumi preview shows its diagnostics, and keeps stdout JSON", () => {
         const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", "prod", "--json", "--dir", SEED_ROOT], { cwd: PROJECT_ROOT, encoding: "utf8" });
         expect(result.status, result.stderr).to.equal(0);
-        expect(result.stderr).to.contain("warning: platform:monitoring.alarmEmails is empty");
+        expect(result.stderr).to.contain("warning: platform:monitoring.unattendedReason: the alarms of this stack notify nobody");
         expect(JSON.parse(result.stdout).warnings).to.have.length(1);
     });
 

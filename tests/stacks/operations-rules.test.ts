@@ -31,6 +31,35 @@ describe("stacks/rules: monitoring, WAF, office hours and DNS", () => {
             ],
         ],
         [
+            "prod alarms that would notify nobody, without a word on why",
+            () => stackConfig("prod", (_c, edit) => edit("monitoring", (m) => delete m.unattendedReason)),
+            [
+                "platform:monitoring.alarmEmails: is empty, and so is alarmTopicArns: prod's alarms would notify nobody; list the on-call addresses, or an on-call tool's SNS topic in alarmTopicArns, or say why not in unattendedReason",
+            ],
+            "prod",
+        ],
+        [
+            "an empty reason for nobody, and on-call topics that are no standard topic, twice, or in another region",
+            () =>
+                stackConfig("dev", (_c, edit) =>
+                    edit("monitoring", (m) => {
+                        m.unattendedReason = " ";
+                        m.alarmTopicArns = [
+                            "arn:aws:sns:ap-northeast-2:123456789012:oncall.fifo",
+                            "arn:aws:sns:us-east-1:123456789012:pagerduty",
+                            "arn:aws:sns:ap-northeast-2:123456789012:chatbot",
+                            "arn:aws:sns:ap-northeast-2:123456789012:chatbot",
+                        ];
+                    }),
+                ),
+            [
+                'platform:monitoring.alarmTopicArns[0]: "arn:aws:sns:ap-northeast-2:123456789012:oncall.fifo" is not a standard SNS topic ARN (arn:aws:sns:<region>:<account>:<name>; FIFO topics cannot take alarms)',
+                'platform:monitoring.alarmTopicArns[3]: "arn:aws:sns:ap-northeast-2:123456789012:chatbot" is listed twice',
+                "platform:monitoring.unattendedReason: is empty; say why this stack's alarms notify nobody, or remove it",
+                "platform:monitoring.alarmTopicArns[1]: is in us-east-1; CloudWatch alarms notify topics of their own region, ap-northeast-2",
+            ],
+        ],
+        [
             "a misspelt threshold",
             () => stackConfig("dev", (_c, edit) => edit("monitoring", (m) => (m.thresholds = { ecsCpuPercnt: 80 }))),
             ["^platform:monitoring\\.thresholds\\.ecsCpuPercnt: is not a known key \\(did you mean ecsCpuPercent\\?\\)"],
@@ -150,6 +179,7 @@ describe("stacks/schema: what monitoring, WAF and the schedule default to", () =
         const dev = resolved(stackConfig("dev", (config) => (config["platform:schedule"] = JSON.stringify({ start: "09:00", stop: "19:00" }))), "dev");
         expect(dev.monitoring).to.deep.equal({
             alarmEmails: [],
+            alarmTopicArns: [],
             notifyOnRecovery: true,
             // Every block's thresholds with their defaults; the database's two derive from its class.
             thresholds: {

@@ -371,12 +371,32 @@ describe("stack prod: edge and around the clock", () => {
         expect(view.one(O.wafLogging, "waf-logging").inputs.resourceArn).to.equal(outputs.webAclArn);
     });
 
-    it("warns, as a preview would, that nobody is subscribed to the alarms yet", async () => {
+    it("says on every run, as a preview would, that its alarms notify nobody yet, and why", async () => {
         expect((await seedRun("prod")).warnings).to.deep.equal([
-            "platform:monitoring.alarmEmails is empty: the alarms publish to their SNS topic, but nobody is subscribed to it",
+            'platform:monitoring.unattendedReason: the alarms of this stack notify nobody: "no on-call address or tool is named yet; set alarmEmails or alarmTopicArns before go-live"',
         ]);
         // dev may go unwatched by mail.
         expect((await seedRun("dev")).warnings).to.deep.equal([]);
+    });
+
+    it("notifies an on-call tool's topic beside its own, firing and recovering; a stale reason is said, not refused", async () => {
+        const copy = new StackCopy(SEED_ROOT);
+        try {
+            copy.set("prod", "monitoring.alarmTopicArns[0]", "arn:aws:sns:ap-northeast-2:210987654321:pagerduty-popcorn");
+            const run = await runStack("prod", copy.dir);
+            const actions = [(run.outputs as Record<string, unknown>).alarmTopicArn, "arn:aws:sns:ap-northeast-2:210987654321:pagerduty-popcorn"];
+            const alarms = new RunView(run).ofType(O.alarm);
+            expect(alarms).to.not.be.empty;
+            for (const alarm of alarms) {
+                expect(alarm.inputs.alarmActions, alarm.name).to.deep.equal(actions);
+                expect(alarm.inputs.okActions, alarm.name).to.deep.equal(actions);
+            }
+            expect(run.warnings).to.deep.equal([
+                "platform:monitoring.unattendedReason is set, but the alarms notify alarmEmails or alarmTopicArns now; remove it (pulumi config rm --path 'platform:monitoring.unattendedReason')",
+            ]);
+        } finally {
+            copy.remove();
+        }
     });
 
     it("runs around the clock: no scheduled action", () => {

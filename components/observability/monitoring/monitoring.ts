@@ -24,6 +24,12 @@ export interface MonitoringArgs extends ComponentBaseArgs {
     sections: readonly AlarmSection[];
     /** Addresses subscribed to the alarm topic; each must confirm the mail AWS sends. @default [] */
     alarmEmails?: readonly string[];
+    /**
+     * Existing SNS topics the alarms notify too, besides their own topic: an on-call tool's
+     * (PagerDuty, Opsgenie, AWS Chatbot), in the stack's region (alarm actions are regional); its
+     * policy must let `cloudwatch.amazonaws.com` publish. @default []
+     */
+    alarmTopicArns?: readonly string[];
     /** Notify the topic when an alarm returns to OK as well. @default true */
     notifyOnRecovery?: boolean;
     /**
@@ -55,7 +61,7 @@ export class Monitoring extends PlatformComponent {
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
 
         const topic = this.topic(name, args, tagsFor, { region, account, partition });
-        const actions = [topic.arn];
+        const actions: pulumi.Input<string>[] = [topic.arn, ...(args.alarmTopicArns ?? [])];
         const alarms = specs.map((spec) => this.alarm(name, spec, args, actions, tagsFor));
 
         const dashboardName = args.naming.scoped("cloudwatchDashboard", "overview");
@@ -121,7 +127,7 @@ export class Monitoring extends PlatformComponent {
         return topic;
     }
 
-    private alarm(name: string, spec: AlarmSpec, args: MonitoringArgs, actions: pulumi.Output<string>[], tagsFor: (n: string) => Tags): aws.cloudwatch.MetricAlarm {
+    private alarm(name: string, spec: AlarmSpec, args: MonitoringArgs, actions: pulumi.Input<string>[], tagsFor: (n: string) => Tags): aws.cloudwatch.MetricAlarm {
         const physical = alarmName(args.naming, spec);
         return new aws.cloudwatch.MetricAlarm(
             `${name}-${spec.key}`,
@@ -246,8 +252,11 @@ function metricLine(metric: MetricRef, options: Record<string, unknown>): Dashbo
 // Validation.
 // ---------------------------------------------------------------------------------------------
 
-/** What config decides about monitoring: the addresses and the topic's key. */
-export type MonitoringSettings = Pick<MonitoringArgs, "alarmEmails" | "topicKmsKeyArn">;
+/** What config decides about monitoring: the addresses, the on-call topics and the topic's key. */
+export type MonitoringSettings = Pick<MonitoringArgs, "alarmEmails" | "alarmTopicArns" | "topicKmsKeyArn">;
+
+/** An SNS topic ARN; its region, account and name. A FIFO topic cannot take alarm notifications. */
+const SNS_TOPIC_ARN = /^arn:aws(?:-[a-z]+)*:sns:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):([A-Za-z0-9_-]{1,256})$/;
 
 /** The rules on what config sets (the monitoring block runs the same). */
 export function monitoringSettingsProblems(args: MonitoringSettings): Problem[] {
@@ -260,6 +269,13 @@ export function monitoringSettingsProblems(args: MonitoringSettings): Problem[] 
             problems.push({ path: ["alarmEmails", i], message: `${address} is listed twice` });
         }
         seen.add(address.toLowerCase());
+    });
+    (args.alarmTopicArns ?? []).forEach((arn, i) => {
+        if (!SNS_TOPIC_ARN.test(arn)) {
+            problems.push({ path: ["alarmTopicArns", i], message: `${JSON.stringify(arn)} is not a standard SNS topic ARN (arn:aws:sns:<region>:<account>:<name>; FIFO topics cannot take alarms)` });
+        } else if ((args.alarmTopicArns ?? []).indexOf(arn) !== i) {
+            problems.push({ path: ["alarmTopicArns", i], message: `${JSON.stringify(arn)} is listed twice` });
+        }
     });
     if (args.topicKmsKeyArn !== undefined) {
         const kms = kmsKeyArnProblem(args.topicKmsKeyArn);
