@@ -8,6 +8,11 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Names that announce a secret; their value belongs in `secrets`, as a reference. */
 const SECRET_LIKE_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL)/i;
 const ARN = /^arn:aws[a-z-]*:/;
+/**
+ * A URL with a password in its user info: `scheme://user:password@host…` (the user may be empty,
+ * as in `redis://:password@host`). A URL with a user alone (`ssh://git@host`) carries no secret.
+ */
+const URL_WITH_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)([^\s/?#]+)@/i;
 /** A complete secret ARN ends in the 6-character suffix Secrets Manager adds to the name. */
 const SECRETS_MANAGER_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@!-]+-[A-Za-z0-9]{6}(?::[^:]*:[^:]*:[^:]*)?$/;
 const SSM_PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9/_.-]+$/;
@@ -49,6 +54,13 @@ export function environmentProblems(environment: Readonly<Record<string, unknown
             problems.push({ path: [name], message: `${name} is not an environment variable name; use letters, digits and _, not starting with a digit` });
         } else if (SECRET_LIKE_NAME.test(name) && typeof value === "string" && !ARN.test(value)) {
             problems.push({ path: [name], message: `${name} looks like a secret; never put it in environment: move it to secrets as a Secrets Manager or SSM parameter ARN` });
+        } else if (typeof value === "string" && URL_WITH_PASSWORD.test(value)) {
+            // The message shows the URL with its password masked: it ends up in logs and CI output.
+            const masked = value.replace(new RegExp(URL_WITH_PASSWORD.source, "gi"), "$1***@");
+            problems.push({
+                path: [name],
+                message: `${JSON.stringify(masked)} carries a password in its URL; never put credentials in environment: move ${name} to secrets as a Secrets Manager or SSM parameter ARN`,
+            });
         }
     }
     return problems;

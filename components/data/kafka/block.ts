@@ -16,9 +16,9 @@ const KafkaSchema = z
     .strictObject({
         nodes: z.number().int().describe("Nodes, each broker and controller: 1 (dev) or an odd number ≤ 9; prod ≥ 3; no AZ may hold more nodes than the quorum can lose."),
         instanceType: z.string().describe("`<family>.<size>`, e.g. `t3.small`; Graviton types get the arm64 AMI."),
-        version: z.string().describe("A Kafka release with KRaft (3.x or later), e.g. `4.1.2`."),
-        scalaVersion: z.string().default("2.13").describe("Scala build of the release: 2.12 or 2.13."),
-        archiveSha512: z.string().describe("SHA-512 of `kafka_<scala>-<version>.tgz` from the release's `.sha512` file; the boot script refuses an archive that does not match."),
+        version: z.string().describe("A Kafka release `major.minor.patch` with KRaft (3.x or later), e.g. `4.1.2`."),
+        scalaVersion: z.string().default("2.13").describe("Scala build of the release: 2.13, or 2.12 for a 3.x release (4.x is built for 2.13 only)."),
+        archiveSha512: z.string().describe("SHA-512 (128 hex digits) of `kafka_<scala>-<version>.tgz` from the release's `.sha512` file; the boot script refuses an archive that does not match."),
         rootVolumeGb: z.number().int().default(8).describe("Encrypted gp3 root volume, GB; not below the seed's 8."),
         dataVolumeGb: z.number().int().default(20).describe("Encrypted gp3 data volume per node, GB; not below the seed's 20."),
         heapMb: z.number().int().default(1024).describe("JVM heap, MiB."),
@@ -48,7 +48,9 @@ export const kafkaBlock = defineBlock({
     rules(kafka, view): Problem[] {
         const privateSubnets = view.config(networkBlock)?.subnets.private ?? [];
         const args = kafkaArgs(kafka, { naming: view.stack.naming, subnets: privateSubnets.map((s) => ({ ...s, id: "" })), securityGroupIds: [], logRetentionDays: view.stack.logRetentionDays }, view.stack.env === "prod");
-        return argumentProblemsAt("kafka", kafkaEc2Problems(args), {
+        // The network block reports a private subnet CIDR that does not parse, at its own key.
+        const problems = kafkaEc2Problems(args).filter((p) => !(p.path[0] === "subnets" && p.path[2] === "cidr"));
+        return argumentProblemsAt("kafka", problems, {
             subnets: (p) => ({ path: ["network", "subnets", "private", ...p.path.slice(1)], message: `${p.message} (for platform:kafka)` }),
             logRetentionDays: null,
         });

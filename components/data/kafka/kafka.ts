@@ -3,7 +3,7 @@
  * the quorum, the replication settings the node count allows, each node's server.properties and
  * CloudWatch agent configuration, and the rules a Kafka config must satisfy.
  */
-import { Ipv4Cidr, formatIpv4, lastAddress, mustParseCidr } from "../../../lib/cidr";
+import { Ipv4Cidr, formatIpv4, lastAddress, mustParseCidr, parseCidr } from "../../../lib/cidr";
 import { Problem } from "../../../lib/problems";
 
 /**
@@ -177,9 +177,49 @@ export interface KafkaSpec extends KafkaSizing {
 }
 
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
-const KAFKA_VERSION = /^[3-9]\.\d+\.\d+$/;
-const SCALA_VERSION = /^2\.1[23]$/;
+/** A release number as Apache publishes it: major.minor.patch. */
+const KAFKA_RELEASE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+/** The nodes run KRaft (no ZooKeeper): a 3.x release at least. */
+export const KRAFT_MAJOR = 3;
 const SHA512 = /^[0-9a-f]{128}$/i;
+
+/**
+ * The Scala builds Apache publishes of a major release (the archive is `kafka_<scala>-<version>.tgz`):
+ * 3.x for Scala 2.12 and 2.13, 4.x (and later) for 2.13 only. KIP-751 (adopted) deprecated the 2.12
+ * build in 3.0 and dropped it in 4.0, and 4.0.0 was published as kafka_2.13 alone.
+ * https://cwiki.apache.org/confluence/pages/viewpage.action?pageId=181308218 (KIP-751)
+ * https://index.scala-lang.org/apache/kafka/artifacts/kafka/4.0.0
+ */
+export function scalaBuilds(major: number): readonly string[] {
+    return major >= 4 ? ["2.13"] : ["2.12", "2.13"];
+}
+
+/** Problems of the release to download: its number, its Scala build, the archive's digest. */
+function releaseProblems(spec: Pick<KafkaSpec, "version" | "scalaVersion" | "archiveSha512">): Problem[] {
+    const problems: Problem[] = [];
+    const version = JSON.stringify(spec.version);
+    const scala = JSON.stringify(spec.scalaVersion);
+    const release = KAFKA_RELEASE.exec(spec.version);
+    const major = release ? Number(release[1]) : undefined;
+    if (major === undefined) {
+        problems.push({ path: ["version"], message: `${version} is not a Kafka release; write major.minor.patch, e.g. "4.1.2" (KRaft needs 3.x or later)` });
+    } else if (major < KRAFT_MAJOR) {
+        problems.push({ path: ["version"], message: `${version} is older than 3.0; the nodes run in KRaft mode (no ZooKeeper), which needs a 3.x or later release, e.g. "4.1.2"` });
+    }
+    const builds = scalaBuilds(major ?? KRAFT_MAJOR);
+    if (!scalaBuilds(KRAFT_MAJOR).includes(spec.scalaVersion)) {
+        problems.push({ path: ["scalaVersion"], message: `${scala} is not a Scala version Kafka is built for; use "2.13" (or "2.12" for a 3.x release)` });
+    } else if (major !== undefined && major >= KRAFT_MAJOR && !builds.includes(spec.scalaVersion)) {
+        problems.push({
+            path: ["scalaVersion"],
+            message: `${scala} has no build of Kafka ${spec.version}: ${major}.x is published for Scala ${builds.join(" and ")} only (3.x for 2.12 and 2.13); use ${builds.map((b) => JSON.stringify(b)).join(" or ")}`,
+        });
+    }
+    if (!SHA512.test(spec.archiveSha512)) {
+        problems.push({ path: ["archiveSha512"], message: "is not a SHA-512 digest (128 hex digits); copy it from the release's .sha512 file" });
+    }
+    return problems;
+}
 
 /** Every rule a Kafka spec must satisfy; `prod` adds the rules of a production quorum. */
 export function kafkaProblems(spec: KafkaSpec, prod: boolean): Problem[] {
@@ -192,9 +232,18 @@ export function kafkaProblems(spec: KafkaSpec, prod: boolean): Problem[] {
     } else if (spec.nodes % 2 === 0) {
         report(["nodes"], `${spec.nodes} is even; a quorum of ${spec.nodes} tolerates ${tolerableFailures(spec.nodes)} failure(s), no more than ${spec.nodes - 1} nodes would — use an odd count`);
     }
+    // Nodes are placed by their subnets' CIDRs: a CIDR that does not parse places none (and is
+    // reported at the subnet; a stack's network block reports it at its own key).
+    spec.subnets.forEach((subnet, i) => {
+        const parsed = parseCidr(subnet.cidr);
+        if (!parsed.ok) {
+            report(["subnets", i, "cidr"], `${subnet.cidr} ${parsed.reason}`);
+        }
+    });
+    const placeable = spec.subnets.every((subnet) => parseCidr(subnet.cidr).ok);
     if (spec.subnets.length === 0) {
         report(["subnets"], "is empty; Kafka runs in the private subnets");
-    } else if (Number.isInteger(spec.nodes) && tolerableFailures(spec.nodes) >= 1 && spec.nodes <= 9) {
+    } else if (placeable && Number.isInteger(spec.nodes) && tolerableFailures(spec.nodes) >= 1 && spec.nodes <= 9) {
         // A quorum that tolerates no failure at all is refused by the count rules above.
         const perAz = new Map<string, number>();
         for (const node of kafkaNodes(spec.nodes, spec.subnets)) {
@@ -207,7 +256,7 @@ export function kafkaProblems(spec: KafkaSpec, prod: boolean): Problem[] {
             }
         }
     }
-    if (spec.subnets.length > 0 && Number.isInteger(spec.nodes) && spec.nodes >= 1 && spec.nodes <= 9) {
+    if (spec.subnets.length > 0 && placeable && Number.isInteger(spec.nodes) && spec.nodes >= 1 && spec.nodes <= 9) {
         for (const node of kafkaNodes(spec.nodes, spec.subnets)) {
             const subnet = mustParseCidr(spec.subnets[node.subnetIndex].cidr);
             // AWS reserves the first four addresses of a subnet.
@@ -219,15 +268,7 @@ export function kafkaProblems(spec: KafkaSpec, prod: boolean): Problem[] {
     if (!INSTANCE_TYPE.test(spec.instanceType)) {
         report(["instanceType"], `${spec.instanceType} is not an EC2 instance type (expected <family>.<size>, e.g. t3.small)`);
     }
-    if (!KAFKA_VERSION.test(spec.version)) {
-        report(["version"], `${spec.version} is not a Kafka release (expected e.g. 4.1.2; KRaft needs 3.x or later)`);
-    }
-    if (!SCALA_VERSION.test(spec.scalaVersion)) {
-        report(["scalaVersion"], `${spec.scalaVersion} is not a Scala version Kafka is built for; use 2.13 (or 2.12 for 3.x)`);
-    }
-    if (!SHA512.test(spec.archiveSha512)) {
-        report(["archiveSha512"], "is not a SHA-512 digest (128 hex digits); copy it from the release's .sha512 file");
-    }
+    problems.push(...releaseProblems(spec));
     if (!Number.isInteger(spec.rootVolumeGb) || spec.rootVolumeGb < SEED_VOLUMES.rootGb || spec.rootVolumeGb > 16384) {
         report(["rootVolumeGb"], `${spec.rootVolumeGb} is below the seed's ${SEED_VOLUMES.rootGb} GB root volume (or above 16384)`);
     }

@@ -12,9 +12,15 @@ import { SERVICE_TARGETS, servicesBlock } from "../../compute/services/block";
 import { INTERNET } from "../../network/security-groups/matrix";
 import { networkBlock } from "../../network/vpc/block";
 import { ALB_THRESHOLDS, albAlarms } from "./alarms";
-import { BlueGreenAlb, CertificateArgs, DESYNC_MODES, TLS_POLICIES, albNames, aliasProblems } from "./blue-green-alb";
+import { BlueGreenAlb, CertificateArgs, DESYNC_MODES, HEALTH_CHECK_LIMITS, TLS_POLICIES, albNames, aliasProblems, healthCheckProblems } from "./blue-green-alb";
 
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+
+/** A whole number in the range AWS accepts for a health-check setting. */
+function limited(key: keyof typeof HEALTH_CHECK_LIMITS) {
+    const { min, max } = HEALTH_CHECK_LIMITS[key];
+    return z.number().int().min(min).max(max);
+}
 
 const AlbSchema = z.strictObject({
     certificate: z
@@ -64,11 +70,12 @@ const AlbSchema = z.strictObject({
     healthCheck: z
         .strictObject({
             path: z.string().default("/health").describe("Path the target groups check, starting with `/`."),
-            matcher: z.string().default("200").describe("HTTP codes that count as healthy."),
-            intervalSeconds: z.number().int().min(5).max(300).default(15).describe("Seconds between checks."),
-            timeoutSeconds: z.number().int().min(2).max(120).default(5).describe("Seconds before a check fails; below the interval."),
-            healthyThreshold: z.number().int().min(2).max(10).default(2).describe("Passes before a target is healthy."),
-            unhealthyThreshold: z.number().int().min(2).max(10).default(3).describe("Failures before a target is unhealthy."),
+            matcher: z.string().default("200").describe("HTTP codes that count as healthy, 200–499: one code (`200`), a comma list (`200,202`) or a range (`200-299`)."),
+            // AWS's ranges (ELBv2 API reference; HEALTH_CHECK_LIMITS cites it).
+            intervalSeconds: limited("intervalSeconds").default(15).describe("Seconds between checks, 5–300."),
+            timeoutSeconds: limited("timeoutSeconds").default(5).describe("Seconds before a check fails, 2–120; below the interval."),
+            healthyThreshold: limited("healthyThreshold").default(2).describe("Passes before a target is healthy, 2–10."),
+            unhealthyThreshold: limited("unhealthyThreshold").default(3).describe("Failures before a target is unhealthy, 2–10."),
         })
         .prefault({})
         .describe("The target groups' health check."),
@@ -118,12 +125,8 @@ function albProblems(alb: AlbConfig, view: ConfigView): Problem[] {
             problems.push(...nest(["alb", "dns"], aliasProblems({ hostedZone, records: alb.dns.records }, certificate)));
         }
     }
-    if (!alb.healthCheck.path.startsWith("/")) {
-        problems.push({ path: ["alb", "healthCheck", "path"], message: `${alb.healthCheck.path} is not a path; it starts with /` });
-    }
-    if (alb.healthCheck.timeoutSeconds >= alb.healthCheck.intervalSeconds) {
-        problems.push({ path: ["alb", "healthCheck", "timeoutSeconds"], message: `${alb.healthCheck.timeoutSeconds} must be shorter than intervalSeconds (${alb.healthCheck.intervalSeconds})` });
-    }
+    // Path, matcher, AWS's ranges, a timeout below the interval: what the target groups are given.
+    problems.push(...nest(["alb", "healthCheck"], healthCheckProblems(alb.healthCheck)));
     if (view.stack.env === "prod") {
         if (!alb.deletionProtection) {
             problems.push({ path: ["alb", "deletionProtection"], message: "false is not allowed in prod; the ALB must refuse deletion (security baseline)" });

@@ -59,7 +59,7 @@ export type CertificateArgs =
 export interface TargetHealthCheckArgs {
     /** @default "/health" */
     path?: string;
-    /** HTTP codes that count as healthy. @default "200" */
+    /** HTTP codes that count as healthy: `"200"`, `"200,202"` or `"200-299"`, codes 200–499. @default "200" */
     matcher?: string;
     /** @default 15 */
     intervalSeconds?: number;
@@ -113,6 +113,69 @@ export interface AliasRecordsArgs {
     hostedZone: string;
     /** Fully qualified names inside the zone, e.g. `api.goormpopcorn.shop`; the certificate must cover them. */
     records: readonly string[];
+}
+
+/**
+ * What AWS accepts in an HTTP/HTTPS target group's health check (Elastic Load Balancing API
+ * reference, CreateTargetGroup and ModifyTargetGroup: HealthCheckIntervalSeconds 5–300,
+ * HealthCheckTimeoutSeconds 2–120, HealthyThresholdCount and UnhealthyThresholdCount 2–10; the
+ * Matcher data type: for an Application Load Balancer, HttpCode takes codes 200–499 as one code
+ * ("200"), several ("200,202") or a range ("200-299")).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyTargetGroup.html
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Matcher.html
+ */
+export const HEALTH_CHECK_LIMITS = {
+    intervalSeconds: { min: 5, max: 300 },
+    timeoutSeconds: { min: 2, max: 120 },
+    healthyThreshold: { min: 2, max: 10 },
+    unhealthyThreshold: { min: 2, max: 10 },
+} as const;
+export const MATCHER_CODES = { min: 200, max: 499 } as const;
+const MATCHER_FORMS = `an ALB takes HTTP codes ${MATCHER_CODES.min}–${MATCHER_CODES.max} as one code ("200"), a comma list ("200,202") or a range ("200-299")`;
+const MATCHER_LIST = /^\d{3}(?:,\d{3})*$/;
+const MATCHER_RANGE = /^(\d{3})-(\d{3})$/;
+
+/** Why an ALB target group would refuse `matcher` as its health check's HTTP codes, or undefined. */
+export function matcherProblem(matcher: string): string | undefined {
+    const quoted = JSON.stringify(matcher);
+    const range = MATCHER_RANGE.exec(matcher);
+    const codes = range ? [range[1], range[2]] : MATCHER_LIST.test(matcher) ? matcher.split(",") : undefined;
+    if (!codes) {
+        return `${quoted} is not an HTTP code matcher; ${MATCHER_FORMS}`;
+    }
+    const outside = codes.map(Number).find((code) => code < MATCHER_CODES.min || code > MATCHER_CODES.max);
+    if (outside !== undefined) {
+        return `${quoted} has ${outside}, outside ${MATCHER_CODES.min}–${MATCHER_CODES.max}; ${MATCHER_FORMS}`;
+    }
+    if (range && Number(range[1]) > Number(range[2])) {
+        return `${quoted} runs from ${range[1]} down to ${range[2]}; write the lower code first, e.g. "200-299"`;
+    }
+    return undefined;
+}
+
+/** The health check's rules, with the defaults the target groups apply. */
+export function healthCheckProblems(check: TargetHealthCheckArgs): Problem[] {
+    const problems: Problem[] = [];
+    const path = check.path ?? "/health";
+    if (!path.startsWith("/")) {
+        problems.push({ path: ["path"], message: `${path} is not a path; it starts with /` });
+    }
+    const matcher = matcherProblem(check.matcher ?? "200");
+    if (matcher) {
+        problems.push({ path: ["matcher"], message: matcher });
+    }
+    for (const [key, { min, max }] of Object.entries(HEALTH_CHECK_LIMITS)) {
+        const value = check[key as keyof typeof HEALTH_CHECK_LIMITS];
+        if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
+            problems.push({ path: [key], message: `${value} is outside ${min}–${max}, the range AWS accepts` });
+        }
+    }
+    const interval = check.intervalSeconds ?? 15;
+    const timeout = check.timeoutSeconds ?? 5;
+    if (timeout >= interval) {
+        problems.push({ path: ["timeoutSeconds"], message: `${timeout} must be shorter than intervalSeconds (${interval})` });
+    }
+    return problems;
 }
 
 const ZONE_ID = /^Z[A-Z0-9]+$/;
@@ -446,6 +509,7 @@ export function blueGreenAlbProblems(args: BlueGreenAlbArgs): Problem[] {
     if (delay !== undefined && (!Number.isInteger(delay) || delay < 0 || delay > 3600)) {
         problems.push({ path: ["deregistrationDelaySeconds"], message: `${delay} is outside 0–3600 seconds` });
     }
+    problems.push(...nest(["healthCheck"], healthCheckProblems(args.healthCheck ?? {})));
     problems.push(...nest(["dns"], aliasProblems(args.dns, args.certificate)));
     return problems;
 }

@@ -13,6 +13,20 @@ describe("lib/container", () => {
         expect(environmentProblems({ "1BAD": "x" })[0].message).to.match(/not an environment variable name/);
     });
 
+    it("refuses credentials inside a URL in environment, whatever the variable's name, with the password masked", () => {
+        expect(environmentProblems({ DATABASE_URL: "postgres://app:hunter2@db:5432/x", UPSTREAM: "https://user:token@api.example.com/v1", CACHE_URL: "redis://:pw@cache:6379" })).to.deep.equal([
+            { path: ["DATABASE_URL"], message: '"postgres://app:***@db:5432/x" carries a password in its URL; never put credentials in environment: move DATABASE_URL to secrets as a Secrets Manager or SSM parameter ARN' },
+            { path: ["UPSTREAM"], message: '"https://user:***@api.example.com/v1" carries a password in its URL; never put credentials in environment: move UPSTREAM to secrets as a Secrets Manager or SSM parameter ARN' },
+            { path: ["CACHE_URL"], message: '"redis://:***@cache:6379" carries a password in its URL; never put credentials in environment: move CACHE_URL to secrets as a Secrets Manager or SSM parameter ARN' },
+        ]);
+        // A user alone is no secret; neither is an @ outside the user info.
+        expect(environmentProblems({ GIT_URL: "ssh://git@github.com/org/repo.git", API: "https://api.example.com/a?b=c:d@e", HANDLE: "https://example.com/@me", EMAIL: "ops@example.com" })).to.deep.equal([]);
+        // A secret-looking name is reported as such, once.
+        expect(environmentProblems({ DB_PASSWORD: "postgres://app:hunter2@db/x" }).map((p) => p.message)).to.deep.equal([
+            "DB_PASSWORD looks like a secret; never put it in environment: move it to secrets as a Secrets Manager or SSM parameter ARN",
+        ]);
+    });
+
     it("takes secrets only as Secrets Manager or SSM ARNs", () => {
         expect(secretProblems({ DB_PASSWORD: SECRET, PAYMENT_KEY: PARAMETER }, {})).to.deep.equal([]);
         const [plaintext] = secretProblems({ DB_PASSWORD: "hunter2" }, {});
