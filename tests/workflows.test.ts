@@ -10,6 +10,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import { ciStacks, githubOutput } from "../tooling/ci-stacks";
+import { snapshotStacks } from "../tooling/plan";
 
 const ROOT = path.resolve(__dirname, "..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
@@ -60,12 +62,15 @@ function load(file: string): Loaded {
 
 // ---------------------------------------------------------------------------------------------
 // GitHub expressions: the subset the workflows use — context paths, 'strings', true/false/null,
-// ==, !=, !, &&, ||, parentheses and format(). Like GitHub, a missing context value is '' and
+// ==, !=, !, &&, ||, parentheses, format(), fromJSON() and the status functions (success(),
+// failure(), cancelled(), always(), answered from the context's `status`). Like GitHub, a missing context value is '' and
 // && / || return an operand (so `a && b || c` is a conditional). Unlike GitHub, == compares
 // strings case-sensitively; the tests below use values whose case matches.
 // ---------------------------------------------------------------------------------------------
 
 type Context = Record<string, unknown>;
+
+const STATUS_FUNCTIONS = ["success", "failure", "cancelled", "always"];
 
 function evaluate(expression: string, context: Context): unknown {
     const token = /\s*(?:('(?:[^']|'')*')|(==|!=|&&|\|\||[!(),])|([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*))\s*/y;
@@ -85,8 +90,8 @@ function evaluate(expression: string, context: Context): unknown {
             js += operator === "==" ? "===" : operator === "!=" ? "!==" : operator;
         } else if (word === "true" || word === "false" || word === "null") {
             js += word;
-        } else if (word === "format") {
-            js += "format";
+        } else if (word === "format" || word === "fromJSON" || STATUS_FUNCTIONS.includes(word)) {
+            js += `fn.${word}`;
         } else {
             js += `lookup(${JSON.stringify(word)})`;
         }
@@ -94,7 +99,17 @@ function evaluate(expression: string, context: Context): unknown {
     const lookup = (dotted: string): unknown =>
         dotted.split(".").reduce<unknown>((value, key) => (value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), context) ?? "";
     const format = (template: string, ...args: unknown[]): string => template.replace(/\{(\d+)\}/g, (_, index: string) => String(args[Number(index)]));
-    return new Function("lookup", "format", `return (${js});`)(lookup, format);
+    // Job status functions: the context's `status` (what earlier jobs did), "success" by default.
+    const status = String(context.status ?? "success");
+    const fn = {
+        format,
+        fromJSON: (text: string): unknown => JSON.parse(text),
+        success: () => status === "success",
+        failure: () => status === "failure",
+        cancelled: () => status === "cancelled",
+        always: () => true,
+    };
+    return new Function("lookup", "fn", `return (${js});`)(lookup, fn);
 }
 
 /** A `with:` value or any string: every `${{ … }}` replaced by its value. */
@@ -167,14 +182,18 @@ function previewContext(stack: string, vars: Record<string, string> = {}, headRe
     return {
         github: { repository: "acme/goorm-popcorn", actor, ref: "refs/pull/7/merge", run_id: "42", event: { pull_request: { number: 7, head: { repo: { full_name: headRepo } } } } },
         matrix: { stack },
+        needs: { test: { outputs: { stacks: JSON.stringify([stack]) } } },
         vars: { AWS_PREVIEW_ROLE_ARN: "arn:aws:iam::111111111111:role/account-prod-github-preview", AWS_DEPLOY_ROLE_ARN: "arn:aws:iam::111111111111:role/account-prod-github-deploy", ...vars },
         secrets: { GITHUB_TOKEN: "ghs_token" },
     };
 }
 
-function deployContext(ref: string, vars: Record<string, string> = {}): Context {
+function deployContext(ref: string, vars: Record<string, string> = {}, stack = "dev", stacks = { first: ["dev"], second: ["prod"] }, status = "success"): Context {
     return {
         github: { repository: "acme/goorm-popcorn", ref, sha: "0123456789abcdef0123456789abcdef01234567", run_id: "42", event: {} },
+        matrix: { stack },
+        needs: { test: { outputs: { first: JSON.stringify(stacks.first), second: JSON.stringify(stacks.second) } } },
+        status,
         vars: { AWS_PREVIEW_ROLE_ARN: "arn:aws:iam::111111111111:role/account-prod-github-preview", AWS_DEPLOY_ROLE_ARN: "arn:aws:iam::111111111111:role/account-prod-github-deploy", ...vars },
         secrets: {},
     };
@@ -204,10 +223,20 @@ describe(".github/workflows/pull-request.yml", () => {
         expect(install).to.be.lessThan(stepIndex(test, runsCommand(/^npm test$/), "runs npm test"));
     });
 
-    it("job test writes the offline plan of dev and prod to $GITHUB_STEP_SUMMARY, after npm test", () => {
+    it("job test writes the offline plan of every stack file to $GITHUB_STEP_SUMMARY, after npm test", () => {
         const summary = stepIndex(test, (step) => step.run?.includes("GITHUB_STEP_SUMMARY") ?? false, "writes the job summary");
         expect(summary).to.be.greaterThan(stepIndex(test, runsCommand(/^npm test$/), "runs npm test"));
         expect(test.steps[summary].run).to.match(/npm run -s plan -- --stack/);
+        expect(test.steps[summary].run).to.match(/npm run -s stacks\)/);
+    });
+
+    it("job test finds the stacks to preview in the stack files (npm run -s stacks) and hands them to preview's matrix", () => {
+        const list = stepIndex(test, runsCommand(/^npm run -s stacks -- --github >> "\$GITHUB_OUTPUT"$/), "lists the stacks");
+        expect(list).to.be.greaterThan(stepIndex(test, runsCommand(/^npm test$/), "runs npm test"));
+        expect(test.steps[list].id).to.equal("stacks");
+        expect((test as Job & { outputs?: Record<string, string> }).outputs?.stacks).to.match(/^\$\{\{\s*steps\.stacks\.outputs\.preview\s*\}\}$/);
+        expect(preview.strategy?.matrix?.stack).to.match(/^\$\{\{\s*fromJSON\(needs\.test\.outputs\.stacks\)\s*\}\}$/);
+        expect(runs(preview.if, { ...previewContext("dev"), needs: { test: { outputs: { stacks: "[]" } } } }), "no stack to preview").to.equal(false);
     });
 
     describe("the summary step, run with npm stubbed", () => {
@@ -221,7 +250,8 @@ describe(".github/workflows/pull-request.yml", () => {
         function runSummary(npmExit: number): { status: number | null; summary: string; stderr: string } {
             const bin = path.join(dir, `bin-${npmExit}`);
             fs.mkdirSync(bin, { recursive: true });
-            fs.writeFileSync(path.join(bin, "npm"), `#!/bin/sh\necho "PLAN OUTPUT: $*"\nexit ${npmExit}\n`, { mode: 0o755 });
+            // `npm run -s stacks` lists the stack files; every other npm call is a plan.
+            fs.writeFileSync(path.join(bin, "npm"), `#!/bin/sh\ncase "$*" in *" stacks"*) printf 'account\\ndev\\nprod\\n'; exit 0;; esac\necho "PLAN OUTPUT: $*"\nexit ${npmExit}\n`, { mode: 0o755 });
             const summaryFile = path.join(dir, `summary-${npmExit}.md`);
             fs.writeFileSync(summaryFile, "");
             const script = test.steps.find((step) => step.run?.includes("GITHUB_STEP_SUMMARY"))!.run!;
@@ -235,7 +265,7 @@ describe(".github/workflows/pull-request.yml", () => {
         it("puts each stack's plan in a ```text fence inside a collapsible <details>", () => {
             const { status, summary, stderr } = runSummary(0);
             expect(status, stderr).to.equal(0);
-            for (const stack of ["dev", "prod"]) {
+            for (const stack of ["account", "dev", "prod"]) {
                 const section = new RegExp(
                     `<details>\\s*<summary>[^<]*\\b${stack}\\b[^<]*</summary>\\s*\`\`\`text\\nPLAN OUTPUT: run -s plan -- --stack ${stack}\\n\`\`\`\\s*</details>`,
                 );
@@ -254,9 +284,8 @@ describe(".github/workflows/pull-request.yml", () => {
         expect(permissionsOf(test)).to.not.have.property("id-token");
     });
 
-    it("job preview runs `pulumi preview` for dev and prod through pulumi/actions, commenting on the PR with a diff", () => {
+    it("job preview runs `pulumi preview` for each stack through pulumi/actions, commenting on the PR with a diff", () => {
         expect(needsOf(preview)).to.include("test");
-        expect(preview.strategy?.matrix?.stack).to.deep.equal(["dev", "prod"]);
         const steps = pulumiSteps(preview);
         expect(steps).to.have.length(1);
         const inputs = steps[0].with!;
@@ -264,7 +293,7 @@ describe(".github/workflows/pull-request.yml", () => {
         expect(inputs["comment-on-pr"]).to.equal(true);
         expect(inputs.diff).to.equal(true);
         expect(String(inputs["github-token"])).to.match(/\$\{\{\s*(secrets\.GITHUB_TOKEN|github\.token)\s*\}\}/);
-        for (const stack of ["dev", "prod"]) {
+        for (const stack of ["dev", "prod", "staging"]) {
             expect(render(inputs["stack-name"], previewContext(stack))).to.equal(stack);
             expect(render(inputs["stack-name"], previewContext(stack, { PULUMI_ORG: "goorm" }))).to.equal(`goorm/platform/${stack}`);
         }
@@ -296,7 +325,8 @@ describe(".github/workflows/pull-request.yml", () => {
 
 describe(".github/workflows/deploy.yml", () => {
     const { workflow } = deploy;
-    const upDev = workflow.jobs["up-dev"];
+    const test = workflow.jobs.test as Job & { outputs?: Record<string, string> };
+    const up = workflow.jobs.up;
     const upProd = workflow.jobs["up-prod"];
 
     it("runs on a push to main and by hand, never on a pull request", () => {
@@ -304,39 +334,53 @@ describe(".github/workflows/deploy.yml", () => {
         expect((workflow.on.push as { branches: string[] }).branches).to.deep.equal(["main"]);
     });
 
-    it("runs `pulumi up` of dev after the tests, and of prod only after dev", () => {
-        expect(needsOf(upDev)).to.include("test");
-        expect(needsOf(upProd)).to.include("up-dev");
-        const up = (job: Job, stack: string) => {
+    it("finds the stacks to deploy in the stack files, after the tests: class dev, then class prod", () => {
+        const list = stepIndex(test, runsCommand(/^npm run -s stacks -- --github >> "\$GITHUB_OUTPUT"$/), "lists the stacks");
+        expect(list).to.be.greaterThan(stepIndex(test, runsCommand(/^npm test$/), "runs npm test"));
+        expect(test.outputs?.first).to.match(/^\$\{\{\s*steps\.stacks\.outputs\.first\s*\}\}$/);
+        expect(test.outputs?.second).to.match(/^\$\{\{\s*steps\.stacks\.outputs\.second\s*\}\}$/);
+        expect(up.strategy?.matrix?.stack).to.match(/^\$\{\{\s*fromJSON\(needs\.test\.outputs\.first\)\s*\}\}$/);
+        expect(upProd.strategy?.matrix?.stack).to.match(/^\$\{\{\s*fromJSON\(needs\.test\.outputs\.second\)\s*\}\}$/);
+    });
+
+    it("runs `pulumi up` of each dev-class stack after the tests, and of each prod-class stack only after them", () => {
+        expect(needsOf(up)).to.include("test");
+        expect(needsOf(upProd)).to.include.members(["test", "up"]);
+        for (const [job, stack] of [[up, "dev"], [upProd, "prod"], [upProd, "staging"]] as const) {
             const steps = pulumiSteps(job);
             expect(steps).to.have.length(1);
             expect(steps[0].with!.command).to.equal("up");
-            expect(render(steps[0].with!["stack-name"], deployContext("refs/heads/main"))).to.equal(stack);
-            expect(render(steps[0].with!["stack-name"], deployContext("refs/heads/main", { PULUMI_ORG: "goorm" }))).to.equal(`goorm/platform/${stack}`);
-        };
-        up(upDev, "dev");
-        up(upProd, "prod");
+            expect(render(steps[0].with!["stack-name"], deployContext("refs/heads/main", {}, stack))).to.equal(stack);
+            expect(render(steps[0].with!["stack-name"], deployContext("refs/heads/main", { PULUMI_ORG: "goorm" }, stack))).to.equal(`goorm/platform/${stack}`);
+        }
         const upJobs = Object.entries(workflow.jobs).filter(([, job]) => pulumiSteps(job).some((step) => step.with?.command === "up"));
-        expect(upJobs.map(([name]) => name).sort()).to.deep.equal(["up-dev", "up-prod"]);
+        expect(upJobs.map(([name]) => name).sort()).to.deep.equal(["up", "up-prod"]);
+        // A failed dev-class up stops the prod class; no dev-class stack at all does not.
+        expect(runs(upProd.if, deployContext("refs/heads/main", {}, "prod", { first: ["dev"], second: ["prod"] }, "failure"))).to.equal(false);
+        expect(runs(upProd.if, deployContext("refs/heads/main", {}, "prod", { first: [], second: ["prod"] }))).to.equal(true);
+        expect(runs(upProd.if, deployContext("refs/heads/main", {}, "prod", { first: ["dev"], second: [] }))).to.equal(false);
+        expect(runs(up.if, deployContext("refs/heads/main", {}, "dev", { first: [], second: ["prod"] }))).to.equal(false);
     });
 
-    it("deploys prod in the `production` environment, whose reviewers approve it", () => {
+    it("deploys the prod class in the `production` environment, whose reviewers approve it", () => {
         expect(environmentOf(upProd)).to.equal("production");
-        expect(environmentOf(upDev)).to.not.equal("production");
+        expect(environmentOf(up)).to.not.equal("production");
     });
 
     it("deploys only main, also when started by hand from another branch", () => {
-        expect(runs(upDev.if, deployContext("refs/heads/main"))).to.equal(true);
-        expect(runs(upDev.if, deployContext("refs/heads/feature/x"))).to.equal(false);
+        for (const job of [up, upProd]) {
+            expect(runs(job.if, deployContext("refs/heads/main"))).to.equal(true);
+            expect(runs(job.if, deployContext("refs/heads/feature/x"))).to.equal(false);
+        }
     });
 
     it("runs one `pulumi up` per stack at a time and never cancels one in flight", () => {
-        const groups = [upDev, upProd].map((job) => {
+        const groups = ([[up, "dev"], [upProd, "prod"], [upProd, "staging"]] as const).map(([job, stack]) => {
             const concurrency = job.concurrency as { group: string; "cancel-in-progress": boolean };
             expect(concurrency["cancel-in-progress"]).to.equal(false);
-            return render(concurrency.group, deployContext("refs/heads/main"));
+            return render(concurrency.group, deployContext("refs/heads/main", {}, stack));
         });
-        expect(groups[0]).to.not.equal(groups[1]);
+        expect(new Set(groups).size).to.equal(3);
         expect(groups[0]).to.match(/dev/);
         expect(groups[1]).to.match(/prod/);
         // A workflow-level group that cancels would cancel an `up` in flight.
@@ -346,10 +390,38 @@ describe(".github/workflows/deploy.yml", () => {
         }
     });
 
-    it("assumes the deploy role (the account stack's) for dev and prod", () => {
+    it("assumes the deploy role (the account stack's) for every stack", () => {
         const role = (job: Job) => job.steps.find(usesAction("aws-actions/configure-aws-credentials"))!.with!["role-to-assume"];
-        expect(render(role(upDev), deployContext("refs/heads/main"))).to.equal("arn:aws:iam::111111111111:role/account-prod-github-deploy");
-        expect(render(role(upProd), deployContext("refs/heads/main"))).to.equal("arn:aws:iam::111111111111:role/account-prod-github-deploy");
+        expect(render(role(up), deployContext("refs/heads/main"))).to.equal("arn:aws:iam::111111111111:role/account-prod-github-deploy");
+        expect(render(role(upProd), deployContext("refs/heads/main", {}, "prod"))).to.equal("arn:aws:iam::111111111111:role/account-prod-github-deploy");
+    });
+});
+
+describe("the stacks the workflows preview and deploy (npm run -s stacks)", () => {
+    let dir: string;
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "ci-stacks-"));
+        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        const stack = (name: string, config: string) => fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), `config:\n${config}`);
+        stack("account", "  platform:env: prod\n  platform:name: account\n  platform:zones: { domains: [example.com] }\n");
+        stack("dev", "  platform:env: dev\n  platform:name: shop\n");
+        stack("prod", "  platform:env: prod\n  platform:name: shop\n");
+        stack("staging", "  platform:env: prod\n  platform:envName: staging\n  platform:name: shop\n");
+        stack("qa", "  platform:env: dev\n  platform:envName: qa\n  platform:name: shop\n");
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("previews and deploys every stack file but the account stack's, class dev first, with no list to edit", () => {
+        const stacks = ciStacks(dir);
+        expect(stacks.all).to.deep.equal(["account", "dev", "prod", "qa", "staging"]);
+        expect(githubOutput(stacks)).to.equal('preview=["dev","prod","qa","staging"]\nfirst=["dev","qa"]\nsecond=["prod","staging"]\n');
+    });
+
+    it("lists this project's stack files as they are (a new one needs no edit anywhere)", () => {
+        const stacks = ciStacks();
+        expect(stacks.all).to.deep.equal(snapshotStacks());
+        expect([...stacks.first, ...stacks.second].sort()).to.deep.equal([...stacks.preview].sort());
+        expect(stacks.preview.length).to.be.above(0);
     });
 });
 

@@ -46,6 +46,15 @@ describe("scripts/plan: the offline plan CLI", () => {
         expect(JSON.parse(result.stdout).warnings).to.have.length(1);
     });
 
+    it("prints one JSON document for the README's command (npm run -s plan -- --stack dev --json | jq), run as written", () => {
+        const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+        const command = /^\s*(npm run -s plan -- --stack \S+ --json \| jq .*)$/m.exec(readme)?.[1];
+        expect(command, "the README documents the JSON plan piped into jq").to.be.a("string");
+        const result = spawnSync("bash", ["-e", "-o", "pipefail", "-c", command!], { cwd: PROJECT_ROOT, encoding: "utf8" });
+        expect(result.status, result.stderr).to.equal(0);
+        expect(result.stdout.trim()).to.match(/^https:\/\/\S+$/);
+    });
+
     it("runs as the README says (npm run plan -- --stack dev) and prints the tree, the counts and the outputs", () => {
         const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", "dev", "--dir", SEED_ROOT], { cwd: PROJECT_ROOT, encoding: "utf8" });
         expect(result.status, result.stderr).to.equal(0);

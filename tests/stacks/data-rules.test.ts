@@ -105,8 +105,8 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
             () => stackConfig("prod", (c) => (c["platform:name"] = "goorm-popcorn-platform")),
             [
                 'platform:name: goorm-popcorn-platform makes a cache name AWS refuses: elasticacheUser name "goorm-popcorn-platform-prod-cache-default" is 41 characters; AWS allows at most 40',
-                'platform:name: goorm-popcorn-platform makes the blue target group name goorm-popcorn-platform-gateway-prod (35 characters), which AWS refuses: targetGroup name "goorm-popcorn-platform-gateway-prod" is 35 characters; AWS allows at most 32',
-                'platform:name: goorm-popcorn-platform makes the green target group name goorm-popcorn-platform-gateway-green-prod (41 characters), which AWS refuses: targetGroup name "goorm-popcorn-platform-gateway-green-prod" is 41 characters; AWS allows at most 32',
+                'platform:name: "goorm-popcorn-platform" makes the blue target group name goorm-popcorn-platform-gateway-prod (35 characters), which AWS refuses: targetGroup name "goorm-popcorn-platform-gateway-prod" is 35 characters; AWS allows at most 32; shorten platform:name, platform:envName or platform:alb.targetGroupStem',
+                'platform:name: "goorm-popcorn-platform" makes the green target group name goorm-popcorn-platform-gateway-green-prod (41 characters), which AWS refuses: targetGroup name "goorm-popcorn-platform-gateway-green-prod" is 41 characters; AWS allows at most 32; shorten platform:name, platform:envName or platform:alb.targetGroupStem',
             ],
             "prod",
         ],

@@ -12,7 +12,7 @@ import { SERVICE_TARGETS, servicesBlock } from "../../compute/services/block";
 import { INTERNET } from "../../network/security-groups/matrix";
 import { networkBlock } from "../../network/vpc/block";
 import { ALB_THRESHOLDS, albAlarms } from "./alarms";
-import { BlueGreenAlb, CertificateArgs, DESYNC_MODES, HEALTH_CHECK_LIMITS, TLS_POLICIES, albNames, aliasProblems, healthCheckProblems } from "./blue-green-alb";
+import { BlueGreenAlb, CertificateArgs, DESYNC_MODES, HEALTH_CHECK_LIMITS, TARGET_GROUP_STEM, TLS_POLICIES, albNames, aliasProblems, healthCheckProblems } from "./blue-green-alb";
 
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
 
@@ -56,6 +56,11 @@ const AlbSchema = z.strictObject({
         })
         .prefault({})
         .describe("Access logs to an encrypted, private, TLS-only bucket only ELB may write to."),
+    targetGroupStem: z
+        .string()
+        .regex(/^[a-z][a-z0-9]{0,15}$/, { error: "is not a name stem; use up to 16 lowercase letters and digits, starting with a letter" })
+        .default(TARGET_GROUP_STEM)
+        .describe("Stem of the target group names: blue `<prefix>-<stem>-<envName>`, green `<prefix>-<stem>-green-<envName>`, 32 characters at most (a shorter stem makes room for a longer envName). Changing it replaces both target groups."),
     deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30).describe("Seconds a deregistering target keeps its connections (keeps a rollback within 30 s)."),
     idleTimeoutSeconds: z.number().int().min(1).max(4000).default(60).describe("Idle connection timeout."),
     desyncMitigationMode: z.enum(DESYNC_MODES).default("defensive").describe("HTTP desync mitigation."),
@@ -95,7 +100,7 @@ function albProblems(alb: AlbConfig, view: ConfigView): Problem[] {
     if (!view.config(servicesBlock)?.blueGreen) {
         problems.push({ path: ["alb"], message: "needs platform:blueGreen: the ALB forwards to the blue and green target groups of one service" });
     }
-    const names = albNames(view.stack.naming);
+    const names = albNames(view.stack.naming, alb.targetGroupStem);
     for (const [what, kind, value] of [
         ["ALB", "loadBalancer", names.loadBalancer],
         ["blue target group", "targetGroup", names.targetGroups.blue],
@@ -103,7 +108,9 @@ function albProblems(alb: AlbConfig, view: ConfigView): Problem[] {
     ] as const) {
         const problem = nameProblem(kind, value);
         if (problem) {
-            problems.push({ path: ["name"], message: `${view.stack.name} makes the ${what} name ${value} (${value.length} characters), which AWS refuses: ${problem}` });
+            // The name, the env's name and (for target groups) the stem make it: say which keys shorten it.
+            const keys = what === "ALB" ? "platform:name or platform:envName" : "platform:name, platform:envName or platform:alb.targetGroupStem";
+            problems.push({ path: ["name"], message: `${JSON.stringify(view.stack.name)} makes the ${what} name ${value} (${value.length} characters), which AWS refuses: ${problem}; shorten ${keys}` });
         }
     }
     const { certificate } = alb;
@@ -146,6 +153,7 @@ export const blueGreenAlbBlock = defineBlock({
     thresholds: ALB_THRESHOLDS,
 
     rules: (alb, view) => albProblems(alb, view),
+    claims: (alb) => (alb.dns?.records ?? []).map((record, i) => ({ path: ["alb", "dns", "records", i], what: "DNS record", value: record })),
 
     securityGroups: (_alb, view) => {
         const service = targetService(view);
@@ -177,6 +185,7 @@ export const blueGreenAlbBlock = defineBlock({
             certificate,
             tlsPolicy: alb.tlsPolicy,
             weights,
+            targetGroupStem: alb.targetGroupStem,
             healthCheck: alb.healthCheck,
             deregistrationDelaySeconds: alb.deregistrationDelaySeconds,
             idleTimeoutSeconds: alb.idleTimeoutSeconds,

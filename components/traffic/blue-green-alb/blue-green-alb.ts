@@ -78,8 +78,13 @@ export interface AccessLogsArgs {
 }
 
 export interface BlueGreenAlbArgs extends ComponentBaseArgs {
-    /** The service behind the ALB (the target groups' name stem is `gateway`, as in the seed). */
+    /** The service behind the ALB. */
     service: string;
+    /**
+     * The target groups' name stem: blue `<prefix>-<stem>-<env>`, green `<prefix>-<stem>-green-<env>`
+     * (AWS allows 32 characters). @default "gateway" (the seed's)
+     */
+    targetGroupStem?: string;
     vpcId: pulumi.Input<string>;
     /** Public subnets, in at least two AZs. */
     subnetIds: pulumi.Input<string>[];
@@ -203,7 +208,7 @@ export class BlueGreenAlb extends PlatformComponent {
     constructor(name: string, args: BlueGreenAlbArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:traffic:BlueGreenAlb", name, { ...args, component: "blue-green-alb", service: args.service, problems: blueGreenAlbProblems(args) }, opts);
         this.albName = name;
-        const names = albNames(args.naming);
+        const names = albNames(args.naming, args.targetGroupStem);
         const tagsFor = (resourceName: string) => this.tagsFor(resourceName);
         const logs = { enabled: args.accessLogs?.enabled ?? true, expirationDays: args.accessLogs?.expirationDays ?? 90 };
         const bucket = logs.enabled ? this.accessLogBucketFor(name, args.naming, logs.expirationDays, tagsFor) : undefined;
@@ -474,21 +479,25 @@ export class BlueGreenAlb extends PlatformComponent {
     }
 }
 
+/** The seed's stem of the target group names. */
+export const TARGET_GROUP_STEM = "gateway";
+
 /**
  * The seed's names: `<prefix>-alb-<env>`, blue `<prefix>-gateway-<env>`, green
- * `<prefix>-gateway-green-<env>`. Unchecked; `nameProblem` tells whether AWS accepts them.
+ * `<prefix>-gateway-green-<env>` (another stem for a longer env name). Unchecked; `nameProblem`
+ * tells whether AWS accepts them.
  */
-export function albNames(naming: Naming): { loadBalancer: string; targetGroups: Record<Colour, string> } {
+export function albNames(naming: Naming, stem: string = TARGET_GROUP_STEM): { loadBalancer: string; targetGroups: Record<Colour, string> } {
     return {
         loadBalancer: naming.format("suffixed", "alb"),
-        targetGroups: { blue: naming.format("suffixed", "gateway"), green: naming.format("suffixed", "gateway", "green") },
+        targetGroups: { blue: naming.format("suffixed", stem), green: naming.format("suffixed", stem, "green") },
     };
 }
 
 /** Every rule the arguments must satisfy. */
 export function blueGreenAlbProblems(args: BlueGreenAlbArgs): Problem[] {
     const problems: Problem[] = [...nest(["weights"], weightProblems(args.weights))];
-    const { loadBalancer, targetGroups } = albNames(args.naming);
+    const { loadBalancer, targetGroups } = albNames(args.naming, args.targetGroupStem);
     const lbProblem = nameProblem("loadBalancer", loadBalancer);
     if (lbProblem) {
         problems.push({ path: ["name"], message: lbProblem });
