@@ -44,7 +44,7 @@ describe("docs: block READMEs", () => {
                 fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), example!);
                 const run = await runStack(stack, dir);
                 const { config } = readStackConfig(stack, dir);
-                expectBaseline(run, { project: config["platform:name"], env: config["platform:env"], name: stack });
+                expectBaseline(run, { project: config["platform:name"], env: config["platform:envName"] ?? config["platform:env"], name: stack });
             });
         });
     }

@@ -18,7 +18,7 @@ import { StackCopy } from "../support/stack-copy";
 /** Project, env and name of a stack file as its config says. */
 function identity(stack: string, root: string = PROJECT_ROOT) {
     const { project, config } = readStackConfig(stack, root);
-    return { project: config["platform:name"], env: config["platform:env"], name: stack, pulumiProject: project };
+    return { project: config["platform:name"], env: config["platform:envName"] ?? config["platform:env"], name: stack, pulumiProject: project };
 }
 
 describe("live stack files: invariants only", () => {
