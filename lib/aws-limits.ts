@@ -90,5 +90,5 @@ const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:key\/(?:
 
 /** Why `arn` is not a KMS key ARN, or undefined. */
 export function kmsKeyArnProblem(arn: string): string | undefined {
-    return KMS_KEY_ARN.test(arn) ? undefined : `${arn} is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<key-id>`;
+    return KMS_KEY_ARN.test(arn) ? undefined : `${JSON.stringify(arn)} is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<key-id>`;
 }

@@ -103,10 +103,10 @@ export type NameKind = keyof typeof NAME_RULES;
 export function nameProblem(kind: NameKind, name: string): string | undefined {
     const rule: NameRule = NAME_RULES[kind];
     if (name.length > rule.maxLength) {
-        return `${kind} name "${name}" is ${name.length} characters; AWS allows at most ${rule.maxLength}`;
+        return `${kind} name ${JSON.stringify(name)} is ${name.length} characters; AWS allows at most ${rule.maxLength}`;
     }
     if (!rule.pattern.test(name)) {
-        return `${kind} name "${name}" is not allowed; AWS allows ${rule.allowed}`;
+        return `${kind} name ${JSON.stringify(name)} is not allowed; AWS allows ${rule.allowed}`;
     }
     return undefined;
 }

@@ -24,13 +24,13 @@ export function nest(prefix: Path, problems: readonly Problem[]): Problem[] {
     return problems.map((p) => ({ path: [...prefix, ...p.path], message: p.message }));
 }
 
-/** Renders a config or argument value for a message: strings quoted only when empty or padded. */
+/** Renders a config or argument value for a message: strings quoted (JSON), other values as JSON. */
 export function showValue(value: unknown): string {
     if (value === undefined) {
         return "(missing)";
     }
     if (typeof value === "string") {
-        return value === "" || value.trim() !== value ? JSON.stringify(value) : value;
+        return JSON.stringify(value);
     }
     return JSON.stringify(value);
 }

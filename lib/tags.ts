@@ -4,7 +4,7 @@
  * service, that service.
  */
 import { TAG_LIMITS } from "./aws-limits";
-import { Problem } from "./problems";
+import { Problem, showValue } from "./problems";
 
 export type Tags = Readonly<Record<string, string>>;
 
@@ -49,9 +49,9 @@ export function extraTagProblems(tags: Readonly<Record<string, string>>): Proble
     for (const key of keys) {
         const value = tags[key];
         if ((RESERVED_TAG_KEYS as readonly string[]).includes(key)) {
-            problems.push({ path: [key], message: `${key} is set by the program itself; reserved keys: ${RESERVED_TAG_KEYS.join(", ")}` });
+            problems.push({ path: [key], message: `${showValue(key)} is set by the program itself; reserved keys: ${RESERVED_TAG_KEYS.join(", ")}` });
         } else if (key.toLowerCase().startsWith(TAG_LIMITS.reservedPrefix)) {
-            problems.push({ path: [key], message: `${key} starts with "${TAG_LIMITS.reservedPrefix}", which AWS reserves` });
+            problems.push({ path: [key], message: `${showValue(key)} starts with "${TAG_LIMITS.reservedPrefix}", which AWS reserves` });
         } else {
             const problem = tagProblem(key, value);
             if (problem) {

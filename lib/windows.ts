@@ -3,7 +3,7 @@
  * window `hh:mm-hh:mm` and a weekly one `ddd:hh:mm-ddd:hh:mm`. Both services refuse a daily window
  * that overlaps the weekly one, and windows shorter than their minimum.
  */
-import { Path, Problem } from "./problems";
+import { Path, Problem, showValue } from "./problems";
 
 const DAY = 24 * 60;
 const WEEK = 7 * DAY;
@@ -72,17 +72,17 @@ export function windowProblems(check: WindowCheck): Problem[] {
     const daily = parseDaily(check.daily.text);
     const weekly = parseWeekly(check.weekly.text);
     if (!daily) {
-        problems.push({ path: check.daily.path, message: `${check.daily.text} is not a daily window; use hh:mm-hh:mm in UTC, e.g. 18:00-19:00` });
+        problems.push({ path: check.daily.path, message: `${showValue(check.daily.text)} is not a daily window; use hh:mm-hh:mm in UTC, e.g. 18:00-19:00` });
     } else if (daily.end - daily.start < check.daily.minMinutes) {
-        problems.push({ path: check.daily.path, message: `${check.daily.text} lasts ${daily.end - daily.start} minutes; it must last at least ${check.daily.minMinutes}` });
+        problems.push({ path: check.daily.path, message: `${showValue(check.daily.text)} lasts ${daily.end - daily.start} minutes; it must last at least ${check.daily.minMinutes}` });
     }
     if (!weekly) {
-        problems.push({ path: check.weekly.path, message: `${check.weekly.text} is not a weekly window; use ddd:hh:mm-ddd:hh:mm in UTC, e.g. sun:19:00-sun:20:00` });
+        problems.push({ path: check.weekly.path, message: `${showValue(check.weekly.text)} is not a weekly window; use ddd:hh:mm-ddd:hh:mm in UTC, e.g. sun:19:00-sun:20:00` });
     } else if (weekly.end - weekly.start < check.weekly.minMinutes) {
-        problems.push({ path: check.weekly.path, message: `${check.weekly.text} lasts ${weekly.end - weekly.start} minutes; it must last at least ${check.weekly.minMinutes}` });
+        problems.push({ path: check.weekly.path, message: `${showValue(check.weekly.text)} lasts ${weekly.end - weekly.start} minutes; it must last at least ${check.weekly.minMinutes}` });
     }
     if (daily && weekly && overlaps(daily, weekly)) {
-        problems.push({ path: check.daily.path, message: `${check.daily.text} overlaps the maintenance window ${check.weekly.text}; AWS refuses overlapping windows` });
+        problems.push({ path: check.daily.path, message: `${showValue(check.daily.text)} overlaps the maintenance window ${showValue(check.weekly.text)}; AWS refuses overlapping windows` });
     }
     return problems;
 }

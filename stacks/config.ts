@@ -265,7 +265,7 @@ function describeIssue(issue: z.core.$ZodIssue, root: z.ZodType): ConfigProblem[
             if (input === undefined) {
                 return [{ key, message: `is required (expected ${expected})` }];
             }
-            return [{ key, message: `${typeof input === "string" ? JSON.stringify(input) : showValue(input)} is not ${expected}${howToWrite(issue.expected, input, key)}` }];
+            return [{ key, message: `${showValue(input)} is not ${expected}${howToWrite(issue.expected, input, key)}` }];
         }
         case "invalid_value": {
             const allowed = `one of ${issue.values.map(String).join(", ")}`;
@@ -413,7 +413,7 @@ export function parseStackConfig(allConfig: Readonly<Record<string, string>>, st
         } else if (closestMatch(namespace, [NAMESPACE]) !== undefined) {
             // Another namespace's keys are their owners' business, but a misspelt `platform` would
             // make this key silently ignored.
-            problems.push({ key: fullKey, message: `is in namespace "${namespace}", which nothing reads; did you mean ${NAMESPACE}:${rest.join(":")}?` });
+            problems.push({ key: fullKey, message: `is in namespace ${JSON.stringify(namespace)}, which nothing reads; did you mean ${NAMESPACE}:${rest.join(":")}?` });
         }
     }
 

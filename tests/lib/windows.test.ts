@@ -15,17 +15,17 @@ describe("lib/windows", () => {
 
     it("refuses a backup window that overlaps maintenance on any day", () => {
         expect(check("19:30-20:30", "sun:19:00-sun:20:00")).to.deep.equal([
-            "backupWindow: 19:30-20:30 overlaps the maintenance window sun:19:00-sun:20:00; AWS refuses overlapping windows",
+            'backupWindow: "19:30-20:30" overlaps the maintenance window "sun:19:00-sun:20:00"; AWS refuses overlapping windows',
         ]);
         expect(check("23:30-00:30", "sun:23:50-mon:01:00")).to.have.length(1);
     });
 
     it("refuses malformed and too short windows", () => {
         expect(check("18:00 to 19:00", "sunday 19:00")).to.deep.equal([
-            "backupWindow: 18:00 to 19:00 is not a daily window; use hh:mm-hh:mm in UTC, e.g. 18:00-19:00",
-            "maintenanceWindow: sunday 19:00 is not a weekly window; use ddd:hh:mm-ddd:hh:mm in UTC, e.g. sun:19:00-sun:20:00",
+            'backupWindow: "18:00 to 19:00" is not a daily window; use hh:mm-hh:mm in UTC, e.g. 18:00-19:00',
+            'maintenanceWindow: "sunday 19:00" is not a weekly window; use ddd:hh:mm-ddd:hh:mm in UTC, e.g. sun:19:00-sun:20:00',
         ]);
-        expect(check("18:00-18:20", "sun:19:00-sun:20:00")).to.deep.equal(["backupWindow: 18:00-18:20 lasts 20 minutes; it must last at least 30"]);
-        expect(check("18:00-19:00", "sun:19:00-sun:19:30", 60)).to.deep.equal(["maintenanceWindow: sun:19:00-sun:19:30 lasts 30 minutes; it must last at least 60"]);
+        expect(check("18:00-18:20", "sun:19:00-sun:20:00")).to.deep.equal(['backupWindow: "18:00-18:20" lasts 20 minutes; it must last at least 30']);
+        expect(check("18:00-19:00", "sun:19:00-sun:19:30", 60)).to.deep.equal(['maintenanceWindow: "sun:19:00-sun:19:30" lasts 30 minutes; it must last at least 60']);
     });
 });

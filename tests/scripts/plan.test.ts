@@ -133,7 +133,7 @@ describe("scripts/plan: the offline plan CLI", () => {
         const result = plan("--stack", stack);
         expect(result.status).to.equal(1);
         expect(result.stdout).to.equal("");
-        expect(result.stderr).to.contain("platform:network.subnets.private[0].cidr: 10.1.11.0/24 is outside the VPC CIDR 10.0.0.0/16");
+        expect(result.stderr).to.contain('platform:network.subnets.private[0].cidr: "10.1.11.0/24" is outside the VPC CIDR "10.0.0.0/16"');
         expect(result.stderr).to.contain("platform:network.natGateway: is not a known key (did you mean natGateways?)");
     });
 

@@ -68,7 +68,7 @@ describe("stacks: a stack builds only the blocks its stack file has", () => {
         const config = only(["network", "services", "serviceDefaults", "cache"], {
             "platform:services": JSON.stringify({ web: { cpu: 256, memory: 512, imageTag: "1.0.0", connectsTo: ["cache", "database"] } }),
         });
-        expect(problemLines(config)).to.deep.equal(["platform:services.web.connectsTo[1]: database is not a data store of this stack; it has cache"]);
+        expect(problemLines(config)).to.deep.equal(['platform:services.web.connectsTo[1]: "database" is not a data store of this stack; it has cache']);
     });
 
     it("requires monitoring in a prod stack that runs services", () => {

@@ -74,7 +74,7 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
         [
             "env outside dev|prod",
             () => stackConfig("dev", (c) => (c["platform:env"] = "staging")),
-            ["platform:env: staging is not allowed; expected one of dev, prod"],
+            ['platform:env: "staging" is not allowed; expected one of dev, prod'],
         ],
         [
             "env missing",
@@ -99,34 +99,34 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
         [
             "a subnet outside the VPC CIDR (the issue's own example)",
             () => stackConfig("dev", (_c, network) => (subnets(network).private[0].cidr = "10.1.11.0/24")),
-            ["platform:network.subnets.private[0].cidr: 10.1.11.0/24 is outside the VPC CIDR 10.0.0.0/16"],
+            ['platform:network.subnets.private[0].cidr: "10.1.11.0/24" is outside the VPC CIDR "10.0.0.0/16"'],
         ],
         [
             "CIDR syntax",
             () => stackConfig("dev", (_c, network) => (network.cidr = "10.0.0.0/33")),
-            ["platform:network.cidr: 10.0.0.0/33 has a prefix length above 32"],
+            ['platform:network.cidr: "10.0.0.0/33" has a prefix length above 32'],
         ],
         [
             "two subnets overlapping",
             () => stackConfig("dev", (_c, network) => (subnets(network).data[1].cidr = "10.0.21.128/25")),
-            ["platform:network.subnets.data[1].cidr: 10.0.21.128/25 overlaps 10.0.21.0/24 (platform:network.subnets.data[0])"],
+            ['platform:network.subnets.data[1].cidr: "10.0.21.128/25" overlaps "10.0.21.0/24" (platform:network.subnets.data[0])'],
         ],
         [
             "a subnet in an AZ the stack does not list",
             () => stackConfig("dev", (_c, network) => (subnets(network).private[0].az = "ap-northeast-2b")),
-            ["platform:network.subnets.private[0].az: ap-northeast-2b is not one of the stack's AZs (platform:network.azs: ap-northeast-2a, ap-northeast-2c)"],
+            ["platform:network.subnets.private[0].az: \"ap-northeast-2b\" is not one of the stack's AZs (platform:network.azs: \"ap-northeast-2a\", \"ap-northeast-2c\")"],
         ],
         [
             "the ALB tier in one AZ",
             () => stackConfig("dev", (_c, network) => subnets(network).public.pop()),
-            ["platform:network.subnets.public: spans only ap-northeast-2a; an ALB needs public subnets in at least two AZs"],
+            ['platform:network.subnets.public: spans only "ap-northeast-2a"; an ALB needs public subnets in at least two AZs'],
         ],
         [
             "an AZ of another region",
             () => stackConfig("dev", (c) => (c["aws:region"] = "us-east-1")),
             [
-                "platform:network.azs[0]: ap-northeast-2a is not in the stack's region us-east-1; expected us-east-1a, us-east-1b, …",
-                "platform:network.azs[1]: ap-northeast-2c is not in the stack's region us-east-1; expected us-east-1a, us-east-1b, …",
+                "platform:network.azs[0]: \"ap-northeast-2a\" is not in the stack's region \"us-east-1\"; expected us-east-1a, us-east-1b, …",
+                "platform:network.azs[1]: \"ap-northeast-2c\" is not in the stack's region \"us-east-1\"; expected us-east-1a, us-east-1b, …",
             ],
         ],
         [
@@ -137,7 +137,7 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
         [
             "an unknown NAT strategy",
             () => stackConfig("dev", (_c, network) => (network.natGateways = "perAZ")),
-            ["platform:network.natGateways: perAZ is not allowed; expected one of none, single, perAz"],
+            ['platform:network.natGateways: "perAZ" is not allowed; expected one of none, single, perAz'],
         ],
         [
             "a retention CloudWatch does not accept",
@@ -154,25 +154,25 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
             "prod tasks in a single AZ",
             () => stackConfig("prod", (_c, network) => (subnets(network).private = [subnets(network).private[0]])),
             [
-                "platform:network.subnets.private: spans only ap-northeast-2a; prod needs private subnets in at least two AZs",
-                "platform:kafka.nodes: 3 nodes put 3 in ap-northeast-2a, more than the 1 the quorum can lose; losing ap-northeast-2a would stop Kafka — add private subnets in other AZs",
+                'platform:network.subnets.private: spans only "ap-northeast-2a"; prod needs private subnets in at least two AZs',
+                'platform:kafka.nodes: 3 nodes put 3 in "ap-northeast-2a", more than the 1 the quorum can lose; losing "ap-northeast-2a" would stop Kafka — add private subnets in other AZs',
             ],
             "prod",
         ],
         [
             "a name prefix AWS names cannot carry",
             () => stackConfig("dev", (c) => (c["platform:name"] = "Goorm_Popcorn")),
-            ["platform:name: Goorm_Popcorn is not a valid name prefix; use 2–24 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen"],
+            ['platform:name: "Goorm_Popcorn" is not a valid name prefix; use 2–24 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen'],
         ],
         [
             "a tag key the program sets itself",
             () => stackConfig("dev", (c) => (c["platform:tags"] = JSON.stringify({ Environment: "qa", Owner: "platform-team" }))),
-            ["platform:tags.Environment: Environment is set by the program itself; reserved keys: Project, Environment, Stack, ManagedBy, Component, Service, Name, Tier"],
+            ['platform:tags.Environment: "Environment" is set by the program itself; reserved keys: Project, Environment, Stack, ManagedBy, Component, Service, Name, Tier'],
         ],
         [
             "an interface endpoint service the library does not know",
             () => stackConfig("dev", (_c, network) => (network.interfaceEndpoints = ["ecr"])),
-            ["platform:network.interfaceEndpoints[0]: ecr is not allowed; expected one of ecr.api, ecr.dkr, logs, secretsmanager, ssm, ssmmessages, ec2messages, sts, kms, monitoring"],
+            ['platform:network.interfaceEndpoints[0]: "ecr" is not allowed; expected one of ecr.api, ecr.dkr, logs, secretsmanager, ssm, ssmmessages, ec2messages, sts, kms, monitoring'],
         ],
         [
             "a list given where a list is expected no more",
@@ -246,14 +246,14 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
         );
         expect(lines).to.deep.equal([
             "platform:network.natGateway: is not a known key (did you mean natGateways?); allowed here: cidr, azs, subnets, natGateways, gatewayEndpoints, interfaceEndpoints, flowLogs",
-            "platform:network.subnets.private[0].cidr: 10.1.11.0/24 is outside the VPC CIDR 10.0.0.0/16",
+            'platform:network.subnets.private[0].cidr: "10.1.11.0/24" is outside the VPC CIDR "10.0.0.0/16"',
         ]);
     });
 
     it("formats the error as a header and one indented line per problem", () => {
         expect(() => parseStackConfig(stackConfig("dev", (c) => (c["platform:env"] = "staging")), "dev")).to.throw(
             ConfigError,
-            'Pulumi.dev.yaml: invalid configuration (1 problem):\n  platform:env: staging is not allowed; expected one of dev, prod',
+            'Pulumi.dev.yaml: invalid configuration (1 problem):\n  platform:env: "staging" is not allowed; expected one of dev, prod',
         );
     });
 });

@@ -31,13 +31,13 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
         [
             "an Aurora class AWS does not offer (db.t4g.micro)",
             () => stackConfig("prod", (_c, edit) => edit("database", (d) => (d.instanceClass = "db.t4g.micro"))),
-            ["platform:database.instanceClass: db.t4g.micro is not offered by Aurora; the smallest burstable Aurora classes are db.t4g.medium and db.t3.medium (or db.serverless)"],
+            ['platform:database.instanceClass: "db.t4g.micro" is not offered by Aurora; the smallest burstable Aurora classes are db.t4g.medium and db.t3.medium (or db.serverless)'],
             "prod",
         ],
         [
             "an Aurora class AWS does not offer (db.t3.small)",
             () => stackConfig("prod", (_c, edit) => edit("database", (d) => (d.instanceClass = "db.t3.small"))),
-            ["platform:database.instanceClass: db.t3.small is not offered by Aurora; the smallest burstable Aurora classes are db.t4g.medium and db.t3.medium (or db.serverless)"],
+            ['platform:database.instanceClass: "db.t3.small" is not offered by Aurora; the smallest burstable Aurora classes are db.t4g.medium and db.t3.medium (or db.serverless)'],
             "prod",
         ],
         [
@@ -64,17 +64,17 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
                         delete d.multiAz;
                     }),
                 ),
-            ["platform:database.readers: 2 readers and a writer need 3 distinct AZs to sit apart; the data tier has 2 (ap-northeast-2a, ap-northeast-2c)"],
+            ['platform:database.readers: 2 readers and a writer need 3 distinct AZs to sit apart; the data tier has 2 ("ap-northeast-2a", "ap-northeast-2c")'],
         ],
         [
             "a Valkey version that does not exist",
             () => stackConfig("dev", (_c, edit) => edit("cache", (c) => (c.engineVersion = "9.0"))),
-            ["platform:cache.engineVersion: 9.0 is not a valkey version ElastiCache offers; use one of 7.2, 8.0, 8.1"],
+            ['platform:cache.engineVersion: "9.0" is not a valkey version ElastiCache offers; use one of 7.2, 8.0, 8.1'],
         ],
         [
             "a PostgreSQL version that does not exist",
             () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.engineVersion = "19.0"))),
-            ["platform:database.engineVersion: 19.0 is not a postgres version AWS offers; use major 13, 14, 15, 16, 17, 18, alone or with a minor version, e.g. 18.1"],
+            ['platform:database.engineVersion: "19.0" is not a postgres version AWS offers; use major 13, 14, 15, 16, 17, 18, alone or with a minor version, e.g. 18.1'],
         ],
         [
             "backups under 7 days in prod",
@@ -104,9 +104,9 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
             "identifiers over their length limits",
             () => stackConfig("prod", (c) => (c["platform:name"] = "goorm-popcorn-platform")),
             [
-                'platform:name: goorm-popcorn-platform makes a cache name AWS refuses: elasticacheUser name "goorm-popcorn-platform-prod-cache-default" is 41 characters; AWS allows at most 40',
-                'platform:name: "goorm-popcorn-platform" makes the blue target group name goorm-popcorn-platform-gateway-prod (35 characters), which AWS refuses: targetGroup name "goorm-popcorn-platform-gateway-prod" is 35 characters; AWS allows at most 32; shorten platform:name, platform:envName or platform:alb.targetGroupStem',
-                'platform:name: "goorm-popcorn-platform" makes the green target group name goorm-popcorn-platform-gateway-green-prod (41 characters), which AWS refuses: targetGroup name "goorm-popcorn-platform-gateway-green-prod" is 41 characters; AWS allows at most 32; shorten platform:name, platform:envName or platform:alb.targetGroupStem',
+                'platform:name: "goorm-popcorn-platform" makes a cache name AWS refuses: elasticacheUser name "goorm-popcorn-platform-prod-cache-default" is 41 characters; AWS allows at most 40',
+                'platform:name: "goorm-popcorn-platform" makes the blue target group name "goorm-popcorn-platform-gateway-prod" (35 characters), which AWS refuses: targetGroup name "goorm-popcorn-platform-gateway-prod" is 35 characters; AWS allows at most 32; shorten platform:name, platform:envName or platform:alb.targetGroupStem',
+                'platform:name: "goorm-popcorn-platform" makes the green target group name "goorm-popcorn-platform-gateway-green-prod" (41 characters), which AWS refuses: targetGroup name "goorm-popcorn-platform-gateway-green-prod" is 41 characters; AWS allows at most 32; shorten platform:name, platform:envName or platform:alb.targetGroupStem',
             ],
             "prod",
         ],
@@ -123,18 +123,18 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
         [
             "settings of the other database kind",
             () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.readers = 1))),
-            ["platform:database.readers: is only for kind aurora (platform:database.kind is instance)"],
+            ['platform:database.readers: is only for kind aurora (platform:database.kind is "instance")'],
         ],
         [
             "an engine of the other kind",
             () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.engine = "aurora-postgresql"))),
-            ["platform:database.engine: aurora-postgresql is not allowed; expected one of postgres, mysql"],
+            ['platform:database.engine: "aurora-postgresql" is not allowed; expected one of postgres, mysql'],
         ],
         [
             "a minor version pinned while AWS applies minor upgrades (the next up would try to downgrade)",
             () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.engineVersion = "18.1"))),
             [
-                'platform:database.engineVersion: 18.1 pins a minor version while autoMinorVersionUpgrade is on: once AWS upgrades the database, the next pulumi up would try to downgrade it; use the major version "18" (AWS picks and upgrades the minor), or set autoMinorVersionUpgrade: false to pin 18.1',
+                'platform:database.engineVersion: "18.1" pins a minor version while autoMinorVersionUpgrade is on: once AWS upgrades the database, the next pulumi up would try to downgrade it; use the major version "18" (AWS picks and upgrades the minor), or set autoMinorVersionUpgrade: false to pin "18.1"',
             ],
         ],
         [
@@ -146,7 +146,7 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
         [
             "overlapping backup and maintenance windows",
             () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.maintenanceWindow = "sun:18:30-sun:19:30"))),
-            ["platform:database.backup.window: 18:00-19:00 overlaps the maintenance window sun:18:30-sun:19:30; AWS refuses overlapping windows"],
+            ['platform:database.backup.window: "18:00-19:00" overlaps the maintenance window "sun:18:30-sun:19:30"; AWS refuses overlapping windows'],
         ],
         [
             "fewer than three Kafka nodes in prod",
@@ -159,7 +159,7 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
             () => stackConfig("prod", (_c, edit) => edit("kafka", (k) => (k.nodes = 4))),
             [
                 "platform:kafka.nodes: 4 is even; a quorum of 4 tolerates 1 failure(s), no more than 3 nodes would — use an odd count",
-                "platform:kafka.nodes: 4 nodes put 2 in ap-northeast-2a, more than the 1 the quorum can lose; losing ap-northeast-2a would stop Kafka — add private subnets in other AZs",
+                'platform:kafka.nodes: 4 nodes put 2 in "ap-northeast-2a", more than the 1 the quorum can lose; losing "ap-northeast-2a" would stop Kafka — add private subnets in other AZs',
             ],
             "prod",
         ],
@@ -172,7 +172,7 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
             "more Kafka nodes in one AZ than the quorum can lose",
             () =>
                 stackConfig("prod", (_c, edit) => edit("network", (n) => (n.subnets.private = n.subnets.private.slice(0, 2)))),
-            ["platform:kafka.nodes: 3 nodes put 2 in ap-northeast-2a, more than the 1 the quorum can lose; losing ap-northeast-2a would stop Kafka — add private subnets in other AZs"],
+            ['platform:kafka.nodes: 3 nodes put 2 in "ap-northeast-2a", more than the 1 the quorum can lose; losing "ap-northeast-2a" would stop Kafka — add private subnets in other AZs'],
             "prod",
         ],
         [
@@ -186,7 +186,7 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
         [
             "an instance type that is not of the EC2 form",
             () => stackConfig("dev", (_c, edit) => edit("kafka", (k) => (k.instanceType = "small"))),
-            ["platform:kafka.instanceType: small is not an EC2 instance type (expected <family>.<size>, e.g. t3.small)"],
+            ['platform:kafka.instanceType: "small" is not an EC2 instance type (expected <family>.<size>, e.g. t3.small)'],
         ],
         [
             "a database without data subnets",

@@ -26,8 +26,8 @@ describe("stacks/rules: monitoring, WAF, office hours and DNS", () => {
             "alarm addresses that are not addresses, or twice",
             () => stackConfig("dev", (_c, edit) => edit("monitoring", (m) => (m.alarmEmails = ["oncall@goormpopcorn.shop", "oncall", "ONCALL@goormpopcorn.shop"]))),
             [
-                "platform:monitoring.alarmEmails[1]: oncall is not an e-mail address",
-                "platform:monitoring.alarmEmails[2]: ONCALL@goormpopcorn.shop is listed twice",
+                'platform:monitoring.alarmEmails[1]: "oncall" is not an e-mail address',
+                'platform:monitoring.alarmEmails[2]: "ONCALL@goormpopcorn.shop" is listed twice',
             ],
         ],
         [
@@ -56,7 +56,7 @@ describe("stacks/rules: monitoring, WAF, office hours and DNS", () => {
                 'platform:monitoring.alarmTopicArns[0]: "arn:aws:sns:ap-northeast-2:123456789012:oncall.fifo" is not a standard SNS topic ARN (arn:aws:sns:<region>:<account>:<name>; FIFO topics cannot take alarms)',
                 'platform:monitoring.alarmTopicArns[3]: "arn:aws:sns:ap-northeast-2:123456789012:chatbot" is listed twice',
                 "platform:monitoring.unattendedReason: is empty; say why this stack's alarms notify nobody, or remove it",
-                "platform:monitoring.alarmTopicArns[1]: is in us-east-1; CloudWatch alarms notify topics of their own region, ap-northeast-2",
+                'platform:monitoring.alarmTopicArns[1]: is in "us-east-1"; CloudWatch alarms notify topics of their own region, "ap-northeast-2"',
             ],
         ],
         [
@@ -68,14 +68,14 @@ describe("stacks/rules: monitoring, WAF, office hours and DNS", () => {
             "a database class whose memory the platform does not know, without thresholds",
             () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.instanceClass = "db.x2iedn.xlarge"))),
             [
-                "platform:monitoring.thresholds.dbFreeableMemoryMib: is required: the platform does not know the memory of db.x2iedn.xlarge; set it for this class",
-                "platform:monitoring.thresholds.dbConnections: is required: the platform does not know the memory of db.x2iedn.xlarge; set it for this class",
+                'platform:monitoring.thresholds.dbFreeableMemoryMib: is required: the platform does not know the memory of "db.x2iedn.xlarge"; set it for this class',
+                'platform:monitoring.thresholds.dbConnections: is required: the platform does not know the memory of "db.x2iedn.xlarge"; set it for this class',
             ],
         ],
         [
             "an alias the certificate does not cover",
             () => stackConfig("dev", (_c, edit) => edit("alb", (a) => (a.dns = { records: ["api.dev.goormpopcorn.shop"] }))),
-            ["platform:alb.dns.records[0]: api.dev.goormpopcorn.shop is not covered by the certificate (*.goormpopcorn.shop, goormpopcorn.shop); browsers would refuse it"],
+            ['platform:alb.dns.records[0]: "api.dev.goormpopcorn.shop" is not covered by the certificate ("*.goormpopcorn.shop", "goormpopcorn.shop"); browsers would refuse it'],
         ],
         [
             "WAF without an ALB to protect",
@@ -102,7 +102,7 @@ describe("stacks/rules: monitoring, WAF, office hours and DNS", () => {
                 ),
             [
                 "platform:waf.rateLimit: 5 is not a rate limit WAF accepts; use a whole number of requests from 10 to 2000000000",
-                "platform:waf.countRules.AWSManagedRulesSQLiRuleSet: AWSManagedRulesSQLiRuleSet is not among managedRuleGroups (AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet); count overrides apply only to an enabled group",
+                'platform:waf.countRules.AWSManagedRulesSQLiRuleSet: "AWSManagedRulesSQLiRuleSet" is not among managedRuleGroups (AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet); count overrides apply only to an enabled group',
             ],
         ],
         [
@@ -127,9 +127,9 @@ describe("stacks/rules: monitoring, WAF, office hours and DNS", () => {
                     }),
                 ),
             [
-                "platform:schedule.timezone: Seoul is not an IANA time zone (expected e.g. Asia/Seoul or UTC)",
-                "platform:schedule.stop: 8pm is not a time of day; use HH:MM, 00:00–23:59",
-                "platform:schedule.services[1]: billing-service is not one of platform:services (api-gateway, user-service, store-service, order-service, payment-service, checkin-service, order-query)",
+                'platform:schedule.timezone: "Seoul" is not an IANA time zone (expected e.g. Asia/Seoul or UTC)',
+                'platform:schedule.stop: "8pm" is not a time of day; use HH:MM, 00:00–23:59',
+                'platform:schedule.services[1]: "billing-service" is not one of platform:services ("api-gateway", "user-service", "store-service", "order-service", "payment-service", "checkin-service", "order-query")',
             ],
         ],
         [

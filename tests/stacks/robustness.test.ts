@@ -113,8 +113,8 @@ describe("robustness: a malformed value ends in a ConfigError that names keys, n
 
     it("a private subnet CIDR the network refuses: reported once, by the network, and Kafka's placement rules skip it (they crashed on it)", () => {
         const config = stackConfig("dev", (_c, edit) => edit("network", (n) => (n.subnets.private[0].cidr = "10.0.11.x/24")));
-        expect(problemLines(config)).to.deep.equal(["platform:network.subnets.private[0].cidr: 10.0.11.x/24 is not an IPv4 CIDR block (expected a.b.c.d/n, e.g. 10.0.1.0/24)"]);
+        expect(problemLines(config)).to.deep.equal(['platform:network.subnets.private[0].cidr: "10.0.11.x/24" is not an IPv4 CIDR block (expected a.b.c.d/n, e.g. 10.0.1.0/24)']);
         const prod = stackConfig("prod", (_c, edit) => edit("network", (n) => (n.subnets.private[2].cidr = "10.0.13.0/33")));
-        expect(problemLines(prod, "prod")).to.deep.equal(["platform:network.subnets.private[2].cidr: 10.0.13.0/33 has a prefix length above 32"]);
+        expect(problemLines(prod, "prod")).to.deep.equal(['platform:network.subnets.private[2].cidr: "10.0.13.0/33" has a prefix length above 32']);
     });
 });

@@ -56,12 +56,12 @@ describe("services and ALB: bad service, ALB and blue/green configs", () => {
         [
             "a CPU/memory pair Fargate does not offer (names the service, lists the memory values for that CPU)",
             () => stackConfig("dev", (_c, edit) => edit("services", (s) => (s["order-service"].memory = 4096))),
-            ["platform:services.order-service.memory: 4096 MiB does not go with 256 CPU units on Fargate (order-service); with 256 CPU, memory must be 512, 1024, 2048 MiB"],
+            ['platform:services.order-service.memory: 4096 MiB does not go with 256 CPU units on Fargate ("order-service"); with 256 CPU, memory must be 512, 1024, 2048 MiB'],
         ],
         [
             "a CPU value Fargate does not offer",
             () => stackConfig("dev", (_c, edit) => edit("services", (s) => (s["user-service"].cpu = 384))),
-            ["platform:services.user-service.cpu: 384 is not a Fargate CPU value for user-service; use one of 256, 512, 1024, 2048, 4096, 8192, 16384"],
+            ['platform:services.user-service.cpu: 384 is not a Fargate CPU value for "user-service"; use one of 256, 512, 1024, 2048, 4096, 8192, 16384'],
         ],
         [
             "a weight outside 0–100",
@@ -84,7 +84,7 @@ describe("services and ALB: bad service, ALB and blue/green configs", () => {
             () => stackConfig("dev", (_c, edit) => edit("blueGreen", (b) => (b.service = "api-gatway"))),
             [
                 "platform:services.api-gateway.imageTag: is required (expected the image tag to deploy from the service's repository)",
-                "platform:blueGreen.service: api-gatway is not one of platform:services (api-gateway, user-service, store-service, order-service, payment-service, checkin-service, order-query)",
+                'platform:blueGreen.service: "api-gatway" is not one of platform:services ("api-gateway", "user-service", "store-service", "order-service", "payment-service", "checkin-service", "order-query")',
             ],
         ],
         [
@@ -121,7 +121,7 @@ describe("services and ALB: bad service, ALB and blue/green configs", () => {
         [
             "a plaintext password in a service's environment",
             () => stackConfig("dev", (_c, edit) => edit("services", (s) => (s["user-service"].environment = { SMTP_PASSWORD: "hunter2" }))),
-            ["platform:services.user-service.environment.SMTP_PASSWORD: SMTP_PASSWORD looks like a secret; never put it in environment: move it to secrets as a Secrets Manager or SSM parameter ARN"],
+            ['platform:services.user-service.environment.SMTP_PASSWORD: "SMTP_PASSWORD" looks like a secret; never put it in environment: move it to secrets as a Secrets Manager or SSM parameter ARN'],
         ],
         [
             "a secret given as a value instead of an ARN",
@@ -134,8 +134,8 @@ describe("services and ALB: bad service, ALB and blue/green configs", () => {
             () => stackConfig("dev", (_c, edit) => edit("serviceDefaults", (d) => Object.assign(d, { port: 99999, user: "bad user", connectsTo: ["queue"] }))),
             [
                 "platform:serviceDefaults.port: 99999 is not a port; use 1–65535",
-                "platform:serviceDefaults.connectsTo[0]: queue is not a data store of this stack; it has database, cache, kafka",
-                "platform:serviceDefaults.user: bad user is not a user; use a uid (1000), uid:gid (1000:1000) or a user name",
+                'platform:serviceDefaults.connectsTo[0]: "queue" is not a data store of this stack; it has database, cache, kafka',
+                'platform:serviceDefaults.user: "bad user" is not a user; use a uid (1000), uid:gid (1000:1000) or a user name',
             ],
         ],
         [
@@ -155,12 +155,12 @@ describe("services and ALB: bad service, ALB and blue/green configs", () => {
         [
             "a service variable the platform sets itself",
             () => stackConfig("dev", (_c, edit) => edit("services", (s) => (s["order-service"].environment = { DB_HOST: "localhost" }))),
-            ["platform:services.order-service.environment.DB_HOST: DB_HOST is set by the platform itself (the data tier's endpoints and credentials); choose another name"],
+            ["platform:services.order-service.environment.DB_HOST: \"DB_HOST\" is set by the platform itself (the data tier's endpoints and credentials); choose another name"],
         ],
         [
             "an image tag that moves",
             () => stackConfig("dev", (_c, edit) => edit("services", (s) => (s["checkin-service"].imageTag = "latest"))),
-            ["platform:services.checkin-service.imageTag: latest is a moving tag; repositories are immutable, so deploy a version tag or a sha256: digest"],
+            ['platform:services.checkin-service.imageTag: "latest" is a moving tag; repositories are immutable, so deploy a version tag or a sha256: digest'],
         ],
         [
             "a colour scaled to zero while it takes traffic",
@@ -170,7 +170,7 @@ describe("services and ALB: bad service, ALB and blue/green configs", () => {
         [
             "an image tag on the blue/green service itself",
             () => stackConfig("dev", (_c, edit) => edit("services", (s) => (s["api-gateway"].imageTag = "1.0.0"))),
-            ["platform:services.api-gateway.imageTag: 1.0.0 is not used: api-gateway runs blue and green, whose tags are platform:blueGreen.blue.imageTag and platform:blueGreen.green.imageTag"],
+            ['platform:services.api-gateway.imageTag: "1.0.0" is not used: "api-gateway" runs blue and green, whose tags are platform:blueGreen.blue.imageTag and platform:blueGreen.green.imageTag'],
         ],
         [
             "a certificate from another region",
@@ -181,7 +181,7 @@ describe("services and ALB: bad service, ALB and blue/green configs", () => {
                         delete a.dns;
                     }),
                 ),
-            ["platform:alb.certificate.arn: is in us-east-1; an ALB only takes certificates from its own region, ap-northeast-2"],
+            ['platform:alb.certificate.arn: is in "us-east-1"; an ALB only takes certificates from its own region, "ap-northeast-2"'],
         ],
         [
             "alias records without a zone, the certificate being an ARN",
@@ -196,7 +196,7 @@ describe("services and ALB: bad service, ALB and blue/green configs", () => {
         [
             "a TLS policy older than TLS13-1-2-2021-06",
             () => stackConfig("dev", (_c, edit) => edit("alb", (a) => (a.tlsPolicy = "ELBSecurityPolicy-2016-08"))),
-            [/^platform:alb\.tlsPolicy: ELBSecurityPolicy-2016-08 is not allowed; expected one of ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09, /.source],
+            [/^platform:alb\.tlsPolicy: "ELBSecurityPolicy-2016-08" is not allowed; expected one of ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09, /.source],
         ],
         [
             "an ALB without blue/green",
@@ -213,17 +213,17 @@ describe("services and ALB: bad service, ALB and blue/green configs", () => {
         [
             "a service name that cannot be a DNS name",
             () => stackConfig("dev", (_c, edit) => edit("services", (s) => (s["Order_Service"] = { cpu: 256, memory: 512, imageTag: "1.0.0" }))),
-            ["platform:services.Order_Service: Order_Service is not a service name; use up to 63 lowercase letters, digits and hyphens, starting with a letter (it becomes a DNS name)"],
+            ['platform:services.Order_Service: "Order_Service" is not a service name; use up to 63 lowercase letters, digits and hyphens, starting with a letter (it becomes a DNS name)'],
         ],
         [
             "two services sharing a repository",
             () => stackConfig("dev", (_c, edit) => edit("services", (s) => (s["order-query"].repository = "goorm-popcorn-order"))),
-            ["platform:services.order-query.repository: goorm-popcorn-order is also the repository of order-service; each service has its own"],
+            ['platform:services.order-query.repository: "goorm-popcorn-order" is also the repository of "order-service"; each service has its own'],
         ],
         [
             "an ECR tag pattern with too many wildcards (the account stack)",
             () => stackConfig("account", (_c, edit) => edit("repositories", (e) => (e.expiringTagPatterns = ["sha-*", "*a*b*c*d*"]))),
-            ["platform:repositories.expiringTagPatterns[1]: *a*b*c*d* is not an ECR tag pattern; use up to 128 letters, digits and _.- with at most four * wildcards"],
+            ['platform:repositories.expiringTagPatterns[1]: "*a*b*c*d*" is not an ECR tag pattern; use up to 128 letters, digits and _.- with at most four * wildcards'],
             "account",
         ],
         [

@@ -157,7 +157,7 @@ describe("stack files in general", () => {
             error = err;
         }
         expect(error).to.be.instanceOf(ConfigError);
-        expect((error as Error).message).to.contain("platform:network.subnets.private[1].cidr: 10.1.12.0/24 is outside the VPC CIDR 10.0.0.0/16");
+        expect((error as Error).message).to.contain('platform:network.subnets.private[1].cidr: "10.1.12.0/24" is outside the VPC CIDR "10.0.0.0/16"');
         expect(registered.map((r) => r.type)).to.deep.equal([T.stack]);
     });
 });

@@ -78,7 +78,7 @@ describe("value rules: the Kafka release the nodes download (platform:kafka)", (
         [
             "Scala 2.12 with a 4.x release (no kafka_2.12-4.1.2.tgz exists)",
             withKafka({ scalaVersion: "2.12" }),
-            ['platform:kafka.scalaVersion: "2.12" has no build of Kafka 4.1.2: 4.x is published for Scala 2.13 only (3.x for 2.12 and 2.13); use "2.13"'],
+            ['platform:kafka.scalaVersion: "2.12" has no build of Kafka "4.1.2": 4.x is published for Scala 2.13 only (3.x for 2.12 and 2.13); use "2.13"'],
         ],
         ["a Scala version Kafka is not built for", withKafka({ version: "3.9.1", scalaVersion: "2.11" }), ['platform:kafka.scalaVersion: "2.11" is not a Scala version Kafka is built for; use "2.13" (or "2.12" for a 3.x release)']],
         ["a digest one character short", withKafka({ archiveSha512: SHA512.slice(1) }), ["platform:kafka.archiveSha512: is not a SHA-512 digest (128 hex digits); copy it from the release's .sha512 file"]],
@@ -90,7 +90,7 @@ describe("value rules: the Kafka release the nodes download (platform:kafka)", (
 
 describe("value rules: credentials inside a URL in a service's environment", () => {
     const withEnvironment = (environment: Record<string, string>) => () => stackConfig("dev", (_c, edit) => edit("services", (s) => (s["user-service"].environment = environment)));
-    const MOVE = "never put credentials in environment: move DATABASE_URL to secrets as a Secrets Manager or SSM parameter ARN";
+    const MOVE = 'never put credentials in environment: move "DATABASE_URL" to secrets as a Secrets Manager or SSM parameter ARN';
 
     const cases: RuleCase[] = [
         [

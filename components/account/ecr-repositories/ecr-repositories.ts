@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
 import { nameProblem } from "../../../lib/naming";
-import { Problem } from "../../../lib/problems";
+import { Problem, showValue } from "../../../lib/problems";
 
 export interface EcrRepositoriesArgs extends ComponentBaseArgs {
     /** Repository names, e.g. `goorm-popcorn-order`: each is one service's. */
@@ -91,7 +91,7 @@ export function ecrRepositoriesProblems(args: Pick<EcrRepositoriesArgs, "names" 
         if (problem) {
             problems.push({ path: ["names", i], message: problem });
         } else if (seen.has(repositoryName)) {
-            problems.push({ path: ["names", i], message: `${repositoryName} is listed twice` });
+            problems.push({ path: ["names", i], message: `${showValue(repositoryName)} is listed twice` });
         }
         seen.add(repositoryName);
     });
@@ -104,7 +104,7 @@ export function ecrRepositoriesProblems(args: Pick<EcrRepositoriesArgs, "names" 
     }
     (args.expiringTagPatterns ?? ["*"]).forEach((pattern, i) => {
         if (!ECR_TAG_PATTERN.test(pattern) || (pattern.match(/\*/g) ?? []).length > 4) {
-            problems.push({ path: ["expiringTagPatterns", i], message: `${pattern} is not an ECR tag pattern; use up to 128 letters, digits and _.- with at most four * wildcards` });
+            problems.push({ path: ["expiringTagPatterns", i], message: `${showValue(pattern)} is not an ECR tag pattern; use up to 128 letters, digits and _.- with at most four * wildcards` });
         }
     });
     return problems;

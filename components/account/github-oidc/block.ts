@@ -28,7 +28,7 @@ export const githubOidcBlock = defineBlock({
     rules: (ci, view) =>
         argumentProblemsAt("ci", githubOidcProblems({ ...ci, repository: ci.githubRepository, naming: view.stack.naming }), {
             repository: (p) => ({ path: ["ci", "githubRepository"], message: p.message }),
-            naming: (p) => ({ path: ["name"], message: `${view.stack.name} makes a role name IAM refuses: ${p.message}` }),
+            naming: (p) => ({ path: ["name"], message: `${JSON.stringify(view.stack.name)} makes a role name IAM refuses: ${p.message}` }),
         }),
     build: (ci: CiConfig, ctx: BuildContext): GithubOidc => new GithubOidc("ci", { naming: ctx.stack.naming, tags: ctx.stack.tags, ...ci, repository: ci.githubRepository }),
     outputs: (ci) => ({ githubOidcProviderArn: ci.providerArn, previewRoleArn: ci.previewRoleArn, deployRoleArn: ci.deployRoleArn }),

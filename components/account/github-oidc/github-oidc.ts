@@ -15,7 +15,7 @@ import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
 import { kmsKeyArnProblem } from "../../../lib/aws-limits";
 import { PolicyStatement, policyDocument } from "../../../lib/iam";
 import { nameProblem } from "../../../lib/naming";
-import { Problem } from "../../../lib/problems";
+import { Problem, showValue } from "../../../lib/problems";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
@@ -111,25 +111,25 @@ export class GithubOidc extends PlatformComponent {
 export function githubOidcProblems(args: GithubOidcArgs): Problem[] {
     const problems: Problem[] = [];
     if (!REPOSITORY.test(args.repository)) {
-        problems.push({ path: ["repository"], message: `${args.repository} is not a GitHub repository; use <owner>/<name>` });
+        problems.push({ path: ["repository"], message: `${showValue(args.repository)} is not a GitHub repository; use <owner>/<name>` });
     }
     if (args.deployBranch !== undefined && (!GIT_NAME.test(args.deployBranch) || args.deployBranch.includes(".."))) {
-        problems.push({ path: ["deployBranch"], message: `${args.deployBranch} is not a branch name` });
+        problems.push({ path: ["deployBranch"], message: `${showValue(args.deployBranch)} is not a branch name` });
     }
     (args.deployEnvironments ?? []).forEach((environment, i) => {
         if (!/^[A-Za-z0-9 ._-]{1,255}$/.test(environment)) {
-            problems.push({ path: ["deployEnvironments", i], message: `${environment} is not a GitHub environment name` });
+            problems.push({ path: ["deployEnvironments", i], message: `${showValue(environment)} is not a GitHub environment name` });
         }
     });
     for (const key of ["previewPolicies", "deployPolicies"] as const) {
         (args[key] ?? []).forEach((policy, i) => {
             if (!MANAGED_POLICY.test(policy) || policy.startsWith("arn:")) {
-                problems.push({ path: [key, i], message: `${policy} is not an AWS managed policy name (e.g. ReadOnlyAccess, job-function/ViewOnlyAccess)` });
+                problems.push({ path: [key, i], message: `${showValue(policy)} is not an AWS managed policy name (e.g. ReadOnlyAccess, job-function/ViewOnlyAccess)` });
             }
         });
     }
     if (args.stateBucket !== undefined && !BUCKET.test(args.stateBucket)) {
-        problems.push({ path: ["stateBucket"], message: `${args.stateBucket} is not an S3 bucket name` });
+        problems.push({ path: ["stateBucket"], message: `${showValue(args.stateBucket)} is not an S3 bucket name` });
     }
     if (args.secretsKmsKeyArn !== undefined) {
         const kms = kmsKeyArnProblem(args.secretsKmsKeyArn);

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
 import { DNS_NAME } from "../../../lib/naming";
-import { Problem } from "../../../lib/problems";
+import { Problem, showValue } from "../../../lib/problems";
 
 export interface HostedZonesArgs extends ComponentBaseArgs {
     /** Domains, e.g. `goormpopcorn.shop`: one public zone each. */
@@ -45,9 +45,9 @@ export function hostedZonesProblems(args: Pick<HostedZonesArgs, "domains">): Pro
     const seen = new Set<string>();
     args.domains.forEach((domain, i) => {
         if (!DNS_NAME.test(domain)) {
-            problems.push({ path: ["domains", i], message: `${domain} is not a domain name (lowercase, e.g. goormpopcorn.shop)` });
+            problems.push({ path: ["domains", i], message: `${showValue(domain)} is not a domain name (lowercase, e.g. goormpopcorn.shop)` });
         } else if (seen.has(domain)) {
-            problems.push({ path: ["domains", i], message: `${domain} is listed twice` });
+            problems.push({ path: ["domains", i], message: `${showValue(domain)} is listed twice` });
         }
         seen.add(domain);
     });

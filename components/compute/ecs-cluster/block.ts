@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { DNS_NAME } from "../../../lib/naming";
-import { Problem } from "../../../lib/problems";
+import { Problem, showValue } from "../../../lib/problems";
 import { BuildContext, PerEnv, StackInfo, defineBlock } from "../../../stacks/block";
 import { networkBlock } from "../../network/vpc/block";
 import { CAPACITY_PROVIDERS, CONTAINER_INSIGHTS_MODES, CapacityProvider, EcsCluster } from "./ecs-cluster";
@@ -51,7 +51,7 @@ export const ecsClusterBlock = defineBlock({
     rules({ serviceDiscovery }): Problem[] {
         return DNS_NAME.test(serviceDiscovery.namespace)
             ? []
-            : [{ path: ["serviceDiscovery", "namespace"], message: `${serviceDiscovery.namespace} is not a DNS name (expected e.g. goormpopcorn.local)` }];
+            : [{ path: ["serviceDiscovery", "namespace"], message: `${showValue(serviceDiscovery.namespace)} is not a DNS name (expected e.g. goormpopcorn.local)` }];
     },
 
     build({ cluster, serviceDiscovery }: EcsClusterConfig, ctx: BuildContext): EcsCluster {

@@ -6,7 +6,7 @@
  * deployment of an image tag, or blue and green with their weights.
  */
 import { z } from "zod";
-import { Path } from "../../../lib/problems";
+import { Path, showValue } from "../../../lib/problems";
 import { PerEnv, StackInfo } from "../../../stacks/block";
 import { CAPACITY_PROVIDERS } from "../ecs-cluster/ecs-cluster";
 import { Colour, Weights } from "../../traffic/blue-green-alb/blue-green";
@@ -235,7 +235,7 @@ export function servicesSchema(stack: StackInfo) {
                     ctx.addIssue({
                         code: "custom",
                         path: ["services", name, "imageTag"],
-                        message: `${own.imageTag} is not used: ${name} runs blue and green, whose tags are platform:blueGreen.blue.imageTag and platform:blueGreen.green.imageTag`,
+                        message: `${showValue(own.imageTag)} is not used: ${showValue(name)} runs blue and green, whose tags are platform:blueGreen.blue.imageTag and platform:blueGreen.green.imageTag`,
                         input: own.imageTag,
                     });
                 }

@@ -2,7 +2,7 @@
  * Rules for what goes into a container definition: image tags, environment variables and
  * secrets. No plaintext secret ever reaches `environment` (security baseline).
  */
-import { Problem } from "../../../lib/problems";
+import { Problem, showValue } from "../../../lib/problems";
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Names that announce a secret; their value belongs in `secrets`, as a reference. */
@@ -30,10 +30,10 @@ export function imageTagProblem(tag: string): string | undefined {
         return undefined;
     }
     if (!IMAGE_TAG.test(tag)) {
-        return `${tag} is not an image tag; use up to 128 letters, digits and _.- (not starting with . or -), or a sha256: digest`;
+        return `${showValue(tag)} is not an image tag; use up to 128 letters, digits and _.- (not starting with . or -), or a sha256: digest`;
     }
     if (tag === "latest") {
-        return "latest is a moving tag; repositories are immutable, so deploy a version tag or a sha256: digest";
+        return '"latest" is a moving tag; repositories are immutable, so deploy a version tag or a sha256: digest';
     }
     return undefined;
 }
@@ -51,15 +51,15 @@ export function environmentProblems(environment: Readonly<Record<string, unknown
     const problems: Problem[] = [];
     for (const [name, value] of Object.entries(environment)) {
         if (!ENV_NAME.test(name)) {
-            problems.push({ path: [name], message: `${name} is not an environment variable name; use letters, digits and _, not starting with a digit` });
+            problems.push({ path: [name], message: `${showValue(name)} is not an environment variable name; use letters, digits and _, not starting with a digit` });
         } else if (SECRET_LIKE_NAME.test(name) && typeof value === "string" && !ARN.test(value)) {
-            problems.push({ path: [name], message: `${name} looks like a secret; never put it in environment: move it to secrets as a Secrets Manager or SSM parameter ARN` });
+            problems.push({ path: [name], message: `${showValue(name)} looks like a secret; never put it in environment: move it to secrets as a Secrets Manager or SSM parameter ARN` });
         } else if (typeof value === "string" && URL_WITH_PASSWORD.test(value)) {
             // The message shows the URL with its password masked: it ends up in logs and CI output.
             const masked = value.replace(new RegExp(URL_WITH_PASSWORD.source, "gi"), "$1***@");
             problems.push({
                 path: [name],
-                message: `${JSON.stringify(masked)} carries a password in its URL; never put credentials in environment: move ${name} to secrets as a Secrets Manager or SSM parameter ARN`,
+                message: `${JSON.stringify(masked)} carries a password in its URL; never put credentials in environment: move ${showValue(name)} to secrets as a Secrets Manager or SSM parameter ARN`,
             });
         }
     }
@@ -71,14 +71,14 @@ export function secretProblems(secrets: Readonly<Record<string, unknown>>, envir
     const problems: Problem[] = [];
     for (const [name, valueFrom] of Object.entries(secrets)) {
         if (!ENV_NAME.test(name)) {
-            problems.push({ path: [name], message: `${name} is not an environment variable name; use letters, digits and _, not starting with a digit` });
+            problems.push({ path: [name], message: `${showValue(name)} is not an environment variable name; use letters, digits and _, not starting with a digit` });
         } else if (typeof valueFrom === "string" && !SECRETS_MANAGER_ARN.test(valueFrom) && !SSM_PARAMETER_ARN.test(valueFrom)) {
             problems.push({
                 path: [name],
                 message: "is not a complete Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6-character suffix>) or an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>); secrets are passed by reference, never as values",
             });
         } else if (name in environment) {
-            problems.push({ path: [name], message: `${name} is also set in environment; a variable comes from one place` });
+            problems.push({ path: [name], message: `${showValue(name)} is also set in environment; a variable comes from one place` });
         }
     }
     return problems;

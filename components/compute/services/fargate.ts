@@ -2,6 +2,7 @@
  * Fargate task sizes: the memory values AWS accepts for each CPU value.
  * Source: Amazon ECS Developer Guide, "Task CPU and memory" for the Fargate launch type.
  */
+import { showValue } from "../../../lib/problems";
 
 const GIB = 1024;
 
@@ -39,12 +40,12 @@ function describeMemory(values: readonly number[]): string {
 export function fargateSizeProblem(service: string, cpu: number, memory: number): { field: "cpu" | "memory"; message: string } | undefined {
     const memories = FARGATE_MEMORY_BY_CPU[cpu];
     if (!memories) {
-        return { field: "cpu", message: `${cpu} is not a Fargate CPU value for ${service}; use one of ${FARGATE_CPU_VALUES.join(", ")}` };
+        return { field: "cpu", message: `${cpu} is not a Fargate CPU value for ${showValue(service)}; use one of ${FARGATE_CPU_VALUES.join(", ")}` };
     }
     if (!memories.includes(memory)) {
         return {
             field: "memory",
-            message: `${memory} MiB does not go with ${cpu} CPU units on Fargate (${service}); with ${cpu} CPU, memory must be ${describeMemory(memories)} MiB`,
+            message: `${memory} MiB does not go with ${cpu} CPU units on Fargate (${showValue(service)}); with ${cpu} CPU, memory must be ${describeMemory(memories)} MiB`,
         };
     }
     return undefined;

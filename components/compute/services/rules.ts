@@ -4,7 +4,7 @@
  * office hours, and the prod rules (two tasks at least, no office hours).
  */
 import { DNS_NAME, nameProblem } from "../../../lib/naming";
-import { Path, Problem, nest } from "../../../lib/problems";
+import { Path, Problem, nest, showValue } from "../../../lib/problems";
 import { ConfigView } from "../../../stacks/block";
 import { COLOURS, weightProblems } from "../../traffic/blue-green-alb/blue-green";
 import { ecsClusterBlock } from "../ecs-cluster/block";
@@ -57,7 +57,7 @@ function serviceProblems(config: ServicesConfig, view: ConfigView): Problem[] {
         const at = (...path: Path): Path => ["services", service.name, ...path];
         const report = (path: Path, message: string) => problems.push({ path: at(...path), message });
         if (!SERVICE_NAME.test(service.name)) {
-            report([], `${service.name} is not a service name; use up to 63 lowercase letters, digits and hyphens, starting with a letter (it becomes a DNS name)`);
+            report([], `${showValue(service.name)} is not a service name; use up to 63 lowercase letters, digits and hyphens, starting with a letter (it becomes a DNS name)`);
             continue;
         }
         const size = fargateSizeProblem(service.name, service.cpu, service.memory);
@@ -76,15 +76,15 @@ function serviceProblems(config: ServicesConfig, view: ConfigView): Problem[] {
         const seen = new Set<string>();
         service.connectsTo.forEach((store, i) => {
             if (!stores.includes(store)) {
-                report(["connectsTo", i], `${store} is not a data store of this stack; it has ${stores.length > 0 ? stores.join(", ") : "none"}`);
+                report(["connectsTo", i], `${showValue(store)} is not a data store of this stack; it has ${stores.length > 0 ? stores.join(", ") : "none"}`);
             } else if (seen.has(store)) {
-                report(["connectsTo", i], `${store} is listed twice`);
+                report(["connectsTo", i], `${showValue(store)} is listed twice`);
             }
             seen.add(store);
         });
         for (const kind of ["environment", "secrets"] as const) {
             for (const variable of Object.keys(service[kind]).filter((v) => view.connectionVariables.includes(v))) {
-                report([kind, variable], `${variable} is set by the platform itself (the data tier's endpoints and credentials); choose another name`);
+                report([kind, variable], `${showValue(variable)} is set by the platform itself (the data tier's endpoints and credentials); choose another name`);
             }
         }
         problems.push(...nest(at("environment"), environmentProblems(service.environment)));
@@ -96,7 +96,7 @@ function serviceProblems(config: ServicesConfig, view: ConfigView): Problem[] {
             }
         }
         if (!DNS_NAME.test(`${service.discoveryName}.${namespace}`) || service.discoveryName.includes(".")) {
-            report(["discoveryName"], `${service.discoveryName} is not a DNS label; use lowercase letters, digits and hyphens`);
+            report(["discoveryName"], `${showValue(service.discoveryName)} is not a DNS label; use lowercase letters, digits and hyphens`);
         }
         const repositoryProblem = nameProblem("ecrRepository", service.repository);
         if (repositoryProblem) {
@@ -104,7 +104,7 @@ function serviceProblems(config: ServicesConfig, view: ConfigView): Problem[] {
         }
         const sameRepository = repositories.get(service.repository);
         if (sameRepository) {
-            report(["repository"], `${service.repository} is also the repository of ${sameRepository}; each service has its own`);
+            report(["repository"], `${showValue(service.repository)} is also the repository of ${showValue(sameRepository)}; each service has its own`);
         }
         repositories.set(service.repository, service.name);
         for (const role of ["exec", "task"]) {
@@ -115,11 +115,11 @@ function serviceProblems(config: ServicesConfig, view: ConfigView): Problem[] {
         }
         service.writablePaths.forEach((p, i) => {
             if (!p.startsWith("/")) {
-                report(["writablePaths", i], `${p} is not an absolute path`);
+                report(["writablePaths", i], `${showValue(p)} is not an absolute path`);
             }
         });
         if (!USER.test(service.user)) {
-            report(["user"], `${service.user} is not a user; use a uid (1000), uid:gid (1000:1000) or a user name`);
+            report(["user"], `${showValue(service.user)} is not a user; use a uid (1000), uid:gid (1000:1000) or a user name`);
         }
     }
     return problems;
@@ -133,7 +133,7 @@ function blueGreenProblems(config: ServicesConfig): Problem[] {
     const problems: Problem[] = [...nest(["blueGreen", "weights"], weightProblems(blueGreen.weights))];
     const names = config.services.map((s) => s.name);
     if (!names.includes(blueGreen.service)) {
-        problems.push({ path: ["blueGreen", "service"], message: `${blueGreen.service} is not one of platform:services (${names.join(", ")})` });
+        problems.push({ path: ["blueGreen", "service"], message: `${showValue(blueGreen.service)} is not one of platform:services (${names.map(showValue).join(", ")})` });
     }
     for (const colour of COLOURS) {
         const { imageTag, scaledToZero } = blueGreen[colour];
@@ -159,9 +159,9 @@ function scheduleProblems(config: ServicesConfig): Problem[] {
     const seen = new Set<string>();
     schedule.services.forEach((service, i) => {
         if (!known.includes(service)) {
-            problems.push({ path: ["schedule", "services", i], message: `${service} is not one of platform:services (${known.join(", ")})` });
+            problems.push({ path: ["schedule", "services", i], message: `${showValue(service)} is not one of platform:services (${known.map(showValue).join(", ")})` });
         } else if (seen.has(service)) {
-            problems.push({ path: ["schedule", "services", i], message: `${service} is listed twice` });
+            problems.push({ path: ["schedule", "services", i], message: `${showValue(service)} is listed twice` });
         }
         seen.add(service);
     });

@@ -4,7 +4,7 @@
  * are MON-FRI (Friday's stop holds until Monday's start). Turned into Application Auto Scaling
  * scheduled actions (`cron(m h ? * days *)`). Pure functions.
  */
-import { Problem } from "../../../lib/problems";
+import { Problem, showValue } from "../../../lib/problems";
 
 export interface OfficeHours {
     /** IANA time zone the times are in, e.g. `Asia/Seoul`. */
@@ -45,20 +45,20 @@ function isTimeZone(zone: string): boolean {
 export function officeHoursProblems(hours: OfficeHours): Problem[] {
     const problems: Problem[] = [];
     if (!isTimeZone(hours.timezone)) {
-        problems.push({ path: ["timezone"], message: `${hours.timezone} is not an IANA time zone (expected e.g. Asia/Seoul or UTC)` });
+        problems.push({ path: ["timezone"], message: `${showValue(hours.timezone)} is not an IANA time zone (expected e.g. Asia/Seoul or UTC)` });
     }
     if (!DAYS.test(hours.days)) {
-        problems.push({ path: ["days"], message: `${hours.days} is not a list of days; use ${WEEKDAYS.join(", ")}, ranges and commas, e.g. MON-FRI` });
+        problems.push({ path: ["days"], message: `${showValue(hours.days)} is not a list of days; use ${WEEKDAYS.join(", ")}, ranges and commas, e.g. MON-FRI` });
     }
     for (const key of ["start", "stop"] as const) {
         if (!TIME.test(hours[key])) {
-            problems.push({ path: [key], message: `${hours[key]} is not a time of day; use HH:MM, 00:00–23:59` });
+            problems.push({ path: [key], message: `${showValue(hours[key])} is not a time of day; use HH:MM, 00:00–23:59` });
         }
     }
     if (TIME.test(hours.start) && TIME.test(hours.stop) && hours.stop <= hours.start) {
         problems.push({
             path: ["stop"],
-            message: `${hours.stop} is not after the start (${hours.start}); hours run within one day, since a stop past midnight would fall on a day outside ${hours.days}`,
+            message: `${showValue(hours.stop)} is not after the start (${showValue(hours.start)}); hours run within one day, since a stop past midnight would fall on a day outside ${showValue(hours.days)}`,
         });
     }
     return problems;

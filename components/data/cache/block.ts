@@ -59,7 +59,7 @@ export const cacheBlock = defineBlock({
             return [{ path: ["network", "subnets", "data"], message: "is empty; platform:cache needs data subnets" }];
         }
         const problems = argumentProblemsAt("cache", cacheProblems({ ...cache, naming: view.stack.naming, subnets: dataSubnets, logRetentionDays: view.stack.logRetentionDays }), {
-            name: (p) => ({ path: ["name"], message: `${view.stack.name} makes a cache name AWS refuses: ${p.message}` }),
+            name: (p) => ({ path: ["name"], message: `${JSON.stringify(view.stack.name)} makes a cache name AWS refuses: ${p.message}` }),
             subnets: (p) => ({ path: ["network", "subnets", "data"], message: `${p.message} (for platform:cache)` }),
             // The slow log's retention is platform:logs.retentionDays, checked on its own.
             logRetentionDays: null,

@@ -368,7 +368,7 @@ function topologyProblems(spec: CacheSpec): Problem[] {
     } else if (azs.length < 2 && (topology.multiAz || topology.totalNodes > 1)) {
         problems.push({
             path: ["subnets"],
-            message: `span 1 AZ (${azs[0]}); Multi-AZ and more than one node need subnets in at least 2 distinct AZs`,
+            message: `span 1 AZ (${showValue(azs[0])}); Multi-AZ and more than one node need subnets in at least 2 distinct AZs`,
         });
     }
     return problems;

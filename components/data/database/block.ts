@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { Naming } from "../../../lib/naming";
-import { Path, Problem } from "../../../lib/problems";
+import { Path, Problem, showValue } from "../../../lib/problems";
 import { Tags } from "../../../lib/tags";
 import { LogRetentionDays } from "../../../lib/aws-limits";
 import { BuildContext, ConfigView, argumentProblemsAt, defineBlock, singleKey } from "../../../stacks/block";
@@ -158,7 +158,7 @@ export const databaseBlock = defineBlock({
         const { kind, args } = databaseArgs(db, { naming: view.stack.naming, subnets: subnets.map((s) => ({ id: "", az: s.az })), securityGroupIds: [], logRetentionDays: view.stack.logRetentionDays });
         const problems = argumentProblemsAt("database", kind === "instance" ? rdsInstanceProblems(args) : auroraClusterProblems(args), {
             // The identifier has no path of its own: it comes from platform:name.
-            "": (p) => ({ path: ["name"], message: `${view.stack.name} makes a database identifier AWS refuses: ${p.message}` }),
+            "": (p) => ({ path: ["name"], message: `${JSON.stringify(view.stack.name)} makes a database identifier AWS refuses: ${p.message}` }),
             // The data tier's AZ count is the network's rule; the exported logs' retention is platform:logs.retentionDays.
             subnets: null,
             logRetentionDays: null,
@@ -166,7 +166,7 @@ export const databaseBlock = defineBlock({
         const monitoring = view.config(monitoringBlock);
         if (monitoring) {
             const derived = databaseThresholds(monitoring.thresholds, { engine: db.engine, instanceClass: db.instanceClass, serverlessMaxAcu: db.kind === "aurora" ? db.serverless?.maxAcu : undefined });
-            const unknown = `the platform does not know the memory of ${db.instanceClass}; set it for this class`;
+            const unknown = `the platform does not know the memory of ${showValue(db.instanceClass)}; set it for this class`;
             if (derived.freeableMemoryMib === undefined) {
                 problems.push({ path: ["monitoring", "thresholds", "dbFreeableMemoryMib"], message: `is required: ${unknown}` });
             }

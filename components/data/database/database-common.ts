@@ -19,7 +19,7 @@ import {
 import { LogRetentionDays, kmsKeyArnProblem, logRetentionProblem } from "../../../lib/aws-limits";
 import { serviceTrustPolicy } from "../../../lib/iam";
 import { Naming, nameProblem } from "../../../lib/naming";
-import { Problem } from "../../../lib/problems";
+import { Problem, showValue } from "../../../lib/problems";
 import { Tags } from "../../../lib/tags";
 import { windowProblems } from "../../../lib/windows";
 
@@ -115,18 +115,18 @@ export function commonProblems(kind: DatabaseKind, engine: DatabaseEngine, args:
     const identifier = args.naming.format("scoped", "db");
     report([], nameProblem("rdsIdentifier", identifier));
     if (!DATABASE_NAME.test(args.databaseName)) {
-        report(["databaseName"], `${args.databaseName} is not a database name; use up to 63 letters, digits and _, starting with a letter`);
+        report(["databaseName"], `${showValue(args.databaseName)} is not a database name; use up to 63 letters, digits and _, starting with a letter`);
     }
     const applicationUser = args.applicationUser ?? DEFAULT_APPLICATION_USER;
     if (!MASTER_USERNAME.test(applicationUser)) {
-        report(["applicationUser"], `${applicationUser} is not a user name; use up to 16 letters, digits and _, starting with a letter`);
+        report(["applicationUser"], `${showValue(applicationUser)} is not a user name; use up to 16 letters, digits and _, starting with a letter`);
     } else if (RESERVED_USERNAMES.includes(applicationUser.toLowerCase()) || applicationUser === args.masterUsername) {
-        report(["applicationUser"], `${applicationUser} is reserved or the master user; applications sign in as a user of their own`);
+        report(["applicationUser"], `${showValue(applicationUser)} is reserved or the master user; applications sign in as a user of their own`);
     }
     if (!MASTER_USERNAME.test(args.masterUsername)) {
-        report(["masterUsername"], `${args.masterUsername} is not a master user name; use up to 16 letters, digits and _, starting with a letter`);
+        report(["masterUsername"], `${showValue(args.masterUsername)} is not a master user name; use up to 16 letters, digits and _, starting with a letter`);
     } else if (RESERVED_USERNAMES.includes(args.masterUsername.toLowerCase())) {
-        report(["masterUsername"], `${args.masterUsername} is reserved by the engine or RDS; choose another name`);
+        report(["masterUsername"], `${showValue(args.masterUsername)} is reserved by the engine or RDS; choose another name`);
     }
     const distinctAzs = new Set(args.subnets.map((s) => s.az));
     if (distinctAzs.size < 2) {
@@ -157,7 +157,7 @@ export function commonProblems(kind: DatabaseKind, engine: DatabaseEngine, args:
     const exportable = ENGINE_FACTS[engine].logExports;
     (args.logExports ?? []).forEach((log, i) => {
         if (!exportable.includes(log)) {
-            report(["logExports", i], `${log} is not a log ${engine} exports; use ${exportable.join(", ")}`);
+            report(["logExports", i], `${showValue(log)} is not a log ${engine} exports; use ${exportable.join(", ")}`);
         }
     });
     report(["kmsKeyArn"], args.kmsKeyArn === undefined ? undefined : kmsKeyArnProblem(args.kmsKeyArn));

@@ -2,7 +2,7 @@
  * Relational database facts and rules : engines, versions, ports, parameter
  * group families, log exports, instance classes, and where Aurora's instances go. Pure functions.
  */
-import { Problem } from "../../../lib/problems";
+import { Problem, showValue } from "../../../lib/problems";
 
 export const DATABASE_KINDS = ["instance", "aurora"] as const;
 /** `instance`: one RDS DB instance (system A dev). `aurora`: an Aurora cluster (A prod, B, C). */
@@ -81,7 +81,7 @@ export function engineVersionProblem(engine: DatabaseEngine, version: string): s
     const facts = ENGINE_FACTS[engine];
     return facts.version.test(version)
         ? undefined
-        : `${version} is not a ${engine} version AWS offers; use major ${facts.majors.join(", ")}, alone or with a minor version, e.g. ${facts.versionExample}`;
+        : `${showValue(version)} is not a ${engine} version AWS offers; use major ${facts.majors.join(", ")}, alone or with a minor version, e.g. ${facts.versionExample}`;
 }
 
 /**
@@ -98,7 +98,7 @@ export function minorPinProblem(engine: DatabaseEngine, version: string): string
     const major = majorVersion(engine, version);
     return major === version
         ? undefined
-        : `${version} pins a minor version while autoMinorVersionUpgrade is on: once AWS upgrades the database, the next pulumi up would try to downgrade it; use the major version "${major}" (AWS picks and upgrades the minor), or set autoMinorVersionUpgrade: false to pin ${version}`;
+        : `${showValue(version)} pins a minor version while autoMinorVersionUpgrade is on: once AWS upgrades the database, the next pulumi up would try to downgrade it; use the major version "${major}" (AWS picks and upgrades the minor), or set autoMinorVersionUpgrade: false to pin ${showValue(version)}`;
 }
 
 /** The major part of a version, e.g. `18` of `18.1`: dev and prod should share it. */
@@ -122,16 +122,16 @@ export function instanceClassProblem(kind: DatabaseKind, instanceClass: string):
     }
     const match = INSTANCE_CLASS.exec(instanceClass);
     if (!match) {
-        return `${instanceClass} is not a DB instance class (expected db.<family>.<size>, e.g. db.t4g.micro${kind === "aurora" ? ", or db.serverless" : ""})`;
+        return `${showValue(instanceClass)} is not a DB instance class (expected db.<family>.<size>, e.g. db.t4g.micro${kind === "aurora" ? ", or db.serverless" : ""})`;
     }
     if (kind === "aurora") {
         const [, family, size] = match;
         const burstable = family === "t3" || family === "t4g";
         if (burstable && !AURORA_BURSTABLE_SIZES.includes(size)) {
-            return `${instanceClass} is not offered by Aurora; the smallest burstable Aurora classes are db.t4g.medium and db.t3.medium (or db.serverless)`;
+            return `${showValue(instanceClass)} is not offered by Aurora; the smallest burstable Aurora classes are db.t4g.medium and db.t3.medium (or db.serverless)`;
         }
         if (!burstable && !AURORA_FAMILIES.includes(family)) {
-            return `${instanceClass} is not an Aurora class; use db.t4g.medium/large, db.t3.medium/large, a memory-optimised class (${AURORA_FAMILIES.map((f) => `db.${f}.*`).join(", ")}) or db.serverless`;
+            return `${showValue(instanceClass)} is not an Aurora class; use db.t4g.medium/large, db.t3.medium/large, a memory-optimised class (${AURORA_FAMILIES.map((f) => `db.${f}.*`).join(", ")}) or db.serverless`;
         }
     }
     return undefined;
@@ -170,7 +170,7 @@ export function readerPlacementProblem(dataAzs: readonly string[], readers: numb
     if (readers + 1 > distinct.length) {
         return {
             path: ["readers"],
-            message: `${readers} readers and a writer need ${readers + 1} distinct AZs to sit apart; the data tier has ${distinct.length} (${distinct.join(", ")})`,
+            message: `${readers} readers and a writer need ${readers + 1} distinct AZs to sit apart; the data tier has ${distinct.length} (${distinct.map(showValue).join(", ")})`,
         };
     }
     return undefined;

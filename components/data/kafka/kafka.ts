@@ -4,7 +4,7 @@
  * CloudWatch agent configuration, and the rules a Kafka config must satisfy.
  */
 import { Ipv4Cidr, formatIpv4, lastAddress, mustParseCidr, parseCidr } from "../../../lib/cidr";
-import { Problem } from "../../../lib/problems";
+import { Problem, showValue } from "../../../lib/problems";
 
 /**
  * Listeners. CLIENT (9092) carries the services' traffic and replication between brokers. BULK
@@ -212,7 +212,7 @@ function releaseProblems(spec: Pick<KafkaSpec, "version" | "scalaVersion" | "arc
     } else if (major !== undefined && major >= KRAFT_MAJOR && !builds.includes(spec.scalaVersion)) {
         problems.push({
             path: ["scalaVersion"],
-            message: `${scala} has no build of Kafka ${spec.version}: ${major}.x is published for Scala ${builds.join(" and ")} only (3.x for 2.12 and 2.13); use ${builds.map((b) => JSON.stringify(b)).join(" or ")}`,
+            message: `${scala} has no build of Kafka ${version}: ${major}.x is published for Scala ${builds.join(" and ")} only (3.x for 2.12 and 2.13); use ${builds.map((b) => JSON.stringify(b)).join(" or ")}`,
         });
     }
     if (!SHA512.test(spec.archiveSha512)) {
@@ -237,7 +237,7 @@ export function kafkaProblems(spec: KafkaSpec, prod: boolean): Problem[] {
     spec.subnets.forEach((subnet, i) => {
         const parsed = parseCidr(subnet.cidr);
         if (!parsed.ok) {
-            report(["subnets", i, "cidr"], `${subnet.cidr} ${parsed.reason}`);
+            report(["subnets", i, "cidr"], `${showValue(subnet.cidr)} ${parsed.reason}`);
         }
     });
     const placeable = spec.subnets.every((subnet) => parseCidr(subnet.cidr).ok);
@@ -252,7 +252,7 @@ export function kafkaProblems(spec: KafkaSpec, prod: boolean): Problem[] {
         const tolerable = tolerableFailures(spec.nodes);
         for (const [az, count] of perAz) {
             if (count > tolerable) {
-                report(["nodes"], `${spec.nodes} nodes put ${count} in ${az}, more than the ${tolerable} the quorum can lose; losing ${az} would stop Kafka — add private subnets in other AZs`);
+                report(["nodes"], `${spec.nodes} nodes put ${count} in ${showValue(az)}, more than the ${tolerable} the quorum can lose; losing ${showValue(az)} would stop Kafka — add private subnets in other AZs`);
             }
         }
     }
@@ -261,12 +261,12 @@ export function kafkaProblems(spec: KafkaSpec, prod: boolean): Problem[] {
             const subnet = mustParseCidr(spec.subnets[node.subnetIndex].cidr);
             // AWS reserves the first four addresses of a subnet.
             if (mustParseCidr(`${node.ip}/32`).network < subnet.network + 4) {
-                report(["subnets", node.subnetIndex], `${subnet.text} is too small to give ${node.key} a fixed address of its own`);
+                report(["subnets", node.subnetIndex], `${showValue(subnet.text)} is too small to give ${node.key} a fixed address of its own`);
             }
         }
     }
     if (!INSTANCE_TYPE.test(spec.instanceType)) {
-        report(["instanceType"], `${spec.instanceType} is not an EC2 instance type (expected <family>.<size>, e.g. t3.small)`);
+        report(["instanceType"], `${showValue(spec.instanceType)} is not an EC2 instance type (expected <family>.<size>, e.g. t3.small)`);
     }
     problems.push(...releaseProblems(spec));
     if (!Number.isInteger(spec.rootVolumeGb) || spec.rootVolumeGb < SEED_VOLUMES.rootGb || spec.rootVolumeGb > 16384) {

@@ -61,7 +61,7 @@ export const webAclBlock = defineBlock({
         const inherited = waf.logging.retentionDays === view.stack.logRetentionDays;
         const logging = { ...waf.logging, retentionDays: waf.logging.retentionDays as LogRetentionDays };
         const problems = argumentProblemsAt("waf", webAclProblems({ ...waf, logging, naming: view.stack.naming, resourceArns: [PLACEHOLDER_ALB_ARN] }), {
-            name: (p) => ({ path: ["name"], message: `${view.stack.name} makes a WAF name AWS refuses: ${p.message}` }),
+            name: (p) => ({ path: ["name"], message: `${JSON.stringify(view.stack.name)} makes a WAF name AWS refuses: ${p.message}` }),
             resourceArns: null,
             ...(inherited ? { logging: null } : {}),
         });

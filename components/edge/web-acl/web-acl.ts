@@ -261,9 +261,9 @@ function resourceArnProblems(resourceArns: readonly pulumi.Input<string>[]): Pro
         if (!ARN.test(arn)) {
             problems.push({ path: ["resourceArns", i], message: `${showValue(arn)} is not an ARN; use arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>` });
         } else if (NON_APPLICATION_LB.test(arn)) {
-            problems.push({ path: ["resourceArns", i], message: `${arn} is a network or gateway load balancer; WAF protects Application Load Balancers (loadbalancer/app/…) only` });
+            problems.push({ path: ["resourceArns", i], message: `${showValue(arn)} is a network or gateway load balancer; WAF protects Application Load Balancers (loadbalancer/app/…) only` });
         } else if (seen.has(arn)) {
-            problems.push({ path: ["resourceArns", i], message: `${arn} is listed twice; a resource takes one web ACL` });
+            problems.push({ path: ["resourceArns", i], message: `${showValue(arn)} is listed twice; a resource takes one web ACL` });
         }
         seen.add(arn);
     });
@@ -281,7 +281,7 @@ function managedRuleGroupProblems(groups: readonly string[]): Problem[] {
                 message: `${showValue(group)} is not a managed rule group this component knows${guess ? ` (did you mean ${guess}?)` : ""}; use ${MANAGED_RULE_GROUPS.join(", ")}`,
             });
         } else if (seen.has(group)) {
-            problems.push({ path: ["managedRuleGroups", i], message: `${group} is listed twice; give each group once` });
+            problems.push({ path: ["managedRuleGroups", i], message: `${showValue(group)} is listed twice; give each group once` });
         }
         seen.add(group);
     });
@@ -294,7 +294,7 @@ function countRuleProblems(countRules: Readonly<Record<string, readonly string[]
         if (!groups.includes(group)) {
             problems.push({
                 path: ["countRules", group],
-                message: `${group} is not among managedRuleGroups (${groups.join(", ") || "none"}); count overrides apply only to an enabled group`,
+                message: `${showValue(group)} is not among managedRuleGroups (${groups.join(", ") || "none"}); count overrides apply only to an enabled group`,
             });
             continue;
         }
@@ -307,7 +307,7 @@ function countRuleProblems(countRules: Readonly<Record<string, readonly string[]
             if (typeof rule !== "string" || !MANAGED_RULE_NAME.test(rule)) {
                 problems.push({ path: ["countRules", group, i], message: `${showValue(rule)} is not a rule name; use 1–128 letters, digits and underscores, e.g. SizeRestrictions_BODY` });
             } else if (seen.has(rule)) {
-                problems.push({ path: ["countRules", group, i], message: `${rule} is listed twice; give each rule once` });
+                problems.push({ path: ["countRules", group, i], message: `${showValue(rule)} is listed twice; give each rule once` });
             }
             seen.add(rule);
         });

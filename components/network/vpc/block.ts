@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { FLOW_LOG_TRAFFIC_TYPES, GATEWAY_ENDPOINT_SERVICES, INTERFACE_ENDPOINT_SERVICES, LogRetentionDays, logRetentionProblem } from "../../../lib/aws-limits";
-import { Problem, nest } from "../../../lib/problems";
+import { Problem, nest, showValue } from "../../../lib/problems";
 import { BuildContext, PerEnv, configKey, defineBlock, singleKey } from "../../../stacks/block";
 import { NAT_STRATEGIES, NatStrategy, Tier, networkProblems } from "./network";
 import { Vpc } from "./vpc";
@@ -69,7 +69,7 @@ export const networkBlock = defineBlock({
             }
             const privateAzs = new Set(network.subnets.private.map((s) => s.az));
             if (network.subnets.private.length > 0 && privateAzs.size < 2) {
-                problems.push({ path: ["network", "subnets", "private"], message: `spans only ${[...privateAzs].join(", ")}; prod needs private subnets in at least two AZs` });
+                problems.push({ path: ["network", "subnets", "private"], message: `spans only ${[...privateAzs].map(showValue).join(", ")}; prod needs private subnets in at least two AZs` });
             }
         }
         return problems;

@@ -13,7 +13,7 @@ import {
 } from "../../../lib/aws-limits";
 import { Ipv4Cidr, cidrContains, cidrsOverlap, parseCidr } from "../../../lib/cidr";
 import { azLabel } from "../../../lib/naming";
-import { Path, Problem, formatPath } from "../../../lib/problems";
+import { Path, Problem, formatPath, showValue } from "../../../lib/problems";
 
 export const TIERS = ["public", "private", "data"] as const;
 /** public: IGW route (ALB, NAT). private: NAT route (tasks, Kafka). data: no internet route at all. */
@@ -146,11 +146,11 @@ export function networkProblems(spec: NetworkSpec, context: NetworkCheckContext 
     let vpc: Ipv4Cidr | undefined;
     const parsedVpc = parseCidr(spec.cidr);
     if (!parsedVpc.ok) {
-        report(["cidr"], `${spec.cidr} ${parsedVpc.reason}`);
+        report(["cidr"], `${showValue(spec.cidr)} ${parsedVpc.reason}`);
     } else if (parsedVpc.cidr.prefix < VPC_PREFIX_RANGE.min || parsedVpc.cidr.prefix > VPC_PREFIX_RANGE.max) {
-        report(["cidr"], `${spec.cidr} is a /${parsedVpc.cidr.prefix}; a VPC block must be /${VPC_PREFIX_RANGE.min} to /${VPC_PREFIX_RANGE.max}`);
+        report(["cidr"], `${showValue(spec.cidr)} is a /${parsedVpc.cidr.prefix}; a VPC block must be /${VPC_PREFIX_RANGE.min} to /${VPC_PREFIX_RANGE.max}`);
     } else if (!PRIVATE_IPV4_RANGES.some((range) => cidrContains(range, parsedVpc.cidr))) {
-        report(["cidr"], `${spec.cidr} is not private address space; use a block inside ${PRIVATE_IPV4_RANGES.map((r) => r.text).join(", ")}`);
+        report(["cidr"], `${showValue(spec.cidr)} is not private address space; use a block inside ${PRIVATE_IPV4_RANGES.map((r) => r.text).join(", ")}`);
     } else {
         vpc = parsedVpc.cidr;
     }
@@ -158,13 +158,13 @@ export function networkProblems(spec: NetworkSpec, context: NetworkCheckContext 
     // Availability zones.
     spec.azs.forEach((az, i) => {
         if (!AZ_NAME.test(az)) {
-            report(["azs", i], `${az} is not an availability zone name (expected e.g. ap-northeast-2a)`);
+            report(["azs", i], `${showValue(az)} is not an availability zone name (expected e.g. ap-northeast-2a)`);
         } else if (region !== undefined && !(az.startsWith(region) && az.length === region.length + 1)) {
-            report(["azs", i], `${az} is not in the stack's region ${region}; expected ${region}a, ${region}b, …`);
+            report(["azs", i], `${showValue(az)} is not in the stack's region ${showValue(region)}; expected ${region}a, ${region}b, …`);
         }
     });
     for (const { value, index } of duplicates(spec.azs)) {
-        report(["azs", index], `${value} is listed twice`);
+        report(["azs", index], `${showValue(value)} is listed twice`);
     }
 
     // Subnets: syntax, size, inside the VPC, no overlap, AZ known.
@@ -173,25 +173,25 @@ export function networkProblems(spec: NetworkSpec, context: NetworkCheckContext 
         spec.subnets[tier].forEach((subnet, i) => {
             const at: Path = ["subnets", tier, i];
             if (!spec.azs.includes(subnet.az)) {
-                report([...at, "az"], `${subnet.az} is not one of the stack's AZs (${refer(["azs"])}: ${spec.azs.join(", ")})`);
+                report([...at, "az"], `${showValue(subnet.az)} is not one of the stack's AZs (${refer(["azs"])}: ${spec.azs.map(showValue).join(", ")})`);
             }
             const result = parseCidr(subnet.cidr);
             if (!result.ok) {
-                report([...at, "cidr"], `${subnet.cidr} ${result.reason}`);
+                report([...at, "cidr"], `${showValue(subnet.cidr)} ${result.reason}`);
                 return;
             }
             const cidr = result.cidr;
             if (cidr.prefix < SUBNET_PREFIX_RANGE.min || cidr.prefix > SUBNET_PREFIX_RANGE.max) {
-                report([...at, "cidr"], `${subnet.cidr} is a /${cidr.prefix}; a subnet must be /${SUBNET_PREFIX_RANGE.min} to /${SUBNET_PREFIX_RANGE.max}`);
+                report([...at, "cidr"], `${showValue(subnet.cidr)} is a /${cidr.prefix}; a subnet must be /${SUBNET_PREFIX_RANGE.min} to /${SUBNET_PREFIX_RANGE.max}`);
                 return;
             }
             if (vpc && !cidrContains(vpc, cidr)) {
-                report([...at, "cidr"], `${subnet.cidr} is outside the VPC CIDR ${vpc.text}`);
+                report([...at, "cidr"], `${showValue(subnet.cidr)} is outside the VPC CIDR ${showValue(vpc.text)}`);
                 return;
             }
             const clash = parsed.find((other) => cidrsOverlap(other.cidr, cidr));
             if (clash) {
-                report([...at, "cidr"], `${subnet.cidr} overlaps ${clash.cidr.text} (${refer(clash.path)})`);
+                report([...at, "cidr"], `${showValue(subnet.cidr)} overlaps ${showValue(clash.cidr.text)} (${refer(clash.path)})`);
                 return;
             }
             parsed.push({ path: at, cidr });
@@ -202,13 +202,13 @@ export function networkProblems(spec: NetworkSpec, context: NetworkCheckContext 
     if (spec.subnets.public.length === 0) {
         report(["subnets", "public"], "is empty; the ALB and NAT gateways need public subnets in at least two AZs");
     } else if (distinctAzs(spec.subnets.public).length < 2) {
-        report(["subnets", "public"], `spans only ${distinctAzs(spec.subnets.public).join(", ")}; an ALB needs public subnets in at least two AZs`);
+        report(["subnets", "public"], `spans only ${distinctAzs(spec.subnets.public).map(showValue).join(", ")}; an ALB needs public subnets in at least two AZs`);
     }
     if (spec.subnets.private.length === 0) {
         report(["subnets", "private"], "is empty; services and Kafka run in private subnets, at least one is needed");
     }
     if (spec.subnets.data.length > 0 && distinctAzs(spec.subnets.data).length < 2) {
-        report(["subnets", "data"], `spans only ${distinctAzs(spec.subnets.data).join(", ")}; an RDS DB subnet group needs subnets in at least two AZs`);
+        report(["subnets", "data"], `spans only ${distinctAzs(spec.subnets.data).map(showValue).join(", ")}; an RDS DB subnet group needs subnets in at least two AZs`);
     }
 
     // NAT placement and the outbound path of private subnets.
@@ -216,7 +216,7 @@ export function networkProblems(spec: NetworkSpec, context: NetworkCheckContext 
         const publicAzs = new Set(spec.subnets.public.map((s) => s.az));
         spec.subnets.private.forEach((subnet, i) => {
             if (spec.azs.includes(subnet.az) && !publicAzs.has(subnet.az)) {
-                report(["subnets", "private", i, "az"], `${subnet.az} has no public subnet to hold its NAT gateway (natGateways: perAz); add one or use natGateways: single`);
+                report(["subnets", "private", i, "az"], `${showValue(subnet.az)} has no public subnet to hold its NAT gateway (natGateways: perAz); add one or use natGateways: single`);
             }
         });
     }
@@ -231,10 +231,10 @@ export function networkProblems(spec: NetworkSpec, context: NetworkCheckContext 
     }
 
     for (const { value, index } of duplicates(spec.gatewayEndpoints)) {
-        report(["gatewayEndpoints", index], `${value} is listed twice`);
+        report(["gatewayEndpoints", index], `${showValue(value)} is listed twice`);
     }
     for (const { value, index } of duplicates(spec.interfaceEndpoints)) {
-        report(["interfaceEndpoints", index], `${value} is listed twice`);
+        report(["interfaceEndpoints", index], `${showValue(value)} is listed twice`);
     }
     return problems;
 }

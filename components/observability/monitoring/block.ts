@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { Problem, nest } from "../../../lib/problems";
+import { Problem, nest, showValue } from "../../../lib/problems";
 import { BuildContext, RegistryFacts, StackInfo, defineBlock, singleKey } from "../../../stacks/block";
 import { Monitoring, monitoringSettingsProblems } from "./monitoring";
 
@@ -56,7 +56,7 @@ function recipientProblems(monitoring: MonitoringConfig, stack: StackInfo): Prob
     monitoring.alarmTopicArns.forEach((arn, i) => {
         const region = arn.split(":")[3];
         if (region !== undefined && stack.region !== "" && region !== stack.region && arn.startsWith("arn:")) {
-            problems.push({ path: ["monitoring", "alarmTopicArns", i], message: `is in ${region}; CloudWatch alarms notify topics of their own region, ${stack.region}` });
+            problems.push({ path: ["monitoring", "alarmTopicArns", i], message: `is in ${showValue(region)}; CloudWatch alarms notify topics of their own region, ${showValue(stack.region)}` });
         }
     });
     return problems;

@@ -15,7 +15,7 @@ import { kmsKeyArnProblem } from "../../../lib/aws-limits";
 import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
 import { policyDocument } from "../../../lib/iam";
 import { Naming, nameProblem } from "../../../lib/naming";
-import { Problem } from "../../../lib/problems";
+import { Problem, showValue } from "../../../lib/problems";
 import { Tags } from "../../../lib/tags";
 import { AlarmSection, AlarmSpec, MetricRef } from "./alarms";
 
@@ -264,9 +264,9 @@ export function monitoringSettingsProblems(args: MonitoringSettings): Problem[] 
     const seen = new Set<string>();
     (args.alarmEmails ?? []).forEach((address, i) => {
         if (!EMAIL.test(address)) {
-            problems.push({ path: ["alarmEmails", i], message: `${address} is not an e-mail address` });
+            problems.push({ path: ["alarmEmails", i], message: `${showValue(address)} is not an e-mail address` });
         } else if (seen.has(address.toLowerCase())) {
-            problems.push({ path: ["alarmEmails", i], message: `${address} is listed twice` });
+            problems.push({ path: ["alarmEmails", i], message: `${showValue(address)} is listed twice` });
         }
         seen.add(address.toLowerCase());
     });
@@ -292,7 +292,7 @@ export function monitoringProblems(args: MonitoringArgs): Problem[] {
     const keys = new Set<string>();
     for (const spec of args.sections.flatMap((section) => section.specs)) {
         if (keys.has(spec.key)) {
-            problems.push({ path: [spec.group], message: `two alarms would both be named ${spec.key}; give what they watch distinct labels` });
+            problems.push({ path: [spec.group], message: `two alarms would both be named ${showValue(spec.key)}; give what they watch distinct labels` });
         }
         keys.add(spec.key);
         const problem = nameProblem("cloudwatchAlarm", args.naming.format("scoped", spec.key));

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { DNS_NAME, nameProblem } from "../../../lib/naming";
-import { Problem, nest } from "../../../lib/problems";
+import { Problem, nest, showValue } from "../../../lib/problems";
 import { BuildContext, ConfigView, defineBlock, singleKey } from "../../../stacks/block";
 import { SERVICE_TARGETS, servicesBlock } from "../../compute/services/block";
 import { INTERNET } from "../../network/security-groups/matrix";
@@ -110,19 +110,19 @@ function albProblems(alb: AlbConfig, view: ConfigView): Problem[] {
         if (problem) {
             // The name, the env's name and (for target groups) the stem make it: say which keys shorten it.
             const keys = what === "ALB" ? "platform:name or platform:envName" : "platform:name, platform:envName or platform:alb.targetGroupStem";
-            problems.push({ path: ["name"], message: `${JSON.stringify(view.stack.name)} makes the ${what} name ${value} (${value.length} characters), which AWS refuses: ${problem}; shorten ${keys}` });
+            problems.push({ path: ["name"], message: `${JSON.stringify(view.stack.name)} makes the ${what} name ${showValue(value)} (${value.length} characters), which AWS refuses: ${problem}; shorten ${keys}` });
         }
     }
     const { certificate } = alb;
     if ("arn" in certificate) {
         const match = CERTIFICATE_ARN.exec(certificate.arn);
         if (!match) {
-            problems.push({ path: ["alb", "certificate", "arn"], message: `${certificate.arn} is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)` });
+            problems.push({ path: ["alb", "certificate", "arn"], message: `${showValue(certificate.arn)} is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)` });
         } else if (view.stack.region && match[1] !== view.stack.region) {
-            problems.push({ path: ["alb", "certificate", "arn"], message: `is in ${match[1]}; an ALB only takes certificates from its own region, ${view.stack.region}` });
+            problems.push({ path: ["alb", "certificate", "arn"], message: `is in ${showValue(match[1])}; an ALB only takes certificates from its own region, ${showValue(view.stack.region)}` });
         }
     } else if (!DNS_NAME.test(certificate.domain)) {
-        problems.push({ path: ["alb", "certificate", "domain"], message: `${certificate.domain} is not a domain name (expected e.g. goormpopcorn.shop)` });
+        problems.push({ path: ["alb", "certificate", "domain"], message: `${showValue(certificate.domain)} is not a domain name (expected e.g. goormpopcorn.shop)` });
     }
     if (alb.dns) {
         const hostedZone = alb.dns.hostedZone ?? ("hostedZone" in certificate ? certificate.hostedZone : undefined);

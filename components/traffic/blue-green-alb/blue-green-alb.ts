@@ -18,7 +18,7 @@ import { COLOURS, Colour, Weights, weightProblems } from "./blue-green";
 import { policyDocument } from "../../../lib/iam";
 import { DNS_NAME, Naming, nameProblem } from "../../../lib/naming";
 import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
-import { Problem, nest } from "../../../lib/problems";
+import { Problem, nest, showValue } from "../../../lib/problems";
 import { Tags } from "../../../lib/tags";
 
 /**
@@ -163,7 +163,7 @@ export function healthCheckProblems(check: TargetHealthCheckArgs): Problem[] {
     const problems: Problem[] = [];
     const path = check.path ?? "/health";
     if (!path.startsWith("/")) {
-        problems.push({ path: ["path"], message: `${path} is not a path; it starts with /` });
+        problems.push({ path: ["path"], message: `${showValue(path)} is not a path; it starts with /` });
     }
     const matcher = matcherProblem(check.matcher ?? "200");
     if (matcher) {
@@ -512,7 +512,7 @@ export function blueGreenAlbProblems(args: BlueGreenAlbArgs): Problem[] {
         problems.push({ path: ["targetPort"], message: `${args.targetPort} is not a port; use 1–65535` });
     }
     if (args.tlsPolicy !== undefined && !(TLS_POLICIES as readonly string[]).includes(args.tlsPolicy)) {
-        problems.push({ path: ["tlsPolicy"], message: `${args.tlsPolicy} is not allowed; use ELBSecurityPolicy-TLS13-1-2-2021-06 or newer: ${TLS_POLICIES.join(", ")}` });
+        problems.push({ path: ["tlsPolicy"], message: `${showValue(args.tlsPolicy)} is not allowed; use ELBSecurityPolicy-TLS13-1-2-2021-06 or newer: ${TLS_POLICIES.join(", ")}` });
     }
     const delay = args.deregistrationDelaySeconds;
     if (delay !== undefined && (!Number.isInteger(delay) || delay < 0 || delay > 3600)) {
@@ -539,24 +539,24 @@ export function aliasProblems(dns: AliasRecordsArgs | undefined, certificate: Ce
     }
     let zoneName = ZONE_ID.test(dns.hostedZone) ? undefined : dns.hostedZone.replace(/\.$/, "");
     if (zoneName !== undefined && !DNS_NAME.test(zoneName)) {
-        problems.push({ path: ["hostedZone"], message: `${dns.hostedZone} is neither a hosted zone id (Z…) nor a domain name` });
+        problems.push({ path: ["hostedZone"], message: `${showValue(dns.hostedZone)} is neither a hosted zone id (Z…) nor a domain name` });
         zoneName = undefined;
     }
     const seen = new Set<string>();
     dns.records.forEach((record, i) => {
         if (!DNS_NAME.test(record)) {
-            problems.push({ path: ["records", i], message: `${record} is not a fully qualified domain name (lowercase, e.g. api.goormpopcorn.shop)` });
+            problems.push({ path: ["records", i], message: `${showValue(record)} is not a fully qualified domain name (lowercase, e.g. api.goormpopcorn.shop)` });
             return;
         }
         if (seen.has(record)) {
-            problems.push({ path: ["records", i], message: `${record} is listed twice` });
+            problems.push({ path: ["records", i], message: `${showValue(record)} is listed twice` });
         }
         seen.add(record);
         if (zoneName !== undefined && record !== zoneName && !record.endsWith(`.${zoneName}`)) {
-            problems.push({ path: ["records", i], message: `${record} is not inside the hosted zone ${zoneName}` });
+            problems.push({ path: ["records", i], message: `${showValue(record)} is not inside the hosted zone ${showValue(zoneName)}` });
         }
         if ("domain" in certificate && !certificateCovers(certificate.domain, record)) {
-            problems.push({ path: ["records", i], message: `${record} is not covered by the certificate (*.${certificate.domain}, ${certificate.domain}); browsers would refuse it` });
+            problems.push({ path: ["records", i], message: `${showValue(record)} is not covered by the certificate (${showValue(`*.${certificate.domain}`)}, ${showValue(certificate.domain)}); browsers would refuse it` });
         }
     });
     return problems;

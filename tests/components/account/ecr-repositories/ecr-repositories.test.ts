@@ -32,9 +32,9 @@ describe("components/account/ecr-repositories", () => {
         const lines = await refusedArguments("EcrRepositories", () => new EcrRepositories("repositories", { naming, tags, names: ["Order", "a", "a"], keepLastImages: 0, expiringTagPatterns: ["sha-*", "a b"] }));
         expect(lines).to.deep.equal([
             'names[0]: ecrRepository name "Order" is not allowed; AWS allows lowercase letters, digits and single ._-/ separators',
-            "names[2]: a is listed twice",
+            'names[2]: "a" is listed twice',
             "keepLastImages: 0 is outside 1–1000",
-            "expiringTagPatterns[1]: a b is not an ECR tag pattern; use up to 128 letters, digits and _.- with at most four * wildcards",
+            'expiringTagPatterns[1]: "a b" is not an ECR tag pattern; use up to 128 letters, digits and _.- with at most four * wildcards',
         ]);
     });
 });

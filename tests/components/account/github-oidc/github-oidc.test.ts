@@ -57,9 +57,9 @@ describe("components/account/github-oidc", () => {
     it("refuses a repository that is not <owner>/<name>, a managed policy given as an ARN, and a bucket name S3 refuses", async () => {
         const lines = await refusedArguments("GithubOidc", () => new GithubOidc("ci", { naming, tags, repository: "platform", deployPolicies: ["arn:aws:iam::aws:policy/AdministratorAccess"], stateBucket: "S3" }));
         expect(lines).to.deep.equal([
-            "repository: platform is not a GitHub repository; use <owner>/<name>",
-            "deployPolicies[0]: arn:aws:iam::aws:policy/AdministratorAccess is not an AWS managed policy name (e.g. ReadOnlyAccess, job-function/ViewOnlyAccess)",
-            "stateBucket: S3 is not an S3 bucket name",
+            'repository: "platform" is not a GitHub repository; use <owner>/<name>',
+            'deployPolicies[0]: "arn:aws:iam::aws:policy/AdministratorAccess" is not an AWS managed policy name (e.g. ReadOnlyAccess, job-function/ViewOnlyAccess)',
+            'stateBucket: "S3" is not an S3 bucket name',
         ]);
     });
 });

@@ -24,6 +24,6 @@ describe("components/account/hosted-zones", () => {
 
     it("refuses what is no domain name, and a domain twice", async () => {
         const lines = await refusedArguments("HostedZones", () => new HostedZones("zones", { naming, tags, domains: ["Goorm.shop", "a.shop", "a.shop"] }));
-        expect(lines).to.deep.equal(["domains[0]: Goorm.shop is not a domain name (lowercase, e.g. goormpopcorn.shop)", "domains[2]: a.shop is listed twice"]);
+        expect(lines).to.deep.equal(['domains[0]: "Goorm.shop" is not a domain name (lowercase, e.g. goormpopcorn.shop)', 'domains[2]: "a.shop" is listed twice']);
     });
 });

@@ -331,7 +331,7 @@ describe("components/fargate-service: bad arguments", () => {
                         deployments: [{ imageTag: "latest" }],
                     }),
                 ),
-        ).to.throw(ArgumentError, /FargateService "order-service": invalid arguments:\n {2}memory: 4096 MiB does not go with 256 CPU units on Fargate \(order-service\); with 256 CPU, memory must be 512, 1024, 2048 MiB\n {2}port: 70000 is not a port; use 1–65535\n {2}environment\.DB_PASSWORD: DB_PASSWORD looks like a secret.*\n {2}secrets\.API_TOKEN: is not a complete Secrets Manager secret ARN.*\n {2}autoscaling: min 3 and max 1 must be whole numbers with 0 ≤ min ≤ max\n {2}desiredCount: 1 is outside the autoscaling range 3–1\n {2}execLogGroupArn: is required with enableExecuteCommand, so sessions are logged\n {2}deployments\[0\]\.imageTag: latest is a moving tag/);
+        ).to.throw(ArgumentError, /FargateService "order-service": invalid arguments:\n {2}memory: 4096 MiB does not go with 256 CPU units on Fargate \("order-service"\); with 256 CPU, memory must be 512, 1024, 2048 MiB\n {2}port: 70000 is not a port; use 1–65535\n {2}environment\.DB_PASSWORD: "DB_PASSWORD" looks like a secret.*\n {2}secrets\.API_TOKEN: is not a complete Secrets Manager secret ARN.*\n {2}autoscaling: min 3 and max 1 must be whole numbers with 0 ≤ min ≤ max\n {2}desiredCount: 1 is outside the autoscaling range 3–1\n {2}execLogGroupArn: is required with enableExecuteCommand, so sessions are logged\n {2}deployments\[0\]\.imageTag: "latest" is a moving tag/);
     });
 });
 
@@ -401,7 +401,7 @@ describe("components/fargate-service: office hours", () => {
     it("refuses a schedule it cannot express", () => {
         expect(() => new FargateService("order-service", serviceArgs({ schedule: { ...HOURS, timezone: "Mars/Olympus", start: "25:00" } }))).to.throw(
             ArgumentError,
-            /invalid arguments:\n {2}schedule\.timezone: Mars\/Olympus is not an IANA time zone \(expected e\.g\. Asia\/Seoul or UTC\)\n {2}schedule\.start: 25:00 is not a time of day; use HH:MM, 00:00–23:59$/,
+            /invalid arguments:\n {2}schedule\.timezone: "Mars\/Olympus" is not an IANA time zone \(expected e\.g\. Asia\/Seoul or UTC\)\n {2}schedule\.start: "25:00" is not a time of day; use HH:MM, 00:00–23:59$/,
         );
     });
 });

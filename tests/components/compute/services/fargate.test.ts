@@ -22,17 +22,17 @@ describe("lib/fargate", () => {
     it("names the service and lists the memory values that go with the CPU", () => {
         expect(fargateSizeProblem("order-service", 256, 4096)).to.deep.equal({
             field: "memory",
-            message: "4096 MiB does not go with 256 CPU units on Fargate (order-service); with 256 CPU, memory must be 512, 1024, 2048 MiB",
+            message: '4096 MiB does not go with 256 CPU units on Fargate ("order-service"); with 256 CPU, memory must be 512, 1024, 2048 MiB',
         });
         expect(fargateSizeProblem("api-gateway", 1024, 1024)?.message).to.equal(
-            "1024 MiB does not go with 1024 CPU units on Fargate (api-gateway); with 1024 CPU, memory must be 2048–8192 in steps of 1024 MiB",
+            '1024 MiB does not go with 1024 CPU units on Fargate ("api-gateway"); with 1024 CPU, memory must be 2048–8192 in steps of 1024 MiB',
         );
     });
 
     it("rejects a CPU value Fargate does not offer", () => {
         expect(fargateSizeProblem("x", 300, 512)).to.deep.equal({
             field: "cpu",
-            message: "300 is not a Fargate CPU value for x; use one of 256, 512, 1024, 2048, 4096, 8192, 16384",
+            message: '300 is not a Fargate CPU value for "x"; use one of 256, 512, 1024, 2048, 4096, 8192, 16384',
         });
     });
 });

@@ -51,9 +51,9 @@ describe("lib/cache: engines and node types", () => {
     });
 
     it("names the versions of the engine when one is unknown, and refuses other engines", () => {
-        expect(engineVersionProblem("valkey", "7.0")).to.deep.equal({ path: ["engineVersion"], message: "7.0 is not a valkey version ElastiCache offers; use one of 7.2, 8.0, 8.1" });
-        expect(engineVersionProblem("redis", "8.0")).to.deep.equal({ path: ["engineVersion"], message: "8.0 is not a redis version ElastiCache offers; use one of 6.2, 7.0, 7.1" });
-        expect(engineVersionProblem("memcached", "1.6")).to.deep.equal({ path: ["engine"], message: "memcached is not an engine this component runs; use valkey or redis" });
+        expect(engineVersionProblem("valkey", "7.0")).to.deep.equal({ path: ["engineVersion"], message: '"7.0" is not a valkey version ElastiCache offers; use one of 7.2, 8.0, 8.1' });
+        expect(engineVersionProblem("redis", "8.0")).to.deep.equal({ path: ["engineVersion"], message: '"8.0" is not a redis version ElastiCache offers; use one of 6.2, 7.0, 7.1' });
+        expect(engineVersionProblem("memcached", "1.6")).to.deep.equal({ path: ["engine"], message: '"memcached" is not an engine this component runs; use valkey or redis' });
     });
 
     it("maps each version to its parameter group family", () => {
@@ -71,7 +71,7 @@ describe("lib/cache: engines and node types", () => {
             expect(nodeTypeProblem(nodeType), nodeType).to.equal(undefined);
         }
         for (const nodeType of ["t4g.micro", "cache.t4g", "db.t4g.micro", "cache.T4G.micro", "cache..micro"]) {
-            expect(nodeTypeProblem(nodeType), nodeType).to.equal(`${nodeType} is not a node type; use cache.<family>.<size>, e.g. cache.t4g.micro or cache.r7g.large`);
+            expect(nodeTypeProblem(nodeType), nodeType).to.equal(`${JSON.stringify(nodeType)} is not a node type; use cache.<family>.<size>, e.g. cache.t4g.micro or cache.r7g.large`);
         }
     });
 });
@@ -192,12 +192,12 @@ describe("lib/cache: rules", () => {
                 logRetentionDays: 10,
             }),
         ).to.deep.equal([
-            "engineVersion: 9.0 is not a valkey version ElastiCache offers; use one of 7.2, 8.0, 8.1",
-            "nodeType: t4g.micro is not a node type; use cache.<family>.<size>, e.g. cache.t4g.micro or cache.r7g.large",
+            'engineVersion: "9.0" is not a valkey version ElastiCache offers; use one of 7.2, 8.0, 8.1',
+            'nodeType: "t4g.micro" is not a node type; use cache.<family>.<size>, e.g. cache.t4g.micro or cache.r7g.large',
             "port: 0 is not a port; use 1–65535",
             "automaticFailover: true needs at least 2 nodes (a primary and a replica); nodes is 1",
             "snapshot.retentionDays: 40 is not a snapshot retention; use 0–35 days (0 keeps no snapshot)",
-            "snapshot.window: 19:30-20:30 overlaps the maintenance window sun:19:00-sun:20:00; AWS refuses overlapping windows",
+            'snapshot.window: "19:30-20:30" overlaps the maintenance window "sun:19:00-sun:20:00"; AWS refuses overlapping windows',
             "logRetentionDays: 10 is not a retention CloudWatch Logs accepts; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
         ]);
     });

@@ -392,10 +392,10 @@ describe("components/valkey-cache: AUTH token (system E: primary + replica over 
 
 describe("components/valkey-cache: bad arguments", () => {
     const cases: Array<[string, Partial<ValkeyCacheArgs>, string[]]> = [
-        ["an engine version ElastiCache does not offer", { engineVersion: "9.0" }, ["engineVersion: 9.0 is not a valkey version ElastiCache offers; use one of 7.2, 8.0, 8.1"]],
-        ["a Redis version of Valkey's", { engine: "redis", engineVersion: "8.0" }, ["engineVersion: 8.0 is not a redis version ElastiCache offers; use one of 6.2, 7.0, 7.1"]],
-        ["an engine other than valkey and redis", { engine: "memcached" as "redis", engineVersion: "1.6" }, ["engine: memcached is not an engine this component runs; use valkey or redis"]],
-        ["a node type without cache.", { nodeType: "t4g.micro" }, ["nodeType: t4g.micro is not a node type; use cache.<family>.<size>, e.g. cache.t4g.micro or cache.r7g.large"]],
+        ["an engine version ElastiCache does not offer", { engineVersion: "9.0" }, ['engineVersion: "9.0" is not a valkey version ElastiCache offers; use one of 7.2, 8.0, 8.1']],
+        ["a Redis version of Valkey's", { engine: "redis", engineVersion: "8.0" }, ['engineVersion: "8.0" is not a redis version ElastiCache offers; use one of 6.2, 7.0, 7.1']],
+        ["an engine other than valkey and redis", { engine: "memcached" as "redis", engineVersion: "1.6" }, ['engine: "memcached" is not an engine this component runs; use valkey or redis']],
+        ["a node type without cache.", { nodeType: "t4g.micro" }, ['nodeType: "t4g.micro" is not a node type; use cache.<family>.<size>, e.g. cache.t4g.micro or cache.r7g.large']],
         ["more than six nodes", { nodes: 7 }, ["nodes: 7 is not a node count; use 1–6 (a primary and up to 5 replicas)"]],
         ["no node", { nodes: 0 }, ["nodes: 0 is not a node count; use 1–6 (a primary and up to 5 replicas)"]],
         ["too many shards", { clusterMode: { shards: 501, replicasPerShard: 1 } }, ["clusterMode.shards: 501 is not a shard count; use 1–500"]],
@@ -425,7 +425,7 @@ describe("components/valkey-cache: bad arguments", () => {
         [
             "a replica with subnets in one AZ",
             { nodes: 2, subnets: [DATA_SUBNETS["2a"]] },
-            ["subnets: span 1 AZ (ap-northeast-2a); Multi-AZ and more than one node need subnets in at least 2 distinct AZs"],
+            ['subnets: span 1 AZ ("ap-northeast-2a"); Multi-AZ and more than one node need subnets in at least 2 distinct AZs'],
         ],
         ["no subnet", { subnets: [] }, ["subnets: is empty; give the data-tier subnets and the AZ of each"]],
         [
@@ -447,21 +447,21 @@ describe("components/valkey-cache: bad arguments", () => {
             ],
         ],
         ["snapshots kept over 35 days", { snapshot: { retentionDays: 36, window: "18:00-19:00" } }, ["snapshot.retentionDays: 36 is not a snapshot retention; use 0–35 days (0 keeps no snapshot)"]],
-        ["a snapshot window under 60 minutes", { snapshot: { retentionDays: 1, window: "18:00-18:30" } }, ["snapshot.window: 18:00-18:30 lasts 30 minutes; it must last at least 60"]],
+        ["a snapshot window under 60 minutes", { snapshot: { retentionDays: 1, window: "18:00-18:30" } }, ['snapshot.window: "18:00-18:30" lasts 30 minutes; it must last at least 60']],
         [
             "a maintenance window under 60 minutes",
             { maintenanceWindow: "sun:19:00-sun:19:45" },
-            ["maintenanceWindow: sun:19:00-sun:19:45 lasts 45 minutes; it must last at least 60"],
+            ['maintenanceWindow: "sun:19:00-sun:19:45" lasts 45 minutes; it must last at least 60'],
         ],
         [
             "a snapshot window overlapping maintenance",
             { snapshot: { retentionDays: 1, window: "19:30-20:30" } },
-            ["snapshot.window: 19:30-20:30 overlaps the maintenance window sun:19:00-sun:20:00; AWS refuses overlapping windows"],
+            ['snapshot.window: "19:30-20:30" overlaps the maintenance window "sun:19:00-sun:20:00"; AWS refuses overlapping windows'],
         ],
         [
             "a malformed maintenance window",
             { maintenanceWindow: "sunday 19:00" },
-            ["maintenanceWindow: sunday 19:00 is not a weekly window; use ddd:hh:mm-ddd:hh:mm in UTC, e.g. sun:19:00-sun:20:00"],
+            ['maintenanceWindow: "sunday 19:00" is not a weekly window; use ddd:hh:mm-ddd:hh:mm in UTC, e.g. sun:19:00-sun:20:00'],
         ],
         ["port 0", { port: 0 }, ["port: 0 is not a port; use 1–65535"]],
         ["port 65536", { port: 65536 }, ["port: 65536 is not a port; use 1–65535"]],
@@ -471,7 +471,7 @@ describe("components/valkey-cache: bad arguments", () => {
             ["logRetentionDays: 10 is not a retention CloudWatch Logs accepts; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"],
         ],
         ["cluster-enabled among the parameters", { parameters: { "cluster-enabled": "yes" } }, ["parameters.cluster-enabled: is set from clusterMode (yes with it, no without); leave it out of parameters"]],
-        ["a KMS alias instead of a key ARN", { kmsKeyArn: "alias/cache" }, ["kmsKeyArn: alias/cache is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<key-id>"]],
+        ["a KMS alias instead of a key ARN", { kmsKeyArn: "alias/cache" }, ['kmsKeyArn: "alias/cache" is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<key-id>']],
     ];
 
     for (const [what, change, expected] of cases) {
@@ -489,7 +489,7 @@ describe("components/valkey-cache: bad arguments", () => {
         expect(error).to.be.instanceOf(ArgumentError);
         expect((error as Error).message).to.equal(
             'ValkeyCache "sessions": invalid arguments:\n' +
-                "  nodeType: r5.large is not a node type; use cache.<family>.<size>, e.g. cache.t4g.micro or cache.r7g.large\n" +
+                '  nodeType: "r5.large" is not a node type; use cache.<family>.<size>, e.g. cache.t4g.micro or cache.r7g.large\n' +
                 "  port: 0 is not a port; use 1–65535\n" +
                 "  multiAz: true needs automatic failover (an ElastiCache rule); automaticFailover is false",
         );

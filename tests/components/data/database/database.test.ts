@@ -223,9 +223,9 @@ describe("components: the application user", () => {
     });
 
     it("refuses an application user that is the master user or reserved", () => {
-        expect(() => new RdsInstance("db", instanceArgs({ applicationUser: "popcorn_admin" }))).to.throw(ArgumentError, "applicationUser: popcorn_admin is reserved or the master user");
-        expect(() => new RdsInstance("db", instanceArgs({ applicationUser: "postgres" }))).to.throw(ArgumentError, "applicationUser: postgres is reserved or the master user");
-        expect(() => new RdsInstance("db", instanceArgs({ applicationUser: "1app" }))).to.throw(ArgumentError, "applicationUser: 1app is not a user name");
+        expect(() => new RdsInstance("db", instanceArgs({ applicationUser: "popcorn_admin" }))).to.throw(ArgumentError, 'applicationUser: "popcorn_admin" is reserved or the master user');
+        expect(() => new RdsInstance("db", instanceArgs({ applicationUser: "postgres" }))).to.throw(ArgumentError, 'applicationUser: "postgres" is reserved or the master user');
+        expect(() => new RdsInstance("db", instanceArgs({ applicationUser: "1app" }))).to.throw(ArgumentError, 'applicationUser: "1app" is not a user name');
     });
 });
 
@@ -250,7 +250,7 @@ describe("components: engine versions under automatic minor upgrades", () => {
     });
 
     it("refuses a pinned minor version with upgrades on, naming the major to use", () => {
-        expect(() => new RdsInstance("db", instanceArgs({ engineVersion: "17.6" }))).to.throw(ArgumentError, 'engineVersion: 17.6 pins a minor version while autoMinorVersionUpgrade is on');
+        expect(() => new RdsInstance("db", instanceArgs({ engineVersion: "17.6" }))).to.throw(ArgumentError, 'engineVersion: "17.6" pins a minor version while autoMinorVersionUpgrade is on');
         expect(() => new RdsInstance("db", instanceArgs({ engine: "mysql", engineVersion: "8.4.5" }))).to.throw(ArgumentError, 'use the major version "8.4"');
     });
 });
@@ -274,10 +274,10 @@ describe("components/database: bad arguments", () => {
         ).to.throw(
             ArgumentError,
             'AuroraCluster "db": invalid arguments:\n' +
-                "  instanceClass: db.t4g.micro is not offered by Aurora; the smallest burstable Aurora classes are db.t4g.medium and db.t3.medium (or db.serverless)\n" +
+                '  instanceClass: "db.t4g.micro" is not offered by Aurora; the smallest burstable Aurora classes are db.t4g.medium and db.t3.medium (or db.serverless)\n' +
                 "  backup.retentionDays: 0 is outside 1–35 days\n" +
-                "  backup.window: 19:30-20:00 overlaps the maintenance window sun:19:00-sun:20:00; AWS refuses overlapping windows\n" +
-                "  readers: 3 readers and a writer need 4 distinct AZs to sit apart; the data tier has 3 (ap-northeast-2a, ap-northeast-2b, ap-northeast-2c)",
+                '  backup.window: "19:30-20:00" overlaps the maintenance window "sun:19:00-sun:20:00"; AWS refuses overlapping windows\n' +
+                '  readers: 3 readers and a writer need 4 distinct AZs to sit apart; the data tier has 3 ("ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c")',
         );
     });
 
@@ -291,8 +291,8 @@ describe("components/database: bad arguments", () => {
         ).to.throw(
             ArgumentError,
             'RdsInstance "db": invalid arguments:\n' +
-                "  engineVersion: 9.6 is not a postgres version AWS offers; use major 13, 14, 15, 16, 17, 18, alone or with a minor version, e.g. 18.1\n" +
-                "  masterUsername: postgres is reserved by the engine or RDS; choose another name\n" +
+                '  engineVersion: "9.6" is not a postgres version AWS offers; use major 13, 14, 15, 16, 17, 18, alone or with a minor version, e.g. 18.1\n' +
+                '  masterUsername: "postgres" is reserved by the engine or RDS; choose another name\n' +
                 "  subnets: span 1 AZ(s); a DB subnet group needs subnets in at least two AZs\n" +
                 "  storage.maxAllocatedGb: 100 must be at least 10 % above allocatedGb (111 for 100) and at most 65536 GiB, so storage can grow",
         );

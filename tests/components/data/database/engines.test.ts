@@ -26,18 +26,18 @@ describe("lib/database", () => {
         expect(engineVersionProblem("postgres", "18.1")).to.equal(undefined);
         expect(engineVersionProblem("aurora-postgresql", "18.4")).to.equal(undefined);
         expect(engineVersionProblem("aurora-mysql", "8.0.mysql_aurora.3.08.2")).to.equal(undefined);
-        expect(engineVersionProblem("postgres", "9.6.24")).to.equal("9.6.24 is not a postgres version AWS offers; use major 13, 14, 15, 16, 17, 18, alone or with a minor version, e.g. 18.1");
+        expect(engineVersionProblem("postgres", "9.6.24")).to.equal('"9.6.24" is not a postgres version AWS offers; use major 13, 14, 15, 16, 17, 18, alone or with a minor version, e.g. 18.1');
         expect(engineVersionProblem("aurora-postgresql", "18")).to.equal(undefined);
-        expect(engineVersionProblem("aurora-mysql", "8.0.36")).to.match(/^8\.0\.36 is not a aurora-mysql version AWS offers/);
+        expect(engineVersionProblem("aurora-mysql", "8.0.36")).to.match(/^"8\.0\.36" is not a aurora-mysql version AWS offers/);
         expect(majorVersion("postgres", "18.1")).to.equal(majorVersion("aurora-postgresql", "18.4"));
     });
 
     it("refuses the classes Aurora does not offer (an input, never invented)", () => {
         expect(instanceClassProblem("aurora", "db.t4g.micro")).to.equal(
-            "db.t4g.micro is not offered by Aurora; the smallest burstable Aurora classes are db.t4g.medium and db.t3.medium (or db.serverless)",
+            '"db.t4g.micro" is not offered by Aurora; the smallest burstable Aurora classes are db.t4g.medium and db.t3.medium (or db.serverless)',
         );
-        expect(instanceClassProblem("aurora", "db.t3.small")).to.match(/^db\.t3\.small is not offered by Aurora/);
-        expect(instanceClassProblem("aurora", "db.m5.large")).to.match(/^db\.m5\.large is not an Aurora class/);
+        expect(instanceClassProblem("aurora", "db.t3.small")).to.match(/^"db\.t3\.small" is not offered by Aurora/);
+        expect(instanceClassProblem("aurora", "db.m5.large")).to.match(/^"db\.m5\.large" is not an Aurora class/);
         expect(instanceClassProblem("aurora", "db.t4g.medium")).to.equal(undefined);
         expect(instanceClassProblem("aurora", "db.r7g.large")).to.equal(undefined);
         expect(instanceClassProblem("aurora", "db.serverless")).to.equal(undefined);
@@ -61,7 +61,7 @@ describe("lib/database", () => {
         expect(auroraInstanceAzs(["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"], 2)).to.deep.equal(["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]);
         expect(auroraInstanceAzs(["ap-northeast-2a", "ap-northeast-2c"], 1)).to.deep.equal(["ap-northeast-2a", "ap-northeast-2c"]);
         expect(readerPlacementProblem(["ap-northeast-2a", "ap-northeast-2c"], 2)?.message).to.equal(
-            "2 readers and a writer need 3 distinct AZs to sit apart; the data tier has 2 (ap-northeast-2a, ap-northeast-2c)",
+            '2 readers and a writer need 3 distinct AZs to sit apart; the data tier has 2 ("ap-northeast-2a", "ap-northeast-2c")',
         );
         expect(readerPlacementProblem(["ap-northeast-2a", "ap-northeast-2c"], 1)).to.equal(undefined);
     });

@@ -99,7 +99,7 @@ describe("lib/kafka: rules", () => {
     it("refuses an even node count", () => {
         expect(lines(spec({ nodes: 4 }), false)).to.deep.equal([
             "nodes: 4 is even; a quorum of 4 tolerates 1 failure(s), no more than 3 nodes would — use an odd count",
-            "nodes: 4 nodes put 2 in ap-northeast-2a, more than the 1 the quorum can lose; losing ap-northeast-2a would stop Kafka — add private subnets in other AZs",
+            'nodes: 4 nodes put 2 in "ap-northeast-2a", more than the 1 the quorum can lose; losing "ap-northeast-2a" would stop Kafka — add private subnets in other AZs',
         ]);
     });
 
@@ -111,13 +111,13 @@ describe("lib/kafka: rules", () => {
 
     it("refuses more nodes in one AZ than the quorum can lose", () => {
         expect(lines(spec({ subnets: PROD_SUBNETS.slice(0, 2) }))).to.deep.equal([
-            "nodes: 3 nodes put 2 in ap-northeast-2a, more than the 1 the quorum can lose; losing ap-northeast-2a would stop Kafka — add private subnets in other AZs",
+            'nodes: 3 nodes put 2 in "ap-northeast-2a", more than the 1 the quorum can lose; losing "ap-northeast-2a" would stop Kafka — add private subnets in other AZs',
         ]);
     });
 
     it("refuses volumes below the seed's and an instance type that is not of the EC2 form", () => {
         expect(lines(spec({ rootVolumeGb: 6, dataVolumeGb: 10, instanceType: "t3-small" }))).to.deep.equal([
-            "instanceType: t3-small is not an EC2 instance type (expected <family>.<size>, e.g. t3.small)",
+            'instanceType: "t3-small" is not an EC2 instance type (expected <family>.<size>, e.g. t3.small)',
             "rootVolumeGb: 6 is below the seed's 8 GB root volume (or above 16384)",
             "dataVolumeGb: 10 is below the seed's 20 GB data volume (or above 16384)",
         ]);

@@ -223,7 +223,7 @@ describe("components/web-acl: bad arguments", () => {
             "an unknown managed rule group, with a hint",
             { managedRuleGroups: ["AWSManagedRulesCommonRuleSets" as "AWSManagedRulesCommonRuleSet"] },
             [
-                "managedRuleGroups[0]: AWSManagedRulesCommonRuleSets is not a managed rule group this component knows (did you mean AWSManagedRulesCommonRuleSet?); " +
+                'managedRuleGroups[0]: "AWSManagedRulesCommonRuleSets" is not a managed rule group this component knows (did you mean AWSManagedRulesCommonRuleSet?); ' +
                     "use AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet, AWSManagedRulesAmazonIpReputationList, AWSManagedRulesAnonymousIpList, " +
                     "AWSManagedRulesSQLiRuleSet, AWSManagedRulesLinuxRuleSet, AWSManagedRulesUnixRuleSet",
             ],
@@ -231,19 +231,19 @@ describe("components/web-acl: bad arguments", () => {
         [
             "a managed rule group listed twice",
             { managedRuleGroups: ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesCommonRuleSet"] },
-            ["managedRuleGroups[2]: AWSManagedRulesCommonRuleSet is listed twice; give each group once"],
+            ['managedRuleGroups[2]: "AWSManagedRulesCommonRuleSet" is listed twice; give each group once'],
         ],
         [
             "count overrides for a group that is not enabled",
             { countRules: { AWSManagedRulesSQLiRuleSet: ["SQLi_BODY"] } },
             [
-                "countRules.AWSManagedRulesSQLiRuleSet: AWSManagedRulesSQLiRuleSet is not among managedRuleGroups (AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet); count overrides apply only to an enabled group",
+                'countRules.AWSManagedRulesSQLiRuleSet: "AWSManagedRulesSQLiRuleSet" is not among managedRuleGroups (AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet); count overrides apply only to an enabled group',
             ],
         ],
         [
             "count overrides with no group enabled",
             { managedRuleGroups: [], countRules: { AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY"] } },
-            ["countRules.AWSManagedRulesCommonRuleSet: AWSManagedRulesCommonRuleSet is not among managedRuleGroups (none); count overrides apply only to an enabled group"],
+            ['countRules.AWSManagedRulesCommonRuleSet: "AWSManagedRulesCommonRuleSet" is not among managedRuleGroups (none); count overrides apply only to an enabled group'],
         ],
         [
             "an empty rule name",
@@ -253,12 +253,12 @@ describe("components/web-acl: bad arguments", () => {
         [
             "a rule name with a hyphen",
             { countRules: { AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY", "size-restrictions"] } },
-            ["countRules.AWSManagedRulesCommonRuleSet[1]: size-restrictions is not a rule name; use 1–128 letters, digits and underscores, e.g. SizeRestrictions_BODY"],
+            ['countRules.AWSManagedRulesCommonRuleSet[1]: "size-restrictions" is not a rule name; use 1–128 letters, digits and underscores, e.g. SizeRestrictions_BODY'],
         ],
         [
             "a rule counted twice",
             { countRules: { AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY", "GenericLFI_BODY", "SizeRestrictions_BODY"] } },
-            ["countRules.AWSManagedRulesCommonRuleSet[2]: SizeRestrictions_BODY is listed twice; give each rule once"],
+            ['countRules.AWSManagedRulesCommonRuleSet[2]: "SizeRestrictions_BODY" is listed twice; give each rule once'],
         ],
         [
             "more than 100 count overrides in one group",
@@ -269,14 +269,14 @@ describe("components/web-acl: bad arguments", () => {
         [
             "a load balancer name instead of its ARN",
             { resourceArns: ["goorm-popcorn-alb-dev"] },
-            ["resourceArns[0]: goorm-popcorn-alb-dev is not an ARN; use arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>"],
+            ['resourceArns[0]: "goorm-popcorn-alb-dev" is not an ARN; use arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>'],
         ],
         [
             "a network load balancer",
             { resourceArns: [ALB_ARN, NLB_ARN] },
-            [`resourceArns[1]: ${NLB_ARN} is a network or gateway load balancer; WAF protects Application Load Balancers (loadbalancer/app/…) only`],
+            [`resourceArns[1]: "${NLB_ARN}" is a network or gateway load balancer; WAF protects Application Load Balancers (loadbalancer/app/…) only`],
         ],
-        ["the same ALB twice", { resourceArns: [ALB_ARN, ALB_ARN] }, [`resourceArns[1]: ${ALB_ARN} is listed twice; a resource takes one web ACL`]],
+        ["the same ALB twice", { resourceArns: [ALB_ARN, ALB_ARN] }, [`resourceArns[1]: "${ALB_ARN}" is listed twice; a resource takes one web ACL`]],
         [
             "a log retention CloudWatch refuses",
             { logging: { enabled: true, retentionDays: 10 as LogRetentionDays } },

@@ -73,40 +73,40 @@ describe("lib/network rules", () => {
     });
 
     it("rejects a VPC block outside /16–/28 or outside private address space", () => {
-        expect(problemsOf(withNetwork(DEV_NETWORK, { cidr: "10.0.0.0/8" }))).to.include("cidr: 10.0.0.0/8 is a /8; a VPC block must be /16 to /28");
-        expect(problemsOf(withNetwork(DEV_NETWORK, { cidr: "52.0.0.0/16" }))[0]).to.match(/^cidr: 52\.0\.0\.0\/16 is not private address space/);
+        expect(problemsOf(withNetwork(DEV_NETWORK, { cidr: "10.0.0.0/8" }))).to.include('cidr: "10.0.0.0/8" is a /8; a VPC block must be /16 to /28');
+        expect(problemsOf(withNetwork(DEV_NETWORK, { cidr: "52.0.0.0/16" }))[0]).to.match(/^cidr: "52\.0\.0\.0\/16" is not private address space/);
     });
 
     it("rejects a subnet outside the VPC", () => {
         const spec = withNetwork(DEV_NETWORK, { subnets: { ...DEV_NETWORK.subnets, private: [{ cidr: "10.1.11.0/24", az: "ap-northeast-2a" }] } });
-        expect(problemsOf(spec)).to.deep.equal(["subnets.private[0].cidr: 10.1.11.0/24 is outside the VPC CIDR 10.0.0.0/16"]);
+        expect(problemsOf(spec)).to.deep.equal(['subnets.private[0].cidr: "10.1.11.0/24" is outside the VPC CIDR "10.0.0.0/16"']);
     });
 
     it("rejects overlapping subnets across tiers, naming both", () => {
         const spec = withNetwork(DEV_NETWORK, { subnets: { ...DEV_NETWORK.subnets, data: [{ cidr: "10.0.11.128/25", az: "ap-northeast-2a" }, DEV_NETWORK.subnets.data[1]] } });
-        expect(problemsOf(spec)).to.deep.equal(["subnets.data[0].cidr: 10.0.11.128/25 overlaps 10.0.11.0/24 (subnets.private[0])"]);
+        expect(problemsOf(spec)).to.deep.equal(['subnets.data[0].cidr: "10.0.11.128/25" overlaps "10.0.11.0/24" (subnets.private[0])']);
     });
 
     it("rejects a subnet in an AZ the stack does not list, and an AZ outside the region", () => {
         const spec = withNetwork(DEV_NETWORK, { subnets: { ...DEV_NETWORK.subnets, private: [{ cidr: "10.0.11.0/24", az: "ap-northeast-2b" }] } });
-        expect(problemsOf(spec)).to.deep.equal(["subnets.private[0].az: ap-northeast-2b is not one of the stack's AZs (azs: ap-northeast-2a, ap-northeast-2c)"]);
+        expect(problemsOf(spec)).to.deep.equal(["subnets.private[0].az: \"ap-northeast-2b\" is not one of the stack's AZs (azs: \"ap-northeast-2a\", \"ap-northeast-2c\")"]);
         expect(problemsOf(DEV_NETWORK, { region: "us-east-1" })).to.deep.equal([
-            "azs[0]: ap-northeast-2a is not in the stack's region us-east-1; expected us-east-1a, us-east-1b, …",
-            "azs[1]: ap-northeast-2c is not in the stack's region us-east-1; expected us-east-1a, us-east-1b, …",
+            "azs[0]: \"ap-northeast-2a\" is not in the stack's region \"us-east-1\"; expected us-east-1a, us-east-1b, …",
+            "azs[1]: \"ap-northeast-2c\" is not in the stack's region \"us-east-1\"; expected us-east-1a, us-east-1b, …",
         ]);
     });
 
     it("requires the public tier (the ALB's) to span two AZs, and the data tier too when present", () => {
         const onePublic = withNetwork(DEV_NETWORK, { subnets: { ...DEV_NETWORK.subnets, public: [DEV_NETWORK.subnets.public[0]] } });
-        expect(problemsOf(onePublic)).to.deep.equal(["subnets.public: spans only ap-northeast-2a; an ALB needs public subnets in at least two AZs"]);
+        expect(problemsOf(onePublic)).to.deep.equal(['subnets.public: spans only "ap-northeast-2a"; an ALB needs public subnets in at least two AZs']);
         const oneData = withNetwork(DEV_NETWORK, { subnets: { ...DEV_NETWORK.subnets, data: [DEV_NETWORK.subnets.data[0]] } });
-        expect(problemsOf(oneData)).to.deep.equal(["subnets.data: spans only ap-northeast-2a; an RDS DB subnet group needs subnets in at least two AZs"]);
+        expect(problemsOf(oneData)).to.deep.equal(['subnets.data: spans only "ap-northeast-2a"; an RDS DB subnet group needs subnets in at least two AZs']);
     });
 
     it("perAz needs a public subnet in every AZ with private subnets", () => {
         const spec = withNetwork(PROD_NETWORK, { subnets: { ...PROD_NETWORK.subnets, public: PROD_NETWORK.subnets.public.slice(0, 2) } });
         expect(problemsOf(spec)).to.deep.equal([
-            "subnets.private[2].az: ap-northeast-2c has no public subnet to hold its NAT gateway (natGateways: perAz); add one or use natGateways: single",
+            'subnets.private[2].az: "ap-northeast-2c" has no public subnet to hold its NAT gateway (natGateways: perAz); add one or use natGateways: single',
         ]);
     });
 
@@ -119,12 +119,12 @@ describe("lib/network rules", () => {
 
     it("rejects duplicate AZs and endpoints", () => {
         const spec = withNetwork(DEV_NETWORK, { azs: ["ap-northeast-2a", "ap-northeast-2c", "ap-northeast-2a"], interfaceEndpoints: ["logs", "logs"] });
-        expect(problemsOf(spec)).to.deep.equal(["azs[2]: ap-northeast-2a is listed twice", "interfaceEndpoints[1]: logs is listed twice"]);
+        expect(problemsOf(spec)).to.deep.equal(['azs[2]: "ap-northeast-2a" is listed twice', 'interfaceEndpoints[1]: "logs" is listed twice']);
     });
 
     it("names its references through the caller's formatter", () => {
         const spec = withNetwork(DEV_NETWORK, { subnets: { ...DEV_NETWORK.subnets, data: [{ cidr: "10.0.1.0/24", az: "ap-northeast-2a" }, DEV_NETWORK.subnets.data[1]] } });
         const [problem] = networkProblems(spec, { refer: (path) => `platform:network.${formatPath(path)}` });
-        expect(problem.message).to.equal("10.0.1.0/24 overlaps 10.0.1.0/24 (platform:network.subnets.public[0])");
+        expect(problem.message).to.equal('"10.0.1.0/24" overlaps "10.0.1.0/24" (platform:network.subnets.public[0])');
     });
 });

@@ -281,7 +281,7 @@ describe("components/vpc: bad arguments", () => {
         expect(error).to.be.instanceOf(ArgumentError);
         expect((error as Error).message).to.equal(
             'Vpc "net": invalid arguments:\n' +
-                "  subnets.private[0].cidr: 10.0.1.0/24 overlaps 10.0.1.0/24 (subnets.public[0])\n" +
+                '  subnets.private[0].cidr: "10.0.1.0/24" overlaps "10.0.1.0/24" (subnets.public[0])\n' +
                 "  flowLogs.retentionDays: 10 is not a retention CloudWatch Logs accepts; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
         );
         expect(registered.map((r) => r.type)).to.deep.equal([T.stack]);

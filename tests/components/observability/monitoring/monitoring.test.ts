@@ -684,22 +684,22 @@ describe("components/observability/monitoring/monitoring: bad arguments", () => 
     it("refuses an address that is no e-mail address", () => {
         expect(() => new Monitoring("monitoring", monitoringArgs({ alarmEmails: ["ops-at-goorm.example"] }))).to.throw(
             ArgumentError,
-            message("alarmEmails[0]: ops-at-goorm.example is not an e-mail address"),
+            message('alarmEmails[0]: "ops-at-goorm.example" is not an e-mail address'),
         );
-        expect(() => new Monitoring("monitoring", monitoringArgs({ alarmEmails: ["ops@goorm"] }))).to.throw(ArgumentError, message("alarmEmails[0]: ops@goorm is not an e-mail address"));
+        expect(() => new Monitoring("monitoring", monitoringArgs({ alarmEmails: ["ops@goorm"] }))).to.throw(ArgumentError, message('alarmEmails[0]: "ops@goorm" is not an e-mail address'));
     });
 
     it("refuses an address listed twice, whatever its case", () => {
         expect(() => new Monitoring("monitoring", monitoringArgs({ alarmEmails: ["ops@goorm.example", "oncall@goorm.example", "OPS@Goorm.Example"] }))).to.throw(
             ArgumentError,
-            message("alarmEmails[2]: OPS@Goorm.Example is listed twice"),
+            message('alarmEmails[2]: "OPS@Goorm.Example" is listed twice'),
         );
     });
 
     it("refuses a KMS alias instead of a key ARN", () => {
         expect(() => new Monitoring("monitoring", monitoringArgs({ topicKmsKeyArn: "alias/alarms" }))).to.throw(
             ArgumentError,
-            message("topicKmsKeyArn: alias/alarms is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<key-id>"),
+            message('topicKmsKeyArn: "alias/alarms" is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<key-id>'),
         );
     });
 
@@ -707,8 +707,8 @@ describe("components/observability/monitoring/monitoring: bad arguments", () => 
         expect(() => new Monitoring("monitoring", monitoringArgs({}, { ecsServices: [ORDER, { ...ORDER, ecsServiceName: "goorm-popcorn-dev-order-service-2" }] }))).to.throw(
             ArgumentError,
             message(
-                "ecs: two alarms would both be named ecs-order-service-cpu; give what they watch distinct labels",
-                "ecs: two alarms would both be named ecs-order-service-memory; give what they watch distinct labels",
+                'ecs: two alarms would both be named "ecs-order-service-cpu"; give what they watch distinct labels',
+                'ecs: two alarms would both be named "ecs-order-service-memory"; give what they watch distinct labels',
             ),
         );
     });
@@ -743,11 +743,11 @@ describe("components/observability/monitoring/monitoring: bad arguments", () => 
         expect(error).to.be.instanceOf(ArgumentError);
         expect((error as Error).message).to.match(
             message(
-                "alarmEmails[0]: nobody is not an e-mail address",
-                "alarmEmails[2]: Ops@goorm.example is listed twice",
-                "topicKmsKeyArn: arn:aws:kms:ap-northeast-2:123:key/x is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<key-id>",
-                "ecs: two alarms would both be named ecs-order-service-cpu; give what they watch distinct labels",
-                "ecs: two alarms would both be named ecs-order-service-memory; give what they watch distinct labels",
+                'alarmEmails[0]: "nobody" is not an e-mail address',
+                'alarmEmails[2]: "Ops@goorm.example" is listed twice',
+                'topicKmsKeyArn: "arn:aws:kms:ap-northeast-2:123:key/x" is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<key-id>',
+                'ecs: two alarms would both be named "ecs-order-service-cpu"; give what they watch distinct labels',
+                'ecs: two alarms would both be named "ecs-order-service-memory"; give what they watch distinct labels',
             ),
         );
         expect(registered.map((r) => r.type)).to.deep.equal([T.stack]);
@@ -762,9 +762,9 @@ describe("components/observability/monitoring/monitoring: monitoringSettingsProb
 
     it("reports each bad address and the key, by path", () => {
         expect(monitoringSettingsProblems({ alarmEmails: ["nobody", "ops@goorm.example", "OPS@goorm.example"], topicKmsKeyArn: "alias/alarms" })).to.deep.equal([
-            { path: ["alarmEmails", 0], message: "nobody is not an e-mail address" },
-            { path: ["alarmEmails", 2], message: "OPS@goorm.example is listed twice" },
-            { path: ["topicKmsKeyArn"], message: "alias/alarms is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<key-id>" },
+            { path: ["alarmEmails", 0], message: '"nobody" is not an e-mail address' },
+            { path: ["alarmEmails", 2], message: '"OPS@goorm.example" is listed twice' },
+            { path: ["topicKmsKeyArn"], message: '"alias/alarms" is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<key-id>' },
         ]);
     });
 });

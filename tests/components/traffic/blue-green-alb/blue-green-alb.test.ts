@@ -166,7 +166,7 @@ describe("components/blue-green-alb: bad arguments", () => {
                 ),
         ).to.throw(
             ArgumentError,
-            /weights: blue 90 \+ green 20 = 110; the weights must add up to 100\n {2}targetGroups\.blue: targetGroup name "goorm-popcorn-platform-gateway-prod" is 35 characters; AWS allows at most 32\n {2}targetGroups\.green: .* is 41 characters.*\n {2}targetPort: 0 is not a port; use 1–65535\n {2}tlsPolicy: ELBSecurityPolicy-2016-08 is not allowed/,
+            /weights: blue 90 \+ green 20 = 110; the weights must add up to 100\n {2}targetGroups\.blue: targetGroup name "goorm-popcorn-platform-gateway-prod" is 35 characters; AWS allows at most 32\n {2}targetGroups\.green: .* is 41 characters.*\n {2}targetPort: 0 is not a port; use 1–65535\n {2}tlsPolicy: "ELBSecurityPolicy-2016-08" is not allowed/,
         );
     });
 });
@@ -228,11 +228,11 @@ describe("components/blue-green-alb: alias records and CloudWatch dimensions", (
             ArgumentError,
             new RegExp(
                 [
-                    "dns\\.records\\[0\\]: api\\.example\\.com is not inside the hosted zone goormpopcorn\\.shop",
-                    "dns\\.records\\[0\\]: api\\.example\\.com is not covered by the certificate \\(\\*\\.goormpopcorn\\.shop, goormpopcorn\\.shop\\); browsers would refuse it",
-                    "dns\\.records\\[1\\]: a\\.b\\.goormpopcorn\\.shop is not covered by the certificate \\(\\*\\.goormpopcorn\\.shop, goormpopcorn\\.shop\\); browsers would refuse it",
-                    "dns\\.records\\[3\\]: api\\.goormpopcorn\\.shop is listed twice",
-                    "dns\\.records\\[4\\]: API_gw\\.goormpopcorn\\.shop is not a fully qualified domain name \\(lowercase, e\\.g\\. api\\.goormpopcorn\\.shop\\)$",
+                    'dns\\.records\\[0\\]: "api\\.example\\.com" is not inside the hosted zone "goormpopcorn\\.shop"',
+                    'dns\\.records\\[0\\]: "api\\.example\\.com" is not covered by the certificate \\("\\*\\.goormpopcorn\\.shop", "goormpopcorn\\.shop"\\); browsers would refuse it',
+                    'dns\\.records\\[1\\]: "a\\.b\\.goormpopcorn\\.shop" is not covered by the certificate \\("\\*\\.goormpopcorn\\.shop", "goormpopcorn\\.shop"\\); browsers would refuse it',
+                    'dns\\.records\\[3\\]: "api\\.goormpopcorn\\.shop" is listed twice',
+                    'dns\\.records\\[4\\]: "API_gw\\.goormpopcorn\\.shop" is not a fully qualified domain name \\(lowercase, e\\.g\\. api\\.goormpopcorn\\.shop\\)$',
                 ].join("\n  "),
             ),
         );
@@ -242,7 +242,7 @@ describe("components/blue-green-alb: alias records and CloudWatch dimensions", (
         );
         expect(() => new BlueGreenAlb("alb", albArgs({ dns: { hostedZone: "not a zone", records: ["api.goormpopcorn.shop"] } }))).to.throw(
             ArgumentError,
-            /dns\.hostedZone: not a zone is neither a hosted zone id \(Z…\) nor a domain name$/,
+            /dns\.hostedZone: "not a zone" is neither a hosted zone id \(Z…\) nor a domain name$/,
         );
     });
 });
