@@ -4,6 +4,7 @@
  * Then every block the stack file has is built (stacks/registry.ts); the exported object is the
  * stack's outputs.
  */
+import "./lib/compile-cache";
 import { assemble } from "./stacks/assemble";
 import { loadStackConfig } from "./stacks/config";
 

@@ -33,6 +33,11 @@ Module._load = function (request, parent, isMain) {
 const ROOT = path.resolve(__dirname, "..");
 const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "platform-ts");
 
+// 3. Node's module compile cache (Node.js 22.1+): V8's code for every module loaded, @pulumi/aws's
+//    above all, reused from the second run on (lib/compile-cache.ts does the same for the Pulumi
+//    CLI's runs, under the same directory).
+Module.enableCompileCache?.(path.join(ROOT, "node_modules", ".cache", "node-compile"));
+
 let transpiler;
 /** TypeScript and the project's compiler options, loaded only when a file is not in the cache. */
 function loadTranspiler() {

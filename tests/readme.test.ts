@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../tooling/stack-file";
 import { ReadmeSession, ShellBlock, shellBlocks } from "./support/readme-runner";
+import { requireTool } from "./support/tools";
 
 const README = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
 const TESTED_SECTIONS = ["First deployment", "Runbook"];
@@ -56,7 +57,8 @@ describe("README: the first deployment and the runbook, run as written", () => {
     });
 
     for (const [title, blocks] of runnable) {
-        it(`${title}: ${blocks.length} block(s) from line ${blocks[0].line}`, async () => {
+        it(`${title}: ${blocks.length} block(s) from line ${blocks[0].line}`, async function () {
+            requireTool(this, "jq", "running the README's commands (they pipe into jq)");
             const session = await ReadmeSession.start();
             try {
                 for (const block of blocks) {

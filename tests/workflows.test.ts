@@ -9,8 +9,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import { ciStacks, githubOutput } from "../tooling/ci-stacks";
+import { requireTool } from "./support/tools";
 import { snapshotStacks } from "../tooling/plan";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -152,9 +154,6 @@ function pulumiSteps(job: Job): Step[] {
 
 function shellcheck(script: string): { status: number | null; output: string } {
     const result = spawnSync("shellcheck", ["--shell=bash", "-"], { input: script, encoding: "utf8" });
-    if (result.error) {
-        throw new Error(`shellcheck is not installed (apt-get install shellcheck): ${result.error.message}`);
-    }
     return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -171,7 +170,6 @@ function compareVersions(a: string, b: string): number {
 }
 
 const FULL_SHA = /@[0-9a-f]{40}$/;
-const EXACT_TAG = /@v\d+\.\d+\.\d+$/;
 
 const pr = load("pull-request.yml");
 const deploy = load("deploy.yml");
@@ -218,9 +216,11 @@ describe(".github/workflows/pull-request.yml", () => {
         );
     });
 
-    it("job test installs shellcheck before npm test, which needs it", () => {
-        const install = stepIndex(test, runsCommand(/^sudo apt-get install -y .*\bshellcheck\b/), "installs shellcheck");
-        expect(install).to.be.lessThan(stepIndex(test, runsCommand(/^npm test$/), "runs npm test"));
+    it("job test installs shellcheck and jq before npm test, which then may not skip the tests that need them", () => {
+        const install = stepIndex(test, runsCommand(/^sudo apt-get install -y (?=.*\bshellcheck\b)(?=.*\bjq\b)/), "installs shellcheck and jq");
+        const npmTest = stepIndex(test, runsCommand(/^npm test$/), "runs npm test");
+        expect(install).to.be.lessThan(npmTest);
+        expect(test.steps[npmTest].env).to.deep.equal({ PLATFORM_REQUIRE_TOOLS: "1" });
     });
 
     it("job test writes the offline plan of every stack file to $GITHUB_STEP_SUMMARY, after npm test", () => {
@@ -430,11 +430,15 @@ describe(".github/workflows: both workflows", () => {
         const { file, workflow } = loaded;
 
         describe(file, () => {
+            it("passes GitHub's workflow schema (@action-validator/core, the engine of `npx action-validator`)", () => {
+                expect(validateWorkflow(loaded.text).errors).to.deep.equal([]);
+            });
+
             it("grants only contents: read at the top; jobs add what they need", () => {
                 expect(workflow.permissions).to.deep.equal({ contents: "read" });
             });
 
-            it("job test: checkout, Node 20 with the npm cache, then npm ci, then npm test", () => {
+            it("job test: checkout, Node 24 with the npm cache, then npm ci, then npm test", () => {
                 const test = workflow.jobs.test;
                 const checkout = stepIndex(test, usesAction("actions/checkout"), "checks out");
                 const node = stepIndex(test, usesAction("actions/setup-node"), "sets up Node");
@@ -442,7 +446,7 @@ describe(".github/workflows: both workflows", () => {
                 const npmTest = stepIndex(test, runsCommand(/^npm test$/), "runs npm test");
                 expect([checkout, node, ci, npmTest]).to.deep.equal([...[checkout, node, ci, npmTest]].sort((a, b) => a - b));
                 expect(new Set([checkout, node, ci, npmTest]).size).to.equal(4);
-                expect(String(test.steps[node].with?.["node-version"])).to.match(/^20(\.|$)/);
+                expect(String(test.steps[node].with?.["node-version"])).to.match(/^24(\.|$)/);
                 expect(test.steps[node].with?.cache).to.equal("npm");
             });
 
@@ -461,11 +465,16 @@ describe(".github/workflows: both workflows", () => {
                 }
             });
 
-            it("pins every action to a full commit SHA or an exact vX.Y.Z tag", () => {
+            it("pins every action to a full commit SHA, its version in a comment (a tag can be moved; a commit cannot)", () => {
                 const uses = allSteps(loaded).map(({ step }) => step.uses).filter((u): u is string => u !== undefined);
                 expect(uses).to.not.be.empty;
                 for (const ref of uses) {
-                    expect(FULL_SHA.test(ref) || EXACT_TAG.test(ref), ref).to.equal(true);
+                    expect(FULL_SHA.test(ref), ref).to.equal(true);
+                }
+                const lines = loaded.text.split("\n").filter((line) => /^\s*-?\s*uses:/.test(line));
+                expect(lines).to.have.length(uses.length);
+                for (const line of lines) {
+                    expect(line, "the version the SHA is").to.match(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
                 }
             });
 
@@ -519,7 +528,8 @@ describe(".github/workflows: both workflows", () => {
                 }
             });
 
-            it("every run: block passes shellcheck", () => {
+            it("every run: block passes shellcheck", function () {
+                requireTool(this, "shellcheck", "checking the workflows' run: blocks");
                 const blocks = allSteps(loaded).filter(({ step }) => step.run !== undefined);
                 expect(blocks).to.not.be.empty;
                 for (const { job, step } of blocks) {
@@ -530,6 +540,11 @@ describe(".github/workflows: both workflows", () => {
             });
         });
     }
+
+    it("the schema check finds a misspelt key (it can fail)", () => {
+        const errors = validateWorkflow("name: x\non: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    stepz: []\n").errors;
+        expect(JSON.stringify(errors)).to.contain("Additional property 'stepz' is not allowed");
+    });
 
     it("both workflows pin each action to the same version", () => {
         const refs = new Map<string, Set<string>>();

@@ -2,12 +2,12 @@
  * The live stack files (`Pulumi.<stack>.yaml` at the project root) are the users' to edit every
  * day: tests check them for invariants only — they validate, they plan, and the plan meets the
  * baseline (tests/support/baseline.ts); tests/snapshots.test.ts checks their snapshots are current.
- * The routine edits a platform engineer makes (a canary step, a new service, a resize, a scaling
- * change, prod's alarm address, a new stack file copied from another) keep all of that true:
- * performed here on copies of the live files, exactly as `pulumi config set --path` writes them.
+ * The routine edits a platform engineer makes keep all of that true, performed on copies of the
+ * live files exactly as `pulumi config set --path` writes them: a new service and a resize here;
+ * a canary (every step), prod's alarm recipients and a new stack file copied from prod in
+ * tests/readme.test.ts, which runs the README's runbook commands themselves.
  */
 import { expect } from "chai";
-import * as fs from "fs";
 import { ProgramRun } from "../../tooling/mock-runtime";
 import { readableStacks, renderSnapshot, runStack, sharedStackRun, snapshotStacks, toSnapshotPlan } from "../../tooling/plan";
 import { PROJECT_ROOT, readStackConfig, stackFileProblem } from "../../tooling/stack-file";
@@ -60,22 +60,6 @@ describe("live stack files: a user's routine edits keep them valid and the basel
         return new RunView(run);
     }
 
-    it("a 50/50 canary step with green running (dev)", async function () {
-        if (!copy.holds("dev", "platform:blueGreen.weights")) {
-            this.skip();
-        }
-        copy.set("dev", "platform:blueGreen.weights.blue", "50");
-        copy.set("dev", "platform:blueGreen.weights.green", "50");
-        copy.set("dev", "platform:blueGreen.blue.scaledToZero", "false");
-        copy.set("dev", "platform:blueGreen.green.scaledToZero", "false");
-        const view = await planEdited("dev");
-        const https = view.ofType("aws:lb/listener:Listener").find((l) => l.inputs.port === 443)!;
-        const forward = (https.inputs.defaultActions as Array<{ forward: { targetGroups: Array<{ weight: number }> } }>)[0].forward;
-        expect(forward.targetGroups.map((t) => t.weight)).to.deep.equal([50, 50]);
-        const green = view.ofType("aws:ecs/service:Service").find((s) => String(s.inputs.name).endsWith("-green"))!;
-        expect(green.inputs.desiredCount).to.be.above(0);
-    });
-
     it("a new service (dev), with the stores it uses", async function () {
         if (!copy.has("dev")) {
             this.skip();
@@ -100,28 +84,6 @@ describe("live stack files: a user's routine edits keep them valid and the basel
             expect(tasks, stack).to.not.be.empty;
             expect(new Set(tasks.map((t) => `${t.inputs.cpu}/${t.inputs.memory}`)), stack).to.deep.equal(new Set(["1024/2048"]));
         }
-    });
-
-    it("prod's alarm address set", async function () {
-        if (!copy.has("prod")) {
-            this.skip();
-        }
-        copy.set("prod", "platform:monitoring.alarmEmails[0]", "oncall@example.com");
-        const view = await planEdited("prod");
-        expect(view.ofType("aws:sns/topicSubscription:TopicSubscription").map((s) => s.inputs.endpoint)).to.include("oncall@example.com");
-    });
-
-    it("a new stack file copied from an existing one with its names changed", async function () {
-        if (!copy.has("dev")) {
-            this.skip();
-        }
-        fs.copyFileSync(copy.file("dev"), copy.file("qa"));
-        copy.set("qa", "platform:name", "popcorn-qa");
-        if (copy.holds("qa", "platform:alb.dns.records")) {
-            copy.set("qa", "platform:alb.dns.records[0]", "api-qa.goormpopcorn.shop");
-        }
-        const view = await planEdited("qa");
-        expect(view.ofType("aws:ec2/vpc:Vpc")[0].inputs.tags).to.include({ Project: "popcorn-qa", Stack: "qa" });
     });
 });
 

@@ -137,6 +137,8 @@ export class ReadmeSession {
     private readonly state = fs.mkdtempSync(path.join(os.tmpdir(), "readme-cli-"));
     private readonly bin = path.join(this.state, "bin");
     private readonly plans = new Map<string, ProgramRun>();
+    /** The stack file each plan was made of: an `up` of an unchanged file needs no new plan. */
+    private readonly planned = new Map<string, string>();
     private selected: string | undefined;
     private seen = 0;
 
@@ -144,9 +146,7 @@ export class ReadmeSession {
         fs.mkdirSync(this.bin);
         fs.mkdirSync(path.join(this.state, "outputs"));
         for (const tool of FAKED_TOOLS) {
-            const wrapper = path.join(this.bin, tool);
-            fs.writeFileSync(wrapper, `#!/bin/sh\nexec bash ${JSON.stringify(FAKE_CLI)} ${tool} "$@"\n`);
-            fs.chmodSync(wrapper, 0o755);
+            fs.symlinkSync(FAKE_CLI, path.join(this.bin, tool));
         }
         fs.writeFileSync(path.join(this.state, "calls"), "");
     }
@@ -184,11 +184,23 @@ export class ReadmeSession {
         await this.replay(fresh, where);
     }
 
+    private readonly views = new Map<string, RunView>();
+
     /** The plan of `stack` as the copy stands (after the last block). */
     plan(stack: string): RunView {
         const run = this.plans.get(stack);
         expect(run, `no plan of ${stack}`).to.not.equal(undefined);
-        return new RunView(run!);
+        let view = this.views.get(stack);
+        if (!view) {
+            view = new RunView(run!);
+            this.views.set(stack, view);
+        }
+        return view;
+    }
+
+    /** Every stack's plan. */
+    private allViews(): RunView[] {
+        return [...this.plans.keys()].map((stack) => this.plan(stack));
     }
 
     /** The stack file of the copy, as YAML text. */
@@ -198,7 +210,17 @@ export class ReadmeSession {
 
     private remember(stack: string, run: ProgramRun): void {
         this.plans.set(stack, run);
-        fs.writeFileSync(path.join(this.state, "outputs", `${stack}.json`), JSON.stringify(run.outputs));
+        this.views.delete(stack);
+        this.planned.set(stack, fs.existsSync(this.copy.file(stack)) ? this.stackFile(stack) : "");
+        // What `pulumi stack output [<name>] [--json]` prints, ready for the fake to `cat`.
+        const outputs = path.join(this.state, "outputs", stack);
+        fs.rmSync(outputs, { recursive: true, force: true });
+        fs.mkdirSync(outputs);
+        fs.writeFileSync(`${outputs}.json`, `${JSON.stringify(run.outputs, null, 4)}\n`);
+        for (const [name, value] of Object.entries(run.outputs as Record<string, unknown>)) {
+            fs.writeFileSync(path.join(outputs, `${name}.json`), `${JSON.stringify(value, null, 4)}\n`);
+            fs.writeFileSync(path.join(outputs, `${name}.text`), `${typeof value === "string" ? value : JSON.stringify(value)}\n`);
+        }
     }
 
     private stackOf(args: readonly string[], where: string): string {
@@ -253,7 +275,7 @@ export class ReadmeSession {
                 checks.push(() => expect(option(args, "--body"), `${where}: ${command}`).to.match(/^arn:aws:iam::\d{12}:role\/\S+$/));
             }
         }
-        for (const stack of changed) {
+        for (const stack of [...changed].filter((s) => this.planned.get(s) !== this.stackFile(s))) {
             const run = await runStack(stack, this.copy.dir);
             const { config } = readStackConfig(stack, this.copy.dir);
             expectBaseline(run, { project: config["platform:name"], env: config["platform:envName"] ?? config["platform:env"], name: stack });
@@ -287,7 +309,7 @@ export class ReadmeSession {
 
     /** Every name an AWS CLI call uses exists in the plans. */
     private checkAwsNames(args: readonly string[], where: string, execService: string | undefined): void {
-        const views = [...this.plans.values()].map((run) => new RunView(run));
+        const views = this.allViews();
         const named = (type: string) => views.flatMap((view) => view.ofType(type).map((r) => String(r.inputs.name)));
         const clusters = named("aws:ecs/cluster:Cluster");
         const services = named("aws:ecs/service:Service");
@@ -322,7 +344,7 @@ export class ReadmeSession {
         const match = /^([^/]+)\/([^:]+):(.+)$/.exec(image);
         expect(match, `${where}: ${image} is not <registry>/<repository>:<tag>`).to.not.equal(null);
         expect(match![1], where).to.equal(REGISTRY);
-        const repositories = [...this.plans.values()].flatMap((run) => new RunView(run).ofType("aws:ecr/repository:Repository").map((r) => String(r.inputs.name)));
+        const repositories = this.allViews().flatMap((view) => view.ofType("aws:ecr/repository:Repository").map((r) => String(r.inputs.name)));
         expect(repositories, `${where}: the repository`).to.include(match![2]);
     }
 }

@@ -4,12 +4,16 @@
 # arguments, tab-separated), which the test replays against a copy of the stack files: config edits
 # applied as `pulumi config set` makes them, every `pulumi up`/`preview` planned, every name an AWS
 # call uses checked against the plans. What a later command of the same block reads is answered
-# here: the selected stack, stack outputs (from the plans, $FAKE_CLI_STATE/outputs/<stack>.json),
-# and what AWS would print.
+# here: the selected stack, stack outputs (from the plans: $FAKE_CLI_STATE/outputs/<stack>.json,
+# and each output as text and as JSON under outputs/<stack>/), and what AWS would print.
 set -euo pipefail
 
-tool=$1
-shift
+# Called through a symlink named after the tool (pulumi, aws, …), or as `fake-cli.sh <tool> …`.
+tool=$(basename "$0")
+if [[ $tool == fake-cli.sh ]]; then
+    tool=$1
+    shift
+fi
 state=${FAKE_CLI_STATE:?FAKE_CLI_STATE is not set}
 {
     printf '%s' "$tool"
@@ -52,8 +56,8 @@ pulumi)
     "stack output")
         shift 2
         stack=$(stack_of "$@")
-        outputs="$state/outputs/$stack.json"
-        [[ -f $outputs ]] || { echo "error: stack $stack has no outputs yet (run pulumi up)" >&2; exit 255; }
+        outputs="$state/outputs/$stack"
+        [[ -d $outputs ]] || { echo "error: stack $stack has no outputs yet (run pulumi up)" >&2; exit 255; }
         name=""
         json=false
         previous=""
@@ -67,14 +71,14 @@ pulumi)
             previous=$arg
         done
         if [[ -z $name ]]; then
-            jq . "$outputs"
-        elif ! jq -e --arg k "$name" 'has($k)' "$outputs" >/dev/null; then
+            cat "$outputs.json"
+        elif [[ ! -f "$outputs/$name.text" ]]; then
             echo "error: current stack does not have output property '$name'" >&2
             exit 255
         elif $json; then
-            jq --arg k "$name" '.[$k]' "$outputs"
+            cat "$outputs/$name.json"
         else
-            jq -r --arg k "$name" '.[$k] | if type == "string" then . else tojson end' "$outputs"
+            cat "$outputs/$name.text"
         fi
         ;;
     "config set" | "config rm" | "config get")

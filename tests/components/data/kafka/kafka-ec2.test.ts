@@ -5,6 +5,7 @@ import { KafkaEc2, KafkaEc2Args, amiParameter } from "../../../../components/dat
 import { ArgumentError } from "../../../../lib/problems";
 import { MOCK_ACCOUNT_ID, RecordedResource } from "../../../../tooling/mock-runtime";
 import { RunView, T, isTaggable, runView } from "../../../support/query";
+import { requireTool } from "../../../support/tools";
 import { naming, tags } from "../../../fixtures/components";
 
 const K = {
@@ -49,9 +50,6 @@ function serverPropertiesOf(instance: RecordedResource): Record<string, string> 
 
 function shellcheck(script: string): { status: number | null; output: string } {
     const result = spawnSync("shellcheck", ["--shell=bash", "--severity=style", "-"], { input: script, encoding: "utf8" });
-    if (result.error) {
-        throw new Error(`shellcheck is not installed (apt-get install shellcheck): ${result.error.message}`);
-    }
     return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -164,7 +162,8 @@ describe("components/kafka-ec2: prod (three nodes)", () => {
         }
     });
 
-    it("passes shellcheck, for every node's rendered script", () => {
+    it("passes shellcheck, for every node's rendered script", function () {
+        requireTool(this, "shellcheck", "checking the Kafka boot scripts");
         for (const instance of view.ofType(K.instance)) {
             const result = shellcheck(instance.inputs.userData as string);
             expect(result.status, `${instance.name}:\n${result.output}`).to.equal(0);
@@ -222,6 +221,11 @@ describe("components/kafka-ec2: dev (one node)", () => {
         expect(view.ofType(K.volume)[0].inputs.availabilityZone).to.equal("ap-northeast-2a");
         expect(view.ofType(K.volume)[0].options.protect).to.equal(false);
         expect(serverPropertiesOf(view.ofType(K.instance)[0])).to.include({ "controller.quorum.voters": "1@10.0.11.250:9093", "default.replication.factor": "1", "min.insync.replicas": "1" });
+    });
+
+    it("renders a boot script that passes shellcheck with one node", async function () {
+        requireTool(this, "shellcheck", "checking the Kafka boot scripts");
+        const view = await runView(() => new KafkaEc2("kafka", kafkaArgs({ nodes: 1, subnets: PRIVATE.slice(0, 1) })));
         expect(shellcheck(view.ofType(K.instance)[0].inputs.userData as string).status).to.equal(0);
     });
 });

@@ -1,0 +1,88 @@
+/**
+ * Offline plan: `npm run -s plan -- --stack <name> [--json] [--dir <directory>]` (scripts/plan.ts
+ * runs `planCli` with the process's streams; the tests run it in-process).
+ *
+ * Reads `Pulumi.<name>.yaml` as the Pulumi CLI would (from the project root, or from `--dir`,
+ * which holds a `Pulumi.yaml` too), runs `index.ts` under the mock runtime and prints what
+ * `pulumi preview` would create. Needs no Pulumi CLI and no AWS credentials.
+ * Exit codes: 0 planned; 1 the stack's config is invalid; 2 usage or any other failure.
+ */
+import * as path from "path";
+import { ConfigError } from "../stacks/config";
+import { planStack, renderJson, renderText } from "./plan";
+import { PROJECT_ROOT, StackFileError, listStacks } from "./stack-file";
+
+const USAGE = "usage: npm run plan -- --stack <name> [--json] [--dir <directory of stack files>]";
+
+interface Options {
+    stack: string;
+    json: boolean;
+    dir: string;
+}
+
+/** Where the CLI writes: the process's stdout and stderr, or a test's buffers. */
+export interface CliOutput {
+    out(text: string): void;
+    err(text: string): void;
+}
+
+class HelpRequested extends Error {}
+
+function parseArgs(argv: readonly string[]): Options {
+    let stack: string | undefined;
+    let json = false;
+    let dir = PROJECT_ROOT;
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--json") {
+            json = true;
+        } else if (arg === "--dir") {
+            dir = path.resolve(argv[++i] ?? "");
+        } else if (arg === "--stack" || arg === "-s") {
+            stack = argv[++i];
+        } else if (arg.startsWith("--stack=")) {
+            stack = arg.slice("--stack=".length);
+        } else if (arg === "--help" || arg === "-h") {
+            throw new HelpRequested(`${USAGE}\nstacks: ${listStacks(dir).join(", ")}\n`);
+        } else {
+            throw new UsageError(`unknown argument ${arg}`);
+        }
+    }
+    if (!stack) {
+        throw new UsageError(`--stack is required (stacks: ${listStacks(dir).join(", ")})`);
+    }
+    return { stack, json, dir };
+}
+
+class UsageError extends Error {}
+
+/** Runs the offline plan for `argv` (the arguments after `--`); resolves to the exit code. */
+export async function planCli(argv: readonly string[], output: CliOutput): Promise<number> {
+    let options: Options;
+    try {
+        options = parseArgs(argv);
+    } catch (err) {
+        if (err instanceof HelpRequested) {
+            output.out(err.message);
+            return 0;
+        }
+        output.err(`${(err as Error).message}\n${USAGE}\n`);
+        return 2;
+    }
+    try {
+        const plan = await planStack(options.stack, options.dir);
+        output.out(options.json ? renderJson(plan) : renderText(plan));
+        // As `pulumi preview` shows its diagnostics: on stderr, so the plan itself stays parseable.
+        for (const warning of plan.warnings ?? []) {
+            output.err(`warning: ${warning}\n`);
+        }
+        return 0;
+    } catch (err) {
+        if (err instanceof ConfigError || err instanceof StackFileError) {
+            output.err(`${err.message}\n`);
+            return 1;
+        }
+        output.err(`offline plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        return 2;
+    }
+}
