@@ -751,9 +751,13 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
 
     // Pulumi records a stack trace for every resource and promise it creates, which is most of a
     // run's time; none is needed to plan. PLAN_STACK_TRACES=1 keeps them for debugging.
+    // Its resources still ask for their source position (Resource.callsites lifts the limit), and
+    // with source maps on (scripts/register.js) every one of those traces is mapped: off for the run.
     const stackTraceLimit = Error.stackTraceLimit;
+    const sourceMaps = process.sourceMapsEnabled;
     if (process.env.PLAN_STACK_TRACES !== "1") {
         Error.stackTraceLimit = 0;
+        process.setSourceMapsEnabled(false);
     }
     process.on("unhandledRejection", onRejection);
     // Without an engine, the SDK prints `pulumi.log.warn` to the console; the run keeps them instead.
@@ -789,5 +793,6 @@ export async function runProgram(program: () => unknown, options: RunOptions): P
         console.warn = consoleWarn;
         process.off("unhandledRejection", onRejection);
         Error.stackTraceLimit = stackTraceLimit;
+        process.setSourceMapsEnabled(sourceMaps);
     }
 }
