@@ -194,7 +194,19 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
                 stackConfig("dev", (_c, edit) => {
                     edit("network", (n) => (n.subnets.data = []));
                 }),
-            ["platform:network.subnets.data: is empty; platform:database needs data subnets in two AZs", "platform:network.subnets.data: is empty; platform:cache needs data subnets"],
+            [
+                "platform:network.subnets.data: is empty; platform:database needs data subnets in two AZs",
+                "platform:network.subnets.data: is empty; platform:cache lives in the data subnets (platform:cache.subnetTier)",
+            ],
+        ],
+        [
+            "a Multi-AZ cache placed in a tier that spans one AZ",
+            () =>
+                stackConfig("dev", (_c, edit) => {
+                    edit("cache", (c) => Object.assign(c, { subnetTier: "private", nodes: 2, automaticFailover: true, multiAz: true }));
+                    edit("network", (n) => (n.subnets.private = n.subnets.private.slice(0, 1)));
+                }),
+            ['^platform:network\\.subnets\\.private: span 1 AZ \\("ap-northeast-2a"\\); Multi-AZ and more than one node need subnets in at least 2 distinct AZs \\(for platform:cache, subnetTier "private"\\)$'],
         ],
     ];
 

@@ -5,9 +5,11 @@
  */
 import { expect } from "chai";
 import { SECRET_PLACEHOLDER } from "../../tooling/mock-runtime";
-import { seedRun } from "../fixtures/seed";
+import { runStack } from "../../tooling/plan";
+import { SEED_ROOT, seedRun } from "../fixtures/seed";
 import { PASSWORD_LIKE, passwordLikeInputs } from "../support/baseline";
 import { RunView, T } from "../support/query";
+import { StackCopy } from "../support/stack-copy";
 
 const R = {
     instance: "aws:rds/instance:Instance",
@@ -187,6 +189,18 @@ describe("stack dev: the data tier of the seed", () => {
             multiAzEnabled: false,
             preferredCacheClusterAzs: ["ap-northeast-2a"],
         });
+    });
+    it("places the cache in the private subnets when subnetTier says so (a stack without a data tier), behind the same security group", async () => {
+        const copy = new StackCopy(SEED_ROOT);
+        try {
+            copy.set("dev", "cache.subnetTier", "private");
+            const edited = new RunView(await runStack("dev", copy.dir));
+            const privateIds = edited.subnetsOfTier("private").map((s) => s.id);
+            expect(edited.ofType(R.cacheSubnetGroup)[0].inputs.subnetIds).to.have.members(privateIds);
+            expect(edited.ofType(R.replicationGroup)[0].inputs.securityGroupIds).to.deep.equal(view.ofType(R.replicationGroup)[0].inputs.securityGroupIds);
+        } finally {
+            copy.remove();
+        }
     });
 });
 

@@ -1,6 +1,6 @@
 /**
  * The cache block (`platform:cache`): an ElastiCache replication group (Valkey or Redis OSS) in
- * the data tier behind the `cache` security group. Consumers that list `cache` in their
+ * the data tier (or the private tier, `subnetTier`) behind the `cache` security group. Consumers that list `cache` in their
  * `connectsTo` get its endpoints as environment and its credentials as secrets.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -10,11 +10,18 @@ import { BuildContext, argumentProblemsAt, defineBlock, singleKey } from "../../
 import { networkBlock } from "../../network/vpc/block";
 import { CACHE_THRESHOLDS, cacheAlarms } from "./alarms";
 import { CACHE_ENGINES, DEFAULT_CACHE_PORT, cacheProblems, cacheTopology } from "./cache";
+
+/** The subnet tiers a cache may live in. */
+const CACHE_TIERS = ["data", "private"] as const;
 import { ValkeyCache } from "./valkey-cache";
 
 const CacheSchema = z
     .strictObject({
         engine: z.enum(CACHE_ENGINES).default("valkey").describe("Valkey (7.2, 8.0, 8.1) or Redis OSS (6.2, 7.0, 7.1)."),
+        subnetTier: z
+            .enum(CACHE_TIERS)
+            .default("data")
+            .describe("The subnets its nodes live in: `data` (no route out at all) or `private` (for a stack without a data tier; the security group still admits only the consumers, and the nodes have no egress)."),
         engineVersion: z.string().describe("Major.minor, one ElastiCache offers for the engine."),
         nodeType: z.string().describe("`cache.<family>.<size>`, e.g. `cache.t4g.micro`."),
         port: z.number().int().optional().describe("Port the nodes listen on. Default: 6379."),
@@ -54,13 +61,14 @@ export const cacheBlock = defineBlock({
     thresholds: CACHE_THRESHOLDS,
 
     rules(cache, view): Problem[] {
-        const dataSubnets = view.config(networkBlock)?.subnets.data ?? [];
-        if (dataSubnets.length === 0) {
-            return [{ path: ["network", "subnets", "data"], message: "is empty; platform:cache needs data subnets" }];
+        const tier = cache.subnetTier;
+        const subnets = view.config(networkBlock)?.subnets[tier] ?? [];
+        if (subnets.length === 0) {
+            return [{ path: ["network", "subnets", tier], message: `is empty; platform:cache lives in the ${tier} subnets (platform:cache.subnetTier)` }];
         }
-        const problems = argumentProblemsAt("cache", cacheProblems({ ...cache, naming: view.stack.naming, subnets: dataSubnets, logRetentionDays: view.stack.logRetentionDays }), {
+        const problems = argumentProblemsAt("cache", cacheProblems({ ...cache, naming: view.stack.naming, subnets, logRetentionDays: view.stack.logRetentionDays }), {
             name: (p) => ({ path: ["name"], message: `${JSON.stringify(view.stack.name)} makes a cache name AWS refuses: ${p.message}` }),
-            subnets: (p) => ({ path: ["network", "subnets", "data"], message: `${p.message} (for platform:cache)` }),
+            subnets: (p) => ({ path: ["network", "subnets", tier], message: `${p.message} (for platform:cache, subnetTier ${JSON.stringify(tier)})` }),
             // The slow log's retention is platform:logs.retentionDays, checked on its own.
             logRetentionDays: null,
         });
@@ -103,7 +111,7 @@ export const cacheBlock = defineBlock({
             naming: ctx.stack.naming,
             tags: ctx.stack.tags,
             ...cache,
-            subnets: ctx.need(networkBlock).subnets.filter((s) => s.tier === "data").map((s) => ({ id: s.id, az: s.az })),
+            subnets: ctx.need(networkBlock).subnets.filter((s) => s.tier === cache.subnetTier).map((s) => ({ id: s.id, az: s.az })),
             securityGroupIds: [ctx.securityGroupId("cache")],
             logRetentionDays: ctx.stack.logRetentionDays,
             // dev is disposable: a destroyed stack must be able to come back under the same names.
