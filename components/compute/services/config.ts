@@ -53,7 +53,7 @@ function settingsSchema() {
                 memoryTarget: z.number().min(1).max(100).optional().describe(`Average memory (%) target tracking holds. Default: ${SERVICE_DEFAULTS.memoryTarget}.`),
             })
             .optional()
-            .describe("Target tracking on CPU and memory between min and max tasks."),
+            .describe("Target tracking on CPU and memory between min and max tasks; min = max (without office hours) is a fixed count: no scalable target, no policies."),
         environment: z
             .record(z.string(), z.string())
             .optional()

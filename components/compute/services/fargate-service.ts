@@ -374,7 +374,10 @@ export class FargateService extends PlatformComponent {
             { parent: this, dependsOn: [shared.executionRole.policy] },
         );
         const behindLoadBalancer = deployment.targetGroupArn !== undefined;
-        const desiredCount = deployment.scaledToZero ? 0 : args.desiredCount;
+        // min = max without office hours is a fixed count: nothing to scale, so no scalable target
+        // and no policies, and the service's own input holds the count (a drift is corrected).
+        const fixed = args.autoscaling.min === args.autoscaling.max && args.schedule === undefined;
+        const desiredCount = deployment.scaledToZero ? 0 : fixed ? args.autoscaling.min : args.desiredCount;
         const ecsService = new aws.ecs.Service(
             `${ctx.name}${suffix}-service`,
             {
@@ -402,15 +405,15 @@ export class FargateService extends PlatformComponent {
                 tags: ctx.tagsFor(serviceName),
             },
             // A running deployment's task count belongs to autoscaling after creation: an update must
-            // not reset it. A colour at rest is held at zero by this input itself.
-            { parent: this, ignoreChanges: deployment.scaledToZero ? [] : ["desiredCount"], dependsOn: [shared.executionRole.policy] },
+            // not reset it. A colour at rest, and a fixed count, are held by this input itself.
+            { parent: this, ignoreChanges: deployment.scaledToZero || fixed ? [] : ["desiredCount"], dependsOn: [shared.executionRole.policy] },
         );
         // A colour at rest has no scalable target: when it starts again, its target is created anew
         // with the range (a creation, which office hours' ignoreChanges on min/max cannot hold back),
         // and registering it "changes the resource's current capacity to a value that is inside of
         // this range" (Application Auto Scaling API reference, RegisterScalableTarget), so its tasks
         // start on that very `pulumi up`, night or day, although the ECS service keeps ignoring its count.
-        if (!deployment.scaledToZero) {
+        if (!deployment.scaledToZero && !fixed) {
             this.autoscaling(ctx, `${ctx.name}${suffix}`, deploymentName, args.autoscaling, ecsService);
         }
         return { colour: deployment.colour, serviceName, desiredCount, serviceArn: ecsService.id, taskDefinitionArn: taskDefinition.arn };

@@ -284,6 +284,31 @@ describe("components/fargate-service: blue and green", () => {
     });
 });
 
+describe("components/fargate-service: a fixed count (autoscaling min = max)", () => {
+    it("runs both colours at that count with no scalable target or policy; the service's own input holds the count", async () => {
+        const both = BLUE_AT_WORK_GREEN_AT_REST.map((d) => ({ ...d, scaledToZero: false }));
+        const view = await runView(
+            () =>
+                new FargateService(
+                    "chat",
+                    serviceArgs({ service: "chat", repository: "chat", desiredCount: 1, autoscaling: { min: 1, max: 1, cpuTarget: 70, memoryTarget: 80 }, deployments: both }),
+                ),
+        );
+        const services = view.ofType(S.service);
+        expect(services.map((s) => [s.inputs.name, s.inputs.desiredCount, s.options.ignoreChanges ?? []])).to.have.deep.members([
+            ["goorm-popcorn-dev-chat-blue", 1, []],
+            ["goorm-popcorn-dev-chat-green", 1, []],
+        ]);
+        expect(view.ofType(S.scalingTarget)).to.deep.equal([]);
+        expect(view.ofType(S.scalingPolicy)).to.deep.equal([]);
+    });
+
+    it("keeps a scalable target when office hours need one to stop and start the count", async () => {
+        const view = await runView(() => new FargateService("order-service", serviceArgs({ desiredCount: 1, autoscaling: { min: 1, max: 1, cpuTarget: 70, memoryTarget: 80 }, schedule: { timezone: "Asia/Seoul", days: "MON-FRI", start: "08:00", stop: "20:00" } })));
+        expect(view.ofType(S.scalingTarget).map((t) => t.name)).to.deep.equal(["order-service-scaling"]);
+    });
+});
+
 describe("components/fargate-service: what must exist before it (the account stack's repository, CI's image)", () => {
     /** The error a run of `service` rejects with, when the mocked account lacks `absent`. */
     async function failure(absent: AbsentThings): Promise<string> {
