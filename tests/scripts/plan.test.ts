@@ -76,7 +76,7 @@ describe("scripts/plan: the offline plan CLI", () => {
         expect(lines).to.include("        + aws:ec2/subnet:Subnet network-private-2a");
         expect(lines).to.include("        + aws:ec2/natGateway:NatGateway network-nat-2a");
         expect(lines).to.include("        + aws:ecs/service:Service api-gateway-blue-service");
-        expect(lines).to.include("Resources: 237 to create");
+        expect(lines).to.include("Resources: 243 to create");
         expect(lines).to.include("      5 aws:ec2/subnet:Subnet");
         expect(lines).to.include("      1 aws:ec2/natGateway:NatGateway");
         expect(lines).to.include("      8 aws:ecs/service:Service");

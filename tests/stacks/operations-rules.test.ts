@@ -190,6 +190,7 @@ describe("stacks/schema: what monitoring, WAF and the schedule default to", () =
                 kafkaDiskPercent: 80,
                 alb5xxPercent: 5,
                 alb5xxMinRequests: 20,
+                alb4xxPercent: 10,
                 albP95Seconds: 1.5,
                 ecsCpuPercent: 85,
                 ecsMemoryPercent: 85,

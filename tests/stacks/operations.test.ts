@@ -96,7 +96,7 @@ const EXPECTED = {
     dev: {
         retention: 7,
         ecsCpu: 85,
-        alarms: 28,
+        alarms: 34,
         database: { prefix: "db", dimensions: [{ DBInstanceIdentifier: "goorm-popcorn-dev-db" }], memoryBytes: 102 * 1024 * 1024, connections: 67 },
         cacheNodes: ["001"],
         kafkaNodes: 1,
@@ -105,7 +105,7 @@ const EXPECTED = {
     prod: {
         retention: 90,
         ecsCpu: 80,
-        alarms: 41,
+        alarms: 47,
         database: {
             prefix: "db-writer",
             dimensions: [
@@ -184,6 +184,23 @@ for (const env of ["dev", "prod"] as const) {
                 expect(alarm.inputs).to.include({ comparisonOperator: "GreaterThanThreshold", threshold: 0 });
             }
             expect([...alarms.keys()].filter((k) => k.endsWith("healthy-hosts"))).to.have.length(2);
+        });
+
+        it("watches each colour's 4xx and 5xx rates and p95 on its own target group, side by side", () => {
+            const lbDimension = String(view.one(O.lb, "alb-alb").id).split(":loadbalancer/")[1];
+            for (const colour of ["blue", "green"]) {
+                const group = view.ofType(O.targetGroup).find((g) => String(g.inputs.name).includes(colour === "blue" ? "gateway-" + env : "gateway-green"))!;
+                const tgDimension = String(group.id).split(":").pop();
+                const p95 = alarms.get(`alb-${colour}-p95-response-time`)!;
+                expect(p95.inputs.dimensions).to.deep.equal({ LoadBalancer: lbDimension, TargetGroup: tgDimension });
+                for (const kind of ["4xx", "5xx"]) {
+                    const queries = alarms.get(`alb-${colour}-${kind}-rate`)!.inputs.metricQueries as Array<{ metric?: { metricName: string; dimensions: Dimensions } }>;
+                    expect(queries.filter((q) => q.metric).map((q) => [q.metric!.metricName, q.metric!.dimensions.TargetGroup])).to.deep.equal([
+                        ["RequestCount", tgDimension],
+                        [`HTTPCode_Target_${kind.toUpperCase()}_Count`, tgDimension],
+                    ]);
+                }
+            }
         });
 
         it("watches the ALB's 5xx rate and p95 response time", () => {

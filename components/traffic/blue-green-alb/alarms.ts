@@ -1,6 +1,8 @@
 /**
  * The ALB's alarms: its 5xx rate (the ALB's own answers and the targets') and the targets' p95
- * response time, in `AWS/ApplicationELB` by LoadBalancer (`app/<name>/<id>`).
+ * response time, in `AWS/ApplicationELB` by LoadBalancer (`app/<name>/<id>`); and per colour (by
+ * LoadBalancer and TargetGroup), the 4xx and 5xx rates and p95 of what each colour answered, so
+ * a canary step is judged on the colour that takes the new traffic, side by side on the dashboard.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -11,6 +13,7 @@ export const ALB_THRESHOLDS = {
     alb5xxPercent: percentThreshold(5, "ALB and target 5xx responses as a share of requests above which the ALB alarms"),
     alb5xxMinRequests: countThreshold(20, "Requests a minute below which the 5xx rate is not judged (one error in three requests is no outage)."),
     albP95Seconds: positiveThreshold("p95 of the targets' response time above which the ALB alarms, seconds.").default(1.5),
+    alb4xxPercent: percentThreshold(10, "A colour's 4xx responses as a share of its requests above which the ALB alarms (a release that breaks routes or auth)"),
 };
 export type AlbThresholds = z.output<z.ZodObject<typeof ALB_THRESHOLDS>>;
 
@@ -54,3 +57,49 @@ export function albAlarms(loadBalancer: pulumi.Input<string>, t: AlbThresholds):
     ];
 }
 
+
+/**
+ * One colour's target group: its 4xx and 5xx rates (of the requests it received) and its p95,
+ * judged only in minutes with enough requests. `colour` names them: `alb-<colour>-…`.
+ */
+export function albColourAlarms(loadBalancer: pulumi.Input<string>, colour: string, targetGroup: pulumi.Input<string>, t: AlbThresholds): AlarmSpec[] {
+    const metric = (metricName: string, stat: string): MetricRef => ({
+        namespace: "AWS/ApplicationELB",
+        metricName,
+        dimensions: { LoadBalancer: loadBalancer, TargetGroup: targetGroup },
+        stat,
+        period: MINUTE,
+    });
+    const rate = (kind: "4xx" | "5xx", threshold: number, key: "alb4xxPercent" | "alb5xxPercent"): AlarmSpec => ({
+        key: `alb-${colour}-${kind}-rate`,
+        group: "alb",
+        description: `${colour}'s ${kind} responses above ${threshold}% of its requests in 3 of 5 minutes (minutes under ${t.alb5xxMinRequests} requests do not count)`,
+        comparison: "GreaterThanThreshold",
+        threshold,
+        thresholdSource: thresholdSource(key),
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        treatMissingData: "notBreaching",
+        math: {
+            expression: `IF(FILL(requests, 0) >= ${t.alb5xxMinRequests}, 100 * FILL(errors, 0) / FILL(requests, 0), 0)`,
+            label: `${colour} ${kind}, % of requests`,
+            inputs: { requests: metric("RequestCount", "Sum"), errors: metric(`HTTPCode_Target_${kind.toUpperCase()}_Count`, "Sum") },
+        },
+    });
+    return [
+        rate("4xx", t.alb4xxPercent, "alb4xxPercent"),
+        rate("5xx", t.alb5xxPercent, "alb5xxPercent"),
+        {
+            key: `alb-${colour}-p95-response-time`,
+            group: "alb",
+            description: `p95 of ${colour}'s response time above ${t.albP95Seconds} s in 3 of 5 minutes`,
+            comparison: "GreaterThanThreshold",
+            threshold: t.albP95Seconds,
+            thresholdSource: thresholdSource("albP95Seconds"),
+            evaluationPeriods: 5,
+            datapointsToAlarm: 3,
+            treatMissingData: "notBreaching",
+            metric: metric("TargetResponseTime", "p95"),
+        },
+    ];
+}

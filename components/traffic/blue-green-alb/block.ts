@@ -11,7 +11,8 @@ import { BuildContext, ConfigView, defineBlock, singleKey } from "../../../stack
 import { SERVICE_TARGETS, servicesBlock } from "../../compute/services/block";
 import { INTERNET } from "../../network/security-groups/matrix";
 import { networkBlock } from "../../network/vpc/block";
-import { ALB_THRESHOLDS, albAlarms } from "./alarms";
+import { ALB_THRESHOLDS, albAlarms, albColourAlarms } from "./alarms";
+import { COLOURS } from "./blue-green";
 import { BlueGreenAlb, CertificateArgs, DESYNC_MODES, HEALTH_CHECK_LIMITS, TARGET_GROUP_STEM, TLS_POLICIES, albNames, aliasProblems, healthCheckProblems } from "./blue-green-alb";
 
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
@@ -216,5 +217,9 @@ export const blueGreenAlbBlock = defineBlock({
         canaryWeights: balancer.weights,
     }),
 
-    alarms: (balancer, _alb, thresholds) => ({ rank: 20, title: "ALB", specs: albAlarms(balancer.arnSuffix, thresholds) }),
+    alarms: (balancer, _alb, thresholds) => ({
+        rank: 20,
+        title: "ALB",
+        specs: [...albAlarms(balancer.arnSuffix, thresholds), ...COLOURS.flatMap((colour) => albColourAlarms(balancer.arnSuffix, colour, balancer.targetGroupArnSuffixes[colour], thresholds))],
+    }),
 });

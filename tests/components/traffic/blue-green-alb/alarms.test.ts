@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { byKey, decision, metric, thresholdIssues, thresholdsOf } from "../../../support/alarms";
-import { ALB_THRESHOLDS, AlbThresholds, albAlarms } from "../../../../components/traffic/blue-green-alb/alarms";
+import { ALB_THRESHOLDS, AlbThresholds, albAlarms, albColourAlarms } from "../../../../components/traffic/blue-green-alb/alarms";
 
 const LB = "app/goorm-popcorn-alb-dev/0123456789abcdef";
 
@@ -10,13 +10,13 @@ const thresholds = (given: Record<string, unknown> = {}): AlbThresholds => thres
 const issues = (input: Record<string, unknown>) => thresholdIssues(ALB_THRESHOLDS, input);
 
 describe("components/traffic/blue-green-alb/alarms: ALB_THRESHOLDS", () => {
-    it("defaults to 5% 5xx in minutes of at least 20 requests and a p95 of 1.5 s", () => {
-        expect(thresholds()).to.deep.equal({ alb5xxPercent: 5, alb5xxMinRequests: 20, albP95Seconds: 1.5 });
+    it("defaults to 5% 5xx and 10% 4xx in minutes of at least 20 requests and a p95 of 1.5 s", () => {
+        expect(thresholds()).to.deep.equal({ alb5xxPercent: 5, alb5xxMinRequests: 20, albP95Seconds: 1.5, alb4xxPercent: 10 });
     });
 
     it("accepts 0 minimum requests and 100% (the edges that are allowed)", () => {
         expect(issues({ alb5xxMinRequests: 0, alb5xxPercent: 100, albP95Seconds: 0.1 })).to.deep.equal([]);
-        expect(thresholds({ alb5xxMinRequests: 0 })).to.deep.equal({ alb5xxPercent: 5, alb5xxMinRequests: 0, albP95Seconds: 1.5 });
+        expect(thresholds({ alb5xxMinRequests: 0 })).to.deep.equal({ alb5xxPercent: 5, alb5xxMinRequests: 0, albP95Seconds: 1.5, alb4xxPercent: 10 });
     });
 
     const cases: Array<[string, Record<string, unknown>, Array<{ path: string[]; message: string }>]> = [
@@ -119,5 +119,31 @@ describe("components/traffic/blue-green-alb/alarms: albAlarms with given thresho
     it("keeps the defaults where a value is given as undefined", () => {
         expect(byKey(specs, "alb-p95-response-time").threshold).to.equal(1.5);
         expect(byKey(specs, "alb-p95-response-time").description).to.equal("p95 of the targets' response time above 1.5 s in 3 of 5 minutes");
+    });
+});
+
+describe("components/traffic/blue-green-alb/alarms: albColourAlarms (one colour's target group)", () => {
+    const TG = "targetgroup/goorm-popcorn-gateway-green-dev/0123456789abcdef";
+    const specs = albColourAlarms(LB, "green", TG, thresholds());
+    const dimensions = { LoadBalancer: LB, TargetGroup: TG };
+
+    it("makes the colour's 4xx rate, 5xx rate and p95, keyed by the colour", () => {
+        expect(specs.map((s) => s.key)).to.deep.equal(["alb-green-4xx-rate", "alb-green-5xx-rate", "alb-green-p95-response-time"]);
+    });
+
+    it("judges 4xx and 5xx as the target group's own codes over its own requests, only in minutes of at least 20 requests", () => {
+        for (const [kind, threshold, source] of [["4XX", 10, "alb4xxPercent"], ["5XX", 5, "alb5xxPercent"]] as const) {
+            const spec = byKey(specs, `alb-green-${kind.toLowerCase()}-rate`);
+            expect(spec.math!.expression).to.equal("IF(FILL(requests, 0) >= 20, 100 * FILL(errors, 0) / FILL(requests, 0), 0)");
+            expect(spec.math!.inputs).to.deep.equal({
+                requests: metric("AWS/ApplicationELB", "RequestCount", dimensions, "Sum"),
+                errors: metric("AWS/ApplicationELB", `HTTPCode_Target_${kind}_Count`, dimensions, "Sum"),
+            });
+            expect(decision(spec)).to.deep.include({ threshold, thresholdSource: `platform:monitoring.thresholds.${source}`, evaluationPeriods: 5, datapointsToAlarm: 3 });
+        }
+    });
+
+    it("watches the colour's p95 on the target group's dimension", () => {
+        expect(byKey(specs, "alb-green-p95-response-time").metric).to.deep.equal(metric("AWS/ApplicationELB", "TargetResponseTime", dimensions, "p95"));
     });
 });
