@@ -39,6 +39,14 @@ const OUTCOMES: Record<string, (session: ReadmeSession) => void> = {
         expect(desired.blue).to.equal(0);
         expect(desired.green).to.be.above(0);
     },
+    "Runbook › The chat demo (system E)": (session) => {
+        const chat = session.plan("chat");
+        const https = chat.ofType("aws:lb/listener:Listener").find((l) => l.inputs.port === 443)!;
+        const groups = (https.inputs.defaultActions as Array<{ forward: { targetGroups: Array<{ weight: number }> } }>)[0].forward.targetGroups;
+        expect(groups.map((g) => g.weight)).to.deep.equal([0, 100]);
+        // Both colours keep running at the end of the demo.
+        expect(chat.ofType("aws:ecs/service:Service").map((s) => s.inputs.desiredCount)).to.deep.equal([1, 1]);
+    },
     "Runbook › Scaling a service": (session) => {
         const target = session.plan("dev").ofType("aws:appautoscaling/target:Target").find((t) => String(t.inputs.resourceId).endsWith("-order-service"))!;
         expect(target.inputs).to.include({ minCapacity: 3, maxCapacity: 10 });

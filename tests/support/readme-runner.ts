@@ -26,7 +26,7 @@ import { RunView } from "./query";
 import { StackCopy, configPath } from "./stack-copy";
 
 const FAKE_CLI = path.join(__dirname, "fake-cli", "fake-cli.sh");
-const FAKED_TOOLS = ["pulumi", "aws", "docker", "psql", "dig", "gh", "npm"];
+const FAKED_TOOLS = ["pulumi", "aws", "docker", "psql", "dig", "gh", "npm", "sleep"];
 /** The mock runtime's account and region: the registry the README's docker commands push to. */
 const REGISTRY = "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com";
 
