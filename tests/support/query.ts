@@ -138,3 +138,39 @@ export async function refusedArguments(component: string, build: () => unknown):
     }
     throw new Error(`expected ${component} to refuse its arguments`);
 }
+
+interface Rule {
+    group: string;
+    port: number;
+    peer: string;
+}
+
+/**
+ * Reads the registered security-group rules back into "A -> B:port" lines (groups named without
+ * `stem`, the stack's `<prefix>-<env>-`): A's egress and B's ingress must both allow it.
+ */
+export function reachability(view: RunView, stem: RegExp): string[] {
+    const groupOf = (id: unknown) => String(view.byId(id).inputs.name).replace(stem, "");
+    const rulesOf = (type: string): Rule[] =>
+        view.ofType(type).map((r) => {
+            expect(r.inputs.fromPort, r.name).to.equal(r.inputs.toPort);
+            return {
+                group: groupOf(r.inputs.securityGroupId),
+                port: r.inputs.fromPort as number,
+                peer: r.inputs.referencedSecurityGroupId ? groupOf(r.inputs.referencedSecurityGroupId) : r.inputs.cidrIpv4 === "0.0.0.0/0" ? "internet" : String(r.inputs.cidrIpv4),
+            };
+        });
+    const ingress = rulesOf(T.ingressRule).filter((r) => !r.group.startsWith("vpc-endpoints"));
+    const egress = rulesOf(T.egressRule);
+    const lines = new Set<string>();
+    for (const rule of ingress) {
+        const allowedOut = rule.peer === "internet" || egress.some((e) => e.group === rule.peer && e.port === rule.port && e.peer === rule.group);
+        if (allowedOut) {
+            lines.add(`${rule.peer} -> ${rule.group}:${rule.port}`);
+        }
+    }
+    for (const rule of egress.filter((e) => e.peer === "internet")) {
+        lines.add(`${rule.group} -> internet:${rule.port}`);
+    }
+    return [...lines].sort();
+}

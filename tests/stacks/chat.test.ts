@@ -1,0 +1,134 @@
+/**
+ * System E (real-time chat) as its seed describes it, on the frozen copy
+ * tests/fixtures/seed/Pulumi.chat.yaml: the network, the blue/green chat service at the demo's
+ * fixed size, the ALB made for WebSockets, Redis in the private subnets, who may talk to whom,
+ * and what operators watch during the canary.
+ */
+import { expect } from "chai";
+import { seedRun } from "../fixtures/seed";
+import { RunView, T, reachability } from "../support/query";
+
+const C = {
+    natGateway: "aws:ec2/natGateway:NatGateway",
+    endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+    service: "aws:ecs/service:Service",
+    taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
+    scalingTarget: "aws:appautoscaling/target:Target",
+    listener: "aws:lb/listener:Listener",
+    lb: "aws:lb/loadBalancer:LoadBalancer",
+    targetGroup: "aws:lb/targetGroup:TargetGroup",
+    replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+    cacheSubnetGroup: "aws:elasticache/subnetGroup:SubnetGroup",
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    bucketLifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+} as const;
+
+describe("system E (chat) as its seed describes it", () => {
+    let view: RunView;
+    let outputs: Record<string, unknown>;
+    before(async () => {
+        const run = await seedRun("chat");
+        view = new RunView(run);
+        outputs = run.outputs as Record<string, unknown>;
+    });
+
+    it("spans 2a and 2c: public 10.0.1.0/24 and 10.0.2.0/24, private 10.0.11.0/24 and 10.0.12.0/24, no data tier", () => {
+        const cidrs = (tier: string) => view.subnetsOfTier(tier).map((s) => `${s.inputs.cidrBlock} ${s.inputs.availabilityZone}`);
+        expect(cidrs("public")).to.deep.equal(["10.0.1.0/24 ap-northeast-2a", "10.0.2.0/24 ap-northeast-2c"]);
+        expect(cidrs("private")).to.deep.equal(["10.0.11.0/24 ap-northeast-2a", "10.0.12.0/24 ap-northeast-2c"]);
+        expect(cidrs("data")).to.deep.equal([]);
+    });
+
+    it("shares one NAT gateway in 2a, and reaches DynamoDB and S3 through gateway endpoints", () => {
+        const nats = view.ofType(C.natGateway);
+        expect(nats).to.have.length(1);
+        expect(view.byId(nats[0].inputs.subnetId).inputs.availabilityZone).to.equal("ap-northeast-2a");
+        const gateways = view.ofType(C.endpoint).filter((e) => e.inputs.vpcEndpointType === "Gateway").map((e) => String(e.inputs.serviceName).split(".").pop());
+        expect(gateways).to.have.members(["dynamodb", "s3"]);
+    });
+
+    it("runs chat as blue and green, 256 CPU / 512 MiB, one task each, both running, with no autoscaling", () => {
+        const services = view.ofType(C.service);
+        expect(services.map((s) => [s.inputs.name, s.inputs.desiredCount])).to.have.deep.members([
+            ["chat-dev-chat-blue", 1],
+            ["chat-dev-chat-green", 1],
+        ]);
+        for (const task of view.ofType(C.taskDefinition)) {
+            expect(task.inputs).to.include({ cpu: "256", memory: "512" });
+        }
+        expect(view.ofType(C.scalingTarget)).to.deep.equal([]);
+        for (const service of services) {
+            // On-demand during the demo: no Spot interruption mid-canary.
+            expect(service.inputs.capacityProviderStrategies, String(service.inputs.name)).to.deep.equal([{ capacityProvider: "FARGATE", weight: 1, base: 0 }]);
+        }
+    });
+
+    it("starts the canary at blue 90 / green 10 on the HTTPS listener, and redirects 80 to 443", () => {
+        const https = view.ofType(C.listener).find((l) => l.inputs.port === 443)!;
+        const forward = (https.inputs.defaultActions as Array<{ forward: { targetGroups: Array<{ weight: number }> } }>)[0].forward;
+        expect(forward.targetGroups.map((t) => t.weight)).to.deep.equal([90, 10]);
+        const http = view.ofType(C.listener).find((l) => l.inputs.port === 80)!;
+        expect((http.inputs.defaultActions as Array<{ type: string; redirect: { port: string; statusCode: string } }>)[0]).to.deep.include({ type: "redirect" });
+        expect(outputs.canaryWeights).to.deep.equal({ blue: 90, green: 10 });
+    });
+
+    it("keeps WebSockets open two minutes between frames, drains a colour in 30 s, and logs access to S3 for 30 days", () => {
+        const lb = view.ofType(C.lb)[0];
+        expect(lb.inputs.idleTimeout).to.equal(120);
+        expect((lb.inputs.accessLogs as { enabled: boolean }).enabled).to.equal(true);
+        for (const group of view.ofType(C.targetGroup)) {
+            expect(group.inputs.deregistrationDelay, group.name).to.equal(30);
+        }
+        const lifecycle = view.ofType(C.bucketLifecycle).find((l) => l.name.includes("access-logs"))!;
+        expect(JSON.stringify(lifecycle.inputs.rules)).to.contain('"expiration":{"days":30}');
+    });
+
+    it("runs Redis 7.1 on two cache.t4g.micro nodes in 2a and 2c, failover and Multi-AZ on, in the private subnets, encrypted, no snapshots", () => {
+        const group = view.ofType(C.replicationGroup)[0];
+        expect(group.inputs).to.deep.include({
+            engine: "redis",
+            engineVersion: "7.1",
+            nodeType: "cache.t4g.micro",
+            numCacheClusters: 2,
+            automaticFailoverEnabled: true,
+            multiAzEnabled: true,
+            atRestEncryptionEnabled: true,
+            transitEncryptionEnabled: true,
+            snapshotRetentionLimit: 0,
+            preferredCacheClusterAzs: ["ap-northeast-2a", "ap-northeast-2c"],
+        });
+        const privateIds = view.subnetsOfTier("private").map((s) => s.id);
+        expect(view.ofType(C.cacheSubnetGroup)[0].inputs.subnetIds).to.have.members(privateIds);
+    });
+
+    it("lets the internet reach the ALB on 80 and 443 only, the ALB the tasks on 8080, the tasks Redis on 6379, and nothing else in", () => {
+        const inbound = reachability(view, /^chat-dev-/).filter((line) => !line.includes("-> internet:"));
+        expect(inbound).to.deep.equal(["alb -> ecs:8080", "ecs -> cache:6379", "ecs -> ecs:8080", "internet -> alb:443", "internet -> alb:80"]);
+    });
+
+    it("keeps the tasks' logs 7 days", () => {
+        for (const group of view.ofType(T.logGroup)) {
+            expect(group.inputs.retentionInDays, String(group.inputs.name)).to.equal(7);
+        }
+    });
+
+    it("alarms per colour on healthy hosts, 4xx, 5xx and p95, blue and green side by side", () => {
+        const names = view.ofType(C.alarm).map((a) => String(a.inputs.name).replace(/^chat-dev-/, ""));
+        for (const colour of ["blue", "green"]) {
+            expect(names).to.include.members([`ecs-chat-${colour}-healthy-hosts`, `alb-${colour}-4xx-rate`, `alb-${colour}-5xx-rate`, `alb-${colour}-p95-response-time`]);
+        }
+    });
+
+    it("gives the service its Redis endpoint, TLS and credentials as a secret", () => {
+        const task = view.ofType(C.taskDefinition)[0];
+        const container = (JSON.parse(task.inputs.containerDefinitions as string) as Array<{ name: string; environment: Array<{ name: string; value: string }>; secrets: Array<{ name: string }> }>).find((c) => c.name === "chat")!;
+        const environment = Object.fromEntries(container.environment.map((e) => [e.name, e.value]));
+        expect(environment).to.include({ CACHE_TLS: "true", CACHE_PORT: "6379" });
+        expect(container.secrets.map((s) => s.name)).to.include("CACHE_PASSWORD");
+    });
+
+    it("exports the ALB URL, the cache endpoint and the current weights", () => {
+        expect(outputs.albUrl).to.equal("https://chat-api.goormpopcorn.shop");
+        expect(String(outputs.cacheEndpoint)).to.match(/^master\.chat-dev-cache\./);
+    });
+});
