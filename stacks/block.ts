@@ -85,12 +85,17 @@ export interface Connection {
 export interface StoreDeclaration<C, B> {
     /** How flow descriptions name it: `services to <label>`. */
     readonly label: string;
-    /** The security group consumers reach it in (one the block declares). */
-    readonly group: string;
-    /** The ports consumers open to it. */
-    ports(config: C, view: ConfigView): readonly number[];
+    /**
+     * The security group consumers reach it in (one the block declares). Absent for a store
+     * reached without one (DynamoDB, through the VPC's gateway endpoint): no flow is opened.
+     */
+    readonly group?: string;
+    /** The ports consumers open to it. @default none */
+    ports?(config: C, view: ConfigView): readonly number[];
     /** Every variable its connection may set: a consumer's own config may not use them. */
     readonly variables: readonly string[];
+    /** The variables that follow from its config (one per table, say), where the stack has it: reserved too. @default none */
+    configVariables?(config: C): readonly string[];
     /** The connection, from what the block built. */
     connection(built: B, config: C): Connection;
 }
@@ -167,13 +172,14 @@ export interface ConfigView {
     readonly stores: ReadonlyMap<string, StoreInfo>;
     /** Every security group the stack's blocks declare, and every flow they need. */
     readonly security: { readonly groups: readonly DeclaredGroup[]; readonly flows: readonly Flow[] };
-    /** Variables a store's connection may set (over the whole registry): a consumer may not set them itself. */
+    /** Variables a store's connection may set (over the whole registry, and those the stack's stores' config makes): a consumer may not set them itself. */
     readonly connectionVariables: readonly string[];
 }
 
 export interface StoreInfo {
     readonly label: string;
-    readonly group: string;
+    /** Absent: consumers reach it without a security group of its own. */
+    readonly group?: string;
     readonly ports: readonly number[];
 }
 
@@ -223,8 +229,9 @@ export function storeFlows(view: ConfigView, from: string, consumer: string, sto
     const flows: Flow[] = [];
     for (const name of new Set(stores)) {
         const store = view.stores.get(name);
-        if (store) {
-            flows.push(...store.ports.map((port) => ({ from: { group: from }, to: { group: store.group }, port, why: `${consumer} to ${store.label}` })));
+        const group = store?.group;
+        if (store && group !== undefined) {
+            flows.push(...store.ports.map((port) => ({ from: { group: from }, to: { group }, port, why: `${consumer} to ${store.label}` })));
         }
     }
     return flows;

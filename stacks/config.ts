@@ -112,7 +112,7 @@ export class StackConfig implements ConfigView {
             this.storeInfos = new Map();
             for (const [block, config] of this.blocks) {
                 if (block.store) {
-                    this.storeInfos.set(block.name, { label: block.store.label, group: block.store.group, ports: block.store.ports(config, this) });
+                    this.storeInfos.set(block.name, { label: block.store.label, group: block.store.group, ports: block.store.ports?.(config, this) ?? [] });
                 }
             }
         }
@@ -131,7 +131,8 @@ export class StackConfig implements ConfigView {
     }
 
     get connectionVariables(): readonly string[] {
-        return [...new Set(this.registry.flatMap((block) => block.store?.variables ?? []))];
+        const fromConfig = [...this.blocks].flatMap(([block, config]) => block.store?.configVariables?.(config) ?? []);
+        return [...new Set([...this.registry.flatMap((block) => block.store?.variables ?? []), ...fromConfig])];
     }
 }
 

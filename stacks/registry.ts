@@ -11,6 +11,7 @@ import { servicesBlock } from "../components/compute/services/block";
 import { cacheBlock } from "../components/data/cache/block";
 import { databaseBlock } from "../components/data/database/block";
 import { kafkaBlock } from "../components/data/kafka/block";
+import { tablesBlock } from "../components/data/tables/block";
 import { webAclBlock } from "../components/edge/web-acl/block";
 import { securityGroupsBlock } from "../components/network/security-groups/block";
 import { networkBlock } from "../components/network/vpc/block";
@@ -28,6 +29,7 @@ export const BLOCKS: readonly AnyBlock[] = [
     databaseBlock,
     cacheBlock,
     kafkaBlock,
+    tablesBlock,
     blueGreenAlbBlock,
     servicesBlock,
     webAclBlock,

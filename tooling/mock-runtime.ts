@@ -431,6 +431,8 @@ const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedSta
         const result = hex(`password::${name}`, 64).repeat(4).slice(0, length);
         return { id: "none", state: { ...inputs, result, bcryptHash: `$2a$10$${hex(name, 53)}` } };
     },
+    // No stream unless one is asked for: `streamArn` and `streamLabel` stay unset, as DynamoDB leaves them.
+    "aws:dynamodb/table:Table": ({ inputs, physical, arnPrefix }) => ({ id: physical, state: { ...inputs, name: physical, arn: `${arnPrefix("dynamodb")}:table/${physical}` } }),
     "aws:kms/key:Key": ({ inputs, name, arnPrefix }) => {
         const keyId = uuidOf(name);
         return { id: keyId, state: { ...inputs, keyId, arn: `${arnPrefix("kms")}:key/${keyId}` } };
