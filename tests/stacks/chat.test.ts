@@ -127,6 +127,32 @@ describe("system E (chat) as its seed describes it", () => {
         expect(container.secrets.map((s) => s.name)).to.include("CACHE_PASSWORD");
     });
 
+    it("keeps messages, connections and user-counter in DynamoDB on demand, encrypted, with point-in-time recovery and the connections' TTL", () => {
+        const tables = view.ofType("aws:dynamodb/table:Table");
+        expect(tables.map((t) => t.inputs.name)).to.have.members(["chat-dev-messages", "chat-dev-connections", "chat-dev-user-counter"]);
+        for (const table of tables) {
+            expect(table.inputs, table.name).to.deep.include({ billingMode: "PAY_PER_REQUEST", serverSideEncryption: { enabled: true } });
+            expect((table.inputs.pointInTimeRecovery as { enabled: boolean }).enabled, table.name).to.equal(true);
+        }
+        const byName = (name: string) => tables.find((t) => t.inputs.name === `chat-dev-${name}`)!;
+        expect(byName("messages").inputs).to.deep.include({ hashKey: "roomId", rangeKey: "messageId" });
+        expect(byName("connections").inputs.ttl).to.deep.equal({ attributeName: "expiresAt", enabled: true });
+        expect(byName("user-counter").inputs.hashKey).to.equal("counterId");
+    });
+
+    it("lets the chat tasks use exactly these tables and their indexes, named in TABLE_* variables", () => {
+        const task = view.ofType(C.taskDefinition)[0];
+        const container = (JSON.parse(task.inputs.containerDefinitions as string) as Array<{ name: string; environment: Array<{ name: string; value: string }> }>).find((c) => c.name === "chat")!;
+        const environment = Object.fromEntries(container.environment.map((e) => [e.name, e.value]));
+        expect(environment).to.include({ TABLE_MESSAGES: "chat-dev-messages", TABLE_CONNECTIONS: "chat-dev-connections", TABLE_USER_COUNTER: "chat-dev-user-counter" });
+        const policies = view.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("chat-") && p.name.includes("task-policy"));
+        const statements = policies.flatMap((p) => (JSON.parse(p.inputs.policy as string) as { Statement: Array<{ Action: string[]; Resource: string[] }> }).Statement);
+        const dynamo = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith("dynamodb:")));
+        const resources = dynamo.flatMap((st) => [st.Resource].flat());
+        const arn = (name: string) => `arn:aws:dynamodb:ap-northeast-2:123456789012:table/chat-dev-${name}`;
+        expect(resources).to.have.members(["messages", "connections", "user-counter"].flatMap((name) => [arn(name), `${arn(name)}/index/*`]));
+    });
+
     it("exports the ALB URL, the cache endpoint and the current weights", () => {
         expect(outputs.albUrl).to.equal("https://chat-api.goormpopcorn.shop");
         expect(String(outputs.cacheEndpoint)).to.match(/^master\.chat-dev-cache\./);

@@ -113,7 +113,8 @@ export class Vpc extends PlatformComponent {
     public readonly natPublicIps: pulumi.Output<string>[];
     public readonly publicRouteTableId: pulumi.Output<string>;
     public readonly privateRouteTableIds: pulumi.Output<string>[];
-    public readonly dataRouteTableId: pulumi.Output<string>;
+    /** Undefined without a data tier. */
+    public readonly dataRouteTableId?: pulumi.Output<string>;
     /** Security group of the interface endpoints; undefined when there are none. */
     public readonly endpointSecurityGroupId: pulumi.Output<string> | undefined;
     /** Log group of the flow logs; undefined when flow logs are off. */
@@ -165,10 +166,12 @@ export class Vpc extends PlatformComponent {
         const privateRouteTables = plan.subnets
             .filter((s) => s.tier === "private")
             .map((s) => this.createPrivateRouteTable(ctx, s, subnetId, natIdIn(plan.privateRouteNat[s.key])));
-        // The data tier's table keeps only the VPC's local route and the gateway endpoints: no internet.
-        const dataRouteTable = this.createRouteTable(ctx, "data-rt", plan.subnets.filter((s) => s.tier === "data"), subnetId);
+        // The data tier's table keeps only the VPC's local route and the gateway endpoints: no
+        // internet. A stack without a data tier has none (an empty table would only be clutter).
+        const dataSubnets = plan.subnets.filter((s) => s.tier === "data");
+        const dataRouteTable = dataSubnets.length > 0 ? this.createRouteTable(ctx, "data-rt", dataSubnets, subnetId) : undefined;
 
-        this.createGatewayEndpoints(ctx, spec.gatewayEndpoints, [...privateRouteTables, dataRouteTable]);
+        this.createGatewayEndpoints(ctx, spec.gatewayEndpoints, [...privateRouteTables, ...(dataRouteTable ? [dataRouteTable] : [])]);
         const endpointSg = this.createInterfaceEndpoints(ctx, spec.interfaceEndpoints, plan.endpointSubnetKeys.map(subnetId));
         const flowLogGroup = this.createFlowLogs(ctx, spec.flowLogs);
 
@@ -183,7 +186,7 @@ export class Vpc extends PlatformComponent {
         this.natPublicIps = nats.map((nat) => nat.publicIp);
         this.publicRouteTableId = publicRouteTable.id;
         this.privateRouteTableIds = privateRouteTables.map((rt) => rt.id);
-        this.dataRouteTableId = dataRouteTable.id;
+        this.dataRouteTableId = dataRouteTable?.id;
         this.endpointSecurityGroupId = endpointSg?.id;
         this.flowLogGroupName = flowLogGroup?.name;
 

@@ -119,6 +119,17 @@ describe("components/vpc: the dev network (single NAT)", () => {
     });
 });
 
+describe("components/vpc: without a data tier", () => {
+    it("creates no data route table, and attaches the gateway endpoints to the private tables alone", async () => {
+        const view = await vpcOf({ ...DEV_NETWORK, subnets: { ...DEV_NETWORK.subnets, data: [] } });
+        expect(view.ofType(T.routeTable).map((t) => t.name)).to.not.include("net-data-rt");
+        const privateTables = view.subnetsOfTier("private").map((s) => view.routeTableOf(s).id);
+        for (const endpoint of view.ofType(T.vpcEndpoint)) {
+            expect(endpoint.inputs.routeTableIds).to.deep.equal(privateTables);
+        }
+    });
+});
+
 describe("components/vpc: NAT strategies", () => {
     it("perAz: three NATs, one per AZ, and each private subnet routes to the NAT of its own AZ", async () => {
         const view = await vpcOf(PROD_NETWORK, { interfaceEndpoints: [] });
