@@ -12,10 +12,12 @@ import { cacheBlock } from "../components/data/cache/block";
 import { databaseBlock } from "../components/data/database/block";
 import { kafkaBlock } from "../components/data/kafka/block";
 import { tablesBlock } from "../components/data/tables/block";
+import { cdnBlock } from "../components/edge/cdn/block";
 import { webAclBlock } from "../components/edge/web-acl/block";
 import { securityGroupsBlock } from "../components/network/security-groups/block";
 import { networkBlock } from "../components/network/vpc/block";
 import { monitoringBlock } from "../components/observability/monitoring/block";
+import { bucketsBlock } from "../components/storage/buckets/block";
 import { blueGreenAlbBlock } from "../components/traffic/blue-green-alb/block";
 import { AnyBlock } from "./block";
 
@@ -30,7 +32,9 @@ export const BLOCKS: readonly AnyBlock[] = [
     cacheBlock,
     kafkaBlock,
     tablesBlock,
+    bucketsBlock,
     blueGreenAlbBlock,
+    cdnBlock,
     servicesBlock,
     webAclBlock,
     monitoringBlock,

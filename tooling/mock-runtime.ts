@@ -158,7 +158,9 @@ function physicalName(inputs: Record<string, unknown>, fallback: string): string
     return typeof inputs.name === "string" ? inputs.name : fallback;
 }
 
-function mockResource(type: string, name: string, inputs: Record<string, unknown>, region: string): MockedState {
+function mockResource(type: string, name: string, inputs: Record<string, unknown>, stackRegion: string): MockedState {
+    // A resource given its own `region` (@pulumi/aws v7) lives there: an ACM certificate for CloudFront in us-east-1, say.
+    const region = typeof inputs.region === "string" && inputs.region !== "" ? inputs.region : stackRegion;
     const account = MOCK_ACCOUNT_ID;
     const arnPrefix = (service: string, scoped = true) => `arn:${MOCK_PARTITION}:${service}:${scoped ? region : ""}:${account}`;
     const ec2Prefix = EC2_ID_PREFIXES[type];
@@ -335,6 +337,26 @@ const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedSta
             state: { ...inputs, bucket, arn: `arn:${MOCK_PARTITION}:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`, region },
         };
     },
+    // CloudFront is global: its ARNs have no region. Ids are `E` and 13 more uppercase characters.
+    "aws:cloudfront/distribution:Distribution": ({ inputs, name, account }) => {
+        const id = `E${hex(`distribution::${name}`, 13).toUpperCase()}`;
+        return {
+            id,
+            state: {
+                ...inputs,
+                arn: `arn:${MOCK_PARTITION}:cloudfront::${account}:distribution/${id}`,
+                domainName: `${id.toLowerCase()}.cloudfront.net`,
+                hostedZoneId: "Z2FDTNDATAQYW2",
+                status: "Deployed",
+                etag: `E${hex(`distribution::${name}::etag`, 13).toUpperCase()}`,
+                callerReference: uuidOf(`distribution::${name}::caller`),
+            },
+        };
+    },
+    "aws:cloudfront/originAccessControl:OriginAccessControl": ({ inputs, name, account }) => {
+        const id = `E${hex(`oac::${name}`, 13).toUpperCase()}`;
+        return { id, state: { ...inputs, arn: `arn:${MOCK_PARTITION}:cloudfront::${account}:origin-access-control/${id}`, etag: `E${hex(`oac::${name}::etag`, 13).toUpperCase()}` } };
+    },
     "aws:appautoscaling/target:Target": ({ inputs, arnPrefix, name }) => ({
         id: String(inputs.resourceId),
         state: { ...inputs, arn: `${arnPrefix("application-autoscaling")}:scalable-target/${hex(name, 24)}` },
@@ -509,6 +531,7 @@ for (const type of [
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketVersioning:BucketVersioning",
 ]) {
     (SERVICE_RESOURCES as Record<string, (ctx: MockContext) => MockedState>)[type] = ({ inputs }) => ({ id: String(inputs.bucket), state: { ...inputs } });
 }

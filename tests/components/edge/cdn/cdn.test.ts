@@ -1,0 +1,224 @@
+import { expect } from "chai";
+import { Cdn, CdnArgs, MANAGED_CACHE_POLICIES } from "../../../../components/edge/cdn/cdn";
+import { Naming } from "../../../../lib/naming";
+import { MOCK_ACCOUNT_ID, RecordedResource } from "../../../../tooling/mock-runtime";
+import { RunView, isTaggable, refusedArguments, runView } from "../../../support/query";
+import { naming, tags } from "../../../fixtures/components";
+
+const C = {
+    component: "platform:edge:Cdn",
+    distribution: "aws:cloudfront/distribution:Distribution",
+    oac: "aws:cloudfront/originAccessControl:OriginAccessControl",
+    certificate: "aws:acm/certificate:Certificate",
+    validation: "aws:acm/certificateValidation:CertificateValidation",
+    record: "aws:route53/record:Record",
+} as const;
+
+const BUCKET_DOMAIN = `goorm-popcorn-dev-site-${MOCK_ACCOUNT_ID}.s3.ap-northeast-2.amazonaws.com`;
+
+function cdnArgs(change: Partial<CdnArgs> = {}): CdnArgs {
+    return { naming, tags, origin: { key: "site", regionalDomainName: BUCKET_DOMAIN }, ...change };
+}
+
+function runCdn(args: CdnArgs): Promise<RunView> {
+    return runView(() => {
+        const cdn = new Cdn("cdn", args);
+        return { siteUrl: cdn.siteUrl, distributionId: cdn.distributionId, distributionArn: cdn.distributionArn, domainName: cdn.domainName };
+    });
+}
+
+interface DefaultCacheBehavior {
+    targetOriginId: string;
+    viewerProtocolPolicy: string;
+    cachePolicyId: string;
+    allowedMethods: string[];
+    cachedMethods: string[];
+    compress: boolean;
+}
+
+describe("components/cdn: without aliases", () => {
+    let view: RunView;
+    let distribution: RecordedResource;
+    before(async () => {
+        view = await runCdn(cdnArgs());
+        distribution = view.one(C.distribution, "cdn-distribution");
+    });
+
+    it("creates an S3 origin access control that signs every request with SigV4", () => {
+        expect(view.one(C.oac, "cdn-oac").inputs).to.deep.equal({
+            name: "goorm-popcorn-dev-cdn-site",
+            description: "goorm-popcorn-dev-cdn: reads site",
+            originAccessControlOriginType: "s3",
+            signingBehavior: "always",
+            signingProtocol: "sigv4",
+        });
+    });
+
+    it("reads the bucket's REST endpoint through that origin access control", () => {
+        const oac = view.one(C.oac, "cdn-oac");
+        expect(distribution.inputs.origins).to.deep.equal([{ originId: "s3-site", domainName: BUCKET_DOMAIN, originAccessControlId: oac.id }]);
+        expect(oac.id).to.match(/^E[0-9A-Z]{13}$/);
+    });
+
+    it("redirects HTTP to HTTPS on the default behaviour, GET and HEAD only, cached by AWS's CachingOptimized policy", () => {
+        const behavior = distribution.inputs.defaultCacheBehavior as DefaultCacheBehavior;
+        expect(behavior).to.deep.equal({
+            targetOriginId: "s3-site",
+            viewerProtocolPolicy: "redirect-to-https",
+            allowedMethods: ["GET", "HEAD"],
+            cachedMethods: ["GET", "HEAD"],
+            compress: true,
+            cachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+        });
+    });
+
+    it("serves index.html at /, HTTP/2 and 3, IPv6, PriceClass_200, no error rewriting, no geo restriction", () => {
+        expect(distribution.inputs).to.deep.include({
+            enabled: true,
+            defaultRootObject: "index.html",
+            httpVersion: "http2and3",
+            isIpv6Enabled: true,
+            priceClass: "PriceClass_200",
+            aliases: [],
+            customErrorResponses: [],
+            restrictions: { geoRestriction: { restrictionType: "none" } },
+        });
+    });
+
+    it("uses CloudFront's default certificate, and issues no certificate and no DNS record", () => {
+        expect(distribution.inputs.viewerCertificate).to.deep.equal({ cloudfrontDefaultCertificate: true });
+        expect(view.ofType(C.certificate)).to.deep.equal([]);
+        expect(view.ofType(C.validation)).to.deep.equal([]);
+        expect(view.ofType(C.record)).to.deep.equal([]);
+    });
+
+    it("exports https://<distribution domain>, the distribution's E… id and its region-less ARN", () => {
+        const id = String(distribution.id);
+        expect(id).to.match(/^E[0-9A-Z]{13}$/);
+        expect(view.run.outputs).to.deep.equal({
+            siteUrl: `https://${id.toLowerCase()}.cloudfront.net`,
+            distributionId: id,
+            distributionArn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${id}`,
+            domainName: `${id.toLowerCase()}.cloudfront.net`,
+        });
+    });
+
+    it("tags the distribution (its only taggable resource) with Component=cdn and its name", () => {
+        expect(view.custom.filter((r) => isTaggable(r.type)).map((r) => [r.type, r.inputs.tags])).to.deep.equal([[C.distribution, { ...tags, Component: "cdn", Name: "goorm-popcorn-dev-cdn" }]]);
+    });
+});
+
+describe("components/cdn: with aliases, a certificate in us-east-1", () => {
+    let view: RunView;
+    let distribution: RecordedResource;
+    before(async () => {
+        view = await runCdn(cdnArgs({ aliases: ["chat.goormpopcorn.shop", "goormpopcorn.shop"], certificate: { domain: "goormpopcorn.shop", hostedZone: "goormpopcorn.shop" } }));
+        distribution = view.one(C.distribution, "cdn-distribution");
+    });
+
+    it("issues the certificate for *.<domain> and <domain> with region us-east-1, validated there by DNS", () => {
+        const certificate = view.one(C.certificate, "cdn-certificate");
+        expect(certificate.inputs).to.deep.include({ region: "us-east-1", domainName: "*.goormpopcorn.shop", subjectAlternativeNames: ["goormpopcorn.shop"], validationMethod: "DNS" });
+        expect(String(certificate.id)).to.match(new RegExp(`^arn:aws:acm:us-east-1:${MOCK_ACCOUNT_ID}:certificate/`));
+        const validation = view.one(C.validation, "cdn-certificate-validation");
+        expect(validation.inputs).to.deep.include({ region: "us-east-1", certificateArn: certificate.id });
+        const record = view.one(C.record, "cdn-certificate-validation-record");
+        expect(record.inputs).to.deep.include({ type: "CNAME", allowOverwrite: true });
+        expect(validation.inputs.validationRecordFqdns).to.deep.equal([String(record.inputs.name).replace(/\.$/, "")]);
+        expect(record.options.retainOnDelete).to.equal(true);
+    });
+
+    it("serves the aliases with the us-east-1 certificate, TLS 1.2 at least (TLSv1.2_2021), SNI only", () => {
+        const certificate = view.one(C.certificate, "cdn-certificate");
+        expect(distribution.inputs.aliases).to.deep.equal(["chat.goormpopcorn.shop", "goormpopcorn.shop"]);
+        expect(distribution.inputs.viewerCertificate).to.deep.equal({ acmCertificateArn: certificate.id, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" });
+    });
+
+    it("points an A and an AAAA alias record per alias at the distribution, in the zone looked up by name", () => {
+        const zoneId = view.one(C.record, "cdn-certificate-validation-record").inputs.zoneId;
+        expect(zoneId).to.match(/^Z0[0-9A-F]{19}$/);
+        const aliases = view.ofType(C.record).filter((r) => r.name.startsWith("cdn-alias-"));
+        expect(aliases.map((r) => [r.inputs.name, r.inputs.type])).to.deep.equal([
+            ["chat.goormpopcorn.shop", "A"],
+            ["chat.goormpopcorn.shop", "AAAA"],
+            ["goormpopcorn.shop", "A"],
+            ["goormpopcorn.shop", "AAAA"],
+        ]);
+        const domain = `${String(distribution.id).toLowerCase()}.cloudfront.net`;
+        for (const record of aliases) {
+            expect(record.inputs.zoneId).to.equal(zoneId);
+            expect(record.inputs.aliases).to.deep.equal([{ name: domain, zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false }]);
+        }
+    });
+
+    it("exports https://<first alias>", () => {
+        expect(view.run.outputs.siteUrl).to.equal("https://chat.goormpopcorn.shop");
+    });
+
+    it("tags the certificate too, without the wildcard in its Name", () => {
+        expect(view.one(C.certificate, "cdn-certificate").inputs.tags).to.deep.equal({ ...tags, Component: "cdn", Name: "goorm-popcorn-dev-cdn-certificate" });
+    });
+});
+
+describe("components/cdn: choices", () => {
+    it("CachingDisabled, PriceClass_100, another root object and the SPA fallback (403 and 404 → the root object, 200)", async () => {
+        const view = await runCdn(cdnArgs({ cachePolicy: "CachingDisabled", priceClass: "PriceClass_100", defaultRootObject: "app.html", spaFallback: true }));
+        const distribution = view.one(C.distribution, "cdn-distribution");
+        expect((distribution.inputs.defaultCacheBehavior as DefaultCacheBehavior).cachePolicyId).to.equal("4135ea2d-6df8-44a3-9df3-4b5a84be39ad");
+        expect(distribution.inputs).to.deep.include({ priceClass: "PriceClass_100", defaultRootObject: "app.html" });
+        expect(distribution.inputs.customErrorResponses).to.deep.equal([
+            { errorCode: 403, responseCode: 200, responsePagePath: "/app.html", errorCachingMinTtl: 10 },
+            { errorCode: 404, responseCode: 200, responsePagePath: "/app.html", errorCachingMinTtl: 10 },
+        ]);
+    });
+
+    it("uses a hosted zone given by id as it is, without a lookup", async () => {
+        const view = await runCdn(cdnArgs({ aliases: ["chat.goormpopcorn.shop"], certificate: { domain: "goormpopcorn.shop", hostedZone: "Z0123456789ABCDEFGHIJ" } }));
+        expect(new Set(view.ofType(C.record).map((r) => r.inputs.zoneId))).to.deep.equal(new Set(["Z0123456789ABCDEFGHIJ"]));
+    });
+
+    it("knows AWS's two managed cache policies by their documented ids", () => {
+        expect(MANAGED_CACHE_POLICIES).to.deep.equal({ CachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6", CachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" });
+    });
+});
+
+describe("components/cdn: arguments", () => {
+    it("refuses aliases without a certificate, bad, doubled, uncovered and out-of-zone aliases, and a bad root object, before registering anything", async () => {
+        const problems = await refusedArguments("Cdn", () =>
+            new Cdn(
+                "cdn",
+                cdnArgs({
+                    defaultRootObject: "/index.html",
+                    aliases: ["Chat.goormpopcorn.shop", "chat.goormpopcorn.shop", "chat.goormpopcorn.shop", "a.b.goormpopcorn.shop", "chat.example.com"],
+                    certificate: { domain: "goormpopcorn.shop", hostedZone: "goormpopcorn.shop" },
+                }),
+            ),
+        );
+        expect(problems).to.deep.equal([
+            'defaultRootObject: "/index.html" is not an object name CloudFront takes; use a key without a leading / or spaces, up to 255 characters, e.g. index.html',
+            'aliases[0]: "Chat.goormpopcorn.shop" is not a fully qualified domain name (lowercase, e.g. chat.goormpopcorn.shop)',
+            'aliases[2]: "chat.goormpopcorn.shop" is listed twice',
+            'aliases[3]: "a.b.goormpopcorn.shop" is not covered by the certificate ("*.goormpopcorn.shop", "goormpopcorn.shop"); use goormpopcorn.shop or a name one label below it',
+            'aliases[4]: "chat.example.com" is not covered by the certificate ("*.goormpopcorn.shop", "goormpopcorn.shop"); use goormpopcorn.shop or a name one label below it',
+            'aliases[4]: "chat.example.com" is not inside the hosted zone "goormpopcorn.shop", where its alias records go',
+        ]);
+    });
+
+    it("refuses more than 100 aliases, and aliases without a certificate", async () => {
+        const aliases = Array.from({ length: 101 }, (_, i) => `site${i}.goormpopcorn.shop`);
+        expect(await refusedArguments("Cdn", () => new Cdn("cdn", cdnArgs({ aliases })))).to.deep.equal([
+            "aliases: has 101 names; CloudFront allows at most 100 alternate domain names per distribution",
+            "certificate: is required with aliases: {domain, hostedZone} to issue a certificate in us-east-1 that covers them",
+        ]);
+    });
+
+    it("refuses a certificate without aliases, and an origin access control name over 64 characters", async () => {
+        const problems = await refusedArguments("Cdn", () =>
+            new Cdn("cdn", cdnArgs({ naming: new Naming("goorm-popcorn-platform-x", "staging"), origin: { key: "static-site-assets-for-the-chat", regionalDomainName: BUCKET_DOMAIN }, certificate: { domain: "goormpopcorn.shop", hostedZone: "Z0123456789ABCDEFGHIJ" } })),
+        );
+        expect(problems).to.deep.equal([
+            'name: makes the origin access control name "goorm-popcorn-platform-x-staging-cdn-static-site-assets-for-the-chat" (68 characters); CloudFront allows at most 64',
+            "certificate: is only used with aliases; without them the distribution answers on its *.cloudfront.net name with CloudFront's certificate",
+        ]);
+    });
+});
