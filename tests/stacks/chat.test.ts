@@ -153,8 +153,32 @@ describe("system E (chat) as its seed describes it", () => {
         expect(resources).to.have.members(["messages", "connections", "user-counter"].flatMap((name) => [arn(name), `${arn(name)}/index/*`]));
     });
 
-    it("exports the ALB URL, the cache endpoint and the current weights", () => {
+    it("serves the static site from a private bucket only its CloudFront distribution may read, over HTTPS only, index.html at the root", () => {
+        const distribution = view.ofType("aws:cloudfront/distribution:Distribution")[0];
+        expect(distribution.inputs).to.deep.include({ defaultRootObject: "index.html", enabled: true });
+        const behavior = distribution.inputs.defaultCacheBehavior as { viewerProtocolPolicy: string };
+        expect(behavior.viewerProtocolPolicy).to.equal("redirect-to-https");
+        // No alias: CloudFront's own certificate, nothing in us-east-1.
+        expect(distribution.inputs.viewerCertificate).to.deep.include({ cloudfrontDefaultCertificate: true });
+        expect(view.ofType("aws:acm/certificate:Certificate").filter((c) => c.inputs.region === "us-east-1")).to.deep.equal([]);
+        const origin = (distribution.inputs.origins as Array<{ originAccessControlId: string }>)[0];
+        expect(view.byId(origin.originAccessControlId).type).to.equal("aws:cloudfront/originAccessControl:OriginAccessControl");
+        const block = view.ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").find((b) => b.name.includes("site"))!;
+        expect(block.inputs).to.include({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+        const policy = view.ofType("aws:s3/bucketPolicy:BucketPolicy").find((p) => p.name.includes("site"))!;
+        const statements = (JSON.parse(policy.inputs.policy as string) as { Statement: Array<{ Effect: string; Principal: unknown; Condition: Record<string, Record<string, string>> }> }).Statement;
+        const allow = statements.filter((st) => st.Effect === "Allow");
+        expect(allow).to.have.length(1);
+        expect(allow[0].Principal).to.deep.equal({ Service: "cloudfront.amazonaws.com" });
+        expect(allow[0].Condition.StringEquals["AWS:SourceArn"]).to.equal(`arn:aws:cloudfront::123456789012:distribution/${distribution.id}`);
+        expect(statements.some((st) => st.Effect === "Deny" && String(st.Condition.Bool?.["aws:SecureTransport"]) === "false")).to.equal(true);
+    });
+
+    it("exports the site URL, the ALB URL, the table names, the cache endpoint and the current weights", () => {
+        expect(String(outputs.siteUrl)).to.match(/^https:\/\/[a-z0-9]+\.cloudfront\.net$/);
         expect(outputs.albUrl).to.equal("https://chat-api.goormpopcorn.shop");
+        expect(Object.values(outputs.tables as Record<string, { name: string }>).map((t) => t.name)).to.have.members(["chat-dev-messages", "chat-dev-connections", "chat-dev-user-counter"]);
         expect(String(outputs.cacheEndpoint)).to.match(/^master\.chat-dev-cache\./);
+        expect(outputs.canaryWeights).to.deep.equal({ blue: 90, green: 10 });
     });
 });
