@@ -5,8 +5,11 @@
  * and what operators watch during the canary.
  */
 import { expect } from "chai";
-import { seedRun } from "../fixtures/seed";
+import { ProgramRun } from "../../tooling/mock-runtime";
+import { runStack } from "../../tooling/plan";
+import { SEED_ROOT, seedRun } from "../fixtures/seed";
 import { RunView, T, reachability } from "../support/query";
+import { StackCopy } from "../support/stack-copy";
 
 const C = {
     natGateway: "aws:ec2/natGateway:NatGateway",
@@ -180,5 +183,26 @@ describe("system E (chat) as its seed describes it", () => {
         expect(Object.values(outputs.tables as Record<string, { name: string }>).map((t) => t.name)).to.have.members(["chat-dev-messages", "chat-dev-connections", "chat-dev-user-counter"]);
         expect(String(outputs.cacheEndpoint)).to.match(/^master\.chat-dev-cache\./);
         expect(outputs.canaryWeights).to.deep.equal({ blue: 90, green: 10 });
+    });
+
+    it("moves through the canary (90/10 → 50/50 → 10/90 → 0/100) and back with weight edits that change the HTTPS listener and nothing else", async () => {
+        const runs = [await seedRun("chat")];
+        for (const [blue, green] of [[50, 50], [10, 90], [0, 100]]) {
+            const copy = new StackCopy(SEED_ROOT);
+            try {
+                copy.set("chat", "blueGreen.weights.blue", String(blue));
+                copy.set("chat", "blueGreen.weights.green", String(green));
+                runs.push(await runStack("chat", copy.dir));
+            } finally {
+                copy.remove();
+            }
+        }
+        runs.push(runs[0]); // the rollback: the first step's config again
+        const inputsOf = (run: ProgramRun) => new Map(run.resources.map((r) => [r.urn, JSON.stringify(r.inputs)]));
+        for (let i = 1; i < runs.length; i++) {
+            const [a, b] = [inputsOf(runs[i - 1]), inputsOf(runs[i])];
+            expect([...b.keys()].sort(), `step ${i}`).to.deep.equal([...a.keys()].sort());
+            expect([...a.keys()].filter((urn) => a.get(urn) !== b.get(urn)).map((urn) => urn.split("::").pop()), `step ${i}`).to.deep.equal(["alb-https"]);
+        }
     });
 });
