@@ -18,6 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
 import { DNS_NAME, Naming } from "../../../lib/naming";
 import { Problem, showValue } from "../../../lib/problems";
+import { ZONE_ID, dnsValidatedCertificate, publicZoneId } from "../../../lib/dns";
 import { certificateCovers } from "../../traffic/blue-green-alb/blue-green-alb";
 
 /**
@@ -69,7 +70,6 @@ export const DEFAULT_ROOT_OBJECT = { maxLength: 255, default: "index.html" } as 
 /** CloudFront origin access control names: up to 64 characters (CloudFront API, OriginAccessControlConfig.Name). */
 export const OAC_NAME_MAX_LENGTH = 64;
 
-const ZONE_ID = /^Z[A-Z0-9]+$/;
 
 export interface CdnCertificateArgs {
     /** Issue a certificate for `*.<domain>` and `<domain>`. */
@@ -193,63 +193,17 @@ export class Cdn extends PlatformComponent {
 
     /** The Route 53 zone id of `hostedZone` (an id as given, or a public zone looked up by name, once). */
     private zoneIdOf(hostedZone: string): pulumi.Output<string> {
-        let zoneId = this.zoneIds.get(hostedZone);
-        if (zoneId === undefined) {
-            zoneId = ZONE_ID.test(hostedZone)
-                ? pulumi.output(hostedZone)
-                : pulumi.output(
-                      aws.route53
-                          .getZone({ name: hostedZone, privateZone: false }, { parent: this })
-                          .then((zone) => zone.zoneId)
-                          .catch((err: unknown) => {
-                              throw new pulumi.RunError(
-                                  `Cdn: no public hosted zone ${hostedZone} in this account (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); ` +
-                                      "the account stack creates it (platform:zones in Pulumi.account.yaml): run it and delegate the domain to its name servers first (README, First deployment)",
-                              );
-                          }),
-                  );
-            this.zoneIds.set(hostedZone, zoneId);
-        }
-        return zoneId;
+        return publicZoneId(this, "Cdn", hostedZone, this.zoneIds);
     }
 
     /** A DNS-validated certificate for `*.<domain>` and `<domain>` in us-east-1. */
     private certificate(name: string, certificate: CdnCertificateArgs): pulumi.Output<string> {
-        const zoneId = this.zoneIdOf(certificate.hostedZone);
-        const issued = new aws.acm.Certificate(
-            `${name}-certificate`,
-            {
-                region: CERTIFICATE_REGION,
-                domainName: `*.${certificate.domain}`,
-                subjectAlternativeNames: [certificate.domain],
-                validationMethod: "DNS",
-                keyAlgorithm: "RSA_2048",
-                tags: this.tagsFor(this.naming.scoped("nameTag", "cdn-certificate")),
-            },
-            { parent: this },
-        );
-        // `*.<domain>` and `<domain>` share one validation record; keep one record per name.
-        const records = issued.domainValidationOptions.apply((options) => [...new Map(options.map((option) => [option.resourceRecordName, option])).values()]);
-        const record = new aws.route53.Record(
-            `${name}-certificate-validation-record`,
-            {
-                zoneId,
-                name: records.apply((r) => r[0].resourceRecordName),
-                type: records.apply((r) => r[0].resourceRecordType),
-                records: [records.apply((r) => r[0].resourceRecordValue)],
-                ttl: 300,
-                allowOverwrite: true,
-            },
-            // ACM gives every certificate for this domain in the account the same record (the ALB's
-            // too): destroying this stack must not break the others' renewals.
-            { parent: this, retainOnDelete: true },
-        );
-        const validation = new aws.acm.CertificateValidation(
-            `${name}-certificate-validation`,
-            { region: CERTIFICATE_REGION, certificateArn: issued.arn, validationRecordFqdns: [record.fqdn] },
-            { parent: this },
-        );
-        return validation.certificateArn;
+        return dnsValidatedCertificate(this, name, {
+            domain: certificate.domain,
+            zoneId: this.zoneIdOf(certificate.hostedZone),
+            region: CERTIFICATE_REGION,
+            tags: this.tagsFor(this.naming.scoped("nameTag", "cdn-certificate")),
+        });
     }
 }
 

@@ -19,6 +19,7 @@ import { policyDocument } from "../../../lib/iam";
 import { DNS_NAME, Naming, nameProblem } from "../../../lib/naming";
 import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
 import { Problem, nest, showValue } from "../../../lib/problems";
+import { ZONE_ID, dnsValidatedCertificate, publicZoneId } from "../../../lib/dns";
 import { Tags } from "../../../lib/tags";
 
 /**
@@ -183,7 +184,6 @@ export function healthCheckProblems(check: TargetHealthCheckArgs): Problem[] {
     return problems;
 }
 
-const ZONE_ID = /^Z[A-Z0-9]+$/;
 const HSTS = "max-age=31536000; includeSubDomains";
 
 export class BlueGreenAlb extends PlatformComponent {
@@ -302,24 +302,7 @@ export class BlueGreenAlb extends PlatformComponent {
 
     /** The Route 53 zone id of `hostedZone` (an id as given, or a public zone looked up by name, once). */
     private zoneIdOf(hostedZone: string): pulumi.Output<string> {
-        let zoneId = this.zoneIds.get(hostedZone);
-        if (zoneId === undefined) {
-            zoneId = ZONE_ID.test(hostedZone)
-                ? pulumi.output(hostedZone)
-                : pulumi.output(
-                      aws.route53
-                          .getZone({ name: hostedZone, privateZone: false }, { parent: this })
-                          .then((zone) => zone.zoneId)
-                          .catch((err: unknown) => {
-                              throw new pulumi.RunError(
-                                  `BlueGreenAlb "${this.albName}": no public hosted zone ${hostedZone} in this account (${err instanceof Error ? err.message.split("\n")[0] : String(err)}); ` +
-                                      "the account stack creates it (platform:zones in Pulumi.account.yaml): run it and delegate the domain to its name servers first (README, First deployment)",
-                              );
-                          }),
-                  );
-            this.zoneIds.set(hostedZone, zoneId);
-        }
-        return zoneId;
+        return publicZoneId(this, `BlueGreenAlb "${this.albName}"`, hostedZone, this.zoneIds);
     }
 
     /** An A alias per name to the ALB (evaluating target health, which matters once a name has failover records). */
@@ -369,47 +352,7 @@ export class BlueGreenAlb extends PlatformComponent {
         if ("arn" in certificate) {
             return pulumi.output(certificate.arn);
         }
-        const zoneId = this.zoneIdOf(certificate.hostedZone);
-        const issued = new aws.acm.Certificate(
-            `${name}-certificate`,
-            {
-                domainName: `*.${certificate.domain}`,
-                subjectAlternativeNames: [certificate.domain],
-                validationMethod: "DNS",
-                // RSA for the widest client support; TLS 1.2+ is the listener's policy either way.
-                keyAlgorithm: "RSA_2048",
-                tags: tagsFor(args.naming.scoped("nameTag", "certificate")),
-            },
-            { parent: this },
-        );
-        // `*.<domain>` and `<domain>` share one validation record; keep one record per name.
-        const records = issued.domainValidationOptions.apply((options) => {
-            const seen = new Map<string, (typeof options)[number]>();
-            for (const option of options) {
-                seen.set(option.resourceRecordName, option);
-            }
-            return [...seen.values()];
-        });
-        const record = new aws.route53.Record(
-            `${name}-certificate-validation-record`,
-            {
-                zoneId,
-                name: records.apply((r) => r[0].resourceRecordName),
-                type: records.apply((r) => r[0].resourceRecordType),
-                records: [records.apply((r) => r[0].resourceRecordValue)],
-                ttl: 300,
-                allowOverwrite: true,
-            },
-            // Every stack issuing a certificate for this domain in this account gets the same
-            // record from ACM; destroying one stack must not break the others' renewals.
-            { parent: this, retainOnDelete: true },
-        );
-        const validation = new aws.acm.CertificateValidation(
-            `${name}-certificate-validation`,
-            { certificateArn: issued.arn, validationRecordFqdns: [record.fqdn] },
-            { parent: this },
-        );
-        return validation.certificateArn;
+        return dnsValidatedCertificate(this, name, { domain: certificate.domain, zoneId: this.zoneIdOf(certificate.hostedZone), tags: tagsFor(args.naming.scoped("nameTag", "certificate")) });
     }
 
     /** Encrypted, private, TLS-only, writable only by ELB log delivery, expiring. */
