@@ -140,7 +140,13 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
         [
             "minor upgrades off in prod",
             () => stackConfig("prod", (_c, edit) => edit("database", (d) => Object.assign(d, { engineVersion: "18.4", autoMinorVersionUpgrade: false }))),
-            ["platform:database.autoMinorVersionUpgrade: false is not allowed in prod; the database takes AWS's minor upgrades (security baseline)"],
+            ["platform:database.autoMinorVersionUpgrade: false is not allowed in prod; the database takes AWS's minor upgrades (security baseline), except on an Aurora MySQL long-term-support line (3.04, 3.10), where AWS advises it off"],
+            "prod",
+        ],
+        [
+            "minor upgrades off in prod on an Aurora MySQL line that is not long-term support",
+            () => stackConfig("prod", (_c, edit) => edit("database", (d) => Object.assign(d, { engine: "aurora-mysql", engineVersion: "8.0.mysql_aurora.3.08.2", autoMinorVersionUpgrade: false }))),
+            ["platform:database.autoMinorVersionUpgrade: false is not allowed in prod; the database takes AWS's minor upgrades (security baseline), except on an Aurora MySQL long-term-support line (3.04, 3.10), where AWS advises it off"],
             "prod",
         ],
         [

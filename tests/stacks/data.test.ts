@@ -244,3 +244,24 @@ describe("stack prod: the data tier across three AZs", () => {
         });
     });
 });
+
+describe("stack prod on an Aurora MySQL long-term-support line", () => {
+    it("may turn automatic minor upgrades off, visibly, and the cluster keeps its pinned version", async () => {
+        const copy = new StackCopy(SEED_ROOT);
+        try {
+            copy.set("prod", "database.engine", "aurora-mysql");
+            copy.set("prod", "database.engineVersion", "8.0.mysql_aurora.3.10.1");
+            copy.set("prod", "database.autoMinorVersionUpgrade", "false");
+            const view = new RunView(await runStack("prod", copy.dir));
+            const cluster = view.ofType(R.cluster)[0];
+            expect(cluster.inputs).to.include({ engine: "aurora-mysql", engineVersion: "8.0.mysql_aurora.3.10.1" });
+            // Off: Pulumi keeps the version it was told (no ignoreChanges hides a drift).
+            expect(cluster.options.ignoreChanges).to.deep.equal(["clusterMembers"]);
+            for (const instance of view.ofType(R.clusterInstance)) {
+                expect(instance.inputs.autoMinorVersionUpgrade, instance.name).to.equal(false);
+            }
+        } finally {
+            copy.remove();
+        }
+    });
+});

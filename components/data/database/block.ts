@@ -14,7 +14,7 @@ import { networkBlock } from "../../network/vpc/block";
 import { monitoringBlock } from "../../observability/monitoring/block";
 import { DATABASE_THRESHOLDS, databaseAlarms, databaseThresholds } from "./alarms";
 import { AuroraCluster, AuroraClusterArgs, auroraClusterProblems } from "./aurora-cluster";
-import { AURORA_ENGINES, ENGINE_FACTS, INSTANCE_ENGINES } from "./engines";
+import { AURORA_ENGINES, AURORA_MYSQL_LTS_LINES, ENGINE_FACTS, INSTANCE_ENGINES, isAuroraMysqlLts } from "./engines";
 import { RdsInstance, RdsInstanceArgs, rdsInstanceProblems } from "./rds-instance";
 
 const common = {
@@ -48,7 +48,7 @@ const common = {
     autoMinorVersionUpgrade: z
         .boolean()
         .default(true)
-        .describe("AWS applies minor engine upgrades in the maintenance window; then engineVersion is a major version alone (`18`). prod keeps it on."),
+        .describe("AWS applies minor engine upgrades in the maintenance window; then engineVersion is a major version alone (`18`). prod keeps it on, except on an Aurora MySQL LTS line (3.04, 3.10), where AWS advises it off."),
     logExports: z.array(z.string()).optional().describe("Logs exported to CloudWatch (e.g. `postgresql`, `upgrade`). Default: every log the engine exports."),
     parameters: z.record(z.string(), z.string()).optional().describe("Added to the TLS-only parameter, which they may not override."),
     kmsKeyArn: z.string().optional().describe("Customer-managed KMS key for storage and Performance Insights. Default: the AWS managed `aws/rds` key."),
@@ -134,8 +134,12 @@ function prodProblems(db: DatabaseConfig): Problem[] {
     if (db.monitoringIntervalSeconds === 0) {
         report(["monitoringIntervalSeconds"], "0 turns enhanced monitoring off, which prod requires (security baseline)");
     }
-    if (!db.autoMinorVersionUpgrade) {
-        report(["autoMinorVersionUpgrade"], "false is not allowed in prod; the database takes AWS's minor upgrades (security baseline)");
+    // The one exception: an Aurora MySQL LTS line, where AWS advises against automatic minor upgrades.
+    if (!db.autoMinorVersionUpgrade && !isAuroraMysqlLts(db.engine, db.engineVersion)) {
+        report(
+            ["autoMinorVersionUpgrade"],
+            `false is not allowed in prod; the database takes AWS's minor upgrades (security baseline), except on an Aurora MySQL long-term-support line (${AURORA_MYSQL_LTS_LINES.join(", ")}), where AWS advises it off`,
+        );
     }
     if (!db.performanceInsights.enabled) {
         report(["performanceInsights", "enabled"], "false is not allowed in prod; Performance Insights is required there (security baseline)");

@@ -77,6 +77,25 @@ export const ENGINE_FACTS: Readonly<Record<DatabaseEngine, EngineFacts>> = {
     },
 };
 
+/**
+ * Aurora MySQL's long-term-support lines: a cluster may stay on one at least three years, and AWS
+ * advises turning automatic minor upgrades off on them, or a cluster may be moved to a non-LTS
+ * minor ("Long-term support (LTS) and beta releases for Amazon Aurora MySQL", Aurora User Guide:
+ * the current LTS releases are 3.10.* and 3.04.*).
+ */
+export const AURORA_MYSQL_LTS_LINES = ["3.04", "3.10"] as const;
+
+/** The Aurora MySQL line (`3.10`) of a version (`8.0.mysql_aurora.3.10.1`), if it has that form. */
+export function auroraMysqlLine(version: string): string | undefined {
+    return /^8\.0\.mysql_aurora\.(3\.\d{2})\.\d+$/.exec(version)?.[1];
+}
+
+/** Whether `version` is on an Aurora MySQL LTS line. */
+export function isAuroraMysqlLts(engine: DatabaseEngine, version: string): boolean {
+    const line = engine === "aurora-mysql" ? auroraMysqlLine(version) : undefined;
+    return line !== undefined && (AURORA_MYSQL_LTS_LINES as readonly string[]).includes(line);
+}
+
 export function engineVersionProblem(engine: DatabaseEngine, version: string): string | undefined {
     const facts = ENGINE_FACTS[engine];
     return facts.version.test(version)
