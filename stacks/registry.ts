@@ -16,6 +16,7 @@ import { cdnBlock } from "../components/edge/cdn/block";
 import { webAclBlock } from "../components/edge/web-acl/block";
 import { securityGroupsBlock } from "../components/network/security-groups/block";
 import { networkBlock } from "../components/network/vpc/block";
+import { healthChecksBlock } from "../components/observability/health-checks/block";
 import { monitoringBlock } from "../components/observability/monitoring/block";
 import { bucketsBlock } from "../components/storage/buckets/block";
 import { blueGreenAlbBlock } from "../components/traffic/blue-green-alb/block";
@@ -37,5 +38,6 @@ export const BLOCKS: readonly AnyBlock[] = [
     cdnBlock,
     servicesBlock,
     webAclBlock,
+    healthChecksBlock,
     monitoringBlock,
 ];

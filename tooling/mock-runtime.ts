@@ -326,6 +326,11 @@ const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedSta
         const arn = `arn:${MOCK_PARTITION}:iam::${account}:oidc-provider/${host}`;
         return { id: arn, state: { ...inputs, arn } };
     },
+    // Route 53 is global: a health check's id is a UUID, its ARN has no region.
+    "aws:route53/healthCheck:HealthCheck": ({ inputs, name }) => {
+        const id = uuidOf(`healthcheck::${name}`);
+        return { id, state: { ...inputs, arn: `arn:${MOCK_PARTITION}:route53:::healthcheck/${id}` } };
+    },
     "aws:route53/record:Record": ({ inputs }) => {
         const fqdn = String(inputs.name).replace(/\.$/, "");
         return { id: `${String(inputs.zoneId)}_${fqdn}_${String(inputs.type)}`, state: { ...inputs, fqdn } };
