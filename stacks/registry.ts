@@ -8,6 +8,7 @@ import { githubOidcBlock } from "../components/account/github-oidc/block";
 import { hostedZonesBlock } from "../components/account/hosted-zones/block";
 import { ecsClusterBlock } from "../components/compute/ecs-cluster/block";
 import { servicesBlock } from "../components/compute/services/block";
+import { parametersBlock } from "../components/config/parameters/block";
 import { cacheBlock } from "../components/data/cache/block";
 import { databaseBlock } from "../components/data/database/block";
 import { kafkaBlock } from "../components/data/kafka/block";
@@ -36,6 +37,7 @@ export const BLOCKS: readonly AnyBlock[] = [
     bucketsBlock,
     blueGreenAlbBlock,
     cdnBlock,
+    parametersBlock,
     servicesBlock,
     webAclBlock,
     healthChecksBlock,

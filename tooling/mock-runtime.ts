@@ -464,7 +464,15 @@ const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedSta
         const keyId = uuidOf(name);
         return { id: keyId, state: { ...inputs, keyId, arn: `${arnPrefix("kms")}:key/${keyId}` } };
     },
-    "aws:kms/alias:Alias": ({ inputs, physical, arnPrefix }) => ({ id: physical, state: { ...inputs, name: physical, arn: `${arnPrefix("kms")}:${physical}` } }),
+    "aws:kms/alias:Alias": ({ inputs, physical, arnPrefix }) => {
+        const target = String(inputs.targetKeyId);
+        return { id: physical, state: { ...inputs, name: physical, arn: `${arnPrefix("kms")}:${physical}`, targetKeyArn: target.startsWith("arn:") ? target : `${arnPrefix("kms")}:key/${target}` } };
+    },
+    // A parameter's id is its name; a hierarchical name's leading slash is the ARN's separator (`parameter/a/b`).
+    "aws:ssm/parameter:Parameter": ({ inputs, physical, arnPrefix }) => ({
+        id: physical,
+        state: { ...inputs, name: physical, arn: `${arnPrefix("ssm")}:parameter${physical.startsWith("/") ? "" : "/"}${physical}`, version: 1, tier: inputs.tier ?? "Standard", dataType: inputs.dataType ?? "text" },
+    }),
     "aws:iam/instanceProfile:InstanceProfile": ({ inputs, physical, account }) => ({
         id: physical,
         state: { ...inputs, name: physical, arn: `arn:${MOCK_PARTITION}:iam::${account}:instance-profile/${physical}`, uniqueId: `AIPA${hex(physical, 17).toUpperCase()}` },
