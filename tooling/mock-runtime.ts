@@ -283,7 +283,8 @@ const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedSta
         const digits = String(parseInt(hex(physical, 8), 16)).padStart(10, "0");
         return {
             id: arn,
-            state: { ...inputs, name: physical, arn, arnSuffix: suffix, dnsName: `${physical}-${digits}.${region}.elb.amazonaws.com`, zoneId: ALB_ZONE_IDS[region] ?? "Z0ALBZONE" },
+            // An internal load balancer's name starts `internal-`, as ELB names it.
+            state: { ...inputs, name: physical, arn, arnSuffix: suffix, dnsName: `${inputs.internal ? "internal-" : ""}${physical}-${digits}.${region}.elb.amazonaws.com`, zoneId: ALB_ZONE_IDS[region] ?? "Z0ALBZONE" },
         };
     },
     "aws:lb/targetGroup:TargetGroup": ({ inputs, physical, arnPrefix }) => {

@@ -206,7 +206,7 @@ describe("services and ALB: bad service, ALB and blue/green configs", () => {
                 return config;
             },
             [
-                "platform:alb: needs platform:blueGreen: the ALB forwards to the blue and green target groups of one service",
+                "platform:alb: needs platform:blueGreen or routes: the ALB forwards to the blue and green target groups of one service, or by its routes (platform:alb.routes) to plain services",
                 "platform:services.api-gateway.imageTag: is required (expected the image tag to deploy from the service's repository)",
             ],
         ],

@@ -2,8 +2,9 @@
  * The services block (`platform:services`, `serviceDefaults`, `blueGreen`, `schedule`):
  * one FargateService per service in the private subnets behind the `ecs` security group. Each
  * service gets exactly the stores it lists in `connectsTo` (their environment, secrets, IAM
- * statements and network paths); the blue/green service runs in the target groups a traffic block
- * publishes for it (`SERVICE_TARGETS`).
+ * statements and network paths); the blue/green service runs in the blue and green target groups a
+ * traffic block publishes for it, and a plain service the ALB routes to in its one target group
+ * (`SERVICE_TARGETS`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Problem } from "../../../lib/problems";
@@ -17,15 +18,28 @@ import { ServiceConfig, ServicesConfig, servicesSchema } from "./config";
 import { FargateDeploymentArgs, FargateService } from "./fargate-service";
 import { servicesProblems } from "./rules";
 
-/** The target groups a load balancer keeps for a blue/green service, one per colour. */
-export interface ServiceTarget {
+/** A target group a service's tasks register in: its ARN and its CloudWatch dimension. */
+export interface TargetGroupRef {
+    readonly arn: pulumi.Output<string>;
+    /** `targetgroup/<name>/<id>`. */
+    readonly arnSuffix: pulumi.Output<string>;
+}
+
+/**
+ * What a load balancer keeps for a service: blue and green target groups for the blue/green
+ * service (each colour's ECS service registers in its own), or one target group for a plain
+ * service a listener rule routes to.
+ */
+export type ServiceTarget = {
     readonly service: string;
-    readonly targetGroups: Readonly<Record<Colour, { readonly arn: pulumi.Output<string>; readonly arnSuffix: pulumi.Output<string> }>>;
     /** `app/<name>/<id>`: the load balancer's CloudWatch dimension. */
     readonly loadBalancerArnSuffix: pulumi.Output<string>;
     /** What the service's ECS services wait for: target groups must belong to a load balancer first. */
     readonly dependsOn: pulumi.Resource;
-}
+} & (
+    | { readonly kind: "blueGreen"; readonly targetGroups: Readonly<Record<Colour, TargetGroupRef>> }
+    | { readonly kind: "plain"; readonly targetGroup: TargetGroupRef }
+);
 
 /** Where a traffic block hands a service its target groups. */
 export const SERVICE_TARGETS = new Channel<ServiceTarget>("service-targets");
@@ -48,10 +62,13 @@ function connectionsOf(service: ServiceConfig, connection: (store: string) => Co
 
 function deploymentsOf(service: ServiceConfig, target: ServiceTarget | undefined): FargateDeploymentArgs[] {
     const { deployment } = service;
-    if (deployment.kind === "plain") {
-        return [{ imageTag: deployment.imageTag }];
+    if (target !== undefined && target.kind !== deployment.kind) {
+        throw new Error(`${service.name} runs ${deployment.kind === "plain" ? "one deployment" : "blue and green"}, but a block published ${target.kind === "plain" ? "one target group" : "blue and green target groups"} for it`);
     }
-    if (!target) {
+    if (deployment.kind === "plain") {
+        return [{ imageTag: deployment.imageTag, ...(target?.kind === "plain" ? { targetGroupArn: target.targetGroup.arn } : {}) }];
+    }
+    if (target?.kind !== "blueGreen") {
         // The config rules refuse platform:blueGreen without a load balancer: a program bug.
         throw new Error(`${service.name} runs blue and green, but no block published its target groups`);
     }
@@ -61,6 +78,17 @@ function deploymentsOf(service: ServiceConfig, target: ServiceTarget | undefined
         scaledToZero: deployment.colours[colour].scaledToZero,
         targetGroupArn: target.targetGroups[colour].arn,
     }));
+}
+
+/** The target group a deployment registers in (a colour's, or the plain service's), for its alarms. */
+function watchedTarget(target: ServiceTarget | undefined, colour: Colour | undefined): WatchedEcsService["target"] {
+    if (target?.kind === "blueGreen" && colour) {
+        return { targetGroupArnSuffix: target.targetGroups[colour].arnSuffix, loadBalancerArnSuffix: target.loadBalancerArnSuffix };
+    }
+    if (target?.kind === "plain") {
+        return { targetGroupArnSuffix: target.targetGroup.arnSuffix, loadBalancerArnSuffix: target.loadBalancerArnSuffix };
+    }
+    return undefined;
 }
 
 export const servicesBlock = defineBlock({
@@ -153,10 +181,7 @@ export const servicesBlock = defineBlock({
                     ecsServiceName: deployment.serviceName,
                     clusterName: built.clusterName,
                     desiredCount: deployment.desiredCount,
-                    target:
-                        target && deployment.colour
-                            ? { targetGroupArnSuffix: target.targetGroups[deployment.colour].arnSuffix, loadBalancerArnSuffix: target.loadBalancerArnSuffix }
-                            : undefined,
+                    target: watchedTarget(target, deployment.colour),
                 };
                 // Container Insights is always on (the cluster block never turns it off): healthy targets compare with DesiredTaskCount.
                 return ecsAlarms(watched, thresholds, true);

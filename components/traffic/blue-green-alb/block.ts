@@ -1,19 +1,38 @@
 /**
- * The blue/green ALB block (`platform:alb`): the internet-facing ALB in the public subnets in
- * front of the service `platform:blueGreen` names, its blue and green target groups weighted by
- * `platform:blueGreen.weights`, HTTPS with an ACM certificate, access logs, and DNS aliases. It
- * hands the service its target groups (`SERVICE_TARGETS`).
+ * The ALB block (`platform:alb`): the ALB in front of the platform's services, HTTPS with an ACM
+ * certificate, access logs, and DNS aliases. Internet-facing in the public subnets (80 redirects
+ * to 443), or internal in the private subnets (443 only, admitting only what other blocks declare).
+ * It forwards by default to the blue and green target groups of the service `platform:blueGreen`
+ * names, weighted by `platform:blueGreen.weights`, and by its routes (`platform:alb.routes`) to
+ * plain services' own target groups; without blue/green, the default answers 404. It hands each
+ * service its target groups (`SERVICE_TARGETS`).
  */
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { DNS_NAME, nameProblem } from "../../../lib/naming";
-import { Problem, nest, showValue } from "../../../lib/problems";
+import { Path, Problem, nest, showValue } from "../../../lib/problems";
 import { BuildContext, ConfigView, defineBlock, singleKey } from "../../../stacks/block";
 import { SERVICE_TARGETS, servicesBlock } from "../../compute/services/block";
-import { INTERNET } from "../../network/security-groups/matrix";
+import { Flow, INTERNET, Peer, uniquePorts } from "../../network/security-groups/matrix";
 import { networkBlock } from "../../network/vpc/block";
+import type { VpcSubnet } from "../../network/vpc/vpc";
 import { ALB_THRESHOLDS, albAlarms, albColourAlarms } from "./alarms";
 import { COLOURS } from "./blue-green";
-import { BlueGreenAlb, CertificateArgs, DESYNC_MODES, HEALTH_CHECK_LIMITS, TARGET_GROUP_STEM, TLS_POLICIES, albNames, aliasProblems, healthCheckProblems } from "./blue-green-alb";
+import {
+    ALB_SCHEMES,
+    BlueGreenAlb,
+    CertificateArgs,
+    DESYNC_MODES,
+    HEALTH_CHECK_LIMITS,
+    INTERNAL_DNS_PROBLEM,
+    TARGET_GROUP_STEM,
+    TLS_POLICIES,
+    TargetHealthCheckArgs,
+    albNames,
+    aliasProblems,
+    healthCheckProblems,
+} from "./blue-green-alb";
+import { RouteArgs, routeNameProblems, routeProblems, routedServices, targetGroupCountProblem } from "./routes";
 
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
 
@@ -23,7 +42,33 @@ function limited(key: keyof typeof HEALTH_CHECK_LIMITS) {
     return z.number().int().min(min).max(max);
 }
 
+/** A route's own health check: any field of `platform:alb.healthCheck`, the rest taken from it. */
+const RouteHealthCheckSchema = z
+    .strictObject({
+        path: z.string().optional().describe("Path checked, starting with `/`."),
+        matcher: z.string().optional().describe("HTTP codes that count as healthy, 200–499."),
+        intervalSeconds: limited("intervalSeconds").optional().describe("Seconds between checks, 5–300."),
+        timeoutSeconds: limited("timeoutSeconds").optional().describe("Seconds before a check fails, 2–120; below the interval."),
+        healthyThreshold: limited("healthyThreshold").optional().describe("Passes before a target is healthy, 2–10."),
+        unhealthyThreshold: limited("unhealthyThreshold").optional().describe("Failures before a target is unhealthy, 2–10."),
+    })
+    .optional();
+
+const RouteSchema = z.strictObject({
+    service: z.string().describe("A plain service of platform:services (not the blue/green one)."),
+    paths: z.array(z.string()).optional().describe("Path patterns (`/api/*`)."),
+    hosts: z.array(z.string()).optional().describe("Host names (`api.example.com`, `*.example.com`)."),
+    priority: z.number().describe("1–50,000, unique; lower wins."),
+    healthCheck: RouteHealthCheckSchema.describe("The service's target group's health check; fields not given come from platform:alb.healthCheck."),
+});
+
 const AlbSchema = z.strictObject({
+    scheme: z
+        .enum(ALB_SCHEMES)
+        .default("internet-facing")
+        .describe(
+            "`internet-facing`: in the public subnets, 80 (redirect) and 443 open to the internet. `internal`: in the private subnets (one per AZ, two AZs at least), 443 only, open only to what other blocks declare (a CDN's VPC origin); no dns.records.",
+        ),
     certificate: z
         .strictObject({
             arn: z.string().optional().describe("An existing ACM certificate in the stack's region."),
@@ -85,6 +130,12 @@ const AlbSchema = z.strictObject({
         })
         .prefault({})
         .describe("The target groups' health check."),
+    routes: z
+        .array(RouteSchema)
+        .default([])
+        .describe(
+            "Listener rules on HTTPS, `{service, paths?, hosts?, priority, healthCheck?}`: a request whose path matches one of `paths` and whose host is one of `hosts` (each when given) goes to the service's own `ip` target group `<prefix>-<service without -service>-<envName>`. At most 100 routes, 5 paths and hosts together and 5 wildcards a route. Without platform:blueGreen, any other request gets 404.",
+        ),
 });
 
 export type AlbConfig = z.output<typeof AlbSchema>;
@@ -96,16 +147,113 @@ function targetService(view: ConfigView) {
     return services?.services.find((s) => s.name === name);
 }
 
+/**
+ * The hook for what fronts an internal ALB: the security group it opens and the one port.
+ * An internal ALB admits nothing from the internet: its group admits exactly the flows other
+ * blocks declare to it in their `securityGroups` (`albOriginFlow`). The CDN block, when it puts
+ * a CloudFront VPC origin in front of system B's ALB, declares one from CloudFront's managed
+ * prefix list `com.amazonaws.global.cloudfront.origin-facing` (README, "Internal").
+ */
+export const ALB_ORIGIN = { group: "alb", port: 443 } as const;
+
+/** The flow a block in front of the ALB declares: `from` may open the ALB's HTTPS listener. */
+export function albOriginFlow(from: Peer, why: string): Flow {
+    return { from, to: { group: ALB_ORIGIN.group }, port: ALB_ORIGIN.port, why };
+}
+
+/** A route's health check: its own fields over the ALB's. */
+function routeHealthCheck(alb: AlbConfig, route: AlbConfig["routes"][number]): TargetHealthCheckArgs {
+    const own = Object.fromEntries(Object.entries(route.healthCheck ?? {}).filter(([, value]) => value !== undefined));
+    return { ...alb.healthCheck, ...own };
+}
+
+/** The services the routes name that the stack has, with their ports. */
+function routedPorts(alb: AlbConfig, view: ConfigView): number[] {
+    const services = view.config(servicesBlock)?.services ?? [];
+    return routedServices(alb.routes).flatMap((name) => services.filter((s) => s.name === name).map((s) => s.port));
+}
+
+/** The routes' rules at `platform:alb.routes…`: ELB's limits, services that exist and run plain, one health check per service. */
+function routesProblems(alb: AlbConfig, view: ConfigView): Problem[] {
+    const at = (...path: Path): Path => ["alb", "routes", ...path];
+    const services = view.config(servicesBlock);
+    const blueGreen = services?.blueGreen?.service;
+    const names = (services?.services ?? []).map((s) => s.name);
+    const problems = nest(at(), routeProblems(alb.routes));
+    alb.routes.forEach((route, i) => {
+        if (route.service === blueGreen) {
+            problems.push({
+                path: at(i, "service"),
+                message: `${showValue(route.service)} is the blue/green service (platform:blueGreen.service), which the default action forwards to by weight; a route names a plain service of platform:services`,
+            });
+        } else if (!names.includes(route.service)) {
+            problems.push({ path: at(i, "service"), message: `${showValue(route.service)} is not one of platform:services (${names.map(showValue).join(", ")}); a route names a plain service` });
+        }
+    });
+    const isPlain = (service: string) => service !== blueGreen && names.includes(service);
+    const count = targetGroupCountProblem(blueGreen !== undefined, routedServices(alb.routes).filter(isPlain).length);
+    if (count) {
+        problems.push({ path: at(), message: count });
+    }
+    const stem = albNames(view.stack.naming, alb.targetGroupStem).targetGroups;
+    const taken: Record<string, string> = blueGreen !== undefined ? { "blue target group": stem.blue, "green target group": stem.green } : {};
+    problems.push(...nest(at(), routeNameProblems(view.stack.naming, alb.routes, taken, "platform:name, platform:envName or the service's name", isPlain)));
+    // One target group per service: its routes agree on its health check, and what AWS takes.
+    const checks = new Map<string, { index: number; check: string }>();
+    alb.routes.forEach((route, i) => {
+        const check = routeHealthCheck(alb, route);
+        const first = checks.get(route.service);
+        if (first === undefined) {
+            checks.set(route.service, { index: i, check: JSON.stringify(check) });
+            if (route.healthCheck !== undefined) {
+                // Only what the route's own fields cause: the ALB's check reports its own.
+                const inherited = new Set(healthCheckProblems(alb.healthCheck).map((p) => JSON.stringify(p)));
+                problems.push(...nest(at(i, "healthCheck"), healthCheckProblems(check).filter((p) => !inherited.has(JSON.stringify(p)))));
+            }
+        } else if (first.check !== JSON.stringify(check)) {
+            problems.push({
+                path: at(i, "healthCheck"),
+                message: `differs from that of routes[${first.index}], which forwards to ${showValue(route.service)} too; the routes of a service share its target group: give its health check once, on its first route`,
+            });
+        }
+    });
+    return problems;
+}
+
+/** The id of the first subnet of each AZ, in order: an ALB takes one subnet per AZ. */
+function firstPerAz(subnets: readonly VpcSubnet[]): pulumi.Output<string>[] {
+    const byAz = new Map<string, VpcSubnet>();
+    for (const subnet of subnets) {
+        if (!byAz.has(subnet.az)) {
+            byAz.set(subnet.az, subnet);
+        }
+    }
+    return [...byAz.values()].map((s) => s.id);
+}
+
+/** The AZs of the private subnets: an internal ALB's (it needs two at least). */
+function privateAzs(view: ConfigView): string[] {
+    return [...new Set((view.config(networkBlock)?.subnets.private ?? []).map((s) => s.az))];
+}
+
 function albProblems(alb: AlbConfig, view: ConfigView): Problem[] {
     const problems: Problem[] = [];
-    if (!view.config(servicesBlock)?.blueGreen) {
-        problems.push({ path: ["alb"], message: "needs platform:blueGreen: the ALB forwards to the blue and green target groups of one service" });
+    if (!view.config(servicesBlock)?.blueGreen && alb.routes.length === 0) {
+        problems.push({
+            path: ["alb"],
+            message: "needs platform:blueGreen or routes: the ALB forwards to the blue and green target groups of one service, or by its routes (platform:alb.routes) to plain services",
+        });
     }
     const names = albNames(view.stack.naming, alb.targetGroupStem);
+    const blueGreen = view.config(servicesBlock)?.blueGreen !== undefined;
     for (const [what, kind, value] of [
         ["ALB", "loadBalancer", names.loadBalancer],
-        ["blue target group", "targetGroup", names.targetGroups.blue],
-        ["green target group", "targetGroup", names.targetGroups.green],
+        ...(blueGreen
+            ? ([
+                  ["blue target group", "targetGroup", names.targetGroups.blue],
+                  ["green target group", "targetGroup", names.targetGroups.green],
+              ] as const)
+            : []),
     ] as const) {
         const problem = nameProblem(kind, value);
         if (problem) {
@@ -125,7 +273,21 @@ function albProblems(alb: AlbConfig, view: ConfigView): Problem[] {
     } else if (!DNS_NAME.test(certificate.domain)) {
         problems.push({ path: ["alb", "certificate", "domain"], message: `${showValue(certificate.domain)} is not a domain name (expected e.g. goormpopcorn.shop)` });
     }
-    if (alb.dns) {
+    if (alb.scheme === "internal") {
+        // A public zone's record to a private address answers every client outside the VPC with
+        // an address it cannot reach: refused rather than warned, since the names would also be
+        // claimed for the account (stacks/claims.ts) and collide with the CDN's aliases later.
+        if (alb.dns) {
+            problems.push({ path: ["alb", "dns", "records"], message: INTERNAL_DNS_PROBLEM });
+        }
+        const azs = privateAzs(view);
+        if (azs.length < 2) {
+            problems.push({
+                path: ["alb", "scheme"],
+                message: `"internal" puts the ALB in the private subnets, which span ${azs.length === 0 ? "no AZ" : `only ${azs.map(showValue).join(", ")}`}; an ALB needs subnets in at least two AZs: add a private subnet in another AZ (platform:network.subnets.private), or use "internet-facing"`,
+            });
+        }
+    } else if (alb.dns) {
         const hostedZone = alb.dns.hostedZone ?? ("hostedZone" in certificate ? certificate.hostedZone : undefined);
         if (hostedZone === undefined) {
             problems.push({ path: ["alb", "dns", "hostedZone"], message: "is required: the certificate is given by ARN, so there is no certificate.hostedZone to use" });
@@ -135,6 +297,7 @@ function albProblems(alb: AlbConfig, view: ConfigView): Problem[] {
     }
     // Path, matcher, AWS's ranges, a timeout below the interval: what the target groups are given.
     problems.push(...nest(["alb", "healthCheck"], healthCheckProblems(alb.healthCheck)));
+    problems.push(...routesProblems(alb, view));
     if (view.stack.env === "prod") {
         if (!alb.deletionProtection) {
             problems.push({ path: ["alb", "deletionProtection"], message: "false is not allowed in prod; the ALB must refuse deletion (security baseline)" });
@@ -150,44 +313,69 @@ export const blueGreenAlbBlock = defineBlock({
     name: "alb",
     keys: ["alb"],
     requires: [networkBlock, servicesBlock],
-    schema: () => singleKey("alb", AlbSchema.describe("The internet-facing ALB in front of the blue/green service.")),
+    schema: () => singleKey("alb", AlbSchema.describe("The ALB in front of the blue/green service and the routed services.")),
     thresholds: ALB_THRESHOLDS,
 
     rules: (alb, view) => albProblems(alb, view),
     claims: (alb) => (alb.dns?.records ?? []).map((record, i) => ({ path: ["alb", "dns", "records", i], what: "DNS record", value: record })),
 
-    securityGroups: (_alb, view) => {
+    securityGroups: (alb, view) => {
         const service = targetService(view);
+        const internal = alb.scheme === "internal";
+        // One flow per port (a routed service may listen where the blue/green one does).
+        const ports = uniquePorts([...(service ? [service.port] : []), ...routedPorts(alb, view)]);
         return {
-            groups: [{ name: "alb", description: "Internet-facing ALB: 80/443 in from anywhere, out only to the services" }],
+            groups: [
+                internal
+                    ? { name: ALB_ORIGIN.group, description: "Internal ALB: 443 in only from what other blocks declare (a CDN VPC origin), out only to the services" }
+                    : { name: ALB_ORIGIN.group, description: "Internet-facing ALB: 80/443 in from anywhere, out only to the services" },
+            ],
             flows: [
-                ...[80, 443].map((port) => ({ from: { cidr: INTERNET }, to: { group: "alb" }, port, why: "clients to the ALB" })),
-                ...(service ? [{ from: { group: "alb" }, to: { group: "ecs" }, port: service.port, why: "ALB to its target services" }] : []),
+                // Internal: nothing from the internet; what fronts it declares its own flow (albOriginFlow).
+                ...(internal ? [] : [80, 443].map((port) => ({ from: { cidr: INTERNET }, to: { group: ALB_ORIGIN.group }, port, why: "clients to the ALB" }))),
+                ...ports.map((port) => ({ from: { group: ALB_ORIGIN.group }, to: { group: "ecs" }, port, why: "ALB to its target services" })),
             ],
         };
     },
 
     build(alb: AlbConfig, ctx: BuildContext): BlueGreenAlb {
+        const services = ctx.config(servicesBlock);
         const service = targetService(ctx);
-        const weights = ctx.config(servicesBlock)?.blueGreen?.weights;
-        if (!service || !weights) {
-            throw new Error("the ALB has no blue/green service to forward to (the config rules refuse that)");
+        const weights = services?.blueGreen?.weights;
+        if ((!service || !weights) && alb.routes.length === 0) {
+            throw new Error("the ALB has neither a blue/green service nor routes to forward to (the config rules refuse that)");
         }
         const vpc = ctx.need(networkBlock);
+        const internal = alb.scheme === "internal";
+        if (internal && !ctx.security.flows.some((flow) => "group" in flow.to && flow.to.group === ALB_ORIGIN.group)) {
+            // Said, not refused: system B builds its internal ALB before the CDN that fronts it.
+            pulumi.log.warn(
+                'platform:alb.scheme: "internal", and no block opens the ALB\'s security group yet: nothing can reach it until what fronts it (a CDN VPC origin) declares its flow (albOriginFlow)',
+            );
+        }
         const { certificate } = alb;
+        const routes: RouteArgs[] = alb.routes.map((route) => ({
+            service: route.service,
+            port: services!.services.find((s) => s.name === route.service)!.port,
+            ...(route.paths ? { paths: route.paths } : {}),
+            ...(route.hosts ? { hosts: route.hosts } : {}),
+            priority: route.priority,
+            healthCheck: routeHealthCheck(alb, route),
+        }));
         const balancer = new BlueGreenAlb("alb", {
             naming: ctx.stack.naming,
             tags: ctx.stack.tags,
-            service: service.name,
+            ...(service && weights ? { service: service.name, targetPort: service.port, weights } : {}),
             vpcId: vpc.vpcId,
-            subnetIds: vpc.publicSubnetIds,
-            securityGroupIds: [ctx.securityGroupId("alb")],
-            targetPort: service.port,
+            scheme: alb.scheme,
+            // Internal: the first private subnet of each AZ (an ALB takes one subnet per AZ).
+            subnetIds: internal ? firstPerAz(vpc.subnets.filter((s) => s.tier === "private")) : vpc.publicSubnetIds,
+            securityGroupIds: [ctx.securityGroupId(ALB_ORIGIN.group)],
             certificate,
             tlsPolicy: alb.tlsPolicy,
-            weights,
             targetGroupStem: alb.targetGroupStem,
             healthCheck: alb.healthCheck,
+            ...(routes.length > 0 ? { routes } : {}),
             deregistrationDelaySeconds: alb.deregistrationDelaySeconds,
             idleTimeoutSeconds: alb.idleTimeoutSeconds,
             desyncMitigationMode: alb.desyncMitigationMode,
@@ -196,15 +384,27 @@ export const blueGreenAlbBlock = defineBlock({
             accessLogs: alb.accessLogs,
             dns: alb.dns && { hostedZone: alb.dns.hostedZone ?? ("hostedZone" in certificate ? certificate.hostedZone : ""), records: alb.dns.records },
         });
-        ctx.publish(SERVICE_TARGETS, {
-            service: service.name,
-            targetGroups: {
-                blue: { arn: balancer.targetGroupArns.blue, arnSuffix: balancer.targetGroupArnSuffixes.blue },
-                green: { arn: balancer.targetGroupArns.green, arnSuffix: balancer.targetGroupArnSuffixes.green },
-            },
-            loadBalancerArnSuffix: balancer.arnSuffix,
-            dependsOn: balancer,
-        });
+        if (service && balancer.targetGroupArns && balancer.targetGroupArnSuffixes) {
+            ctx.publish(SERVICE_TARGETS, {
+                kind: "blueGreen",
+                service: service.name,
+                targetGroups: {
+                    blue: { arn: balancer.targetGroupArns.blue, arnSuffix: balancer.targetGroupArnSuffixes.blue },
+                    green: { arn: balancer.targetGroupArns.green, arnSuffix: balancer.targetGroupArnSuffixes.green },
+                },
+                loadBalancerArnSuffix: balancer.arnSuffix,
+                dependsOn: balancer,
+            });
+        }
+        for (const [name, group] of Object.entries(balancer.routeTargetGroups)) {
+            ctx.publish(SERVICE_TARGETS, {
+                kind: "plain",
+                service: name,
+                targetGroup: { arn: group.arn, arnSuffix: group.arnSuffix },
+                loadBalancerArnSuffix: balancer.arnSuffix,
+                dependsOn: balancer,
+            });
+        }
         return balancer;
     },
 
@@ -213,13 +413,19 @@ export const blueGreenAlbBlock = defineBlock({
         // The certificate covers the alias records, not the ALB's own name.
         albUrl: balancer.aliases.length > 0 ? `https://${balancer.aliases[0]}` : balancer.dnsName.apply((name) => `https://${name}`),
         albAliases: balancer.aliases,
-        targetGroups: balancer.targetGroupNames,
-        canaryWeights: balancer.weights,
+        ...(balancer.targetGroupNames ? { targetGroups: balancer.targetGroupNames, canaryWeights: balancer.weights } : {}),
+        ...(Object.keys(balancer.routeTargetGroups).length > 0
+            ? { routeTargetGroups: Object.fromEntries(Object.entries(balancer.routeTargetGroups).map(([service, group]) => [service, group.name])) }
+            : {}),
+        ...(balancer.scheme === "internal" ? { albScheme: balancer.scheme } : {}),
     }),
 
-    alarms: (balancer, _alb, thresholds) => ({
-        rank: 20,
-        title: "ALB",
-        specs: [...albAlarms(balancer.arnSuffix, thresholds), ...COLOURS.flatMap((colour) => albColourAlarms(balancer.arnSuffix, colour, balancer.targetGroupArnSuffixes[colour], thresholds))],
-    }),
+    alarms: (balancer, _alb, thresholds) => {
+        const suffixes = balancer.targetGroupArnSuffixes;
+        return {
+            rank: 20,
+            title: "ALB",
+            specs: [...albAlarms(balancer.arnSuffix, thresholds), ...(suffixes ? COLOURS.flatMap((colour) => albColourAlarms(balancer.arnSuffix, colour, suffixes[colour], thresholds)) : [])],
+        };
+    },
 });

@@ -1,13 +1,16 @@
 /**
- * BlueGreenAlb — the internet-facing Application Load Balancer in front of the blue/green
- * service (`<prefix>-alb-<env>`), in the public subnets:
+ * BlueGreenAlb — the Application Load Balancer in front of the platform's services
+ * (`<prefix>-alb-<env>`): internet-facing in the public subnets, or internal in the private ones.
  *
- * - HTTP 80 answers 301 to HTTPS; HTTPS 443 with TLS 1.3/1.2 only and HSTS;
+ * - HTTPS 443 with TLS 1.3/1.2 only and HSTS; internet-facing, HTTP 80 answers 301 to HTTPS
+ *   (internal has no port 80: what fronts it, a CDN's VPC origin, speaks HTTPS only);
  * - the certificate is an existing ACM ARN, or a DNS-validated one for `*.<domain>` (and the apex)
  *   issued here in a Route 53 zone;
- * - two `ip` target groups, blue (`<prefix>-gateway-<env>`) and green, health-checked;
- * - the HTTPS default action forwards to both with the configured weights. Weights reach nothing
+ * - blue/green: two `ip` target groups, blue (`<prefix>-gateway-<env>`) and green, health-checked;
+ *   the HTTPS default action forwards to both with the configured weights. Weights reach nothing
  *   but that action: a canary step or a rollback updates the listener and nothing else;
+ * - routes: a listener rule per route (paths and/or hosts, by priority) forwarding to the `ip`
+ *   target group of its plain service; without blue/green, the default action answers 404;
  * - invalid header fields dropped, desync mitigation, deletion protection (required in prod);
  * - access logs to an S3 bucket (encrypted, public access blocked, TLS-only, ELB delivery only,
  *   expiring) when enabled.
@@ -21,6 +24,7 @@ import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
 import { Problem, nest, showValue } from "../../../lib/problems";
 import { ZONE_ID, dnsValidatedCertificate, publicZoneId } from "../../../lib/dns";
 import { Tags } from "../../../lib/tags";
+import { RouteArgs, routeNameProblems, routeProblems, routeTargetGroupName, routedServices, targetGroupCountProblem } from "./routes";
 
 /**
  * TLS policies accepted: TLS 1.3 with TLS 1.2 at least, from ELBSecurityPolicy-TLS13-1-2-2021-06
@@ -78,25 +82,40 @@ export interface AccessLogsArgs {
     expirationDays?: number;
 }
 
+/** Internet-facing in the public subnets, or internal in the private ones. */
+export const ALB_SCHEMES = ["internet-facing", "internal"] as const;
+export type AlbScheme = (typeof ALB_SCHEMES)[number];
+
 export interface BlueGreenAlbArgs extends ComponentBaseArgs {
-    /** The service behind the ALB. */
-    service: string;
+    /**
+     * The blue/green service behind the ALB (the `Service` tag of its children); with `targetPort`
+     * and `weights`. Without them the ALB serves its routes only. @default none
+     */
+    service?: string;
     /**
      * The target groups' name stem: blue `<prefix>-<stem>-<env>`, green `<prefix>-<stem>-green-<env>`
      * (AWS allows 32 characters). @default "gateway" (the seed's)
      */
     targetGroupStem?: string;
     vpcId: pulumi.Input<string>;
-    /** Public subnets, in at least two AZs. */
+    /** @default "internet-facing" */
+    scheme?: AlbScheme;
+    /** Public subnets (internal: private ones), one per AZ, in at least two AZs. */
     subnetIds: pulumi.Input<string>[];
     securityGroupIds: pulumi.Input<string>[];
-    /** Container port of the service: the target groups' port. */
-    targetPort: number;
+    /** Container port of the blue/green service: the blue and green target groups' port. */
+    targetPort?: number;
     certificate: CertificateArgs;
     /** @default "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09" */
     tlsPolicy?: TlsPolicy;
-    /** Traffic split; whole percentages adding up to 100. */
-    weights: Weights;
+    /** Blue/green's traffic split; whole percentages adding up to 100. @default no blue/green */
+    weights?: Weights;
+    /**
+     * Listener rules on the HTTPS listener, each forwarding to its plain service's own target
+     * group (one per service). Without blue/green the default action answers 404. @default none
+     */
+    routes?: readonly RouteArgs[];
+    /** The target groups' health check (a route's own replaces it for its service). */
     healthCheck?: TargetHealthCheckArgs;
     /** Seconds a deregistering target keeps its connections (keeps a rollback within 30 s). @default 30 */
     deregistrationDelaySeconds?: number;
@@ -186,24 +205,39 @@ export function healthCheckProblems(check: TargetHealthCheckArgs): Problem[] {
 
 const HSTS = "max-age=31536000; includeSubDomains";
 
+/** A routed service's target group, as the services block registers its tasks in it. */
+export interface RouteTargetGroup {
+    readonly name: string;
+    readonly arn: pulumi.Output<string>;
+    /** `targetgroup/<name>/<id>`: its CloudWatch dimension. */
+    readonly arnSuffix: pulumi.Output<string>;
+}
+
+/** What the HTTPS listener answers when no route matches and no blue/green service takes it. */
+export const NOT_FOUND_ACTION = { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not Found" } } as const;
+
 export class BlueGreenAlb extends PlatformComponent {
     public readonly loadBalancerArn: pulumi.Output<string>;
     public readonly dnsName: pulumi.Output<string>;
     public readonly zoneId: pulumi.Output<string>;
-    public readonly targetGroupArns: Readonly<Record<Colour, pulumi.Output<string>>>;
-    public readonly targetGroupNames: Readonly<Record<Colour, string>>;
+    public readonly scheme: AlbScheme;
+    /** Blue's and green's target groups; undefined without blue/green. */
+    public readonly targetGroupArns: Readonly<Record<Colour, pulumi.Output<string>>> | undefined;
+    public readonly targetGroupNames: Readonly<Record<Colour, string>> | undefined;
     public readonly httpsListenerArn: pulumi.Output<string>;
     public readonly certificateArn: pulumi.Output<string>;
     /** Access-log bucket; undefined when access logs are off. */
     public readonly accessLogBucket: pulumi.Output<string> | undefined;
     /** `app/<name>/<id>`: the ALB's CloudWatch dimension. */
     public readonly arnSuffix: pulumi.Output<string>;
-    /** `targetgroup/<name>/<id>` of each colour: the target groups' CloudWatch dimension. */
-    public readonly targetGroupArnSuffixes: Readonly<Record<Colour, pulumi.Output<string>>>;
+    /** `targetgroup/<name>/<id>` of each colour: the target groups' CloudWatch dimension; undefined without blue/green. */
+    public readonly targetGroupArnSuffixes: Readonly<Record<Colour, pulumi.Output<string>>> | undefined;
+    /** The target group of each routed service, by service. */
+    public readonly routeTargetGroups: Readonly<Record<string, RouteTargetGroup>>;
     /** The alias records' names (empty without `dns`). */
     public readonly aliases: readonly string[];
-    /** The traffic split the HTTPS listener applies. */
-    public readonly weights: Weights;
+    /** The traffic split the HTTPS listener applies; undefined without blue/green. */
+    public readonly weights: Weights | undefined;
 
     constructor(name: string, args: BlueGreenAlbArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:traffic:BlueGreenAlb", name, { ...args, component: "blue-green-alb", service: args.service, problems: blueGreenAlbProblems(args) }, opts);
@@ -212,13 +246,14 @@ export class BlueGreenAlb extends PlatformComponent {
         const tagsFor = (resourceName: string) => this.tagsFor(resourceName);
         const logs = { enabled: args.accessLogs?.enabled ?? true, expirationDays: args.accessLogs?.expirationDays ?? 90 };
         const bucket = logs.enabled ? this.accessLogBucketFor(name, args.naming, logs.expirationDays, tagsFor) : undefined;
+        const scheme = args.scheme ?? "internet-facing";
 
         const alb = new aws.lb.LoadBalancer(
             `${name}-alb`,
             {
                 name: names.loadBalancer,
                 loadBalancerType: "application",
-                internal: false,
+                internal: scheme === "internal",
                 subnets: args.subnetIds,
                 securityGroups: args.securityGroupIds,
                 ipAddressType: "ipv4",
@@ -233,23 +268,26 @@ export class BlueGreenAlb extends PlatformComponent {
             { parent: this, dependsOn: bucket ? [bucket.policy] : [] },
         );
 
-        const targetGroups = {} as Record<Colour, aws.lb.TargetGroup>;
-        for (const colour of COLOURS) {
-            targetGroups[colour] = this.targetGroup(name, colour, names.targetGroups[colour], args, tagsFor);
-        }
+        // Blue/green: the service, its port and the weights come together (the problems say so).
+        const blueGreen = args.weights !== undefined && args.targetPort !== undefined ? { weights: args.weights, port: args.targetPort } : undefined;
+        const targetGroups = blueGreen && (Object.fromEntries(COLOURS.map((colour) => [colour, this.targetGroup(name, colour, names.targetGroups[colour], blueGreen.port, args, tagsFor)])) as Record<Colour, aws.lb.TargetGroup>);
         const certificateArn = this.certificate(name, args, tagsFor);
 
-        new aws.lb.Listener(
-            `${name}-http`,
-            {
-                loadBalancerArn: alb.arn,
-                port: 80,
-                protocol: "HTTP",
-                defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-                tags: tagsFor(`${names.loadBalancer}-http`),
-            },
-            { parent: this },
-        );
+        // Internal: 443 only. What fronts it (a CDN's VPC origin) speaks HTTPS, and nothing on the
+        // internet reaches it to be redirected.
+        if (scheme === "internet-facing") {
+            new aws.lb.Listener(
+                `${name}-http`,
+                {
+                    loadBalancerArn: alb.arn,
+                    port: 80,
+                    protocol: "HTTP",
+                    defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+                    tags: tagsFor(`${names.loadBalancer}-http`),
+                },
+                { parent: this },
+            );
+        }
         const https = new aws.lb.Listener(
             `${name}-https`,
             {
@@ -259,33 +297,40 @@ export class BlueGreenAlb extends PlatformComponent {
                 sslPolicy: args.tlsPolicy ?? DEFAULT_TLS_POLICY,
                 certificateArn,
                 defaultActions: [
-                    {
-                        type: "forward",
-                        forward: {
-                            targetGroups: COLOURS.map((colour) => ({ arn: targetGroups[colour].arn, weight: args.weights[colour] })),
-                            // No stickiness: a weight change moves new requests at once.
-                            stickiness: { enabled: false, duration: 1 },
-                        },
-                    },
+                    blueGreen && targetGroups
+                        ? {
+                              type: "forward",
+                              forward: {
+                                  targetGroups: COLOURS.map((colour) => ({ arn: targetGroups[colour].arn, weight: blueGreen.weights[colour] })),
+                                  // No stickiness: a weight change moves new requests at once.
+                                  stickiness: { enabled: false, duration: 1 },
+                              },
+                          }
+                        : NOT_FOUND_ACTION,
                 ],
                 ...((args.hsts ?? true) ? { routingHttpResponseStrictTransportSecurityHeaderValue: HSTS } : {}),
                 tags: tagsFor(`${names.loadBalancer}-https`),
             },
             { parent: this },
         );
+        const routes = args.routes ?? [];
+        const routeGroups = this.routeTargetGroupsFor(name, routes, args);
+        this.listenerRules(name, routes, https, routeGroups, names.loadBalancer);
 
         this.loadBalancerArn = alb.arn;
         this.dnsName = alb.dnsName;
         this.zoneId = alb.zoneId;
-        this.targetGroupArns = { blue: targetGroups.blue.arn, green: targetGroups.green.arn };
-        this.targetGroupNames = names.targetGroups;
+        this.scheme = scheme;
+        this.targetGroupArns = targetGroups && { blue: targetGroups.blue.arn, green: targetGroups.green.arn };
+        this.targetGroupNames = targetGroups && names.targetGroups;
         this.httpsListenerArn = https.arn;
         this.certificateArn = certificateArn;
         this.accessLogBucket = bucket?.id;
         this.arnSuffix = alb.arnSuffix;
-        this.targetGroupArnSuffixes = { blue: targetGroups.blue.arnSuffix, green: targetGroups.green.arnSuffix };
+        this.targetGroupArnSuffixes = targetGroups && { blue: targetGroups.blue.arnSuffix, green: targetGroups.green.arnSuffix };
+        this.routeTargetGroups = Object.fromEntries(Object.entries(routeGroups).map(([service, group]) => [service, { name: routeTargetGroupName(args.naming, service), arn: group.arn, arnSuffix: group.arnSuffix }]));
         this.aliases = args.dns ? this.aliasRecords(name, args.dns, alb) : [];
-        this.weights = args.weights;
+        this.weights = blueGreen?.weights;
         this.registerOutputs({
             loadBalancerArn: this.loadBalancerArn,
             dnsName: this.dnsName,
@@ -295,6 +340,37 @@ export class BlueGreenAlb extends PlatformComponent {
             arnSuffix: this.arnSuffix,
             aliases: this.aliases,
         });
+    }
+
+    /** One `ip` target group per routed service, `<name>-target-<service>`, health-checked as its first route says. */
+    private routeTargetGroupsFor(name: string, routes: readonly RouteArgs[], args: BlueGreenAlbArgs): Record<string, aws.lb.TargetGroup> {
+        return Object.fromEntries(
+            routedServices(routes).map((service) => {
+                const route = routes.find((r) => r.service === service)!;
+                const groupName = routeTargetGroupName(args.naming, service);
+                const group = this.targetGroup(`${name}-target`, service, groupName, route.port, { ...args, healthCheck: route.healthCheck ?? args.healthCheck }, (n) => ({ ...this.tagsFor(n), Service: service }), false);
+                return [service, group];
+            }),
+        );
+    }
+
+    /** A rule per route on the HTTPS listener, `<name>-route-<priority>`: its conditions, forwarding to its service's group. */
+    private listenerRules(name: string, routes: readonly RouteArgs[], https: aws.lb.Listener, groups: Record<string, aws.lb.TargetGroup>, loadBalancerName: string): void {
+        for (const route of routes) {
+            // Paths and hosts are two conditions of one rule: a request matches both (one value of each).
+            const conditions = [...(route.paths ? [{ pathPattern: { values: [...route.paths] } }] : []), ...(route.hosts ? [{ hostHeader: { values: [...route.hosts] } }] : [])];
+            new aws.lb.ListenerRule(
+                `${name}-route-${route.priority}`,
+                {
+                    listenerArn: https.arn,
+                    priority: route.priority,
+                    conditions,
+                    actions: [{ type: "forward", targetGroupArn: groups[route.service].arn }],
+                    tags: { ...this.tagsFor(`${loadBalancerName}-route-${route.priority}`), Service: route.service },
+                },
+                { parent: this },
+            );
+        }
     }
 
     private readonly zoneIds = new Map<string, pulumi.Output<string>>();
@@ -318,16 +394,20 @@ export class BlueGreenAlb extends PlatformComponent {
         return [...dns.records];
     }
 
-    private targetGroup(name: string, colour: Colour, groupName: string, args: BlueGreenAlbArgs, tagsFor: (n: string) => Tags): aws.lb.TargetGroup {
+    /**
+     * An `ip` target group `<name>-<key>` on `port`: a colour's (tagged `Colour`), or a routed
+     * service's (`colour` false).
+     */
+    private targetGroup(name: string, key: string, groupName: string, port: number, args: BlueGreenAlbArgs, tagsFor: (n: string) => Tags, colour = true): aws.lb.TargetGroup {
         const check = args.healthCheck ?? {};
         return new aws.lb.TargetGroup(
-            `${name}-${colour}`,
+            `${name}-${key}`,
             {
                 name: groupName,
                 vpcId: args.vpcId,
                 targetType: "ip",
                 protocol: "HTTP",
-                port: args.targetPort,
+                port,
                 deregistrationDelay: args.deregistrationDelaySeconds ?? 30,
                 healthCheck: {
                     enabled: true,
@@ -340,7 +420,7 @@ export class BlueGreenAlb extends PlatformComponent {
                     healthyThreshold: check.healthyThreshold ?? 2,
                     unhealthyThreshold: check.unhealthyThreshold ?? 3,
                 },
-                tags: { ...tagsFor(groupName), Colour: colour },
+                tags: colour ? { ...tagsFor(groupName), Colour: key } : tagsFor(groupName),
             },
             { parent: this },
         );
@@ -439,20 +519,35 @@ export function albNames(naming: Naming, stem: string = TARGET_GROUP_STEM): { lo
 
 /** Every rule the arguments must satisfy. */
 export function blueGreenAlbProblems(args: BlueGreenAlbArgs): Problem[] {
-    const problems: Problem[] = [...nest(["weights"], weightProblems(args.weights))];
+    const blueGreen = args.weights !== undefined || args.targetPort !== undefined;
+    const routes = args.routes ?? [];
+    const problems: Problem[] = [];
+    if (blueGreen) {
+        const missing = (["service", "targetPort", "weights"] as const).filter((key) => args[key] === undefined);
+        if (missing.length > 0) {
+            problems.push({ path: [missing[0]], message: "is missing: blue/green takes service, targetPort and weights together" });
+        }
+        problems.push(...nest(["weights"], args.weights ? weightProblems(args.weights) : []));
+    } else if (routes.length === 0) {
+        problems.push({ path: ["routes"], message: "is empty, and there is no blue/green (service, targetPort, weights): the ALB has nothing to forward to" });
+    }
     const { loadBalancer, targetGroups } = albNames(args.naming, args.targetGroupStem);
     const lbProblem = nameProblem("loadBalancer", loadBalancer);
     if (lbProblem) {
         problems.push({ path: ["name"], message: lbProblem });
     }
-    for (const colour of COLOURS) {
-        const tgProblem = nameProblem("targetGroup", targetGroups[colour]);
-        if (tgProblem) {
-            problems.push({ path: ["targetGroups", colour], message: tgProblem });
+    if (blueGreen) {
+        for (const colour of COLOURS) {
+            const tgProblem = nameProblem("targetGroup", targetGroups[colour]);
+            if (tgProblem) {
+                problems.push({ path: ["targetGroups", colour], message: tgProblem });
+            }
         }
     }
-    if (!Number.isInteger(args.targetPort) || args.targetPort < 1 || args.targetPort > 65535) {
-        problems.push({ path: ["targetPort"], message: `${args.targetPort} is not a port; use 1–65535` });
+    for (const [path, port] of [[["targetPort"], args.targetPort], ...routes.map((r, i) => [["routes", i, "port"], r.port] as const)] as const) {
+        if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+            problems.push({ path, message: `${port} is not a port; use 1–65535` });
+        }
     }
     if (args.tlsPolicy !== undefined && !(TLS_POLICIES as readonly string[]).includes(args.tlsPolicy)) {
         problems.push({ path: ["tlsPolicy"], message: `${showValue(args.tlsPolicy)} is not allowed; use ELBSecurityPolicy-TLS13-1-2-2021-06 or newer: ${TLS_POLICIES.join(", ")}` });
@@ -462,7 +557,44 @@ export function blueGreenAlbProblems(args: BlueGreenAlbArgs): Problem[] {
         problems.push({ path: ["deregistrationDelaySeconds"], message: `${delay} is outside 0–3600 seconds` });
     }
     problems.push(...nest(["healthCheck"], healthCheckProblems(args.healthCheck ?? {})));
-    problems.push(...nest(["dns"], aliasProblems(args.dns, args.certificate)));
+    problems.push(...nest(["routes"], routeArgumentProblems(args, blueGreen)));
+    if (args.scheme === "internal" && args.dns) {
+        problems.push({ path: ["dns"], message: INTERNAL_DNS_PROBLEM });
+    } else {
+        problems.push(...nest(["dns"], aliasProblems(args.dns, args.certificate)));
+    }
+    return problems;
+}
+
+/** Why an internal ALB takes no alias records in a public zone (block and component say the same). */
+export const INTERNAL_DNS_PROBLEM =
+    "is not allowed on an internal ALB: its addresses are private, so a record in a public zone would send every client outside the VPC to an address it cannot reach; name what fronts it (the CDN's aliases) instead, or use scheme \"internet-facing\"";
+
+/** The routes as the component takes them: the config's rules, and per service one port and one health check. */
+function routeArgumentProblems(args: BlueGreenAlbArgs, blueGreen: boolean): Problem[] {
+    const routes = args.routes ?? [];
+    const problems = routeProblems(routes);
+    const services = routedServices(routes);
+    const count = targetGroupCountProblem(blueGreen, services.length);
+    if (count) {
+        problems.push({ path: [], message: count });
+    }
+    const colours = albNames(args.naming, args.targetGroupStem).targetGroups;
+    const taken: Record<string, string> = blueGreen ? { "blue target group": colours.blue, "green target group": colours.green } : {};
+    problems.push(...routeNameProblems(args.naming, routes, taken, "the prefix, the env or the service's name"));
+    routes.forEach((route, i) => {
+        const first = routes.findIndex((r) => r.service === route.service);
+        if (first === i) {
+            problems.push(...nest([i, "healthCheck"], route.healthCheck ? healthCheckProblems(route.healthCheck) : []));
+            return;
+        }
+        if (route.port !== routes[first].port) {
+            problems.push({ path: [i, "port"], message: `${route.port} differs from routes[${first}]'s ${routes[first].port}; the routes of ${showValue(route.service)} share its target group` });
+        }
+        if (JSON.stringify(route.healthCheck ?? null) !== JSON.stringify(routes[first].healthCheck ?? null)) {
+            problems.push({ path: [i, "healthCheck"], message: `differs from routes[${first}]'s; the routes of ${showValue(route.service)} share its target group and its health check` });
+        }
+    });
     return problems;
 }
 
