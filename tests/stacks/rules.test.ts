@@ -229,7 +229,7 @@ describe("services and ALB: bad service, ALB and blue/green configs", () => {
         [
             "a misspelt service setting",
             () => stackConfig("dev", (_c, edit) => edit("services", (s) => (s["order-query"].memroy = 512))),
-            ["platform:services.order-query.memroy: is not a known key (did you mean memory?); allowed here: port, desiredCount, autoscaling, environment, secrets, readonlyRootFilesystem, writablePaths, user, initImage, capacityProvider, healthCheckGracePeriodSeconds, enableExecuteCommand, connectsTo, cpu, memory, imageTag, repository, discoveryName"],
+            ["platform:services.order-query.memroy: is not a known key (did you mean memory?); allowed here: port, desiredCount, autoscaling, environment, secrets, readonlyRootFilesystem, writablePaths, user, initImage, capacityProvider, healthCheckGracePeriodSeconds, enableExecuteCommand, connectsTo, tracing, cpu, memory, imageTag, repository, discoveryName"],
         ],
     ];
 

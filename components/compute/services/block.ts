@@ -147,6 +147,7 @@ export const servicesBlock = defineBlock({
                     execLogGroupArn: cluster.execLogGroupArn,
                     deployments: deploymentsOf(service, target),
                     schedule: config.schedule?.services.includes(service.name) ? config.schedule : undefined,
+                    ...(service.tracing.enabled ? { tracing: service.tracing } : {}),
                 },
                 // Services need the cluster's capacity providers, and target groups that belong to a load balancer.
                 { dependsOn: target ? [cluster, target.dependsOn] : [cluster] },

@@ -10,6 +10,7 @@ import { Path, showValue } from "../../../lib/problems";
 import { PerEnv, StackInfo } from "../../../stacks/block";
 import { CAPACITY_PROVIDERS } from "../ecs-cluster/ecs-cluster";
 import { Colour, Weights } from "../../traffic/blue-green-alb/blue-green";
+import { DEFAULT_COLLECTOR_CPU, DEFAULT_COLLECTOR_IMAGE, DEFAULT_COLLECTOR_MEMORY } from "./tracing";
 
 /** What a service gets when neither it nor `serviceDefaults` says otherwise, by env. */
 export const SERVICE_ENV_DEFAULTS: PerEnv<{
@@ -18,9 +19,11 @@ export const SERVICE_ENV_DEFAULTS: PerEnv<{
     readonly autoscaling: { readonly min: number; readonly max: number };
     /** ECS Exec into running tasks: a debugging aid in dev, off unless asked for in prod. */
     readonly enableExecuteCommand: boolean;
+    /** Share of new traces recorded with tracing on: every one in dev, 5% in prod (X-Ray bills per trace recorded). */
+    readonly traceSampleRatio: number;
 }> = {
-    dev: { desiredCount: 1, autoscaling: { min: 1, max: 2 }, enableExecuteCommand: true },
-    prod: { desiredCount: 2, autoscaling: { min: 2, max: 6 }, enableExecuteCommand: false },
+    dev: { desiredCount: 1, autoscaling: { min: 1, max: 2 }, enableExecuteCommand: true, traceSampleRatio: 1 },
+    prod: { desiredCount: 2, autoscaling: { min: 2, max: 6 }, enableExecuteCommand: false, traceSampleRatio: 0.05 },
 };
 
 /** Defaults that do not depend on the env. */
@@ -85,6 +88,27 @@ function settingsSchema() {
             .array(z.string())
             .optional()
             .describe("The data stores (block names: `database`, `cache`, `kafka`…) whose endpoints, credentials and network paths the service gets. Default: none."),
+        tracing: z
+            .strictObject({
+                enabled: z.boolean().describe("Run the collector beside the app and point the app's OpenTelemetry SDK at it."),
+                sampleRatio: z
+                    .number()
+                    .optional()
+                    .describe(`Share of new traces recorded, 0–1 (OTEL_TRACES_SAMPLER_ARG; a parent's decision is followed). Default: dev ${SERVICE_ENV_DEFAULTS.dev.traceSampleRatio}, prod ${SERVICE_ENV_DEFAULTS.prod.traceSampleRatio}.`),
+                collectorImage: z
+                    .string()
+                    .optional()
+                    .describe(`The collector's image, pinned: a version tag (not \`latest\`) or a \`@sha256:\` digest. Default: \`${DEFAULT_COLLECTOR_IMAGE}\`.`),
+                collectorCpu: z.number().int().min(1).optional().describe(`CPU units taken out of the task for the collector; the app keeps at least 128. Default: ${DEFAULT_COLLECTOR_CPU}.`),
+                collectorMemory: z
+                    .number()
+                    .int()
+                    .min(6)
+                    .optional()
+                    .describe(`MiB taken out of the task for the collector, its hard limit (at least 6, ECS's minimum); the app keeps at least 256. Default: ${DEFAULT_COLLECTOR_MEMORY}.`),
+            })
+            .optional()
+            .describe("Traces to AWS X-Ray through an AWS Distro for OpenTelemetry collector sidecar (`otel-collector`), with the app's OTEL_* variables and the X-Ray grants on the task role. Merged key by key with serviceDefaults'. Default: off."),
     });
 }
 
@@ -145,7 +169,7 @@ export function defaultRepositoryName(prefix: string, service: string): string {
 }
 
 /** Settings whose values merge key by key (a service's keys over serviceDefaults'). */
-const MERGED_SETTINGS = ["autoscaling", "environment", "secrets"] as const;
+const MERGED_SETTINGS = ["autoscaling", "environment", "secrets", "tracing"] as const;
 
 type Settings = z.output<ReturnType<typeof settingsSchema>>;
 
@@ -185,6 +209,7 @@ function resolveService(name: string, own: RawServices["services"][string], raw:
     const shared = raw.serviceDefaults;
     const envDefaults = SERVICE_ENV_DEFAULTS[stack.env];
     const scaling = { ...shared.autoscaling, ...own.autoscaling };
+    const tracing = { ...shared.tracing, ...own.tracing };
     // A count the service sets itself must lie in its range (a rule checks it); an inherited one
     // (serviceDefaults' or the env's) follows the service's range, so raising `autoscaling.min`
     // alone is enough to get more tasks.
@@ -218,6 +243,13 @@ function resolveService(name: string, own: RawServices["services"][string], raw:
         healthCheckGracePeriodSeconds: own.healthCheckGracePeriodSeconds ?? shared.healthCheckGracePeriodSeconds ?? SERVICE_DEFAULTS.healthCheckGracePeriodSeconds,
         enableExecuteCommand: own.enableExecuteCommand ?? shared.enableExecuteCommand ?? envDefaults.enableExecuteCommand,
         connectsTo: own.connectsTo ?? shared.connectsTo ?? [],
+        tracing: {
+            enabled: tracing.enabled ?? false,
+            sampleRatio: tracing.sampleRatio ?? envDefaults.traceSampleRatio,
+            collectorImage: tracing.collectorImage ?? DEFAULT_COLLECTOR_IMAGE,
+            collectorCpu: tracing.collectorCpu ?? DEFAULT_COLLECTOR_CPU,
+            collectorMemory: tracing.collectorMemory ?? DEFAULT_COLLECTOR_MEMORY,
+        },
         /** Which settings the service inherits from serviceDefaults (for where problems are reported). */
         origins: new SettingOrigins(own, shared),
     };

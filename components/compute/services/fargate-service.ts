@@ -12,6 +12,9 @@
  * never privileged; awslogs), an ECS service in the private subnets without a public IP, with
  * the deployment circuit breaker and rollback, and target-tracking autoscaling on CPU and memory.
  * After creation the task count belongs to autoscaling (`desiredCount` is ignored on update).
+ *
+ * With tracing, every deployment's task also runs an ADOT collector sidecar that sends the app's
+ * spans to X-Ray (tracing.ts), and the task role may write to X-Ray.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -27,6 +30,16 @@ import {
 } from "./container";
 import { fargateSizeProblem } from "./fargate";
 import { OfficeHours, officeHoursCrons, officeHoursProblems } from "./schedule";
+import {
+    COLLECTOR_COMMAND,
+    COLLECTOR_CONTAINER,
+    COLLECTOR_USER,
+    CollectorSettings,
+    XRAY_STATEMENT,
+    reservedVariableProblems,
+    tracingEnvironment,
+    tracingProblems,
+} from "./tracing";
 import { PolicyStatement, policyDocument, serviceTrustPolicy } from "../../../lib/iam";
 import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
 import { Problem, nest } from "../../../lib/problems";
@@ -133,6 +146,12 @@ export interface FargateServiceArgs extends ComponentBaseArgs {
      * @default always on
      */
     schedule?: OfficeHours;
+    /**
+     * Traces to X-Ray: a non-essential `otel-collector` container in every task (its CPU and memory
+     * taken out of the task's), the app's OTEL_* variables pointing at it, and the X-Ray grants on
+     * the task role. @default off
+     */
+    tracing?: CollectorSettings;
 }
 
 /** What a deployment (the service or one colour) became. */
@@ -295,7 +314,7 @@ export class FargateService extends PlatformComponent {
             },
             { parent: this },
         );
-        const grants = ctx.args.taskRoleStatements ?? [];
+        const grants = [...(ctx.args.taskRoleStatements ?? []), ...(ctx.args.tracing ? [XRAY_STATEMENT] : [])];
         if (grants.length > 0) {
             new aws.iam.RolePolicy(`${ctx.name}-task-policy`, { role: role.id, policy: pulumi.jsonStringify(policyDocument([...grants])) }, { parent: this });
         }
@@ -548,6 +567,7 @@ export const DEFAULT_INIT_IMAGE = "public.ecr.aws/docker/library/busybox:1.37";
  * container that makes the writable paths writable for any user (Fargate mounts task storage
  * owned by root, 0755, so user 1000 could not write /tmp: aws/containers-roadmap#938). The app
  * starts once it has exited 0. Environment and secrets are sorted so the definition is stable.
+ * With tracing, the collector after the app.
  */
 function containerDefinitions(
     args: FargateServiceArgs,
@@ -562,8 +582,9 @@ function containerDefinitions(
         options: { "awslogs-group": logGroupName, "awslogs-region": region, "awslogs-stream-prefix": prefix },
     });
     const app = containerDefinition(args, image, logGroupName, region, streamPrefix);
+    const sidecars = args.tracing ? [collectorDefinition(args.tracing, logConfiguration(`${streamPrefix}-otel`), region)] : [];
     if (paths.length === 0) {
-        return [app];
+        return [app, ...sidecars];
     }
     const init = {
         name: WRITABLE_PATHS_CONTAINER,
@@ -577,7 +598,35 @@ function containerDefinitions(
         mountPoints: app.mountPoints,
         logConfiguration: logConfiguration(`${streamPrefix}-init`),
     };
-    return [init, { ...app, dependsOn: [{ containerName: WRITABLE_PATHS_CONTAINER, condition: "SUCCESS" }] }];
+    return [init, { ...app, dependsOn: [{ containerName: WRITABLE_PATHS_CONTAINER, condition: "SUCCESS" }] }, ...sidecars];
+}
+
+/**
+ * The ADOT collector: non-essential (the app runs on without it, untraced), its own log stream,
+ * its CPU and a hard memory limit taken out of the task's, no port mapping (the app reaches it on
+ * localhost, the task's own network namespace; nothing outside the task can), non-root, and a
+ * read-only root: in a container the collector logs to stderr and writes no file (the image sets
+ * RUN_IN_CONTAINER=True: pkg/logger/logger.go), and its bundled configuration's receivers,
+ * processors and exporters keep everything in memory. It needs no writable /tmp, so the
+ * writable-paths init container has nothing to open for it. AWS_REGION names the X-Ray exporter's
+ * region outright rather than leaving it to what the task happens to be given (Fargate has no
+ * instance metadata to ask).
+ */
+function collectorDefinition(tracing: CollectorSettings, logConfiguration: object, region: pulumi.Output<string>) {
+    return {
+        name: COLLECTOR_CONTAINER,
+        image: tracing.collectorImage,
+        essential: false,
+        command: [...COLLECTOR_COMMAND],
+        cpu: tracing.collectorCpu,
+        memory: tracing.collectorMemory,
+        portMappings: [],
+        environment: [{ name: "AWS_REGION", value: region }],
+        user: COLLECTOR_USER,
+        readonlyRootFilesystem: true,
+        privileged: false,
+        logConfiguration,
+    };
 }
 
 /** The app container. */
@@ -594,7 +643,7 @@ function containerDefinition(
         image,
         essential: true,
         portMappings: [{ containerPort: args.port, hostPort: args.port, protocol: "tcp", name: "http" }],
-        environment: sorted(args.environment ?? {}).map(([name, value]) => ({ name, value })),
+        environment: sorted({ ...args.environment, ...(args.tracing ? tracingEnvironment(args.service, args.tracing.sampleRatio) : {}) }).map(([name, value]) => ({ name, value })),
         secrets: sorted(args.secrets ?? {}).map(([name, valueFrom]) => ({ name, valueFrom })),
         readonlyRootFilesystem: args.readonlyRootFilesystem ?? true,
         mountPoints: writablePathsOf(args).map((containerPath, i) => ({ sourceVolume: `scratch-${i}`, containerPath, readOnly: false })),
@@ -633,6 +682,11 @@ export function fargateServiceProblems(args: FargateServiceArgs): Problem[] {
         if (min < 1) {
             problems.push({ path: ["autoscaling", "min"], message: `${min} with office hours: the morning's start would start no task; use 1 or more` });
         }
+    }
+    if (args.tracing) {
+        problems.push(...nest(["tracing"], tracingProblems(args.tracing, size ? undefined : args)));
+        problems.push(...nest(["environment"], reservedVariableProblems(args.environment ?? {})));
+        problems.push(...nest(["secrets"], reservedVariableProblems(args.secrets ?? {})));
     }
     if (args.enableExecuteCommand && args.execLogGroupArn === undefined) {
         problems.push({ path: ["execLogGroupArn"], message: "is required with enableExecuteCommand, so sessions are logged" });

@@ -1,7 +1,9 @@
 /**
  * The services block's rules: names, Fargate sizes, ports, scaling ranges, image tags,
- * repositories, environment and secrets, the stores each service connects to, blue/green weights,
- * office hours, and the prod rules (two tasks at least, no office hours).
+ * repositories, environment and secrets, the stores each service connects to, tracing (sampling
+ * ratio, a pinned collector image, room for the app beside the collector, the OTEL_* variables the
+ * platform sets), blue/green weights, office hours, and the prod rules (two tasks at least, no
+ * office hours).
  */
 import { DNS_NAME, nameProblem } from "../../../lib/naming";
 import { Path, Problem, nest, showValue } from "../../../lib/problems";
@@ -12,6 +14,7 @@ import { MISSING_IMAGE_TAG, ServicesConfig } from "./config";
 import { environmentProblems, imageTagProblem, secretProblems } from "./container";
 import { fargateSizeProblem } from "./fargate";
 import { officeHoursProblems } from "./schedule";
+import { reservedVariableProblems, tracingProblems } from "./tracing";
 
 const SERVICE_NAME = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const USER = /^(?:\d+(?::\d+)?|[a-z_][a-z0-9_-]*(?::[a-z_][a-z0-9_-]*)?)$/;
@@ -85,6 +88,14 @@ function serviceProblems(config: ServicesConfig, view: ConfigView): Problem[] {
         for (const kind of ["environment", "secrets"] as const) {
             for (const variable of Object.keys(service[kind]).filter((v) => view.connectionVariables.includes(v))) {
                 report([kind, variable], `${showValue(variable)} is set by the platform itself (the data tier's endpoints and credentials); choose another name`);
+            }
+        }
+        // A setting given with tracing off is checked all the same; the room the app keeps beside
+        // the collector only with it on, in a task of a size Fargate offers.
+        problems.push(...nest(at("tracing"), tracingProblems(service.tracing, service.tracing.enabled && !size ? service : undefined)));
+        if (service.tracing.enabled) {
+            for (const kind of ["environment", "secrets"] as const) {
+                problems.push(...nest(at(kind), reservedVariableProblems(service[kind])));
             }
         }
         problems.push(...nest(at("environment"), environmentProblems(service.environment)));

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { DEFAULT_INIT_IMAGE, FargateDeploymentArgs, FargateService, WRITABLE_PATHS_CONTAINER } from "../../../../components/compute/services/fargate-service";
+import { COLLECTOR_CONTAINER, DEFAULT_COLLECTOR_IMAGE } from "../../../../components/compute/services/tracing";
 import { ArgumentError } from "../../../../lib/problems";
 import { AbsentThings, MOCK_ACCOUNT_ID, RecordedResource } from "../../../../tooling/mock-runtime";
 import { RunView, T, isTaggable, runView } from "../../../support/query";
@@ -45,10 +46,10 @@ const BLUE_AT_WORK_GREEN_AT_REST: FargateDeploymentArgs[] = [
     { colour: "green", imageTag: "1.5.0", targetGroupArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/goorm-popcorn-gateway-green-dev/2", scaledToZero: true },
 ];
 
-/** The app container (the one that is not the writable-paths init container). */
+/** The app container (the one that is neither the writable-paths init container nor the collector). */
 function containerOf(taskDefinition: RecordedResource): ContainerDefinition {
     const definitions = JSON.parse(taskDefinition.inputs.containerDefinitions as string) as ContainerDefinition[];
-    const apps = definitions.filter((d) => d.name !== WRITABLE_PATHS_CONTAINER);
+    const apps = definitions.filter((d) => d.name !== WRITABLE_PATHS_CONTAINER && d.name !== COLLECTOR_CONTAINER);
     expect(apps).to.have.length(1);
     return apps[0];
 }
@@ -441,5 +442,138 @@ describe("components/fargate-service: what each deployment reports", () => {
             { colour: "blue", serviceName: "goorm-popcorn-dev-api-gateway-blue", desiredCount: 2 },
             { colour: "green", serviceName: "goorm-popcorn-dev-api-gateway-green", desiredCount: 0 },
         ]);
+    });
+});
+
+describe("components/fargate-service: tracing to X-Ray through an ADOT collector sidecar", () => {
+    const TRACING = { sampleRatio: 0.25, collectorImage: DEFAULT_COLLECTOR_IMAGE, collectorCpu: 64, collectorMemory: 128 };
+    const XRAY_STATEMENT = {
+        Sid: "SendTracesToXRay",
+        Effect: "Allow",
+        Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
+        Resource: "*",
+    };
+    const definitionsOf = (task: RecordedResource) => JSON.parse(task.inputs.containerDefinitions as string) as Array<ContainerDefinition & Record<string, unknown>>;
+    let view: RunView;
+    before(async () => {
+        view = await runView(() => new FargateService("order-service", serviceArgs({ tracing: TRACING })));
+    });
+
+    it("runs the app and a non-essential otel-collector in one task of the same size, after the writable-paths init container", () => {
+        const task = view.one(S.taskDefinition, "order-service-task");
+        expect(task.inputs).to.deep.include({ cpu: "256", memory: "512" });
+        expect(definitionsOf(task).map((d) => [d.name, d.essential])).to.deep.equal([
+            [WRITABLE_PATHS_CONTAINER, false],
+            ["order-service", true],
+            [COLLECTOR_CONTAINER, false],
+        ]);
+    });
+
+    it("defines the collector exactly: the pinned ADOT image, the bundled ECS config, its own CPU and memory limit, no port mapping, non-root, read-only root, its own log stream", () => {
+        const collector = definitionsOf(view.one(S.taskDefinition, "order-service-task")).find((d) => d.name === COLLECTOR_CONTAINER);
+        expect(collector).to.deep.equal({
+            name: "otel-collector",
+            image: "public.ecr.aws/aws-observability/aws-otel-collector:v0.50.0",
+            essential: false,
+            command: ["--config=/etc/ecs/ecs-default-config.yaml"],
+            cpu: 64,
+            memory: 128,
+            portMappings: [],
+            environment: [{ name: "AWS_REGION", value: "ap-northeast-2" }],
+            user: "4317",
+            readonlyRootFilesystem: true,
+            privileged: false,
+            logConfiguration: {
+                logDriver: "awslogs",
+                options: { "awslogs-group": "/aws/ecs/goorm-popcorn-dev/order-service", "awslogs-region": "ap-northeast-2", "awslogs-stream-prefix": "ecs-otel" },
+            },
+        });
+    });
+
+    it("points the app's OpenTelemetry SDK at the collector on localhost:4317, sampling parent-based at the ratio, with X-Ray and W3C headers", () => {
+        const app = containerOf(view.one(S.taskDefinition, "order-service-task"));
+        expect(app.environment).to.deep.equal([
+            { name: "LOG_LEVEL", value: "info" },
+            { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: "http://localhost:4317" },
+            { name: "OTEL_LOGS_EXPORTER", value: "none" },
+            { name: "OTEL_METRICS_EXPORTER", value: "none" },
+            { name: "OTEL_PROPAGATORS", value: "xray,tracecontext" },
+            { name: "OTEL_SERVICE_NAME", value: "order-service" },
+            { name: "OTEL_TRACES_SAMPLER", value: "parentbased_traceidratio" },
+            { name: "OTEL_TRACES_SAMPLER_ARG", value: "0.25" },
+            { name: "SPRING_PROFILES_ACTIVE", value: "dev" },
+        ]);
+        // The rest of the app is as without tracing: its port, its log stream, its writable /tmp.
+        expect(app.portMappings).to.deep.equal([{ containerPort: 8080, hostPort: 8080, protocol: "tcp", name: "http" }]);
+        expect(app.logConfiguration.options["awslogs-stream-prefix"]).to.equal("ecs");
+        expect(app.mountPoints).to.deep.equal([{ sourceVolume: "scratch-0", containerPath: "/tmp", readOnly: false }]);
+    });
+
+    it("opens nothing more for the collector: it writes no file, so the init container still opens /tmp for the app alone", () => {
+        const task = view.one(S.taskDefinition, "order-service-task");
+        const [init] = definitionsOf(task);
+        expect(init.command).to.deep.equal(["sh", "-c", "chmod 1777 /tmp"]);
+        expect(task.inputs.volumes).to.deep.equal([{ name: "scratch-0" }]);
+    });
+
+    it("lets the task role send traces to X-Ray, exactly the five actions on * (X-Ray has no resource-level permissions for them)", () => {
+        const policy = view.one(T.rolePolicy, "order-service-task-policy");
+        expect(view.byId(policy.inputs.role).name).to.equal("order-service-task-role");
+        expect(JSON.parse(policy.inputs.policy as string)).to.deep.equal({ Version: "2012-10-17", Statement: [XRAY_STATEMENT] });
+    });
+
+    it("puts the X-Ray statement after the grants of the stores the service connects to, in the one task policy", async () => {
+        const store = { Sid: "ReadTable", Effect: "Allow" as const, Action: "dynamodb:GetItem", Resource: `arn:aws:dynamodb:ap-northeast-2:${MOCK_ACCOUNT_ID}:table/t` };
+        const connected = await runView(() => new FargateService("order-service", serviceArgs({ tracing: TRACING, taskRoleStatements: [store] })));
+        expect(statementsOf(connected.one(T.rolePolicy, "order-service-task-policy"))).to.deep.equal([store, XRAY_STATEMENT]);
+    });
+
+    it("gives both colours of a blue/green service the collector, each on its colour's log stream, and one task policy", async () => {
+        const both = await runView(
+            () => new FargateService("api-gateway", serviceArgs({ service: "api-gateway", repository: "goorm-popcorn-api-gateway", deployments: BLUE_AT_WORK_GREEN_AT_REST, tracing: TRACING })),
+        );
+        for (const colour of ["blue", "green"]) {
+            const definitions = definitionsOf(both.one(S.taskDefinition, `api-gateway-${colour}-task`));
+            const collector = definitions.find((d) => d.name === COLLECTOR_CONTAINER)!;
+            expect(collector.logConfiguration.options["awslogs-stream-prefix"], colour).to.equal(`${colour}-otel`);
+            expect(containerOf(both.one(S.taskDefinition, `api-gateway-${colour}-task`)).environment, colour).to.deep.include({ name: "OTEL_SERVICE_NAME", value: "api-gateway" });
+        }
+        expect(both.ofType(T.rolePolicy).map((p) => p.name)).to.have.members(["api-gateway-execution-policy", "api-gateway-task-policy"]);
+    });
+
+    it("with tracing off, runs no collector, sets no OTEL_* variable and grants nothing to the task role", async () => {
+        const off = await runView(() => new FargateService("order-service", serviceArgs({ tracing: undefined })));
+        const [init, app, ...rest] = definitionsOf(off.one(S.taskDefinition, "order-service-task"));
+        expect([init.name, app.name, rest]).to.deep.equal([WRITABLE_PATHS_CONTAINER, "order-service", []]);
+        expect(app.environment.filter((e) => e.name.startsWith("OTEL_"))).to.deep.equal([]);
+        expect(off.ofType(T.rolePolicy).map((p) => p.name)).to.deep.equal(["order-service-execution-policy"]);
+        // The same inputs, resource for resource, as the plain service above that never mentions tracing.
+        const plain = await runView(() => new FargateService("order-service", serviceArgs()));
+        expect(off.custom.map((r) => [r.urn, r.inputs])).to.deep.equal(plain.custom.map((r) => [r.urn, r.inputs]));
+    });
+
+    it("refuses a bad ratio, an unpinned image, a collector that leaves the app too little, and the app setting the OTEL_* variables itself", () => {
+        expect(
+            () =>
+                new FargateService(
+                    "order-service",
+                    serviceArgs({
+                        environment: { OTEL_SERVICE_NAME: "orders" },
+                        tracing: { sampleRatio: 1.5, collectorImage: "public.ecr.aws/aws-observability/aws-otel-collector:latest", collectorCpu: 192, collectorMemory: 384 },
+                    }),
+                ),
+        ).to.throw(
+            ArgumentError,
+            new RegExp(
+                [
+                    "invalid arguments:",
+                    "  tracing\\.sampleRatio: 1\\.5 is not a sampling ratio; use a number from 0 to 1 \\(the share of new traces recorded: 0\\.05 is 5%\\)",
+                    '  tracing\\.collectorImage: "public\\.ecr\\.aws/aws-observability/aws-otel-collector:latest" is a moving tag; pin it to a version tag .*',
+                    "  tracing\\.collectorCpu: 192 CPU units for the collector leave the app 64 of the task's 256; the app keeps at least 128: use at most 128, or a bigger task",
+                    "  tracing\\.collectorMemory: 384 MiB for the collector leave the app 128 of the task's 512 MiB; the app keeps at least 256 MiB: use at most 256, or a bigger task",
+                    '  environment\\.OTEL_SERVICE_NAME: "OTEL_SERVICE_NAME" is set by the platform itself while tracing is on .*; choose another name, or turn tracing off$',
+                ].join("\\n"),
+            ),
+        );
     });
 });
