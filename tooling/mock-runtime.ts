@@ -359,6 +359,12 @@ const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedSta
             },
         };
     },
+    // A VPC origin's id is `vo_` and 22 letters and digits; its ARN, like every CloudFront ARN, has no region.
+    "aws:cloudfront/vpcOrigin:VpcOrigin": ({ inputs, name, account }) => {
+        const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        const id = `vo_${[...Buffer.from(hex(`vpc-origin::${name}`, 44), "hex")].map((b) => alphabet[b % alphabet.length]).join("")}`;
+        return { id, state: { ...inputs, arn: `arn:${MOCK_PARTITION}:cloudfront::${account}:vpcorigin/${id}`, etag: `E${hex(`vpc-origin::${name}::etag`, 13).toUpperCase()}` } };
+    },
     "aws:cloudfront/originAccessControl:OriginAccessControl": ({ inputs, name, account }) => {
         const id = `E${hex(`oac::${name}`, 13).toUpperCase()}`;
         return { id, state: { ...inputs, arn: `arn:${MOCK_PARTITION}:cloudfront::${account}:origin-access-control/${id}`, etag: `E${hex(`oac::${name}::etag`, 13).toUpperCase()}` } };
@@ -571,6 +577,15 @@ function mockError(message: string): Error {
     return Object.assign(new Error(message), { details: message });
 }
 
+/**
+ * AWS-managed prefix lists the mock knows, by name, with their size. AWS counts a rule referencing
+ * an AWS-managed list as the list's documented weight (components/network/security-groups/matrix.ts
+ * cites it); the mock reports that weight as the list's maximum entries.
+ */
+const MANAGED_PREFIX_LISTS: Readonly<Record<string, { maxEntries: number }>> = {
+    "com.amazonaws.global.cloudfront.origin-facing": { maxEntries: 55 },
+};
+
 /** The ELB account that writes access logs, per region (AWS's published list). */
 const ELB_ACCOUNTS: Readonly<Record<string, string>> = { "ap-northeast-2": "600734575887", "us-east-1": "127311923021" };
 
@@ -635,6 +650,27 @@ function answerInvoke(token: string, inputs: Record<string, unknown>, region: st
             }
             const zoneId = `Z0${hex(zoneName, 19).toUpperCase()}`;
             return { id: zoneId, zoneId, name: zoneName, privateZone: false, nameServers: [`ns-1.awsdns-01.org`], arn: `arn:${MOCK_PARTITION}:route53:::hostedzone/${zoneId}` };
+        }
+        // An AWS-managed prefix list, by name: its id (`pl-` and 8 hex digits, as AWS's own lists have) differs by region.
+        case "aws:ec2/getManagedPrefixList:getManagedPrefixList": {
+            const listName = String(inputs.name);
+            const list = MANAGED_PREFIX_LISTS[listName];
+            if (!list) {
+                throw mockError(`no matching EC2 Managed Prefix List found (name: ${listName}); the mock knows ${Object.keys(MANAGED_PREFIX_LISTS).join(", ")}`);
+            }
+            const id = `pl-${hex(`${region}::${listName}`, 8)}`;
+            return {
+                id,
+                name: listName,
+                arn: `arn:${MOCK_PARTITION}:ec2:${region}:aws:prefix-list/${id}`,
+                addressFamily: "IPv4",
+                maxEntries: list.maxEntries,
+                ownerId: "AWS",
+                version: 1,
+                entries: [],
+                tags: {},
+                region,
+            };
         }
         case "aws:elb/getServiceAccount:getServiceAccount": {
             const elbAccount = ELB_ACCOUNTS[region];

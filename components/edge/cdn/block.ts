@@ -1,23 +1,59 @@
 /**
- * The CDN block (`platform:cdn`): a CloudFront distribution serving one `static` bucket of
- * `platform:buckets` through an origin access control, HTTPS only, with optional aliases (a
- * us-east-1 certificate and Route 53 alias records). Built after the buckets, it grants its
- * distribution read on its bucket: the bucket's policy then names exactly this distribution.
+ * The CDN block (`platform:cdn`): a CloudFront distribution, HTTPS only, with optional aliases (a
+ * us-east-1 certificate and Route 53 alias records), serving either
+ *
+ * - one `static` bucket of `platform:buckets` through an origin access control (system E): built
+ *   after the buckets, it grants its distribution read on its bucket, whose policy then names
+ *   exactly this distribution; or
+ * - the stack's internal ALB (`platform:alb`, `scheme: internal`) through a CloudFront VPC origin
+ *   (system B): HTTPS only, uncached, every method; the ALB's security group admits CloudFront's
+ *   origin-facing prefix list on 443 (the ALB block's `albOriginFlow`), and the web ACL block, built
+ *   later, protects the distribution with a CLOUDFRONT web ACL (`protectWith`).
  */
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { DNS_NAME } from "../../../lib/naming";
 import { Problem, showValue } from "../../../lib/problems";
 import { BuildContext, ConfigView, argumentProblemsAt, defineBlock, singleKey } from "../../../stacks/block";
+import { CLOUDFRONT_ORIGIN_FACING } from "../../network/security-groups/matrix";
 import { bucketsBlock } from "../../storage/buckets/block";
-import { blueGreenAlbBlock } from "../../traffic/blue-green-alb/block";
-import { CACHE_POLICY_NAMES, Cdn, DEFAULT_PRICE_CLASS, DEFAULT_ROOT_OBJECT, MAX_ALIASES, PRICE_CLASSES, cdnProblems } from "./cdn";
+import { certificateCovers } from "../../traffic/blue-green-alb/blue-green-alb";
+import { albOriginFlow, blueGreenAlbBlock } from "../../traffic/blue-green-alb/block";
+import {
+    CACHE_POLICY_NAMES,
+    Cdn,
+    CdnArgs,
+    DEFAULT_PRICE_CLASS,
+    DEFAULT_ROOT_OBJECT,
+    MAX_ALIASES,
+    PRICE_CLASSES,
+    albOriginDomainName,
+    cdnProblems,
+} from "./cdn";
 
 const CdnSchema = z
     .strictObject({
-        bucket: z.string().describe("The `static` bucket of platform:buckets the distribution serves."),
-        cachePolicy: z.enum(CACHE_POLICY_NAMES).default("CachingOptimized").describe("AWS's managed cache policy of the default behaviour."),
-        defaultRootObject: z.string().default(DEFAULT_ROOT_OBJECT.default).describe("The object `/` answers with: a key without a leading `/`."),
+        bucket: z.string().optional().describe("The `static` bucket of platform:buckets the distribution serves; or albOrigin, not both."),
+        albOrigin: z
+            .strictObject({
+                domainName: z
+                    .string()
+                    .optional()
+                    .describe(
+                        "The name CloudFront asks the ALB for (TLS server name and Host): one the ALB's certificate covers, never its `*.elb.amazonaws.com` name. No DNS record needed. Default: `origin.<certificate.domain>`.",
+                    ),
+            })
+            .optional()
+            .describe(
+                "Serve the stack's internal ALB (platform:alb, scheme internal) through a CloudFront VPC origin: HTTPS only, nothing cached, every method, every viewer header but Host forwarded. Needs aliases. Or bucket, not both.",
+            ),
+        cachePolicy: z
+            .enum(CACHE_POLICY_NAMES)
+            .optional()
+            .describe("AWS's managed cache policy of the default behaviour. Default: `CachingOptimized` for a bucket; `CachingDisabled` for albOrigin, the only one allowed there."),
+        defaultRootObject: z.string().optional().describe(`The object \`/\` answers with: a key without a leading \`/\`. Default: \`${DEFAULT_ROOT_OBJECT.default}\` for a bucket, none for albOrigin.`),
         priceClass: z.enum(PRICE_CLASSES).default(DEFAULT_PRICE_CLASS).describe("Edge locations that serve it: PriceClass_200 includes South Korea; PriceClass_100 is North America, Europe and Israel only."),
-        aliases: z.array(z.string()).default([]).describe(`Alternate domain names (lowercase FQDNs, at most ${MAX_ALIASES}), covered by certificate.domain; the first is the \`siteUrl\` output.`),
+        aliases: z.array(z.string()).default([]).describe(`Alternate domain names (lowercase FQDNs, at most ${MAX_ALIASES}), covered by certificate.domain; the first is the \`siteUrl\` output. At least one with albOrigin.`),
         certificate: z
             .strictObject({
                 domain: z.string().describe("Issue a DNS-validated certificate for `*.<domain>` and `<domain>` in us-east-1."),
@@ -25,33 +61,133 @@ const CdnSchema = z
             })
             .optional()
             .describe("Required with aliases; without them the distribution uses CloudFront's certificate on its `*.cloudfront.net` name."),
-        spaFallback: z.boolean().default(false).describe("Answer 403 and 404 with the root object and 200 (a single-page app's client-side routes)."),
+        spaFallback: z.boolean().default(false).describe("Answer 403 and 404 with the root object and 200 (a single-page app's client-side routes); a bucket's only."),
     })
-    .describe("A CloudFront distribution in front of a private bucket, HTTPS only.");
+    .describe("A CloudFront distribution in front of a private bucket or the internal ALB, HTTPS only.");
 
 export type CdnConfig = z.output<typeof CdnSchema>;
 
-function cdnRules(cdn: CdnConfig, view: ConfigView): Problem[] {
-    const problems: Problem[] = [];
+/** Stands in for the ALB when the rules check the component's arguments before anything exists. */
+const PLACEHOLDER_ALB_ARN = "arn:aws:elasticloadbalancing:ap-northeast-2:000000000000:loadbalancer/app/placeholder/0";
+
+/** Whether an ALB host condition (`*` any characters, `?` one, case-insensitive) matches `host`. */
+function hostMatches(pattern: string, host: string): boolean {
+    const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+    return regex.test(host);
+}
+
+/** The component's arguments as the config gives them (the rules check them as the build passes them). */
+function cdnArgs(cdn: CdnConfig, view: ConfigView, origin: Pick<CdnArgs, "origin" | "albOrigin">): CdnArgs {
+    return {
+        naming: view.stack.naming,
+        tags: view.stack.tags,
+        ...origin,
+        ...(cdn.cachePolicy !== undefined ? { cachePolicy: cdn.cachePolicy } : {}),
+        ...(cdn.defaultRootObject !== undefined ? { defaultRootObject: cdn.defaultRootObject } : {}),
+        priceClass: cdn.priceClass,
+        aliases: cdn.aliases,
+        ...(cdn.certificate ? { certificate: cdn.certificate } : {}),
+        spaFallback: cdn.spaFallback,
+    };
+}
+
+/** The bucket's rules: one of platform:buckets, static, without a KMS key. */
+function bucketProblems(bucketKey: string, view: ConfigView): Problem[] {
     const buckets = view.config(bucketsBlock) ?? {};
-    const bucket = buckets[cdn.bucket];
+    const bucket = buckets[bucketKey];
     if (bucket === undefined) {
         const names = Object.keys(buckets);
+        return [
+            {
+                path: ["cdn", "bucket"],
+                message: `${showValue(bucketKey)} is not a bucket of platform:buckets; ${names.length > 0 ? `name one of ${names.map((n) => showValue(n)).join(", ")}` : "it has none"}`,
+            },
+        ];
+    }
+    if (bucket.purpose !== "static") {
+        return [{ path: ["cdn", "bucket"], message: `${showValue(bucketKey)} is an ${bucket.purpose} bucket; the CDN serves static buckets only (purpose: static), so that uploads stay private` }];
+    }
+    if (bucket.kmsKeyArn !== undefined) {
+        return [
+            {
+                path: ["buckets", bucketKey, "kmsKeyArn"],
+                message: `is set on the CDN's bucket; CloudFront could read SSE-KMS objects only if the key's policy let cloudfront.amazonaws.com decrypt for this distribution, which this program does not manage: remove it (SSE-S3)`,
+            },
+        ];
+    }
+    return [];
+}
+
+/**
+ * The ALB origin's rules across blocks: an internal ALB to front, a name its certificate covers,
+ * and routes by host that can still match (every request reaches the ALB with the origin's name
+ * as Host). The VPC origin also needs an internet gateway in the ALB's VPC (Developer Guide,
+ * "Restrict access with VPC origins", prerequisites): platform:network always attaches one
+ * (components/network/vpc/vpc.ts), so there is nothing to check.
+ */
+function albOriginProblems(cdn: CdnConfig, view: ConfigView): Problem[] {
+    const alb = view.config(blueGreenAlbBlock);
+    if (alb === undefined) {
+        return [{ path: ["cdn", "albOrigin"], message: 'needs platform:alb with scheme "internal", which this stack does not have: the VPC origin fronts the stack\'s internal ALB' }];
+    }
+    const problems: Problem[] = [];
+    if (alb.scheme !== "internal") {
         problems.push({
-            path: ["cdn", "bucket"],
-            message: `${showValue(cdn.bucket)} is not a bucket of platform:buckets; ${names.length > 0 ? `name one of ${names.map((n) => showValue(n)).join(", ")}` : "it has none"}`,
-        });
-    } else if (bucket.purpose !== "static") {
-        problems.push({ path: ["cdn", "bucket"], message: `${showValue(cdn.bucket)} is an ${bucket.purpose} bucket; the CDN serves static buckets only (purpose: static), so that uploads stay private` });
-    } else if (bucket.kmsKeyArn !== undefined) {
-        problems.push({
-            path: ["buckets", cdn.bucket, "kmsKeyArn"],
-            message: `is set on the CDN's bucket; CloudFront could read SSE-KMS objects only if the key's policy let cloudfront.amazonaws.com decrypt for this distribution, which this program does not manage: remove it (SSE-S3)`,
+            path: ["cdn", "albOrigin"],
+            message: `needs platform:alb.scheme "internal", and it is ${showValue(alb.scheme)}: a VPC origin reaches an ALB in the private subnets, and an internet-facing ALB would stay open to the internet beside the CDN; set platform:alb.scheme: internal`,
         });
     }
+    const originName = albOriginDomainName({ albOrigin: cdn.albOrigin, certificate: cdn.certificate });
+    if (originName === undefined || !DNS_NAME.test(originName)) {
+        return problems;
+    }
+    const at = cdn.albOrigin?.domainName !== undefined ? ["cdn", "albOrigin", "domainName"] : ["cdn", "albOrigin"];
+    const albCertificate = alb.certificate;
+    if ("domain" in albCertificate && DNS_NAME.test(albCertificate.domain) && !certificateCovers(albCertificate.domain, originName)) {
+        problems.push({
+            path: at,
+            message: `makes the origin name ${showValue(originName)}, which the ALB's certificate (platform:alb.certificate.domain: ${showValue(`*.${albCertificate.domain}`)}, ${showValue(albCertificate.domain)}) does not cover: CloudFront sends it as the TLS server name and Host and would refuse the ALB's certificate (502); use ${albCertificate.domain} or a name one label below it`,
+        });
+    }
+    alb.routes.forEach((route, i) => {
+        if (route.hosts !== undefined && !route.hosts.some((host) => hostMatches(host, originName))) {
+            problems.push({
+                path: ["alb", "routes", i, "hosts"],
+                message: `${route.hosts.length === 1 ? `${showValue(route.hosts[0])} never matches` : `none of ${route.hosts.map(showValue).join(", ")} matches`} behind platform:cdn.albOrigin: every request reaches the ALB with Host ${showValue(originName)} (the origin's name; the viewer's Host is not forwarded); route by paths, or list ${showValue(originName)}`,
+            });
+        }
+    });
+    return problems;
+}
+
+function cdnRules(cdn: CdnConfig, view: ConfigView): Problem[] {
+    const problems: Problem[] = [];
+    if (cdn.bucket === undefined && cdn.albOrigin === undefined) {
+        return [{ path: ["cdn"], message: "needs bucket (a static bucket of platform:buckets) or albOrigin (the stack's internal ALB, through a CloudFront VPC origin)" }];
+    }
+    if (cdn.bucket !== undefined && cdn.albOrigin !== undefined) {
+        problems.push({
+            path: ["cdn", "albOrigin"],
+            message: "is given with bucket: the distribution has one origin, a bucket or the ALB; serving a bucket beside the ALB (a second cache behaviour) is not supported yet (README)",
+        });
+    }
+    let origin: Pick<CdnArgs, "origin" | "albOrigin">;
+    if (cdn.albOrigin !== undefined) {
+        problems.push(...albOriginProblems(cdn, view));
+        origin = { albOrigin: { loadBalancerArn: PLACEHOLDER_ALB_ARN, ...(cdn.albOrigin.domainName !== undefined ? { domainName: cdn.albOrigin.domainName } : {}) } };
+    } else {
+        if (view.config(bucketsBlock) === undefined) {
+            // Without the buckets, the bucket's and the component's rules would only repeat it.
+            return [{ path: ["cdn"], message: "needs platform:buckets, which this stack does not have" }];
+        }
+        problems.push(...bucketProblems(cdn.bucket!, view));
+        origin = { origin: { key: cdn.bucket!, regionalDomainName: "" } };
+    }
     problems.push(
-        ...argumentProblemsAt("cdn", cdnProblems({ ...cdn, naming: view.stack.naming, origin: { key: cdn.bucket, regionalDomainName: "" } }), {
+        ...argumentProblemsAt("cdn", cdnProblems(cdnArgs(cdn, view, origin)), {
             name: (p) => ({ path: ["name"], message: `${showValue(view.stack.name)} ${p.message}; shorten platform:name, platform:envName or the bucket's name` }),
+            // Reported above, in the config's own words.
+            origin: null,
         }),
     );
     // One stack, one record per name: the ALB's records and the CDN's aliases must differ.
@@ -64,32 +200,85 @@ function cdnRules(cdn: CdnConfig, view: ConfigView): Problem[] {
     return problems;
 }
 
+/** What the CDN block built: the distribution, and how a later block protects it with a web ACL. */
+export interface BuiltCdn {
+    readonly distribution: Cdn;
+    /** Whether it fronts the internal ALB (albOrigin). */
+    readonly frontsAlb: boolean;
+    /**
+     * Protects the distribution with a CLOUDFRONT web ACL (its ARN, in `webAclId`). Only while the
+     * stack is built, once, and only in front of the ALB: the web ACL block is built after the CDN.
+     */
+    protectWith(webAclArn: pulumi.Input<string>): void;
+}
+
+/**
+ * The web ACL of a distribution built before the block that creates it: an input the distribution
+ * waits for, given by `set` while the stack's blocks are built, and none once they all are (a
+ * microtask after the synchronous build, as the buckets' policies).
+ */
+function lateWebAcl(): { readonly arn: pulumi.Output<string | undefined>; set(arn: pulumi.Input<string>): void } {
+    let settle!: (arn: pulumi.Input<string> | undefined) => void;
+    const chosen = new Promise<pulumi.Input<string> | undefined>((resolve) => (settle = resolve));
+    let settled = false;
+    const once = (arn: pulumi.Input<string> | undefined) => {
+        if (settled) {
+            throw new Error("Cdn: the distribution's web ACL is already settled; protect it once, while the stack's blocks are built");
+        }
+        settled = true;
+        settle(arn);
+    };
+    queueMicrotask(() => {
+        if (!settled) {
+            once(undefined);
+        }
+    });
+    return { arn: pulumi.output(chosen) as pulumi.Output<string | undefined>, set: (arn) => once(arn) };
+}
+
 export const cdnBlock = defineBlock({
     name: "cdn",
     keys: ["cdn"],
-    requires: [bucketsBlock],
+    // platform:buckets for a bucket, platform:alb for albOrigin: the rules say which is missing.
+    requires: [],
     schema: () => singleKey("cdn", CdnSchema),
 
     rules: (cdn, view) => cdnRules(cdn, view),
     claims: (cdn) => cdn.aliases.map((alias, i) => ({ path: ["cdn", "aliases", i], what: "DNS record", value: alias })),
 
-    build(cdn: CdnConfig, ctx: BuildContext): Cdn {
+    // In front of the internal ALB: CloudFront's origin-facing servers may open its HTTPS listener.
+    securityGroups: (cdn, view) =>
+        cdn.albOrigin !== undefined && view.config(blueGreenAlbBlock)?.scheme === "internal"
+            ? { flows: [albOriginFlow({ prefixList: CLOUDFRONT_ORIGIN_FACING }, "CloudFront VPC origin to the ALB")] }
+            : {},
+
+    build(cdn: CdnConfig, ctx: BuildContext): BuiltCdn {
+        if (cdn.albOrigin !== undefined) {
+            const alb = ctx.need(blueGreenAlbBlock);
+            const webAcl = lateWebAcl();
+            const distribution = new Cdn("cdn", {
+                ...cdnArgs(cdn, ctx, { albOrigin: { loadBalancerArn: alb.loadBalancerArn, ...(cdn.albOrigin.domainName !== undefined ? { domainName: cdn.albOrigin.domainName } : {}) } }),
+                webAclArn: webAcl.arn,
+            });
+            return { distribution, frontsAlb: true, protectWith: (arn) => webAcl.set(arn) };
+        }
         const buckets = ctx.need(bucketsBlock);
-        const origin = buckets.origin(cdn.bucket);
-        const distribution = new Cdn("cdn", {
-            naming: ctx.stack.naming,
-            tags: ctx.stack.tags,
-            origin: { key: cdn.bucket, regionalDomainName: origin.regionalDomainName },
-            cachePolicy: cdn.cachePolicy,
-            defaultRootObject: cdn.defaultRootObject,
-            priceClass: cdn.priceClass,
-            aliases: cdn.aliases,
-            certificate: cdn.certificate,
-            spaFallback: cdn.spaFallback,
-        });
-        buckets.grantCloudFrontRead(cdn.bucket, distribution.distributionArn);
-        return distribution;
+        const origin = buckets.origin(cdn.bucket!);
+        const distribution = new Cdn("cdn", cdnArgs(cdn, ctx, { origin: { key: cdn.bucket!, regionalDomainName: origin.regionalDomainName } }));
+        buckets.grantCloudFrontRead(cdn.bucket!, distribution.distributionArn);
+        return {
+            distribution,
+            frontsAlb: false,
+            protectWith: () => {
+                throw new Error("Cdn: a distribution in front of a bucket takes no web ACL here (platform:waf protects the ALB, or the CDN in front of it)");
+            },
+        };
     },
 
-    outputs: (distribution) => ({ siteUrl: distribution.siteUrl, distributionId: distribution.distributionId }),
+    outputs: ({ distribution }) => ({ siteUrl: distribution.siteUrl, distributionId: distribution.distributionId }),
 });
+
+/** Whether the stack's CDN fronts its ALB (`platform:cdn.albOrigin`): where a web ACL of scope CLOUDFRONT goes. */
+export function cdnFrontsAlb(view: ConfigView): boolean {
+    return view.config(cdnBlock)?.albOrigin !== undefined;
+}

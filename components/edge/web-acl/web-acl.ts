@@ -1,6 +1,8 @@
 /**
- * WebAcl — an AWS WAFv2 web ACL (`<prefix>-<env>-web-acl`, scope REGIONAL) in front of regional
- * resources, the internet-facing ALB above all (the security baseline: WAF in prod):
+ * WebAcl — an AWS WAFv2 web ACL (`<prefix>-<env>-web-acl`) in front of the public entry point (the
+ * security baseline: WAF in prod): scope REGIONAL for regional resources, the internet-facing ALB
+ * above all; or scope CLOUDFRONT for a CloudFront distribution (system B's, in front of its internal
+ * ALB):
  *
  * - requests pass unless a rule blocks them (default action allow);
  * - first, a rate-based rule: one client IP sending more than `rateLimit` requests within the
@@ -9,10 +11,15 @@
  *   inputs), each enforcing its own rule actions; single rules of a group can be switched to
  *   COUNT, e.g. the core rule set's 8 KB body limit for uploads;
  * - CloudWatch metrics and sampled requests for the ACL and for every rule;
- * - one association per protected resource;
+ * - REGIONAL: one association per protected resource. CLOUDFRONT: no association at all
+ *   (AssociateWebACL is for regional resources only); the distribution names the ACL by its ARN in
+ *   its own `webAclId`;
  * - full request logs to the CloudWatch log group `aws-waf-logs-<prefix>-<env>` (WAF logs only to
  *   groups named `aws-waf-logs-*`), with a retention, and with the `authorization` and `cookie`
- *   headers redacted, so no credential or session lands in the logs.
+ *   headers redacted, so no credential or session lands in the logs;
+ * - CLOUDFRONT: the ACL, its log group and its logging configuration in US East (N. Virginia),
+ *   through each resource's own `region` input (no second provider), as WAF requires of a global
+ *   ACL and of its log destination.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -63,6 +70,29 @@ export const MAX_COUNT_RULES_PER_GROUP = 100;
 /** A rule of an AWS managed rule group, e.g. `SizeRestrictions_BODY`, `NoUserAgent_HEADER`. */
 const MANAGED_RULE_NAME = /^[A-Za-z0-9_]{1,128}$/;
 
+/**
+ * Where a web ACL applies. REGIONAL: regional resources in the stack's region, associated with
+ * AssociateWebACL. CLOUDFRONT: CloudFront distributions, the ACL created in us-east-1 and named by
+ * a distribution's `webAclId` (its ARN). Sources: AWS WAF API Reference, Scope of CreateWebACL and
+ * GetWebACL ("To work with CloudFront, you must also specify the Region US East (N. Virginia)") and AssociateWebACL
+ * ("For Amazon CloudFront, don't use this call. Instead, use your CloudFront distribution
+ * configuration ... set the web ACL ID to the Amazon Resource Name (ARN) of the web ACL");
+ * CloudFront API Reference, DistributionConfig.WebACLId ("To specify a web ACL created using the
+ * latest version of WAF, use the ACL ARN").
+ */
+export const WEB_ACL_SCOPES = ["REGIONAL", "CLOUDFRONT"] as const;
+export type WebAclScope = (typeof WEB_ACL_SCOPES)[number];
+
+/**
+ * Where a CLOUDFRONT ACL lives, and its log group with it. AWS WAF Developer Guide, "Resources that
+ * you can protect with AWS WAF": "The web ACL and any AWS WAF resources that it uses must be located
+ * in the Region where the associated resource is located. For Amazon CloudFront distributions, this
+ * is set to US East (N. Virginia)"; a log destination of a CloudFront ACL is created there too (AWS's
+ * WAF logging guidance, and WAF Classic's PutLoggingConfiguration: "if you are capturing logs for
+ * Amazon CloudFront, always create the firehose in US East (N. Virginia)").
+ */
+export const CLOUDFRONT_WEB_ACL_REGION = "us-east-1";
+
 /** Request headers kept out of the logs: credentials and sessions. WAF wants them lowercase. */
 export const REDACTED_HEADERS = ["authorization", "cookie"] as const;
 
@@ -78,11 +108,19 @@ export interface WebAclLoggingArgs {
 
 export interface WebAclArgs extends ComponentBaseArgs {
     /**
-     * ARNs of the regional resources (Application Load Balancers) to protect; one association
-     * each. At least one; a plain string must be an ARN, and a load balancer an application one
-     * (WAF cannot protect network or gateway load balancers).
+     * REGIONAL: regional resources, here in the stack's region. CLOUDFRONT: CloudFront
+     * distributions; the ACL and its logs are created in us-east-1 and no resource is associated:
+     * give `webAclArn` to the distribution's `webAclId`.
+     * @default "REGIONAL"
      */
-    resourceArns: pulumi.Input<string>[];
+    scope?: WebAclScope;
+    /**
+     * REGIONAL: ARNs of the regional resources (Application Load Balancers) to protect; one
+     * association each. At least one; a plain string must be an ARN, and a load balancer an
+     * application one (WAF cannot protect network or gateway load balancers). CLOUDFRONT: none
+     * (refused: a distribution is not associated, it names the ACL).
+     */
+    resourceArns?: pulumi.Input<string>[];
     /**
      * Requests one client IP may send within the evaluation window before it is blocked; a whole
      * number from 10 to 2,000,000,000.
@@ -151,6 +189,8 @@ export class WebAcl extends PlatformComponent {
         const { problems, spec } = webAclSpec(args);
         super("platform:edge:WebAcl", name, { ...args, component: "web-acl", problems }, opts);
         const tagsFor = (resourceName: string) => this.tagsFor(resourceName);
+        // A CLOUDFRONT ACL and everything of it in us-east-1; a REGIONAL one in the stack's region (no input).
+        const region = spec.scope === "CLOUDFRONT" ? { region: CLOUDFRONT_WEB_ACL_REGION } : {};
 
         const webAcl = new aws.wafv2.WebAcl(
             `${name}-web-acl`,
@@ -158,7 +198,8 @@ export class WebAcl extends PlatformComponent {
                 name: spec.names.webAcl,
                 // At most 256 characters of letters, digits, spaces and _+=:#@/-,. (no parentheses).
                 description: `Blocks an IP over ${spec.rateLimit} requests per ${spec.window} s, then applies ${spec.groups.length} AWS managed rule groups`,
-                scope: "REGIONAL",
+                ...region,
+                scope: spec.scope,
                 defaultAction: { allow: {} },
                 rules: this.rules(spec, args.countRules ?? {}),
                 visibilityConfig: visibility(spec.names.webAcl),
@@ -167,11 +208,14 @@ export class WebAcl extends PlatformComponent {
             { parent: this },
         );
 
-        args.resourceArns.forEach((resourceArn, i) => {
-            new aws.wafv2.WebAclAssociation(`${name}-association-${i}`, { resourceArn, webAclArn: webAcl.arn }, { parent: this });
-        });
+        // CLOUDFRONT: no association (the problems refuse resourceArns); the distribution names the ACL.
+        if (spec.scope === "REGIONAL") {
+            (args.resourceArns ?? []).forEach((resourceArn, i) => {
+                new aws.wafv2.WebAclAssociation(`${name}-association-${i}`, { resourceArn, webAclArn: webAcl.arn }, { parent: this });
+            });
+        }
 
-        const logGroup = spec.logging.enabled ? this.logging(name, args.naming, spec.logging.retentionDays, webAcl, tagsFor) : undefined;
+        const logGroup = spec.logging.enabled ? this.logging(name, args.naming, spec.logging.retentionDays, webAcl, tagsFor, region) : undefined;
 
         this.webAclArn = webAcl.arn;
         this.webAclId = webAcl.id;
@@ -215,13 +259,21 @@ export class WebAcl extends PlatformComponent {
         return [rateLimit, ...managed];
     }
 
-    /** `aws-waf-logs-<prefix>-<env>` with a retention, and the ACL's logging into it with credentials redacted. */
-    private logging(name: string, naming: Naming, retentionDays: LogRetentionDays, webAcl: aws.wafv2.WebAcl, tagsFor: (n: string) => Tags): aws.cloudwatch.LogGroup {
+    /** `aws-waf-logs-<prefix>-<env>` with a retention, and the ACL's logging into it with credentials redacted; both where the ACL is (`region`). */
+    private logging(
+        name: string,
+        naming: Naming,
+        retentionDays: LogRetentionDays,
+        webAcl: aws.wafv2.WebAcl,
+        tagsFor: (n: string) => Tags,
+        region: { region?: string },
+    ): aws.cloudwatch.LogGroup {
         const logGroupName = naming.wafLogGroup();
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName, retentionInDays: retentionDays, tags: tagsFor(logGroupName) }, { parent: this });
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { ...region, name: logGroupName, retentionInDays: retentionDays, tags: tagsFor(logGroupName) }, { parent: this });
         new aws.wafv2.WebAclLoggingConfiguration(
             `${name}-logging`,
             {
+                ...region,
                 resourceArn: webAcl.arn,
                 // The provider's LogGroup.arn carries no `:*` suffix, which WAF would refuse.
                 logDestinationConfigs: [logGroup.arn],
@@ -235,6 +287,7 @@ export class WebAcl extends PlatformComponent {
 
 /** The arguments with their defaults, checked. */
 interface WebAclSpec {
+    readonly scope: WebAclScope;
     readonly names: WebAclNames;
     readonly rateLimit: number;
     readonly window: RateLimitWindowSeconds;
@@ -247,7 +300,17 @@ const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/;
 /** Network and gateway load balancers: WAF protects application load balancers only. */
 const NON_APPLICATION_LB = /^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:\d{12}:loadbalancer\/(?:net|gwy)\//;
 
-function resourceArnProblems(resourceArns: readonly pulumi.Input<string>[]): Problem[] {
+function resourceArnProblems(scope: WebAclScope, resourceArns: readonly pulumi.Input<string>[]): Problem[] {
+    if (scope === "CLOUDFRONT") {
+        return resourceArns.length === 0
+            ? []
+            : [
+                  {
+                      path: ["resourceArns"],
+                      message: 'is not used with scope "CLOUDFRONT": AssociateWebACL is for regional resources only; give the ACL\'s ARN (webAclArn) to the distribution\'s webAclId instead',
+                  },
+              ];
+    }
     if (resourceArns.length === 0) {
         return [{ path: ["resourceArns"], message: "is empty; give the ARN of at least one Application Load Balancer to protect" }];
     }
@@ -322,6 +385,7 @@ export function webAclProblems(args: WebAclArgs): Problem[] {
 }
 
 function webAclSpec(args: WebAclArgs): { problems: Problem[]; spec: WebAclSpec } {
+    const scope = args.scope ?? "REGIONAL";
     const rateLimit = args.rateLimit ?? DEFAULTS.rateLimit;
     const window = args.rateLimitWindowSeconds ?? DEFAULTS.rateLimitWindowSeconds;
     const groups = args.managedRuleGroups ?? DEFAULT_MANAGED_RULE_GROUPS;
@@ -335,7 +399,10 @@ function webAclSpec(args: WebAclArgs): { problems: Problem[]; spec: WebAclSpec }
             problems.push({ path: ["name"], message: problem });
         }
     }
-    problems.push(...resourceArnProblems(args.resourceArns));
+    if (!(WEB_ACL_SCOPES as readonly string[]).includes(scope)) {
+        problems.push({ path: ["scope"], message: `${showValue(scope)} is not a scope WAF has; use ${WEB_ACL_SCOPES.join(" or ")}` });
+    }
+    problems.push(...resourceArnProblems(scope, args.resourceArns ?? []));
     if (!Number.isInteger(rateLimit) || rateLimit < RATE_LIMIT_RANGE.min || rateLimit > RATE_LIMIT_RANGE.max) {
         problems.push({
             path: ["rateLimit"],
@@ -351,5 +418,5 @@ function webAclSpec(args: WebAclArgs): { problems: Problem[]; spec: WebAclSpec }
     if (retention) {
         problems.push({ path: ["logging", "retentionDays"], message: retention });
     }
-    return { problems, spec: { names, rateLimit, window, groups, logging } };
+    return { problems, spec: { scope, names, rateLimit, window, groups, logging } };
 }

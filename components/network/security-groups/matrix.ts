@@ -13,8 +13,12 @@ export interface SecurityGroupDeclaration {
     readonly description: string;
 }
 
-/** One end of a flow: a platform security group (by its short name), or an IPv4 CIDR (e.g. the internet). */
-export type Peer = { readonly group: string } | { readonly cidr: string };
+/**
+ * One end of a flow: a platform security group (by its short name), an IPv4 CIDR (e.g. the
+ * internet), or an AWS-managed prefix list by name (e.g. CloudFront's origin-facing servers), which
+ * the SecurityGroups component looks up in the stack's region and a rule references by id.
+ */
+export type Peer = { readonly group: string } | { readonly cidr: string } | { readonly prefixList: string };
 
 export interface Flow {
     readonly from: Peer;
@@ -25,6 +29,26 @@ export interface Flow {
 }
 
 export const INTERNET = "0.0.0.0/0";
+
+/** The IPv4 addresses of CloudFront's origin-facing servers: what a CloudFront VPC origin connects from. */
+export const CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing";
+
+/**
+ * The weight of each AWS-managed prefix list a flow may name: how many rules a security-group rule
+ * referencing it counts as against the rule quota. Amazon VPC User Guide, "AWS-managed prefix
+ * lists", table "Available AWS-managed prefix lists" (Weight column):
+ * https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html
+ * (Amazon CloudFront: com.amazonaws.global.cloudfront.origin-facing, weight 55). A prefix list not
+ * listed here cannot be named: its weight would be a guess.
+ */
+export const MANAGED_PREFIX_LIST_WEIGHTS: Readonly<Record<string, number>> = {
+    [CLOUDFRONT_ORIGIN_FACING]: 55,
+};
+
+/** What one end of a flow is called in messages and rule names: the group, the CIDR, or the prefix list's name. */
+export function peerName(peer: Peer): string {
+    return "group" in peer ? peer.group : "cidr" in peer ? peer.cidr : peer.prefixList;
+}
 
 /** The distinct ports, ascending. */
 export function uniquePorts(ports: readonly number[]): number[] {
@@ -56,26 +80,50 @@ export function rulesOf(flows: readonly Flow[]): SecurityRule[] {
     });
 }
 
-/** AWS's default quota: 60 inbound and 60 outbound rules per security group. */
+/**
+ * AWS's default quota: 60 inbound and 60 outbound rules per security group (IPv4 and IPv6 rules
+ * counted apart; every rule here is IPv4). A rule referencing a prefix list counts as the list's
+ * size: its maximum entries, or for an AWS-managed list its weight. Amazon VPC User Guide, "Amazon
+ * VPC quotas", Security groups ("Inbound or outbound rules per security group", default 60) and
+ * Customer-managed prefix lists ("if you ... reference that prefix list in a security group rule,
+ * this counts as 20 security group rules"):
+ * https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
+ */
 export const RULES_PER_GROUP_LIMIT = 60;
 
+/** How many rules `peer` makes one rule count as: a prefix list's weight, 1 otherwise (an unknown list too: reported on its own). */
+export function peerWeight(peer: Peer): number {
+    return "prefixList" in peer ? (MANAGED_PREFIX_LIST_WEIGHTS[peer.prefixList] ?? 1) : 1;
+}
+
+/** Each group's rules per direction, weighted, against the quota: a prefix list counts as its weight. */
 export function ruleCountProblems(rules: readonly SecurityRule[]): Problem[] {
-    const counts = new Map<string, { group: string; direction: Direction; count: number }>();
+    const counts = new Map<string, { group: string; direction: Direction; count: number; lists: Map<string, number> }>();
     for (const rule of rules) {
         const key = `${rule.group} ${rule.direction}`;
-        const entry = counts.get(key) ?? { group: rule.group, direction: rule.direction, count: 0 };
-        counts.set(key, { ...entry, count: entry.count + 1 });
+        const entry = counts.get(key) ?? { group: rule.group, direction: rule.direction, count: 0, lists: new Map<string, number>() };
+        entry.count += peerWeight(rule.peer);
+        if ("prefixList" in rule.peer) {
+            entry.lists.set(rule.peer.prefixList, (entry.lists.get(rule.peer.prefixList) ?? 0) + 1);
+        }
+        counts.set(key, entry);
     }
     return [...counts.values()]
         .filter(({ count }) => count > RULES_PER_GROUP_LIMIT)
-        .map(({ group, direction, count }) => ({
-            path: [group],
-            message: `security group ${group} needs ${count} ${direction} rules; a security group holds at most ${RULES_PER_GROUP_LIMIT} per direction`,
-        }));
+        .map(({ group, direction, count, lists }) => {
+            const weighted = [...lists].map(([name, rules]) => {
+                const weight = MANAGED_PREFIX_LIST_WEIGHTS[name] ?? 1;
+                return rules === 1 ? `1 rule naming the prefix list ${JSON.stringify(name)}, which counts as ${weight}` : `${rules} rules naming the prefix list ${JSON.stringify(name)}, which count as ${weight} each`;
+            });
+            const how = weighted.length === 0 ? "" : ` (${weighted.join("; ")}: a prefix list counts as its weight)`;
+            return {
+                path: [group],
+                message: `security group ${group} needs ${count} ${direction} rules${how}; a security group holds at most ${RULES_PER_GROUP_LIMIT} per direction`,
+            };
+        });
 }
 
-/** `"<from> -> <to>:<port>"` for a peer pair, e.g. `ecs -> db:5432`, `0.0.0.0/0 -> alb:443`. */
+/** `"<from> -> <to>:<port>"` for a peer pair, e.g. `ecs -> db:5432`, `0.0.0.0/0 -> alb:443`, `com.amazonaws.global.cloudfront.origin-facing -> alb:443`. */
 export function describeFlow(from: Peer, to: Peer, port: number): string {
-    const name = (peer: Peer) => ("group" in peer ? peer.group : peer.cidr);
-    return `${name(from)} -> ${name(to)}:${port}`;
+    return `${peerName(from)} -> ${peerName(to)}:${port}`;
 }

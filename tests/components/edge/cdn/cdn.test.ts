@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Cdn, CdnArgs, MANAGED_CACHE_POLICIES } from "../../../../components/edge/cdn/cdn";
+import { ALL_VIEWER_EXCEPT_HOST_HEADER, Cdn, CdnArgs, MANAGED_CACHE_POLICIES } from "../../../../components/edge/cdn/cdn";
 import { Naming } from "../../../../lib/naming";
 import { MOCK_ACCOUNT_ID, RecordedResource } from "../../../../tooling/mock-runtime";
 import { RunView, isTaggable, refusedArguments, runView } from "../../../support/query";
@@ -12,6 +12,7 @@ const C = {
     certificate: "aws:acm/certificate:Certificate",
     validation: "aws:acm/certificateValidation:CertificateValidation",
     record: "aws:route53/record:Record",
+    vpcOrigin: "aws:cloudfront/vpcOrigin:VpcOrigin",
 } as const;
 
 const BUCKET_DOMAIN = `goorm-popcorn-dev-site-${MOCK_ACCOUNT_ID}.s3.ap-northeast-2.amazonaws.com`;
@@ -220,5 +221,102 @@ describe("components/cdn: arguments", () => {
             'name: makes the origin access control name "goorm-popcorn-platform-x-staging-cdn-static-site-assets-for-the-chat" (68 characters); CloudFront allows at most 64',
             "certificate: is only used with aliases; without them the distribution answers on its *.cloudfront.net name with CloudFront's certificate",
         ]);
+    });
+});
+
+describe("components/cdn: in front of an internal ALB, through a VPC origin", () => {
+    const ALB_ARN = `arn:aws:elasticloadbalancing:ap-northeast-2:${MOCK_ACCOUNT_ID}:loadbalancer/app/goorm-popcorn-alb-dev/0123456789abcdef`;
+    const WEB_ACL_ARN = `arn:aws:wafv2:us-east-1:${MOCK_ACCOUNT_ID}:global/webacl/goorm-popcorn-dev-web-acl/0a1b2c3d-4e5f-6789-abcd-ef0123456789`;
+    const albArgs = (change: Partial<CdnArgs> = {}): CdnArgs => ({
+        naming,
+        tags,
+        albOrigin: { loadBalancerArn: ALB_ARN },
+        aliases: ["api.goormpopcorn.shop"],
+        certificate: { domain: "goormpopcorn.shop", hostedZone: "goormpopcorn.shop" },
+        webAclArn: WEB_ACL_ARN,
+        ...change,
+    });
+    let view: RunView;
+    let distribution: RecordedResource;
+    before(async () => {
+        view = await runCdn(albArgs());
+        distribution = view.one(C.distribution, "cdn-distribution");
+    });
+
+    it("creates a VPC origin on the ALB's ARN: HTTPS only on 443, TLS 1.2 (the API's required HTTP port 80 unused)", () => {
+        const vpcOrigin = view.one(C.vpcOrigin, "cdn-vpc-origin");
+        expect(vpcOrigin.inputs.vpcOriginEndpointConfig).to.deep.equal({
+            name: "goorm-popcorn-dev-cdn-alb",
+            arn: ALB_ARN,
+            httpPort: 80,
+            httpsPort: 443,
+            originProtocolPolicy: "https-only",
+            originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
+        });
+        expect(String(vpcOrigin.id)).to.match(/^vo_[A-Za-z0-9]{22}$/);
+        expect(vpcOrigin.inputs.tags).to.deep.equal({ ...tags, Component: "cdn", Name: "goorm-popcorn-dev-cdn-alb" });
+    });
+
+    it("has one origin: the VPC origin, asked for origin.<certificate.domain> (a name the ALB's certificate covers), no access control", () => {
+        expect(distribution.inputs.origins).to.deep.equal([{ originId: "alb", domainName: "origin.goormpopcorn.shop", vpcOriginConfig: { vpcOriginId: view.one(C.vpcOrigin, "cdn-vpc-origin").id } }]);
+        expect(view.ofType(C.oac)).to.deep.equal([]);
+    });
+
+    it("sends the default behaviour to the ALB: redirect-to-https, all methods, nothing cached (CachingDisabled), every viewer header but Host (AllViewerExceptHostHeader)", () => {
+        expect(distribution.inputs.defaultCacheBehavior).to.deep.equal({
+            targetOriginId: "alb",
+            viewerProtocolPolicy: "redirect-to-https",
+            allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+            cachedMethods: ["GET", "HEAD"],
+            compress: true,
+            cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+            originRequestPolicyId: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+        });
+        expect(ALL_VIEWER_EXCEPT_HOST_HEADER).to.equal("b689b0a8-53d0-40ab-baf2-68738e2966ac");
+    });
+
+    it("serves PriceClass_200, no root object, no error rewriting, the aliases with the us-east-1 certificate, and names the web ACL by its ARN", () => {
+        expect(distribution.inputs).to.deep.include({ priceClass: "PriceClass_200", aliases: ["api.goormpopcorn.shop"], customErrorResponses: [], webAclId: WEB_ACL_ARN });
+        expect(distribution.inputs).to.not.have.property("defaultRootObject");
+        expect(distribution.inputs.viewerCertificate).to.deep.include({ acmCertificateArn: view.one(C.certificate, "cdn-certificate").id, minimumProtocolVersion: "TLSv1.2_2021" });
+    });
+
+    it("takes another origin name the certificate covers, and puts no webAclId without a web ACL", async () => {
+        const other = await runCdn(albArgs({ albOrigin: { loadBalancerArn: ALB_ARN, domainName: "alb.goormpopcorn.shop" }, webAclArn: undefined }));
+        const d = other.one(C.distribution, "cdn-distribution");
+        expect((d.inputs.origins as Array<{ domainName: string }>)[0].domainName).to.equal("alb.goormpopcorn.shop");
+        expect(d.inputs).to.not.have.property("webAclId");
+    });
+
+    it("refuses the ALB's own name, a name the certificate does not cover, caching, the SPA fallback, no aliases, a network load balancer, and both origins", async () => {
+        const uncovered = await refusedArguments("Cdn", () =>
+            new Cdn(
+                "cdn",
+                albArgs({
+                    albOrigin: { loadBalancerArn: ALB_ARN.replace("/app/", "/net/"), domainName: "origin.api.goormpopcorn.shop" },
+                    cachePolicy: "CachingOptimized",
+                    spaFallback: true,
+                }),
+            ),
+        );
+        expect(uncovered).to.deep.equal([
+            `albOrigin.loadBalancerArn: "${ALB_ARN.replace("/app/", "/net/")}" is not an Application Load Balancer's ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>)`,
+            'albOrigin.domainName: "origin.api.goormpopcorn.shop" is not covered by certificate.domain ("*.goormpopcorn.shop", "goormpopcorn.shop"): the origin name is a name of the site\'s domain, which the ALB\'s certificate covers too; use goormpopcorn.shop or a name one label below it, e.g. origin.goormpopcorn.shop',
+            'cachePolicy: "CachingOptimized" is not allowed in front of the ALB: it leaves cookies, query strings and headers out of the cache key, so one user\'s answer would be served to another; use "CachingDisabled" (the default there)',
+            "spaFallback: true is not allowed in front of the ALB: it would turn the services' 403 and 404 into 200 with the root object; it is for a bucket's single-page app",
+        ]);
+        const elb = await refusedArguments("Cdn", () => new Cdn("cdn", albArgs({ albOrigin: { loadBalancerArn: ALB_ARN, domainName: "internal-goorm-popcorn-alb-dev-123.ap-northeast-2.elb.amazonaws.com" } })));
+        expect(elb).to.deep.equal([
+            'albOrigin.domainName: "internal-goorm-popcorn-alb-dev-123.ap-northeast-2.elb.amazonaws.com" is the ALB\'s own name, which its certificate does not cover: CloudFront would fail the TLS handshake and answer 502/504; use a name of your domain, e.g. origin.<certificate.domain>',
+        ]);
+        const bare = await refusedArguments("Cdn", () => new Cdn("cdn", albArgs({ aliases: [], certificate: undefined })));
+        expect(bare).to.deep.equal([
+            "aliases: is empty; in front of the ALB the distribution is the public entry point, on a domain of its own: list at least one name covered by certificate.domain",
+            "albOrigin.domainName: is required without certificate: there is no origin.<certificate.domain> to default to; give a name the ALB's certificate covers",
+        ]);
+        const both = await refusedArguments("Cdn", () => new Cdn("cdn", albArgs({ origin: { key: "site", regionalDomainName: BUCKET_DOMAIN } })));
+        expect(both).to.deep.equal(["albOrigin: is given with origin; the distribution has one origin: a bucket or an ALB"]);
+        const neither = await refusedArguments("Cdn", () => new Cdn("cdn", { naming, tags }));
+        expect(neither).to.deep.equal(["origin: is missing: give origin (a bucket) or albOrigin (an internal ALB through a VPC origin)"]);
     });
 });

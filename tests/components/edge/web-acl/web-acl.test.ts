@@ -305,3 +305,61 @@ describe("components/web-acl: bad arguments", () => {
         );
     });
 });
+
+describe("components/web-acl: scope CLOUDFRONT, for a CloudFront distribution", () => {
+    let view: RunView;
+    let acl: RecordedResource;
+    before(async () => {
+        view = await runAcl({ naming, tags, scope: "CLOUDFRONT", logging: { enabled: true, retentionDays: 90 } });
+        acl = view.one(W.webAcl, "waf-web-acl");
+    });
+
+    it("creates the ACL with scope CLOUDFRONT and region us-east-1 (the resource's own region input), its ARN a global one of us-east-1", () => {
+        expect(acl.inputs).to.deep.include({ name: "goorm-popcorn-dev-web-acl", scope: "CLOUDFRONT", region: "us-east-1", defaultAction: { allow: {} } });
+        expect(view.run.outputs.webAclArn).to.equal(`arn:aws:wafv2:us-east-1:${MOCK_ACCOUNT_ID}:global/webacl/goorm-popcorn-dev-web-acl/${acl.id}`);
+    });
+
+    it("keeps the regional ACL's rules: the rate limit first, then the core rule set and known bad inputs", () => {
+        expect(acl.inputs.rules).to.deep.equal([
+            {
+                name: "goorm-popcorn-dev-rate-limit",
+                priority: 0,
+                action: { block: {} },
+                statement: { rateBasedStatement: { limit: 2000, aggregateKeyType: "IP", evaluationWindowSec: 300 } },
+                visibilityConfig: visibility("goorm-popcorn-dev-rate-limit"),
+            },
+            managedRule("AWSManagedRulesCommonRuleSet", 1),
+            managedRule("AWSManagedRulesKnownBadInputsRuleSet", 2),
+        ]);
+    });
+
+    it("associates nothing: AssociateWebACL is not for CloudFront, the distribution names the ACL", () => {
+        expect(view.ofType(W.association)).to.deep.equal([]);
+        expect(view.custom.map((r) => r.type).sort()).to.deep.equal([W.webAcl, T.logGroup, W.logging].sort());
+    });
+
+    it("logs to aws-waf-logs-goorm-popcorn-dev in us-east-1 (region input), the logging configuration there too", () => {
+        const logGroup = view.one(T.logGroup, "waf-logs");
+        expect(logGroup.inputs).to.deep.include({ name: "aws-waf-logs-goorm-popcorn-dev", region: "us-east-1", retentionInDays: 90 });
+        expect(view.one(W.logging, "waf-logging").inputs).to.deep.equal({
+            region: "us-east-1",
+            resourceArn: view.run.outputs.webAclArn,
+            logDestinationConfigs: [`arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:log-group:aws-waf-logs-goorm-popcorn-dev`],
+            redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
+        });
+    });
+
+    it("puts no region on a REGIONAL ACL or its logs: they stay in the stack's region, as before", async () => {
+        const regional = await runAcl(aclArgs());
+        for (const r of regional.custom) {
+            expect(r.inputs, `${r.type} ${r.name}`).to.not.have.property("region");
+        }
+    });
+
+    it("refuses resource ARNs with scope CLOUDFRONT, and a scope WAF does not have", async () => {
+        expect(await problemsOf(aclArgs({ scope: "CLOUDFRONT" }))).to.deep.equal([
+            'resourceArns: is not used with scope "CLOUDFRONT": AssociateWebACL is for regional resources only; give the ACL\'s ARN (webAclArn) to the distribution\'s webAclId instead',
+        ]);
+        expect(await problemsOf(aclArgs({ scope: "GLOBAL" as "CLOUDFRONT" }))).to.deep.equal(['scope: "GLOBAL" is not a scope WAF has; use REGIONAL or CLOUDFRONT']);
+    });
+});

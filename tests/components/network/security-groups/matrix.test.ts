@@ -1,5 +1,15 @@
 import { expect } from "chai";
-import { Flow, RULES_PER_GROUP_LIMIT, describeFlow, ruleCountProblems, rulesOf, uniquePorts } from "../../../../components/network/security-groups/matrix";
+import {
+    CLOUDFRONT_ORIGIN_FACING,
+    Flow,
+    MANAGED_PREFIX_LIST_WEIGHTS,
+    RULES_PER_GROUP_LIMIT,
+    describeFlow,
+    peerWeight,
+    ruleCountProblems,
+    rulesOf,
+    uniquePorts,
+} from "../../../../components/network/security-groups/matrix";
 
 /** The seed's flows, as the blocks of system A declare them (the assembled stack's are in tests/stacks). */
 export const FLOWS: readonly Flow[] = [
@@ -51,5 +61,42 @@ describe("components/network/security-groups/matrix", () => {
     it("accepts exactly as many rules as a group holds", () => {
         const flows: Flow[] = Array.from({ length: RULES_PER_GROUP_LIMIT }, (_, i) => ({ from: { cidr: "10.0.0.0/16" }, to: { group: "db" }, port: 10000 + i, why: "clients" }));
         expect(ruleCountProblems(rulesOf(flows))).to.deep.equal([]);
+    });
+});
+
+describe("components/network/security-groups/matrix: a managed prefix list as a peer", () => {
+    const cloudFront = { prefixList: CLOUDFRONT_ORIGIN_FACING };
+    const toAlb: Flow = { from: cloudFront, to: { group: "alb" }, port: 443, why: "CloudFront VPC origin to the ALB" };
+    /** `count` more ingress rules on the ALB, each from its own CIDR. */
+    const others = (count: number): Flow[] => Array.from({ length: count }, (_, i) => ({ from: { cidr: `10.1.${i}.0/24` }, to: { group: "alb" }, port: 443, why: "clients" }));
+
+    it("turns a flow from a prefix list into one ingress rule on the receiving group, naming the list", () => {
+        expect(rulesOf([toAlb])).to.deep.equal([{ group: "alb", direction: "ingress", port: 443, peer: cloudFront, why: "CloudFront VPC origin to the ALB" }]);
+        expect(describeFlow(toAlb.from, toAlb.to, toAlb.port)).to.equal("com.amazonaws.global.cloudfront.origin-facing -> alb:443");
+    });
+
+    it("weighs CloudFront's origin-facing list 55 rules (AWS's documented weight), any other peer 1", () => {
+        expect(MANAGED_PREFIX_LIST_WEIGHTS).to.deep.equal({ "com.amazonaws.global.cloudfront.origin-facing": 55 });
+        expect(peerWeight(cloudFront)).to.equal(55);
+        expect(peerWeight({ group: "ecs" })).to.equal(1);
+        expect(peerWeight({ cidr: "0.0.0.0/0" })).to.equal(1);
+    });
+
+    it("accepts the prefix list's 55 and 5 more ingress rules: 60, the quota", () => {
+        expect(ruleCountProblems(rulesOf([toAlb, ...others(5)]))).to.deep.equal([]);
+    });
+
+    it("refuses the prefix list's 55 and 6 more ingress rules: 61, over the 60 a group holds, saying how the list counts", () => {
+        const problems = ruleCountProblems(rulesOf([toAlb, ...others(6)]));
+        expect(problems.map((p) => `${String(p.path[0])}: ${p.message}`)).to.deep.equal([
+            'alb: security group alb needs 61 ingress rules (1 rule naming the prefix list "com.amazonaws.global.cloudfront.origin-facing", which counts as 55: a prefix list counts as its weight); a security group holds at most 60 per direction',
+        ]);
+    });
+
+    it("counts the list once per rule that names it: two ports from CloudFront are 110 rules", () => {
+        const problems = ruleCountProblems(rulesOf([toAlb, { ...toAlb, port: 8443 }]));
+        expect(problems.map((p) => p.message)).to.deep.equal([
+            'security group alb needs 110 ingress rules (2 rules naming the prefix list "com.amazonaws.global.cloudfront.origin-facing", which count as 55 each: a prefix list counts as its weight); a security group holds at most 60 per direction',
+        ]);
     });
 });

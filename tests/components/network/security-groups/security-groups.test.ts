@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Flow, INTERNET, SecurityGroupDeclaration } from "../../../../components/network/security-groups/matrix";
+import { CLOUDFRONT_ORIGIN_FACING, Flow, INTERNET, SecurityGroupDeclaration } from "../../../../components/network/security-groups/matrix";
 import { SecurityGroups } from "../../../../components/network/security-groups/security-groups";
 import { ArgumentError } from "../../../../lib/problems";
 import { RunView, T, runView } from "../../../support/query";
@@ -93,6 +93,49 @@ describe("components/security-groups", () => {
         expect(() => new SecurityGroups("sg", { naming, tags, vpcId: VPC, groups: [...GROUPS, GROUPS[0]], flows })).to.throw(
             ArgumentError,
             /groups\.alb: is declared twice\n  flows: name the group dynamodb, which is not declared/,
+        );
+    });
+});
+
+describe("components/security-groups: an internal ALB that admits only CloudFront's origin-facing prefix list", () => {
+    const groups: SecurityGroupDeclaration[] = [
+        { name: "alb", description: "Internal ALB" },
+        { name: "ecs", description: "the services" },
+    ];
+    const flows: Flow[] = [
+        { from: { prefixList: CLOUDFRONT_ORIGIN_FACING }, to: group("alb"), port: 443, why: "CloudFront VPC origin to the ALB" },
+        { from: group("alb"), to: group("ecs"), port: 8080, why: "ALB to its target services" },
+    ];
+    let view: RunView;
+    before(async () => {
+        view = await runView(() => new SecurityGroups("sg", { naming, tags, vpcId: VPC, groups, flows }));
+    });
+
+    it("gives the ALB's group one ingress rule: TCP 443 from the prefix list, referenced by the id looked up by its name (pl-…), nothing else", () => {
+        const alb = view.ofType(T.securityGroup).find((g) => g.inputs.name === "goorm-popcorn-dev-alb")!;
+        const ingress = view.ofType(T.ingressRule).filter((r) => r.inputs.securityGroupId === alb.id);
+        expect(ingress.map((r) => r.name)).to.deep.equal(["sg-alb-in-443-from-cloudfront-origin-facing"]);
+        const [rule] = ingress;
+        expect(rule.inputs).to.deep.include({ ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "CloudFront VPC origin to the ALB" });
+        expect(String(rule.inputs.prefixListId)).to.match(/^pl-[0-9a-f]{8}$/);
+        expect(rule.inputs).to.not.have.any.keys("cidrIpv4", "referencedSecurityGroupId");
+    });
+
+    it("makes no rule for the prefix list's side (it is no group of ours), and none from the internet", () => {
+        expect(view.ofType(T.egressRule).map((r) => r.name)).to.deep.equal(["sg-alb-out-8080-to-ecs"]);
+        expect(view.ofType(T.ingressRule).filter((r) => r.inputs.cidrIpv4 !== undefined)).to.deep.equal([]);
+    });
+
+    it("refuses a prefix list whose weight is not known, and a group over its quota once the list is weighed", () => {
+        const unknown: Flow = { from: { prefixList: "com.amazonaws.ap-northeast-2.s3" }, to: group("alb"), port: 443, why: "x" };
+        expect(() => new SecurityGroups("sg", { naming, tags, vpcId: VPC, groups, flows: [...flows, unknown] })).to.throw(
+            ArgumentError,
+            /flows: name the prefix list "com\.amazonaws\.ap-northeast-2\.s3", whose weight against the rule quota is not known; name one of "com\.amazonaws\.global\.cloudfront\.origin-facing", or add it with its documented weight \(matrix\.ts\)/,
+        );
+        const crowded = [...flows, ...Array.from({ length: 6 }, (_, i) => ({ from: { cidr: `10.1.${i}.0/24` }, to: group("alb"), port: 443, why: "clients" }))];
+        expect(() => new SecurityGroups("sg", { naming, tags, vpcId: VPC, groups, flows: crowded })).to.throw(
+            ArgumentError,
+            /groups\.alb: security group alb needs 61 ingress rules \(1 rule naming the prefix list "com\.amazonaws\.global\.cloudfront\.origin-facing", which counts as 55: a prefix list counts as its weight\); a security group holds at most 60 per direction/,
         );
     });
 });
