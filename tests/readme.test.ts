@@ -47,6 +47,11 @@ const OUTCOMES: Record<string, (session: ReadmeSession) => void> = {
         // Both colours keep running at the end of the demo.
         expect(chat.ofType("aws:ecs/service:Service").map((s) => s.inputs.desiredCount)).to.deep.equal([1, 1]);
     },
+    "Runbook › The point service (system B)": (session) => {
+        const limit = session.plan("point-ecs").ofType("aws:ssm/parameter:Parameter").find((p) => p.inputs.name === "/point-ecs/prod/point/max-earn-per-transaction")!;
+        // `--path` stored 10000 as a number; the program takes it as the string SSM holds.
+        expect(limit.inputs.insecureValue).to.equal("10000");
+    },
     "Runbook › Scaling a service": (session) => {
         const target = session.plan("dev").ofType("aws:appautoscaling/target:Target").find((t) => String(t.inputs.resourceId).endsWith("-order-service"))!;
         expect(target.inputs).to.include({ minCapacity: 3, maxCapacity: 10 });

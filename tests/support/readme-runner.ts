@@ -331,6 +331,14 @@ export class ReadmeSession {
             const everything = JSON.stringify([...this.plans.values()].map((run) => [run.outputs, run.resources.map((r) => r.id)]));
             expect(everything.includes(JSON.stringify(secret).slice(1, -1)), `${where}: --secret-id ${secret} is no secret of the plans`).to.equal(true);
         }
+        if (args[0] === "ssm" && args[1] === "put-parameter") {
+            // Only a parameter the program created, with its key: a typo would create a stray one.
+            expect(named("aws:ssm/parameter:Parameter"), `${where}: --name`).to.include(option(args, "--name"));
+            const keyId = option(args, "--key-id");
+            if (keyId !== undefined) {
+                expect(named("aws:kms/alias:Alias"), `${where}: --key-id`).to.include(keyId);
+            }
+        }
         if (args[0] === "ssm" && args[1] === "start-session") {
             // ECS Exec reaches a task only when its service has it on.
             expect(execService, `${where}: no service's task to open a session in`).to.be.a("string");
