@@ -2,6 +2,8 @@
  * The offline plan: a stack file run through the real program (`index.ts`) under the mock
  * runtime, and its two renderings — a tree like `pulumi preview`, and one JSON document.
  */
+import * as crypto from "crypto";
+import * as fs from "fs";
 import * as path from "path";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { structuredPatch } from "diff";
@@ -102,19 +104,79 @@ export async function runStack(stack: string, root: string = PROJECT_ROOT): Prom
 
 const sharedRuns = new Map<string, Promise<ProgramRun>>();
 
+/** Where shared runs are kept between test workers and test runs (`npm run bench` clears it). */
+const RUN_CACHE = path.join(PROJECT_ROOT, "node_modules", ".cache", "platform-runs");
+
+let programHash: string | undefined;
+
 /**
- * The run of `Pulumi.<stack>.yaml` of `root`, once per test process: for tests that only read it
- * (stack files do not change while tests run). A run takes about a second; the suite reads each
- * stack in a dozen files.
+ * A hash of everything a run depends on besides its stack files: every file of the program and
+ * the mock runtime (index.ts, components/ — boot scripts included — stacks/, lib/, tooling/),
+ * package-lock.json (the SDKs) and the Node.js version.
+ */
+function programFingerprint(): string {
+    if (programHash === undefined) {
+        const hash = crypto.createHash("sha256").update(process.version);
+        const visit = (file: string) => {
+            const stat = fs.statSync(file);
+            if (stat.isDirectory()) {
+                fs.readdirSync(file).sort().forEach((entry) => visit(path.join(file, entry)));
+            } else {
+                hash.update(path.relative(PROJECT_ROOT, file)).update("\0").update(fs.readFileSync(file)).update("\0");
+            }
+        };
+        ["index.ts", "components", "stacks", "lib", "tooling", "package-lock.json"].forEach((entry) => visit(path.join(PROJECT_ROOT, entry)));
+        programHash = hash.digest("hex");
+    }
+    return programHash;
+}
+
+/** The run's cache key: the program's fingerprint, the stack, and every stack file of `root` (siblings matter: claims). */
+function runKey(stack: string, root: string): string {
+    const hash = crypto.createHash("sha256").update(programFingerprint()).update("\0").update(stack);
+    for (const file of fs.readdirSync(root).filter((f) => /^Pulumi\.(.+\.)?yaml$/.test(f)).sort()) {
+        hash.update("\0").update(file).update("\0").update(fs.readFileSync(path.join(root, file)));
+    }
+    return hash.digest("hex");
+}
+
+/**
+ * The run of `Pulumi.<stack>.yaml` of `root`, for tests that only read it (stack files do not
+ * change while tests run): once per process, and kept on disk under node_modules/.cache keyed by
+ * everything the run depends on, so the other test worker, and the next `npm test` with nothing
+ * changed, read it instead of running the program again. Hit or miss, the run is the same JSON
+ * document read back.
  */
 export function sharedStackRun(stack: string, root: string = PROJECT_ROOT): Promise<ProgramRun> {
-    const key = `${root}\0${stack}`;
-    let run = sharedRuns.get(key);
+    const memoryKey = `${root}\0${stack}`;
+    let run = sharedRuns.get(memoryKey);
     if (run === undefined) {
-        run = runStack(stack, root);
-        sharedRuns.set(key, run);
+        run = cachedRun(stack, root);
+        sharedRuns.set(memoryKey, run);
     }
     return run;
+}
+
+async function cachedRun(stack: string, root: string): Promise<ProgramRun> {
+    let file: string | undefined;
+    try {
+        file = path.join(RUN_CACHE, `${runKey(stack, root)}.json`);
+        return JSON.parse(fs.readFileSync(file, "utf8")) as ProgramRun;
+    } catch {
+        // Not cached yet (or the stack file does not read: the run below says why).
+    }
+    const text = JSON.stringify(await runStack(stack, root));
+    if (file !== undefined) {
+        try {
+            fs.mkdirSync(RUN_CACHE, { recursive: true });
+            const partial = `${file}.${process.pid}.tmp`;
+            fs.writeFileSync(partial, text);
+            fs.renameSync(partial, file);
+        } catch {
+            // A read-only tree still runs, only slower.
+        }
+    }
+    return JSON.parse(text) as ProgramRun;
 }
 
 /** The offline plan of `Pulumi.<stack>.yaml`. */

@@ -19,7 +19,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseStackConfig } from "../../stacks/config";
 import { ProgramRun } from "../../tooling/mock-runtime";
-import { readableStacks, runStack, sharedStackRun } from "../../tooling/plan";
+import { readableStacks, sharedStackRun } from "../../tooling/plan";
 import { PROJECT_ROOT, readStackConfig } from "../../tooling/stack-file";
 import { expectBaseline } from "./baseline";
 import { RunView } from "./query";
@@ -276,7 +276,8 @@ export class ReadmeSession {
             }
         }
         for (const stack of [...changed].filter((s) => this.planned.get(s) !== this.stackFile(s))) {
-            const run = await runStack(stack, this.copy.dir);
+            // Shared: a stack file back to what it was (Exec on, then off) is a run already made.
+            const run = await sharedStackRun(stack, this.copy.dir);
             const { config } = readStackConfig(stack, this.copy.dir);
             expectBaseline(run, { project: config["platform:name"], env: config["platform:envName"] ?? config["platform:env"], name: stack });
             this.remember(stack, run);
