@@ -155,6 +155,28 @@ describe("stacks/rules: monitoring, WAF, office hours and DNS", () => {
             ["platform:schedule: is not allowed in prod: prod runs around the clock (office hours are a dev cost lever)"],
             "prod",
         ],
+        [
+            "prod on one NAT gateway without saying why",
+            () => stackConfig("prod", (_c, edit) => edit("network", (n) => (n.natGateways = "single"))),
+            [
+                'platform:network.natGateways: "single" is not allowed in prod without natGatewaysReason: one NAT in "ap-northeast-2a" leaves the private subnets of every other AZ without the internet when its AZ fails; use perAz, or state the cost decision in platform:network.natGatewaysReason',
+            ],
+            "prod",
+        ],
+        [
+            "an empty NAT reason",
+            () => stackConfig("prod", (_c, edit) => edit("network", (n) => (n.natGatewaysReason = " "))),
+            [
+                "platform:network.natGatewaysReason: is empty; say why this stack runs one NAT gateway, or remove it",
+            ],
+            "prod",
+        ],
+        [
+            "a NAT reason beside a NAT per AZ",
+            () => stackConfig("prod", (_c, edit) => edit("network", (n) => (n.natGatewaysReason = "cost"))),
+            ['platform:network.natGatewaysReason: is set, but natGateways is "perAz"; it explains natGateways: single only, so remove it'],
+            "prod",
+        ],
     ];
 
     itRaises(cases);

@@ -2,6 +2,7 @@
  * The network block (`platform:network`): the VPC, its three tiers of subnets, NAT gateways,
  * endpoints and flow logs. Every other block that places something in the VPC needs it.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { FLOW_LOG_TRAFFIC_TYPES, GATEWAY_ENDPOINT_SERVICES, INTERFACE_ENDPOINT_SERVICES, LogRetentionDays, logRetentionProblem } from "../../../lib/aws-limits";
 import { Problem, nest, showValue } from "../../../lib/problems";
@@ -32,6 +33,12 @@ function networkSchema(env: keyof typeof NAT_DEFAULT, logRetentionDays: LogReten
             .enum(NAT_STRATEGIES)
             .default(NAT_DEFAULT[env])
             .describe("`single`: one NAT in the first public subnet; `perAz`: one per AZ with private subnets (each routes to its own); `none`: needs the `ecr.api`, `ecr.dkr`, `logs` interface endpoints and the `s3` gateway endpoint."),
+        natGatewaysReason: z
+            .string()
+            .optional()
+            .describe(
+                "Why a prod stack runs `natGateways: single` (a cost decision: the private subnets of every other AZ lose the internet when the NAT's AZ fails). Prod refuses `single` without it, and every preview prints it. Only with `single`.",
+            ),
         gatewayEndpoints: z.array(z.enum(GATEWAY_ENDPOINT_SERVICES)).default([...GATEWAY_ENDPOINT_SERVICES]).describe("Gateway endpoints on the private and data route tables."),
         interfaceEndpoints: z
             .array(z.enum(INTERFACE_ENDPOINT_SERVICES))
@@ -71,12 +78,28 @@ export const networkBlock = defineBlock({
             if (network.subnets.private.length > 0 && privateAzs.size < 2) {
                 problems.push({ path: ["network", "subnets", "private"], message: `spans only ${[...privateAzs].map(showValue).join(", ")}; prod needs private subnets in at least two AZs` });
             }
+            if (network.natGateways === "single" && privateAzs.size > 1 && network.natGatewaysReason === undefined) {
+                problems.push({
+                    path: ["network", "natGateways"],
+                    message: `"single" is not allowed in prod without natGatewaysReason: one NAT in ${showValue(network.subnets.public[0]?.az ?? "the first AZ")} leaves the private subnets of every other AZ without the internet when its AZ fails; use perAz, or state the cost decision in platform:network.natGatewaysReason`,
+                });
+            }
+        }
+        const reason = network.natGatewaysReason;
+        if (reason !== undefined && reason.trim() === "") {
+            problems.push({ path: ["network", "natGatewaysReason"], message: "is empty; say why this stack runs one NAT gateway, or remove it" });
+        } else if (reason !== undefined && network.natGateways !== "single") {
+            problems.push({ path: ["network", "natGatewaysReason"], message: `is set, but natGateways is ${showValue(network.natGateways)}; it explains natGateways: single only, so remove it` });
         }
         return problems;
     },
 
-    build(network: NetworkConfig, ctx: BuildContext): Vpc {
+    build({ natGatewaysReason, ...network }: NetworkConfig, ctx: BuildContext): Vpc {
         const { naming, tags } = ctx.stack;
+        if (natGatewaysReason !== undefined) {
+            // On every preview and up: the decision stays visible for as long as it stands.
+            pulumi.log.warn(`platform:network.natGatewaysReason: one NAT gateway serves every AZ: ${JSON.stringify(natGatewaysReason)}`);
+        }
         return new Vpc("network", { naming, tags, ...network, flowLogs: { ...network.flowLogs, retentionDays: network.flowLogs.retentionDays as LogRetentionDays } });
     },
 
