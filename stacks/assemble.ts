@@ -54,10 +54,10 @@ export class Assembly implements BuildContext {
         return id;
     }
 
-    connection(name: string): Connection | undefined {
+    connection(name: string, consumer?: string): Connection | undefined {
         for (const [block, built] of this.results) {
             if (block.name === name && block.store) {
-                return block.store.connection(built, this.stackConfig.blocks.get(block));
+                return block.store.connection(built, this.stackConfig.blocks.get(block), consumer);
             }
         }
         return undefined;

@@ -96,8 +96,11 @@ export interface StoreDeclaration<C, B> {
     readonly variables: readonly string[];
     /** The variables that follow from its config (one per table, say), where the stack has it: reserved too. @default none */
     configVariables?(config: C): readonly string[];
-    /** The connection, from what the block built. */
-    connection(built: B, config: C): Connection;
+    /**
+     * The connection, from what the block built, for `consumer` (a service's or a function's name,
+     * when the consumer says who it is): a store may give each consumer only what is meant for it.
+     */
+    connection(built: B, config: C, consumer?: string): Connection;
 }
 
 /** The security groups a block owns and the flows it needs (its own, or its consumers' to the stores). */
@@ -191,8 +194,8 @@ export interface BuildContext extends ConfigView {
     need<B>(block: Block<unknown, B, Shape>): B;
     /** The id of a security group some block declared. */
     securityGroupId(group: string): pulumi.Output<string>;
-    /** How to reach the store `name` (a block name), when the stack has it. */
-    connection(name: string): Connection | undefined;
+    /** How `consumer` (a service's or a function's name) reaches the store `name` (a block name), when the stack has it. */
+    connection(name: string, consumer?: string): Connection | undefined;
     publish<T>(channel: Channel<T>, item: T): void;
     /** What earlier blocks published on `channel`, in build order. */
     collect<T>(channel: Channel<T>): readonly T[];

@@ -115,7 +115,7 @@ export const servicesBlock = defineBlock({
         const vpc = ctx.need(networkBlock);
         const targets = ctx.collect(SERVICE_TARGETS);
         const services = config.services.map((service) => {
-            const connections = connectionsOf(service, (store) => ctx.connection(store));
+            const connections = connectionsOf(service, (store) => ctx.connection(store, service.name));
             const target = targets.find((t) => t.service === service.name);
             const component = new FargateService(
                 service.name,
