@@ -97,6 +97,12 @@ export interface StoreDeclaration<C, B> {
     /** The variables that follow from its config (one per table, say), where the stack has it: reserved too. @default none */
     configVariables?(config: C): readonly string[];
     /**
+     * Why consumers may not connect to it as the stack configures it (a CDN without signed URLs, a
+     * bucket set without an uploads bucket): the end of the message a consumer listing it gets,
+     * after the store's quoted name. Undefined when they may. @default always connectable
+     */
+    unavailable?(config: C): string | undefined;
+    /**
      * The connection, from what the block built, for `consumer` (a service's or a function's name,
      * when the consumer says who it is): a store may give each consumer only what is meant for it.
      */
@@ -184,6 +190,8 @@ export interface StoreInfo {
     /** Absent: consumers reach it without a security group of its own. */
     readonly group?: string;
     readonly ports: readonly number[];
+    /** Why consumers may not connect to it as configured (its declaration's `unavailable`); absent when they may. */
+    readonly unavailable?: string;
 }
 
 /** What a block's build sees. */

@@ -112,7 +112,13 @@ export class StackConfig implements ConfigView {
             this.storeInfos = new Map();
             for (const [block, config] of this.blocks) {
                 if (block.store) {
-                    this.storeInfos.set(block.name, { label: block.store.label, group: block.store.group, ports: block.store.ports?.(config, this) ?? [] });
+                    const unavailable = block.store.unavailable?.(config);
+                    this.storeInfos.set(block.name, {
+                        label: block.store.label,
+                        group: block.store.group,
+                        ports: block.store.ports?.(config, this) ?? [],
+                        ...(unavailable !== undefined ? { unavailable } : {}),
+                    });
                 }
             }
         }

@@ -82,6 +82,8 @@ function serviceProblems(config: ServicesConfig, view: ConfigView): Problem[] {
                 report(["connectsTo", i], `${showValue(store)} is not a data store of this stack; it has ${stores.length > 0 ? stores.join(", ") : "none"}`);
             } else if (seen.has(store)) {
                 report(["connectsTo", i], `${showValue(store)} is listed twice`);
+            } else if (view.stores.get(store)?.unavailable !== undefined) {
+                report(["connectsTo", i], `${showValue(store)} ${view.stores.get(store)!.unavailable}`);
             }
             seen.add(store);
         });
