@@ -95,6 +95,10 @@ export const NAME_RULES = {
     wafName: { maxLength: 128, pattern: /^[\w-]+$/, allowed: "letters, digits, hyphens and underscores" },
     /** Application Auto Scaling scheduled action names. */
     scheduledAction: { maxLength: 256, pattern: /^(?! )[^\x00-\x1f\x7f:/|]+(?<! )$/, allowed: "printable characters except :/| and no leading or trailing space" },
+    /** EventBridge Scheduler schedule and schedule group names (API Reference, CreateSchedule Name, ScheduleGroupName). */
+    schedulerName: { maxLength: 64, pattern: /^[0-9A-Za-z_.-]+$/, allowed: "letters, digits and ._-" },
+    /** SQS standard queue names (API Reference, CreateQueue QueueName). */
+    sqsQueue: { maxLength: 80, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, hyphens and underscores" },
 } as const satisfies Record<string, NameRule>;
 
 export type NameKind = keyof typeof NAME_RULES;
