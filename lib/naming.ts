@@ -95,6 +95,8 @@ export const NAME_RULES = {
     wafName: { maxLength: 128, pattern: /^[\w-]+$/, allowed: "letters, digits, hyphens and underscores" },
     /** Application Auto Scaling scheduled action names. */
     scheduledAction: { maxLength: 256, pattern: /^(?! )[^\x00-\x1f\x7f:/|]+(?<! )$/, allowed: "printable characters except :/| and no leading or trailing space" },
+    /** API Gateway v2 API and authorizer names (API Reference: StringWithLengthBetween1And128). */
+    apiGateway: { maxLength: 128, pattern: /^[^\x00-\x1f\x7f]+$/, allowed: "1–128 printable characters" },
     /** EventBridge Scheduler schedule and schedule group names (API Reference, CreateSchedule Name, ScheduleGroupName). */
     schedulerName: { maxLength: 64, pattern: /^[0-9A-Za-z_.-]+$/, allowed: "letters, digits and ._-" },
     /** SQS standard queue names (API Reference, CreateQueue QueueName). */
