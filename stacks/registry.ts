@@ -17,6 +17,7 @@ import { cdnBlock } from "../components/edge/cdn/block";
 import { webAclBlock } from "../components/edge/web-acl/block";
 import { securityGroupsBlock } from "../components/network/security-groups/block";
 import { networkBlock } from "../components/network/vpc/block";
+import { secretsBlock } from "../components/security/secrets/block";
 import { healthChecksBlock } from "../components/observability/health-checks/block";
 import { monitoringBlock } from "../components/observability/monitoring/block";
 import { bucketsBlock } from "../components/storage/buckets/block";
@@ -38,6 +39,7 @@ export const BLOCKS: readonly AnyBlock[] = [
     blueGreenAlbBlock,
     cdnBlock,
     parametersBlock,
+    secretsBlock,
     servicesBlock,
     webAclBlock,
     healthChecksBlock,
