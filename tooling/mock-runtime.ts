@@ -500,6 +500,25 @@ const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedSta
         const arn = `${String(inputs.topic)}:${uuidOf(name)}`;
         return { id: arn, state: { ...inputs, arn, pendingConfirmation: inputs.protocol === "email", ownerId: MOCK_ACCOUNT_ID } };
     },
+    // A function's id is its name; the invoke ARN is what API Gateway integrations take (its region the function's).
+    "aws:lambda/function:Function": ({ inputs, physical, arnPrefix, region }) => {
+        const arn = `${arnPrefix("lambda")}:function:${physical}`;
+        return {
+            id: physical,
+            state: {
+                ...inputs,
+                name: physical,
+                arn,
+                qualifiedArn: `${arn}:$LATEST`,
+                invokeArn: `arn:${MOCK_PARTITION}:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+                qualifiedInvokeArn: `arn:${MOCK_PARTITION}:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}:$LATEST/invocations`,
+                version: "$LATEST",
+                lastModified: "2026-01-01T00:00:00.000+0000",
+                sourceCodeHash: hex(`lambda::${physical}`, 64),
+                ...(inputs.packageType === "Image" ? {} : { sourceCodeSize: 1048576 }),
+            },
+        };
+    },
     "aws:cloudwatch/metricAlarm:MetricAlarm": ({ inputs, physical, arnPrefix }) => ({
         id: physical,
         state: { ...inputs, name: physical, arn: `${arnPrefix("cloudwatch")}:alarm:${physical}` },
@@ -523,6 +542,20 @@ const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedSta
             arn: `${arnPrefix("autoscaling")}:scheduledAction:${uuidOf(name)}:resource/${String(inputs.serviceNamespace)}/${String(inputs.resourceId)}:scheduledActionName/${physical}`,
         },
     }),
+    // A schedule group's id is its name; a schedule's is `<group>/<name>`, as the provider imports them.
+    "aws:scheduler/scheduleGroup:ScheduleGroup": ({ inputs, physical, arnPrefix }) => ({
+        id: physical,
+        state: { ...inputs, name: physical, arn: `${arnPrefix("scheduler")}:schedule-group/${physical}`, state: "ACTIVE" },
+    }),
+    "aws:scheduler/schedule:Schedule": ({ inputs, physical, arnPrefix }) => {
+        const group = typeof inputs.groupName === "string" ? inputs.groupName : "default";
+        return { id: `${group}/${physical}`, state: { ...inputs, name: physical, groupName: group, arn: `${arnPrefix("scheduler")}:schedule/${group}/${physical}` } };
+    },
+    // A queue's id is its URL; its ARN ends in its name.
+    "aws:sqs/queue:Queue": ({ inputs, physical, arnPrefix, region, account }) => {
+        const url = `https://sqs.${region}.amazonaws.com/${account}/${physical}`;
+        return { id: url, state: { ...inputs, name: physical, url, arn: `${arnPrefix("sqs")}:${physical}` } };
+    },
 };
 
 /** The 6-character suffix Secrets Manager appends to a secret's name in its ARN. */
