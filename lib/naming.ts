@@ -93,6 +93,8 @@ export const NAME_RULES = {
     cloudwatchDashboard: { maxLength: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, hyphens and underscores" },
     /** WAFv2 web ACL, rule and metric names. */
     wafName: { maxLength: 128, pattern: /^[\w-]+$/, allowed: "letters, digits, hyphens and underscores" },
+    /** Lambda function names (the name alone; an ARN may be longer). */
+    lambdaFunction: { maxLength: 64, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, hyphens and underscores" },
     /** Application Auto Scaling scheduled action names. */
     scheduledAction: { maxLength: 256, pattern: /^(?! )[^\x00-\x1f\x7f:/|]+(?<! )$/, allowed: "printable characters except :/| and no leading or trailing space" },
     /** API Gateway v2 API and authorizer names (API Reference: StringWithLengthBetween1And128). */

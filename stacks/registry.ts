@@ -20,6 +20,7 @@ import { networkBlock } from "../components/network/vpc/block";
 import { secretsBlock } from "../components/security/secrets/block";
 import { healthChecksBlock } from "../components/observability/health-checks/block";
 import { monitoringBlock } from "../components/observability/monitoring/block";
+import { functionsBlock } from "../components/serverless/functions/block";
 import { bucketsBlock } from "../components/storage/buckets/block";
 import { blueGreenAlbBlock } from "../components/traffic/blue-green-alb/block";
 import { AnyBlock } from "./block";
@@ -40,6 +41,7 @@ export const BLOCKS: readonly AnyBlock[] = [
     cdnBlock,
     parametersBlock,
     secretsBlock,
+    functionsBlock,
     servicesBlock,
     webAclBlock,
     healthChecksBlock,

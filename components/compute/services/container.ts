@@ -38,10 +38,8 @@ export function imageTagProblem(tag: string): string | undefined {
     return undefined;
 }
 
-/** `<repository>:<tag>`, or `<repository>@sha256:…` for a digest. */
-export function imageReference(repositoryUrl: string, tagOrDigest: string): string {
-    return IMAGE_DIGEST.test(tagOrDigest) ? `${repositoryUrl}@${tagOrDigest}` : `${repositoryUrl}:${tagOrDigest}`;
-}
+/** `<repository>:<tag>`, or `<repository>@sha256:…` for a digest (the ECR helpers' own). */
+export { imageReference } from "../../../lib/ecr";
 
 /**
  * Values that are not plain strings (outputs of other resources, wired by the platform) are

@@ -19,10 +19,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LogRetentionDays } from "../../../lib/aws-limits";
+import { FoundRepository, lookUpImage, lookUpRepository } from "../../../lib/ecr";
 import { Colour } from "../../traffic/blue-green-alb/blue-green";
 import {
     environmentProblems,
-    imageReference,
     imageTagProblem,
     secretProblems,
     secretResourceArn,
@@ -189,7 +189,7 @@ export class FargateService extends PlatformComponent {
         const discovery = this.discoveryService(ctx);
 
         this.deployments = args.deployments.map((deployment) =>
-            this.deployment(ctx, deployment, { repositoryUrl: repository.repositoryUrl, logGroupName: logGroup.name, executionRole, taskRole, discovery }),
+            this.deployment(ctx, deployment, { repository, logGroupName: logGroup.name, executionRole, taskRole, discovery }),
         );
         this.service = args.service;
         this.repositoryUrl = repository.repositoryUrl;
@@ -220,38 +220,16 @@ export class FargateService extends PlatformComponent {
     }
 
     /** The service's repository, looked up: a missing one stops the program with what to do. */
-    private repository(ctx: StepContext): { arn: pulumi.Output<string>; repositoryUrl: pulumi.Output<string> } {
-        const name = ctx.args.repository;
-        const found = pulumi.output(
-            aws.ecr.getRepository({ name }, { parent: this }).catch((err: unknown) => {
-                throw new pulumi.RunError(
-                    `FargateService "${ctx.name}": ECR repository ${name} is not in this account and region (${awsReason(err)}); ` +
-                        "the account stack creates the repositories (platform:repositories in Pulumi.account.yaml): run it first (README, First deployment)",
-                );
-            }),
-        );
-        return { arn: found.arn, repositoryUrl: found.repositoryUrl };
+    private repository(ctx: StepContext): FoundRepository {
+        return lookUpRepository(`FargateService "${ctx.name}"`, ctx.args.repository, this);
     }
 
     /**
      * The image of a deployment, once ECR has it: a tag nobody pushed would start tasks that fail
      * with CannotPullContainerError while `pulumi up` reports success, so the program stops first.
      */
-    private image(ctx: StepContext, repositoryUrl: pulumi.Output<string>, tag: string): pulumi.Output<string> {
-        const repositoryName = ctx.args.repository;
-        const wanted = tag.startsWith("sha256:") ? { imageDigest: tag } : { imageTag: tag };
-        // After the repository's own lookup: a missing repository is reported as that, not as a missing image.
-        return repositoryUrl.apply((url) =>
-            aws.ecr
-                .getImage({ repositoryName, ...wanted }, { parent: this })
-                .then(() => imageReference(url, tag))
-                .catch((err: unknown) => {
-                    throw new pulumi.RunError(
-                        `FargateService "${ctx.name}": image ${repositoryName}:${tag} is not in ECR (${awsReason(err)}); ` +
-                            "push it before deploying (README, First deployment), or set the service's image tag to one that is there",
-                    );
-                }),
-        );
+    private image(ctx: StepContext, repository: FoundRepository, tag: string): pulumi.Output<string> {
+        return lookUpImage(`FargateService "${ctx.name}"`, repository, tag, "the service's image tag", this);
     }
 
     private logGroup(ctx: StepContext): aws.cloudwatch.LogGroup {
@@ -386,7 +364,7 @@ export class FargateService extends PlatformComponent {
                 runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
                 executionRoleArn: shared.executionRole.role.arn,
                 taskRoleArn: shared.taskRole.arn,
-                containerDefinitions: pulumi.jsonStringify(containerDefinitions(args, this.image(ctx, shared.repositoryUrl, deployment.imageTag), shared.logGroupName, ctx.region, deployment.colour ?? "ecs")),
+                containerDefinitions: pulumi.jsonStringify(containerDefinitions(args, this.image(ctx, shared.repository, deployment.imageTag), shared.logGroupName, ctx.region, deployment.colour ?? "ecs")),
                 volumes: writablePathsOf(args).map((_, i) => ({ name: `scratch-${i}` })),
                 tags: ctx.tagsFor(serviceName),
             },
@@ -532,18 +510,12 @@ interface StepContext {
 }
 
 interface SharedParts {
-    readonly repositoryUrl: pulumi.Output<string>;
+    readonly repository: FoundRepository;
     readonly logGroupName: pulumi.Output<string>;
     /** The execution role and its policy: tasks must not start before the policy exists. */
     readonly executionRole: { role: aws.iam.Role; policy: aws.iam.RolePolicy };
     readonly taskRole: aws.iam.Role;
     readonly discovery: aws.servicediscovery.Service;
-}
-
-/** The first line of an AWS error, for a message of our own. */
-function awsReason(err: unknown): string {
-    const text = err instanceof Error ? err.message : String(err);
-    return text.split("\n").find((line) => line.trim() !== "")?.trim() ?? "no answer";
 }
 
 /** Where the SSM agent behind ECS Exec writes inside the container. */

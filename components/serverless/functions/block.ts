@@ -1,0 +1,223 @@
+/**
+ * The functions block (`platform:functions`): AWS Lambda functions by name, each
+ * `<prefix>-<env>-<name>` (LambdaFunction), its code an image of the account's ECR or a .zip in S3.
+ * In the VPC by default: the private subnets of platform:network, behind the `lambda` security
+ * group this block declares, with flows to the stores the functions connect to and HTTPS out
+ * (AWS APIs, the WebSocket API's @connections endpoint, through the NAT).
+ *
+ * Each function gets exactly the stores it lists in `connectsTo`: their settings as environment,
+ * their secrets by reference (`<VAR>_SECRET_ARN`, `<VAR>_SECRET_KEY`: Lambda has no secret
+ * injection) with a grant to read exactly those, and their statements on its own role.
+ *
+ * Blocks built before it that invoke functions (the WebSocket API's routes) publish a
+ * `FunctionInvoker` (invokers.ts); once the functions exist this block hands them every function.
+ * Blocks built after it (schedules) `ctx.need(functionsBlock)`.
+ */
+import { z } from "zod";
+import { Path, Problem, nest, showValue } from "../../../lib/problems";
+import { BuildContext, Connection, ConfigView, defineBlock, singleKey, storeFlows } from "../../../stacks/block";
+import { INTERNET } from "../../network/security-groups/matrix";
+import { networkBlock } from "../../network/vpc/block";
+import { FUNCTION_THRESHOLDS, functionAlarms } from "./alarms";
+import { BuiltFunction, FUNCTION_INVOKERS } from "./invokers";
+import { ARCHITECTURES, LAMBDA_LIMITS, SUPPORTED_RUNTIMES, functionProblems, secretVariableNames } from "./lambda";
+import { LambdaFunction } from "./lambda-function";
+
+/** What a function gets when config does not say. */
+export const FUNCTION_DEFAULTS = { architecture: "x86_64", memoryMb: 256, timeoutSeconds: 30, vpc: true } as const;
+
+/** The security group the functions in the VPC run behind. */
+export const LAMBDA_GROUP = "lambda";
+
+const ImageSchema = z
+    .strictObject({
+        repository: z.string().describe("ECR repository of the account stack (platform:repositories in Pulumi.account.yaml), by name; several functions may share one image."),
+        imageTag: z.string().describe("Image tag (not `latest`) or `sha256:` digest; it must be in the repository, built for the function's architecture."),
+        command: z
+            .array(z.string())
+            .optional()
+            .describe("Overrides the image's CMD: the handler (and its arguments), so one image serves several functions, e.g. `[\"app.handlers.connect\"]`. Default: the image's CMD."),
+    })
+    .describe("The function's code as a container image of the account's ECR. Exactly one of image and s3.");
+
+const S3Schema = z
+    .strictObject({
+        bucket: z.string().describe("Bucket of the .zip, in the stack's region."),
+        key: z.string().describe("Object key of the .zip."),
+        runtime: z.string().describe(`A managed runtime Lambda still supports: ${Object.keys(SUPPORTED_RUNTIMES).map((r) => `\`${r}\``).join(", ")}; deprecated ones are refused.`),
+        handler: z.string().describe("The handler in the .zip, e.g. `app.handler`."),
+    })
+    .describe("The function's code as a .zip in S3 on a managed runtime. Exactly one of image and s3.");
+
+function functionSchema() {
+    const { memoryMb, timeoutSeconds } = LAMBDA_LIMITS;
+    return z
+        .strictObject({
+            image: ImageSchema.optional(),
+            s3: S3Schema.optional(),
+            architecture: z.enum(ARCHITECTURES).default(FUNCTION_DEFAULTS.architecture).describe("Instruction set the code is built for: `x86_64` or `arm64` (an image must be built for it)."),
+            memoryMb: z.number().default(FUNCTION_DEFAULTS.memoryMb).describe(`Memory, ${memoryMb.min}–${memoryMb.max} MB; CPU follows it.`),
+            timeoutSeconds: z.number().default(FUNCTION_DEFAULTS.timeoutSeconds).describe(`Seconds an invocation may run, ${timeoutSeconds.min}–${timeoutSeconds.max}.`),
+            environment: z
+                .record(z.string(), z.string())
+                .default({})
+                .describe(
+                    `Plain settings; a secret-looking name (\`*PASSWORD*\`, \`*SECRET*\`, \`*TOKEN*\`, \`*API_KEY*\`…) is refused unless its value is an ARN, and Lambda's own variables (AWS_REGION…) too; at most ${LAMBDA_LIMITS.environmentBytes} bytes with the connections' variables.`,
+                ),
+            reservedConcurrency: z.number().optional().describe("Concurrent executions reserved for the function, and its cap; 0 stops it. Default: none (the account's unreserved pool)."),
+            vpc: z
+                .boolean()
+                .default(FUNCTION_DEFAULTS.vpc)
+                .describe("Run in the private subnets of platform:network behind the `lambda` security group (to reach the VPC's stores); false: outside any VPC."),
+            connectsTo: z
+                .array(z.string())
+                .default([])
+                .describe("The stores (block names: `cache`, `websocket`, `secrets`…) whose settings, secret references, grants and network paths the function gets. Default: none."),
+        })
+        .describe("One function, `<prefix>-<env>-<name>`: its code, size, timeout, settings, network and the stores it uses.");
+}
+
+function functionsSchema() {
+    return z
+        .record(z.string(), functionSchema())
+        .describe("Lambda functions by name (lowercase letters, digits and hyphens: `ws-connect` → `<prefix>-<env>-ws-connect`).");
+}
+
+export type FunctionConfig = z.output<ReturnType<typeof functionSchema>>;
+export type FunctionsConfig = Readonly<Record<string, FunctionConfig>>;
+
+/** What the block built: every function by key (what invokers and the schedules use), and the components. */
+export interface BuiltFunctions {
+    readonly functions: ReadonlyMap<string, BuiltFunction>;
+    readonly components: readonly LambdaFunction[];
+}
+
+/** Every connection of a function, merged. */
+function connectionsOf(stores: readonly string[], connection: (store: string) => Connection | undefined): Required<Connection> {
+    const connections = stores.map((store) => connection(store)).filter((c): c is Connection => c !== undefined);
+    return {
+        environment: Object.assign({}, ...connections.map((c) => c.environment)),
+        secrets: Object.assign({}, ...connections.map((c) => c.secrets)),
+        statements: connections.flatMap((c) => c.statements ?? []),
+    };
+}
+
+/** The functions that run in the VPC. */
+function inVpc(config: FunctionsConfig): Array<[string, FunctionConfig]> {
+    return Object.entries(config).filter(([, f]) => f.vpc);
+}
+
+function functionsProblems(config: FunctionsConfig, view: ConfigView): Problem[] {
+    const problems: Problem[] = [];
+    if (Object.keys(config).length === 0) {
+        return [{ path: ["functions"], message: "is empty; name at least one function, or leave platform:functions out" }];
+    }
+    const stores = [...view.stores.keys()];
+    // A store's variable, and what Lambda makes of a store's secret: the function's own settings may not use them.
+    const reserved = new Set(view.connectionVariables.flatMap((v) => [v, ...secretVariableNames(v)]));
+    const network = view.config(networkBlock);
+    for (const [key, fn] of Object.entries(config)) {
+        const at = (...path: Path): Path => ["functions", key, ...path];
+        problems.push(...nest(at(), functionProblems(key, fn, view.stack.naming)));
+        const seen = new Set<string>();
+        fn.connectsTo.forEach((store, i) => {
+            const info = view.stores.get(store);
+            if (!info) {
+                problems.push({ path: at("connectsTo", i), message: `${showValue(store)} is not a data store of this stack; it has ${stores.length > 0 ? stores.join(", ") : "none"}` });
+            } else if (seen.has(store)) {
+                problems.push({ path: at("connectsTo", i), message: `${showValue(store)} is listed twice` });
+            } else if (info.unavailable !== undefined) {
+                problems.push({ path: at("connectsTo", i), message: `${showValue(store)} ${info.unavailable}` });
+            } else if (!fn.vpc && info.group !== undefined) {
+                problems.push({
+                    path: at("connectsTo", i),
+                    message: `${showValue(store)} is reached inside the VPC (security group ${info.group}), but the function runs outside it (vpc: false); set vpc: true`,
+                });
+            }
+            seen.add(store);
+        });
+        for (const variable of Object.keys(fn.environment).filter((v) => reserved.has(v))) {
+            problems.push({ path: at("environment", variable), message: `${showValue(variable)} is set by the platform itself (a store's settings or secret references); choose another name` });
+        }
+        if (fn.vpc) {
+            // No ENI rule: VPC functions use Hyperplane ENIs, one per subnet + security-group
+            // combination shared by every function of the account that has it (all of this block's
+            // functions share the `lambda` group and the private subnets), so the 250 ENIs per VPC
+            // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html) are far off.
+            if (!network) {
+                problems.push({ path: at("vpc"), message: "true needs platform:network: the function runs in its private subnets; add platform:network, or set vpc: false" });
+            } else if (network.subnets.private.length === 0) {
+                problems.push({ path: at("vpc"), message: "true, but platform:network has no private subnets; add some (platform:network.subnets.private), or set vpc: false" });
+            }
+        }
+    }
+    return problems;
+}
+
+export const functionsBlock = defineBlock({
+    name: "functions",
+    keys: ["functions"],
+    schema: () => singleKey("functions", functionsSchema()),
+    thresholds: FUNCTION_THRESHOLDS,
+
+    rules: (config: FunctionsConfig, view): Problem[] => functionsProblems(config, view),
+
+    securityGroups: (config: FunctionsConfig, view) => {
+        const vpcFunctions = inVpc(config);
+        if (vpcFunctions.length === 0) {
+            return {};
+        }
+        return {
+            groups: [{ name: LAMBDA_GROUP, description: "Lambda functions" }],
+            flows: [
+                { from: { group: LAMBDA_GROUP }, to: { cidr: INTERNET }, port: 443, why: "HTTPS out: AWS APIs, the WebSocket @connections endpoint" },
+                ...storeFlows(view, LAMBDA_GROUP, "functions", vpcFunctions.flatMap(([, f]) => f.connectsTo)),
+            ],
+        };
+    },
+
+    build(config: FunctionsConfig, ctx: BuildContext): BuiltFunctions {
+        const network = ctx.built(networkBlock);
+        const functions = new Map<string, BuiltFunction>();
+        const components = Object.entries(config).map(([key, fn]) => {
+            // The function says who it is: a store may give each consumer only what is meant for it.
+            const connections = connectionsOf(fn.connectsTo, (store) => ctx.connection(store, key));
+            if (fn.vpc && !network) {
+                // The config rules refuse vpc: true without platform:network: a program bug.
+                throw new Error(`function ${key} runs in the VPC, but no network was built`);
+            }
+            const component = new LambdaFunction(`functions-${key}`, {
+                naming: ctx.stack.naming,
+                tags: ctx.stack.tags,
+                key,
+                image: fn.image,
+                s3: fn.s3,
+                architecture: fn.architecture,
+                memoryMb: fn.memoryMb,
+                timeoutSeconds: fn.timeoutSeconds,
+                environment: { ...fn.environment, ...connections.environment },
+                secrets: connections.secrets,
+                statements: connections.statements,
+                reservedConcurrency: fn.reservedConcurrency,
+                ...(fn.vpc && network ? { vpc: { subnetIds: network.privateSubnetIds, securityGroupIds: [ctx.securityGroupId(LAMBDA_GROUP)] } } : {}),
+                logRetentionDays: ctx.stack.logRetentionDays,
+            });
+            functions.set(key, { key, name: component.functionName, arn: component.arn, invokeArn: component.invokeArn });
+            return component;
+        });
+        for (const invoker of ctx.collect(FUNCTION_INVOKERS)) {
+            invoker.wire(functions);
+        }
+        return { functions, components };
+    },
+
+    outputs: (built) => ({
+        functions: Object.fromEntries(built.components.map((c) => [c.key, { name: c.functionName, arn: c.arn, logGroup: c.logGroupName }])),
+    }),
+
+    alarms: (built, _config, thresholds) => ({
+        rank: 15,
+        title: "Lambda",
+        specs: built.components.flatMap((c) => functionAlarms({ key: c.key, functionName: c.functionName, timeoutSeconds: c.timeoutSeconds }, thresholds)),
+    }),
+});
