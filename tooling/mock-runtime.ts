@@ -369,6 +369,14 @@ const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedSta
         const id = `E${hex(`oac::${name}`, 13).toUpperCase()}`;
         return { id, state: { ...inputs, arn: `arn:${MOCK_PARTITION}:cloudfront::${account}:origin-access-control/${id}`, etag: `E${hex(`oac::${name}::etag`, 13).toUpperCase()}` } };
     },
+    // A public key's id is `K` and 13 uppercase letters and digits (K36X4X2EO997HM); with a name
+    // prefix, its name gets the provider's 26-character unique suffix. A key group's id is a UUID.
+    "aws:cloudfront/publicKey:PublicKey": ({ inputs, name }) => {
+        const id = `K${hex(`public-key::${name}`, 13).toUpperCase()}`;
+        const keyName = typeof inputs.name === "string" ? inputs.name : `${String(inputs.namePrefix ?? "terraform-")}${hex(`public-key::${name}::name`, 26)}`;
+        return { id, state: { ...inputs, name: keyName, etag: `E${hex(`public-key::${name}::etag`, 13).toUpperCase()}`, callerReference: uuidOf(`public-key::${name}::caller`) } };
+    },
+    "aws:cloudfront/keyGroup:KeyGroup": ({ inputs, name }) => ({ id: uuidOf(`key-group::${name}`), state: { ...inputs, etag: `E${hex(`key-group::${name}::etag`, 13).toUpperCase()}` } }),
     "aws:appautoscaling/target:Target": ({ inputs, arnPrefix, name }) => ({
         id: String(inputs.resourceId),
         state: { ...inputs, arn: `${arnPrefix("application-autoscaling")}:scalable-target/${hex(name, 24)}` },
