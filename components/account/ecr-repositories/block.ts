@@ -16,6 +16,10 @@ const RepositoriesSchema = z
             .min(1)
             .default(["*"])
             .describe("Tag patterns counted towards keepLastImages, one count each (≤ 4 `*`); list only build tags (`sha-*`) so release tags the stacks run never expire."),
+        lambdaPull: z
+            .array(z.string())
+            .default([])
+            .describe("Repositories of `names` that Lambda functions (platform:functions) deploy from: a repository policy lets `lambda.amazonaws.com` pull for this account's functions in this region, so the deploying role needs no `ecr:SetRepositoryPolicy`."),
     })
     .describe("The account's ECR repositories: scan on push, immutable tags, kept when the stack goes, a lifecycle.");
 

@@ -21,6 +21,33 @@ export interface EcrRepositoriesArgs extends ComponentBaseArgs {
      * tags stacks run never expire. @default ["*"]
      */
     expiringTagPatterns?: readonly string[];
+    /**
+     * Repositories Lambda functions of this account and region deploy from: each gets a repository
+     * policy letting `lambda.amazonaws.com` pull (`ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer`)
+     * for functions of this account and region only. Without it Lambda tries to add the statement
+     * itself when a function is created, which needs `ecr:SetRepositoryPolicy` on the deploying
+     * role, and leaves a policy no stack manages. Each must be one of `names`. @default []
+     */
+    lambdaPull?: readonly string[];
+}
+
+/** What Lambda needs of a repository to create a function from one of its images (AWS re:Post, "Lambda does not have permission to access the ECR image", https://repost.aws/knowledge-center/lambda-ecr-image). */
+export const LAMBDA_PULL_ACTIONS = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] as const;
+
+/** The repository policy that lets Lambda functions of `account` in `region` pull. */
+export function lambdaPullPolicy(partition: string, region: string, account: string) {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "LambdaPull",
+                Effect: "Allow",
+                Principal: { Service: "lambda.amazonaws.com" },
+                Action: [...LAMBDA_PULL_ACTIONS],
+                Condition: { StringLike: { "aws:sourceArn": `arn:${partition}:lambda:${region}:${account}:function:*` } },
+            },
+        ],
+    };
 }
 
 const ECR_TAG_PATTERN = /^[A-Za-z0-9_.*-]{1,128}$/;
@@ -35,6 +62,13 @@ export class EcrRepositories extends PlatformComponent {
         const policy = JSON.stringify(lifecyclePolicy(args.keepLastImages ?? 30, args.expiringTagPatterns ?? ["*"]));
         const urls: Record<string, pulumi.Output<string>> = {};
         const arns: Record<string, pulumi.Output<string>> = {};
+        const lambdaPull = new Set(args.lambdaPull ?? []);
+        const pullPolicy =
+            lambdaPull.size > 0
+                ? pulumi
+                      .all([aws.getPartitionOutput({}, { parent: this }).partition, aws.getRegionOutput({}, { parent: this }).region, aws.getCallerIdentityOutput({}, { parent: this }).accountId])
+                      .apply(([partition, region, account]) => JSON.stringify(lambdaPullPolicy(partition, region, account)))
+                : undefined;
         for (const repositoryName of args.names) {
             const repository = new aws.ecr.Repository(
                 `${name}-${repositoryName}`,
@@ -49,6 +83,9 @@ export class EcrRepositories extends PlatformComponent {
                 { parent: this, retainOnDelete: true },
             );
             new aws.ecr.LifecyclePolicy(`${name}-${repositoryName}-lifecycle`, { repository: repository.name, policy }, { parent: this });
+            if (pullPolicy && lambdaPull.has(repositoryName)) {
+                new aws.ecr.RepositoryPolicy(`${name}-${repositoryName}-policy`, { repository: repository.name, policy: pullPolicy }, { parent: this });
+            }
             urls[repositoryName] = repository.repositoryUrl;
             arns[repositoryName] = repository.arn;
         }
@@ -83,7 +120,7 @@ export function lifecyclePolicy(keep: number, patterns: readonly string[]) {
 }
 
 /** Names ECR accepts, once each; counts and patterns its lifecycle accepts. */
-export function ecrRepositoriesProblems(args: Pick<EcrRepositoriesArgs, "names" | "keepLastImages" | "expiringTagPatterns">): Problem[] {
+export function ecrRepositoriesProblems(args: Pick<EcrRepositoriesArgs, "names" | "keepLastImages" | "expiringTagPatterns" | "lambdaPull">): Problem[] {
     const problems: Problem[] = [];
     const seen = new Set<string>();
     args.names.forEach((repositoryName, i) => {
@@ -98,6 +135,15 @@ export function ecrRepositoriesProblems(args: Pick<EcrRepositoriesArgs, "names" 
     if (args.names.length === 0) {
         problems.push({ path: ["names"], message: "is empty; list the repositories the systems' services deploy from" });
     }
+    const pulled = new Set<string>();
+    (args.lambdaPull ?? []).forEach((repositoryName, i) => {
+        if (!args.names.includes(repositoryName)) {
+            problems.push({ path: ["lambdaPull", i], message: `${showValue(repositoryName)} is not one of names; list the repository there first` });
+        } else if (pulled.has(repositoryName)) {
+            problems.push({ path: ["lambdaPull", i], message: `${showValue(repositoryName)} is listed twice` });
+        }
+        pulled.add(repositoryName);
+    });
     const keep = args.keepLastImages ?? 30;
     if (!Number.isInteger(keep) || keep < 1 || keep > 1000) {
         problems.push({ path: ["keepLastImages"], message: `${keep} is outside 1–1000` });
