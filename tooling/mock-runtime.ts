@@ -593,6 +593,7 @@ for (const type of [
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
     "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
 ]) {
     (SERVICE_RESOURCES as Record<string, (ctx: MockContext) => MockedState>)[type] = ({ inputs }) => ({ id: String(inputs.bucket), state: { ...inputs } });
 }
