@@ -15,7 +15,13 @@ type Tags = Record<string, string>;
 /** Input keys that carry a credential when they carry anything. */
 export const PASSWORD_LIKE = /(password|passwd|authtoken|secretstring|secretbinary|privatekey)/i;
 
-/** Every password-like input, anywhere in the plan, with where it sits. */
+/**
+ * A reference to a secret, not a secret: a Secrets Manager secret's or an SSM parameter's ARN (a
+ * Lambda function's `<VAR>_SECRET_ARN`, say, which its code reads the value with).
+ */
+const SECRET_REFERENCE = /^arn:aws[a-z-]*:(?:secretsmanager|ssm):[a-z0-9-]+:\d{12}:(?:secret:|parameter\/)/;
+
+/** Every password-like input, anywhere in the plan, with where it sits (references to secrets aside). */
 export function passwordLikeInputs(view: RunView): Array<{ where: string; value: unknown }> {
     const found: Array<{ where: string; value: unknown }> = [];
     const walk = (value: unknown, where: string) => {
@@ -23,7 +29,7 @@ export function passwordLikeInputs(view: RunView): Array<{ where: string; value:
             value.forEach((item, i) => walk(item, `${where}[${i}]`));
         } else if (value !== null && typeof value === "object") {
             for (const [key, inner] of Object.entries(value)) {
-                if (PASSWORD_LIKE.test(key) && typeof inner !== "boolean") {
+                if (PASSWORD_LIKE.test(key) && typeof inner !== "boolean" && !(typeof inner === "string" && SECRET_REFERENCE.test(inner))) {
                     found.push({ where: `${where}.${key}`, value: inner });
                 }
                 walk(inner, `${where}.${key}`);
