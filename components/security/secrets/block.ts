@@ -9,6 +9,7 @@ import { z } from "zod";
 import { Problem, showValue } from "../../../lib/problems";
 import { BuildContext, ConfigView, PerEnv, defineBlock, singleKey } from "../../../stacks/block";
 import { servicesBlock } from "../../compute/services/block";
+import { functionsBlock } from "../../serverless/functions/block";
 import { GeneratedSecrets, SECRET_CHARACTERS, SECRET_LENGTH, VARIABLE_NAME, defaultVariable, generatedSecretsProblems } from "./secrets";
 
 /** What a consumer writes in `connectsTo` to read its secrets (the block's name). */
@@ -43,6 +44,8 @@ interface Consumer {
     readonly connectsTo: readonly string[];
     /** Where its connectsTo is: `platform:services.<name>.connectsTo`. */
     readonly connectsToKey: string;
+    /** A service and a function both have this name. */
+    readonly shared?: boolean;
 }
 
 /** Every service and function of the stack, by name. */
@@ -50,6 +53,11 @@ function consumersOf(view: ConfigView): Map<string, Consumer> {
     const consumers = new Map<string, Consumer>();
     for (const service of view.config(servicesBlock)?.services ?? []) {
         consumers.set(service.name, { kind: "service", name: service.name, connectsTo: service.connectsTo, connectsToKey: `platform:services.${service.name}.connectsTo` });
+    }
+    for (const [name, fn] of Object.entries(view.config(functionsBlock) ?? {})) {
+        const service = consumers.get(name);
+        // A secret reaches its readers by name: a service and a function of one name would both read it.
+        consumers.set(name, service ? { ...service, shared: true } : { kind: "function", name, connectsTo: fn.connectsTo, connectsToKey: `platform:functions.${name}.connectsTo` });
     }
     return consumers;
 }
@@ -90,6 +98,11 @@ function secretsRules(secrets: SecretsConfig, view: ConfigView): Problem[] {
                 problems.push({
                     path: ["secrets", key, "readers", i],
                     message: `${showValue(reader)} is neither a service nor a function of this stack; ${names.length > 0 ? `it has ${names.map(showValue).join(", ")}` : "it has none"}`,
+                });
+            } else if (consumer.shared) {
+                problems.push({
+                    path: ["secrets", key, "readers", i],
+                    message: `${showValue(reader)} is both a service and a function; a secret's readers are named, so rename one of them`,
                 });
             } else if (!consumer.connectsTo.includes(STORE_NAME)) {
                 problems.push({ path: ["secrets", key, "readers", i], message: `${showValue(reader)} does not list "${STORE_NAME}" in ${consumer.connectsToKey}; add it there, or it gets nothing` });

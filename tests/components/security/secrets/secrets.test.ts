@@ -100,11 +100,13 @@ const NETWORK = {
 const service = (connectsTo: string[]): Json => ({ cpu: 256, memory: 512, imageTag: "1.0.0", connectsTo });
 
 /** A `couple` dev stack with `web` and `worker`, and `secrets` (web reads both, worker one). */
-function couple(change: (secrets: Record<string, Json>, services: Record<string, Json>) => void = () => {}): ConfigMap {
+function couple(change: (secrets: Record<string, Json>, services: Record<string, Json>, functions: Record<string, Json>) => void = () => {}): ConfigMap {
     const services: Record<string, Json> = { web: service(["secrets"]), worker: service(["secrets"]) };
-    const secrets: Record<string, Json> = { "flask-secret-key": { readers: ["web"] }, "ws-token-key": { readers: ["web", "worker"] } };
-    change(secrets, services);
+    const functions: Record<string, Json> = { "ws-authorizer": { image: { repository: "couple-realtime", imageTag: "1.0.0" }, connectsTo: ["secrets"] } };
+    const secrets: Record<string, Json> = { "flask-secret-key": { readers: ["web"] }, "ws-token-key": { readers: ["web", "worker", "ws-authorizer"] } };
+    change(secrets, services, functions);
     return {
+        "platform:functions": JSON.stringify(functions),
         "aws:region": "ap-northeast-2",
         "platform:env": "dev",
         "platform:name": "couple",
@@ -125,7 +127,7 @@ describe("stacks: bad platform:secrets configs", () => {
                     services.worker = service([]);
                 }),
             [
-                'platform:secrets.flask-secret-key.readers[1]: "api" is neither a service nor a function of this stack; it has "web", "worker"',
+                'platform:secrets.flask-secret-key.readers[1]: "api" is neither a service nor a function of this stack; it has "web", "worker", "ws-authorizer"',
                 'platform:secrets.flask-secret-key.readers[2]: "web" is listed twice',
                 'platform:secrets.ws-token-key.readers[1]: "worker" does not list "secrets" in platform:services.worker.connectsTo; add it there, or it gets nothing',
             ],
@@ -133,13 +135,21 @@ describe("stacks: bad platform:secrets configs", () => {
         [
             "a service that connects to the secrets but reads none",
             () => couple((secrets) => (secrets["ws-token-key"] = { readers: ["web"] })),
-            ['platform:secrets: names "worker" as no secret\'s reader, yet platform:services.worker.connectsTo[0] lists "secrets"; add it to the readers of the secrets it needs, or remove "secrets" there'],
+            [
+                'platform:secrets: names "worker" as no secret\'s reader, yet platform:services.worker.connectsTo[0] lists "secrets"; add it to the readers of the secrets it needs, or remove "secrets" there',
+                'platform:secrets: names "ws-authorizer" as no secret\'s reader, yet platform:functions.ws-authorizer.connectsTo[0] lists "secrets"; add it to the readers of the secrets it needs, or remove "secrets" there',
+            ],
+        ],
+        [
+            "a reader that is a service and a function by one name",
+            () => couple((secrets, _services, functions) => (functions.web = { image: { repository: "couple-realtime", imageTag: "1.0.0" }, connectsTo: ["secrets"] })),
+            ['platform:secrets.flask-secret-key.readers[0]: "web" is both a service and a function; a secret\'s readers are named, so rename one of them', 'platform:secrets.ws-token-key.readers[0]: "web" is both a service and a function; a secret\'s readers are named, so rename one of them'],
         ],
         [
             "two secrets under one variable, and a variable no environment takes",
             () =>
                 couple((secrets) => {
-                    secrets["ws-token-key"] = { readers: ["web", "worker"], variable: "FLASK_SECRET_KEY" };
+                    secrets["ws-token-key"] = { readers: ["web", "worker", "ws-authorizer"], variable: "FLASK_SECRET_KEY" };
                     secrets["api-key"] = { readers: ["web"], variable: "api-key" };
                 }),
             [
@@ -159,12 +169,19 @@ describe("stacks: bad platform:secrets configs", () => {
             "a variable a service sets itself",
             () =>
                 couple((secrets, services) => {
-                    secrets["ws-token-key"] = { readers: ["web", "worker"], variable: "WS_HMAC" };
+                    secrets["ws-token-key"] = { readers: ["web", "worker", "ws-authorizer"], variable: "WS_HMAC" };
                     services.web = { ...service(["secrets"]), environment: { WS_HMAC: "x" } };
                 }),
             ['platform:services.web.environment.WS_HMAC: "WS_HMAC" is set by the platform itself (the data tier\'s endpoints and credentials); choose another name'],
         ],
-        ["no secrets at all", () => ({ ...couple(), "platform:secrets": "{}", "platform:services": JSON.stringify({ web: service([]) }) }), ["platform:secrets: is empty; name at least one secret, or leave platform:secrets out"]],
+        [
+            "no secrets at all",
+            () => {
+                const { "platform:functions": _functions, ...rest } = couple();
+                return { ...rest, "platform:secrets": "{}", "platform:services": JSON.stringify({ web: service([]) }) };
+            },
+            ["platform:secrets: is empty; name at least one secret, or leave platform:secrets out"],
+        ],
     ];
     itRaises(cases);
 });
@@ -206,6 +223,18 @@ describe("stack couple (planned): each service reads only its secrets", () => {
         for (const name of ["web", "worker"]) {
             expect((appContainer(name).environment ?? []).map((e) => e.name)).to.not.include.members(["FLASK_SECRET_KEY", "WS_TOKEN_KEY"]);
         }
+    });
+
+    it("gives the authorizer function the token key's ARN (never its value) and a role that may read exactly that secret", () => {
+        const fn = view.one("aws:lambda/function:Function", "functions-ws-authorizer-function");
+        const variables = (fn.inputs.environment as { variables: Record<string, string> }).variables;
+        expect(variables.WS_TOKEN_KEY_SECRET_ARN).to.equal(secretArn("ws-token-key"));
+        expect(Object.keys(variables).filter((v) => v.startsWith("FLASK") || v === "WS_TOKEN_KEY")).to.deep.equal([]);
+        const policies = [view.one(T.rolePolicy, "functions-ws-authorizer-policy")];
+        const reads = policies.flatMap((p) =>
+            (JSON.parse(p.inputs.policy as string) as { Statement: Array<{ Action: string | string[]; Resource: string | string[] }> }).Statement.filter((st) => [st.Action].flat().includes("secretsmanager:GetSecretValue")).flatMap((st) => [st.Resource].flat()),
+        );
+        expect(reads).to.deep.equal([secretArn("ws-token-key")]);
     });
 
     it("lets each execution role read exactly its secrets", () => {
