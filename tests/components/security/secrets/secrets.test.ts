@@ -142,7 +142,7 @@ describe("stacks: bad platform:secrets configs", () => {
         ],
         [
             "a reader that is a service and a function by one name",
-            () => couple((secrets, _services, functions) => (functions.web = { image: { repository: "couple-realtime", imageTag: "1.0.0" }, connectsTo: ["secrets"] })),
+            () => couple((_secrets, _services, functions) => (functions.web = { image: { repository: "couple-realtime", imageTag: "1.0.0" }, connectsTo: ["secrets"] })),
             ['platform:secrets.flask-secret-key.readers[0]: "web" is both a service and a function; a secret\'s readers are named, so rename one of them', 'platform:secrets.ws-token-key.readers[0]: "web" is both a service and a function; a secret\'s readers are named, so rename one of them'],
         ],
         [
