@@ -222,6 +222,12 @@ function uuidOf(seed: string): string {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
+/** An API Gateway id: `length` lowercase letters and digits. */
+function apiGatewayId(seed: string, length: number): string {
+    const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+    return [...Buffer.from(hex(seed, length * 2), "hex")].map((b) => alphabet[b % alphabet.length]).join("");
+}
+
 /** The last `/`-separated part of an ARN-like input (a cluster's or load balancer's name). */
 function lastSegment(value: unknown, index = 1): string {
     const parts = String(value).split("/");
@@ -527,6 +533,43 @@ const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedSta
             },
         };
     },
+    // API Gateway v2: an API's id is 10 lowercase letters and digits, an integration's and a route's 7, an authorizer's 6;
+    // a WebSocket API's endpoint is wss://, a stage's execution ARN <api execution ARN>/<stage>.
+    "aws:apigatewayv2/api:Api": ({ inputs, name, region, account }) => {
+        const id = apiGatewayId(`api::${name}`, 10);
+        const scheme = inputs.protocolType === "WEBSOCKET" ? "wss" : "https";
+        return {
+            id,
+            state: {
+                ...inputs,
+                arn: `arn:${MOCK_PARTITION}:apigateway:${region}::/apis/${id}`,
+                apiEndpoint: `${scheme}://${id}.execute-api.${region}.amazonaws.com`,
+                executionArn: `arn:${MOCK_PARTITION}:execute-api:${region}:${account}:${id}`,
+                ipAddressType: inputs.ipAddressType ?? "ipv4",
+            },
+        };
+    },
+    "aws:apigatewayv2/stage:Stage": ({ inputs, physical, region, account }) => {
+        const api = String(inputs.apiId);
+        return {
+            id: physical,
+            state: {
+                ...inputs,
+                name: physical,
+                arn: `arn:${MOCK_PARTITION}:apigateway:${region}::/apis/${api}/stages/${physical}`,
+                executionArn: `arn:${MOCK_PARTITION}:execute-api:${region}:${account}:${api}/${physical}`,
+                invokeUrl: `wss://${api}.execute-api.${region}.amazonaws.com/${physical}`,
+                deploymentId: apiGatewayId(`deployment::${api}::${physical}`, 6),
+            },
+        };
+    },
+    "aws:apigatewayv2/integration:Integration": ({ inputs, name }) => ({ id: apiGatewayId(`integration::${name}`, 7), state: { ...inputs } }),
+    "aws:apigatewayv2/route:Route": ({ inputs, name }) => ({ id: apiGatewayId(`route::${name}`, 7), state: { ...inputs } }),
+    "aws:apigatewayv2/authorizer:Authorizer": ({ inputs, name }) => ({ id: apiGatewayId(`authorizer::${name}`, 6), state: { ...inputs } }),
+    // The account's API Gateway settings in a Region: one resource, id "api-gateway-account" as the provider imports it.
+    "aws:apigateway/account:Account": ({ inputs }) => ({ id: "api-gateway-account", state: { ...inputs, features: ["UsagePlans"], throttleSettings: [{ burstLimit: 5000, rateLimit: 10000 }] } }),
+    // A Lambda permission's id is its statement id.
+    "aws:lambda/permission:Permission": ({ inputs, name }) => ({ id: typeof inputs.statementId === "string" ? inputs.statementId : `terraform-${hex(name, 26)}`, state: { ...inputs } }),
     "aws:cloudwatch/metricAlarm:MetricAlarm": ({ inputs, physical, arnPrefix }) => ({
         id: physical,
         state: { ...inputs, name: physical, arn: `${arnPrefix("cloudwatch")}:alarm:${physical}` },
