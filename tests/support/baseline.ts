@@ -21,6 +21,15 @@ export const PASSWORD_LIKE = /(password|passwd|authtoken|secretstring|secretbina
  */
 const SECRET_REFERENCE = /^arn:aws[a-z-]*:(?:secretsmanager|ssm):[a-z0-9-]+:\d{12}:(?:secret:|parameter\/)/;
 
+/**
+ * Whether `value` at `key` of `holder` is a reference: a secret's ARN, or the JSON key of one
+ * (`<VAR>_SECRET_KEY` beside a `<VAR>_SECRET_ARN` that holds a secret's ARN).
+ */
+function isReference(holder: Record<string, unknown>, key: string, value: unknown): boolean {
+    const isArn = (v: unknown) => typeof v === "string" && SECRET_REFERENCE.test(v);
+    return isArn(value) || (key.endsWith("_SECRET_KEY") && isArn(holder[key.replace(/_SECRET_KEY$/, "_SECRET_ARN")]));
+}
+
 /** Every password-like input, anywhere in the plan, with where it sits (references to secrets aside). */
 export function passwordLikeInputs(view: RunView): Array<{ where: string; value: unknown }> {
     const found: Array<{ where: string; value: unknown }> = [];
@@ -29,7 +38,7 @@ export function passwordLikeInputs(view: RunView): Array<{ where: string; value:
             value.forEach((item, i) => walk(item, `${where}[${i}]`));
         } else if (value !== null && typeof value === "object") {
             for (const [key, inner] of Object.entries(value)) {
-                if (PASSWORD_LIKE.test(key) && typeof inner !== "boolean" && !(typeof inner === "string" && SECRET_REFERENCE.test(inner))) {
+                if (PASSWORD_LIKE.test(key) && typeof inner !== "boolean" && !isReference(value as Record<string, unknown>, key, inner)) {
                     found.push({ where: `${where}.${key}`, value: inner });
                 }
                 walk(inner, `${where}.${key}`);
