@@ -21,6 +21,7 @@ import { secretsBlock } from "../components/security/secrets/block";
 import { healthChecksBlock } from "../components/observability/health-checks/block";
 import { monitoringBlock } from "../components/observability/monitoring/block";
 import { functionsBlock } from "../components/serverless/functions/block";
+import { schedulesBlock } from "../components/serverless/schedules/block";
 import { bucketsBlock } from "../components/storage/buckets/block";
 import { blueGreenAlbBlock } from "../components/traffic/blue-green-alb/block";
 import { AnyBlock } from "./block";
@@ -42,6 +43,7 @@ export const BLOCKS: readonly AnyBlock[] = [
     parametersBlock,
     secretsBlock,
     functionsBlock,
+    schedulesBlock,
     servicesBlock,
     webAclBlock,
     healthChecksBlock,

@@ -1,0 +1,127 @@
+/**
+ * LambdaSchedules — EventBridge Scheduler schedules that each invoke one Lambda function. Per
+ * schedule `<key>`:
+ *
+ * - a schedule group `<prefix>-<env>-<key>` (tagged: groups take tags, schedules do not), so the
+ *   execution role's trust can name exactly that group (`aws:SourceArn`, as AWS's confused-deputy
+ *   guidance asks: a group, never a schedule) and `AWS/Scheduler`'s metrics, whose only dimension
+ *   is the group, are this schedule's own;
+ * - a standard SQS dead-letter queue `<prefix>-<env>-<key>-schedule-dlq`, encrypted with SQS
+ *   managed keys (SSE-SQS: the role needs no KMS grant and no key policy is involved), keeping a
+ *   dead letter 14 days, SQS's longest;
+ * - an execution role `<prefix>-<env>-<key>-scheduler`, assumable by `scheduler.amazonaws.com`
+ *   only for this account and this group, allowed exactly `lambda:InvokeFunction` on the function
+ *   and `sqs:SendMessage` on the queue (the role delivers dead letters: no queue policy);
+ * - the schedule `<prefix>-<env>-<key>` in its group: the expression read in its time zone, no
+ *   flexible window (it runs at the minute), the retry policy, the dead-letter queue, the input,
+ *   ENABLED or DISABLED.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
+import { policyDocument, serviceTrustPolicy } from "../../../lib/iam";
+import { Problem, nest, showValue } from "../../../lib/problems";
+import { DLQ_RETENTION_SECONDS, ScheduleSpec, executionRoleStatements, scheduleNames, schedulesProblems } from "./schedules";
+
+export interface LambdaSchedulesArgs extends ComponentBaseArgs {
+    /** Schedules by key; each is named `<prefix>-<env>-<key>`. */
+    schedules: Readonly<Record<string, ScheduleSpec>>;
+    /** The functions the schedules invoke, by their key in `platform:functions`: each one's unqualified ARN. */
+    functions: ReadonlyMap<string, { readonly arn: pulumi.Input<string> }>;
+}
+
+/** One schedule as outputs and alarms see it. */
+export interface BuiltSchedule {
+    /** Its key in `platform:schedules`. */
+    readonly key: string;
+    /** The function's key it invokes. */
+    readonly function: string;
+    /** The schedule's name, which is its group's too. */
+    readonly name: string;
+    readonly arn: pulumi.Output<string>;
+    readonly groupArn: pulumi.Output<string>;
+    readonly roleArn: pulumi.Output<string>;
+    /** The dead-letter queue's name (the `QueueName` dimension of its metrics). */
+    readonly queueName: string;
+    readonly queueUrl: pulumi.Output<string>;
+    readonly queueArn: pulumi.Output<string>;
+}
+
+/** The arguments' problems: the schedules' own rules, and a function the map does not hold. */
+function argumentProblems(args: LambdaSchedulesArgs): Problem[] {
+    const problems = nest(["schedules"], schedulesProblems(args.schedules, { naming: args.naming, functions: [...args.functions.keys()] }));
+    return problems.map((p) => (p.path[2] === "function" ? { ...p, message: `${showValue(args.schedules[String(p.path[1])].function)} is not among the functions given` } : p));
+}
+
+export class LambdaSchedules extends PlatformComponent {
+    public readonly schedules: readonly BuiltSchedule[];
+
+    constructor(name: string, args: LambdaSchedulesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:serverless:LambdaSchedules", name, { ...args, component: "lambda-schedules", problems: argumentProblems(args) }, opts);
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        this.schedules = Object.entries(args.schedules).map(([key, spec]) => this.schedule(`${name}-${key}`, key, spec, args, account));
+        this.registerOutputs({
+            schedules: Object.fromEntries(this.schedules.map((s) => [s.key, { name: s.name, arn: s.arn, deadLetterQueueUrl: s.queueUrl }])),
+        });
+    }
+
+    private schedule(resourceName: string, key: string, spec: ScheduleSpec, args: LambdaSchedulesArgs, account: pulumi.Output<string>): BuiltSchedule {
+        const names = scheduleNames(args.naming, key);
+        const functionArn = args.functions.get(spec.function)!.arn;
+
+        const group = new aws.scheduler.ScheduleGroup(`${resourceName}-group`, { name: names.schedule, tags: this.tagsFor(names.schedule) }, { parent: this });
+        const queue = new aws.sqs.Queue(
+            `${resourceName}-dlq`,
+            { name: names.queue, sqsManagedSseEnabled: true, messageRetentionSeconds: DLQ_RETENTION_SECONDS, tags: this.tagsFor(names.queue) },
+            { parent: this },
+        );
+        // Trusts EventBridge Scheduler for this account's schedules of this group only. The group
+        // exists before the role and the role before the schedule: no cycle.
+        const role = new aws.iam.Role(
+            `${resourceName}-role`,
+            {
+                name: names.role,
+                description: `EventBridge Scheduler runs schedule ${names.schedule} as this role`,
+                assumeRolePolicy: pulumi.jsonStringify(serviceTrustPolicy("scheduler.amazonaws.com", account, group.arn)),
+                tags: this.tagsFor(names.role),
+            },
+            { parent: this },
+        );
+        const policy = new aws.iam.RolePolicy(
+            `${resourceName}-policy`,
+            { name: `${names.role}-policy`, role: role.name, policy: pulumi.jsonStringify(policyDocument(executionRoleStatements({ functionArn: pulumi.output(functionArn), queueArn: queue.arn }))) },
+            { parent: this },
+        );
+        const schedule = new aws.scheduler.Schedule(
+            resourceName,
+            {
+                name: names.schedule,
+                groupName: group.name,
+                scheduleExpression: spec.expression,
+                scheduleExpressionTimezone: spec.timezone,
+                flexibleTimeWindow: { mode: "OFF" },
+                state: spec.enabled ? "ENABLED" : "DISABLED",
+                target: {
+                    arn: functionArn,
+                    roleArn: role.arn,
+                    retryPolicy: { maximumRetryAttempts: spec.retry.attempts, maximumEventAgeInSeconds: spec.retry.maxEventAgeSeconds },
+                    deadLetterConfig: { arn: queue.arn },
+                    ...(spec.input !== undefined ? { input: spec.input } : {}),
+                },
+            },
+            // The first invocation may come at once: the role's permissions exist before the schedule.
+            { parent: this, dependsOn: [policy] },
+        );
+        return {
+            key,
+            function: spec.function,
+            name: names.schedule,
+            arn: schedule.arn,
+            groupArn: group.arn,
+            roleArn: role.arn,
+            queueName: names.queue,
+            queueUrl: queue.url,
+            queueArn: queue.arn,
+        };
+    }
+}
