@@ -8,13 +8,19 @@
  *   and, for a bucket a CloudFront distribution serves, allows exactly that distribution to read
  *   objects (`s3:GetObject` on `<bucket>/*`, condition `AWS:SourceArn` = the distribution's ARN:
  *   origin access control signs its requests as the `cloudfront.amazonaws.com` service);
- * - versioning, and expiry of noncurrent versions, when asked for;
+ * - versioning; and one lifecycle configuration holding every lifecycle rule of the bucket (S3
+ *   keeps one configuration per bucket: two resources would overwrite each other): expiry of
+ *   noncurrent versions, current versions moved to S3 Intelligent-Tiering on day 0 (uploads), and
+ *   incomplete multipart uploads aborted (7 days by default on an uploads bucket);
+ * - CORS rules, for browsers that call the bucket directly (presigned uploads);
  * - `forceDestroy` off: a bucket with objects is never deleted by a stack; in prod every resource
  *   is retained when the stack drops it (a retained bucket keeps its settings, its public access
  *   block and its TLS-only policy among them).
  *
  * Who reads a bucket is decided after the buckets exist: the CDN block, built later, calls
- * `grantCloudFrontRead` with its distribution's ARN. Each policy's document waits until the stack's
+ * `grantCloudFrontRead` with its distribution's ARN (an uploads bucket only behind signed URLs).
+ * Who writes the uploads buckets is a consumer's connection (`connection()`): the services that
+ * list `buckets` in their `connectsTo`. Each policy's document waits until the stack's
  * blocks are built — they are built in one synchronous pass (stacks/assemble.ts) — so every grant
  * made while building is in it; a grant after that throws rather than go missing.
  */
@@ -23,7 +29,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
 import { PolicyStatement, policyDocument } from "../../../lib/iam";
 import { Naming } from "../../../lib/naming";
-import { Problem, showValue } from "../../../lib/problems";
+import { Problem, nest, showValue } from "../../../lib/problems";
+import type { Connection } from "../../../stacks/block";
 
 /** What a bucket holds: a site's files (served by the CDN) or files the services write. */
 export const BUCKET_PURPOSES = ["static", "uploads"] as const;
@@ -97,6 +104,54 @@ export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/(?:mrk-
 /** Days S3 may wait before it expires a noncurrent version: a positive whole number (S3 API, NoncurrentVersionExpiration). */
 export const NONCURRENT_DAYS = { min: 1, max: 36500 } as const;
 
+/** Days after which S3 aborts a multipart upload still incomplete: a positive whole number (S3 API, AbortIncompleteMultipartUpload.DaysAfterInitiation). */
+export const ABORT_UPLOAD_DAYS = { min: 1, max: 36500 } as const;
+
+/** An uploads bucket aborts incomplete multipart uploads after this many days unless told otherwise: their parts are billed until then, and nobody sees them. */
+export const ABORT_UPLOAD_DAYS_DEFAULT = 7;
+
+/**
+ * S3 Intelligent-Tiering moves an object out of Frequent Access only when it is at least 128 KB:
+ * smaller objects stay in Frequent Access, at its price, and pay nothing for monitoring (Amazon S3
+ * User Guide, "How S3 Intelligent-Tiering works":
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/intelligent-tiering-overview.html). A site's
+ * files are mostly that small and read often, so a static bucket gains nothing from it.
+ */
+export const INTELLIGENT_TIERING_MIN_OBJECT_KB = 128;
+
+/**
+ * S3's CORS configuration (Amazon S3 User Guide, "Elements of a CORS configuration":
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManageCorsUsing.html): up to 100 rules; the
+ * methods GET, PUT, POST, DELETE and HEAD; an origin or an allowed header with at most one `*`.
+ */
+export const S3_CORS = { maxRules: 100, methods: ["GET", "PUT", "POST", "DELETE", "HEAD"] } as const;
+export type S3CorsMethod = (typeof S3_CORS.methods)[number];
+
+/** A browser origin as the CORS rules take it here: `https://<host>[:<port>]`, no path, the host's first label `*` at most (`https://*.example.com`). */
+export const CORS_ORIGIN = /^https:\/\/(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::\d{1,5})?$/;
+
+/** The environment variable that names an uploads bucket for a consumer: `BUCKET_<KEY>`, upper-cased, hyphens as underscores. */
+export function bucketVariable(key: string): string {
+    return `BUCKET_${key.toUpperCase().replace(/-/g, "_")}`;
+}
+
+/** What a consumer of the uploads buckets may do with their objects: read, write, delete, and abort its multipart uploads. */
+export const UPLOADS_OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"] as const;
+
+/** One CORS rule of a bucket. */
+export interface CorsRuleArgs {
+    /** `https://<host>[:<port>]` origins, or `*` (any origin). */
+    allowedOrigins: readonly string[];
+    /** Of GET, PUT, POST, DELETE, HEAD. */
+    allowedMethods: readonly string[];
+    /** Request headers a preflight may ask for (`*` for any). @default none */
+    allowedHeaders?: readonly string[];
+    /** Response headers the browser's script may read (ETag, to complete a multipart upload). @default none */
+    exposeHeaders?: readonly string[];
+    /** Seconds a browser may cache the preflight's answer. @default S3's (none) */
+    maxAgeSeconds?: number;
+}
+
 export interface BucketArgs {
     purpose: BucketPurpose;
     /** Keep earlier versions of every object. @default false */
@@ -105,6 +160,12 @@ export interface BucketArgs {
     noncurrentVersionExpirationDays?: number;
     /** SSE-KMS with this key (same region as the bucket) instead of SSE-S3. */
     kmsKeyArn?: string;
+    /** Move current versions to S3 Intelligent-Tiering on day 0 (an uploads bucket's only). @default false */
+    intelligentTiering?: boolean;
+    /** Abort multipart uploads not completed this many days after they started. @default 7 for an uploads bucket, none for a static one */
+    abortIncompleteUploadsDays?: number;
+    /** Origins whose pages may call the bucket from a browser (presigned uploads). @default none */
+    cors?: readonly CorsRuleArgs[];
 }
 
 export interface BucketsArgs extends ComponentBaseArgs {
@@ -126,6 +187,31 @@ export interface BucketOrigin {
 interface BuiltBucket {
     readonly args: BucketArgs;
     readonly bucket: aws.s3.Bucket;
+}
+
+/** How a CloudFront distribution reads a bucket. */
+export interface CloudFrontReadAccess {
+    /** Every behaviour serving the bucket takes signed URLs only (a trusted key group): required for an uploads bucket. */
+    readonly signedUrlsOnly: boolean;
+}
+
+/** A lifecycle rule of a bucket, as aws.s3.BucketLifecycleConfiguration takes it. */
+export type LifecycleRule = aws.types.input.s3.BucketLifecycleConfigurationRule;
+
+/** Every lifecycle rule of a bucket, in one list: S3 keeps one lifecycle configuration per bucket. */
+export function lifecycleRules(args: BucketArgs): LifecycleRule[] {
+    const rules: LifecycleRule[] = [];
+    if (args.versioning && args.noncurrentVersionExpirationDays !== undefined) {
+        rules.push({ id: "expire-noncurrent-versions", status: "Enabled", filter: { prefix: "" }, noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays } });
+    }
+    if (args.intelligentTiering) {
+        rules.push({ id: "intelligent-tiering", status: "Enabled", filter: { prefix: "" }, transitions: [{ days: 0, storageClass: "INTELLIGENT_TIERING" }] });
+    }
+    const abortDays = args.abortIncompleteUploadsDays ?? (args.purpose === "uploads" ? ABORT_UPLOAD_DAYS_DEFAULT : undefined);
+    if (abortDays !== undefined) {
+        rules.push({ id: "abort-incomplete-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: abortDays } });
+    }
+    return rules;
 }
 
 export class Buckets extends PlatformComponent {
@@ -172,18 +258,49 @@ export class Buckets extends PlatformComponent {
     }
 
     /**
-     * Lets the CloudFront distribution `distributionArn` read the objects of the `static` bucket
-     * `key` through its origin access control. Call it while the stack is being built.
+     * Lets the CloudFront distribution `distributionArn` read the objects of the bucket `key` through
+     * its origin access control: a `static` bucket, or an `uploads` bucket the distribution serves
+     * with signed URLs only (`access.signedUrlsOnly`), so that uploads stay private. Call it while
+     * the stack is being built.
      */
-    grantCloudFrontRead(key: string, distributionArn: pulumi.Input<string>): void {
+    grantCloudFrontRead(key: string, distributionArn: pulumi.Input<string>, access: CloudFrontReadAccess = { signedUrlsOnly: false }): void {
         const { args } = this.builtBucket(key);
-        if (args.purpose !== "static") {
-            throw new Error(`Buckets "${this.componentName}": ${JSON.stringify(key)} is an ${args.purpose} bucket; only static buckets are read by a CDN`);
+        if (args.purpose !== "static" && !access.signedUrlsOnly) {
+            throw new Error(`Buckets "${this.componentName}": ${JSON.stringify(key)} is an ${args.purpose} bucket; a CDN reads one only behind signed URLs (signedUrlsOnly), so that uploads stay private`);
         }
         if (this.policiesWritten) {
             throw new Error(`Buckets "${this.componentName}": the policy of ${JSON.stringify(key)} is already written; grant read while the stack's blocks are built`);
         }
         this.cloudFrontReaders.set(key, [...(this.cloudFrontReaders.get(key) ?? []), distributionArn]);
+    }
+
+    /**
+     * What a consumer of the uploads buckets gets: `BUCKET_<KEY>` = each one's name, and its role
+     * may read, write and delete their objects, abort its multipart uploads, list them, and use
+     * their KMS keys through S3 only. Static buckets are never granted: CI deploys them.
+     */
+    connection(): Connection {
+        const uploads = [...this.built].filter(([, built]) => built.args.purpose === "uploads");
+        const statements: PolicyStatement[] = [];
+        if (uploads.length > 0) {
+            statements.push(
+                { Sid: "UseUploadsObjects", Effect: "Allow", Action: [...UPLOADS_OBJECT_ACTIONS], Resource: uploads.map(([, { bucket }]) => pulumi.interpolate`${bucket.arn}/*`) },
+                { Sid: "ListUploads", Effect: "Allow", Action: "s3:ListBucket", Resource: uploads.map(([, { bucket }]) => bucket.arn) },
+            );
+        }
+        const keys = [...new Set(uploads.flatMap(([, { args }]) => (args.kmsKeyArn !== undefined ? [args.kmsKeyArn] : [])))].sort();
+        if (keys.length > 0) {
+            // A key's region is the bucket's (the block's rule): S3 of that region calls KMS.
+            const services = [...new Set(keys.map((arn) => `s3.${KMS_KEY_ARN.exec(arn)?.[1] ?? ""}.amazonaws.com`))];
+            statements.push({
+                Sid: "UseUploadsKeysThroughS3",
+                Effect: "Allow",
+                Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                Resource: keys,
+                Condition: { StringEquals: { "kms:ViaService": services.length === 1 ? services[0] : services } },
+            });
+        }
+        return { environment: Object.fromEntries(uploads.map(([key, { bucket }]) => [bucketVariable(key), bucket.bucket])), secrets: {}, statements };
     }
 
     private builtBucket(key: string): BuiltBucket {
@@ -222,26 +339,34 @@ export class Buckets extends PlatformComponent {
             },
             opts,
         );
-        if (args.versioning) {
-            const versioning = new aws.s3.BucketVersioning(`${id}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
-            if (args.noncurrentVersionExpirationDays !== undefined) {
-                new aws.s3.BucketLifecycleConfiguration(
-                    `${id}-lifecycle`,
-                    {
-                        bucket: bucket.id,
-                        rules: [
-                            {
-                                id: "expire-noncurrent-versions",
-                                status: "Enabled",
-                                filter: { prefix: "" },
-                                noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays },
-                            },
-                        ],
-                    },
-                    // S3 applies lifecycle rules to noncurrent versions once versioning is on.
-                    { ...opts, dependsOn: [versioning] },
-                );
-            }
+        const versioning = args.versioning
+            ? new aws.s3.BucketVersioning(`${id}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts)
+            : undefined;
+        const rules = lifecycleRules(args);
+        if (rules.length > 0) {
+            // One configuration for every rule: S3 keeps one per bucket.
+            new aws.s3.BucketLifecycleConfiguration(
+                `${id}-lifecycle`,
+                { bucket: bucket.id, rules },
+                // S3 applies lifecycle rules to noncurrent versions once versioning is on.
+                versioning ? { ...opts, dependsOn: [versioning] } : opts,
+            );
+        }
+        if (args.cors !== undefined && args.cors.length > 0) {
+            new aws.s3.BucketCorsConfiguration(
+                `${id}-cors`,
+                {
+                    bucket: bucket.id,
+                    corsRules: args.cors.map((rule) => ({
+                        allowedOrigins: [...rule.allowedOrigins],
+                        allowedMethods: [...rule.allowedMethods],
+                        ...(rule.allowedHeaders !== undefined ? { allowedHeaders: [...rule.allowedHeaders] } : {}),
+                        ...(rule.exposeHeaders !== undefined ? { exposeHeaders: [...rule.exposeHeaders] } : {}),
+                        ...(rule.maxAgeSeconds !== undefined ? { maxAgeSeconds: rule.maxAgeSeconds } : {}),
+                    })),
+                },
+                opts,
+            );
         }
         const readers: pulumi.Output<string[]> = pulumi.output(afterBuild.then(() => this.cloudFrontReaders.get(key) ?? []));
         new aws.s3.BucketPolicy(
@@ -312,6 +437,56 @@ export function bucketsProblems(args: BucketsArgs): Problem[] {
         if (bucket.kmsKeyArn !== undefined && !KMS_KEY_ARN.test(bucket.kmsKeyArn)) {
             problems.push({ path: [key, "kmsKeyArn"], message: `${showValue(bucket.kmsKeyArn)} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)` });
         }
+        if (bucket.intelligentTiering && bucket.purpose === "static") {
+            problems.push({
+                path: [key, "intelligentTiering"],
+                message: `true is not allowed on a static bucket: S3 Intelligent-Tiering never moves objects under ${INTELLIGENT_TIERING_MIN_OBJECT_KB} KB out of Frequent Access, and a site's files are mostly that small and read often (https://docs.aws.amazon.com/AmazonS3/latest/userguide/intelligent-tiering-overview.html); use it on an uploads bucket`,
+            });
+        }
+        const abortDays = bucket.abortIncompleteUploadsDays;
+        if (abortDays !== undefined && (!Number.isInteger(abortDays) || abortDays < ABORT_UPLOAD_DAYS.min || abortDays > ABORT_UPLOAD_DAYS.max)) {
+            problems.push({ path: [key, "abortIncompleteUploadsDays"], message: `${abortDays} is not a number of days S3 takes; use a whole number from ${ABORT_UPLOAD_DAYS.min} to ${ABORT_UPLOAD_DAYS.max}` });
+        }
+        problems.push(...nest([key, "cors"], corsProblems(bucket.cors ?? [])));
     }
+    return problems;
+}
+
+/** The CORS rules' problems, at paths under the bucket's `cors`. */
+export function corsProblems(rules: readonly CorsRuleArgs[]): Problem[] {
+    const problems: Problem[] = [];
+    if (rules.length > S3_CORS.maxRules) {
+        problems.push({ path: [], message: `has ${rules.length} rules; S3 takes at most ${S3_CORS.maxRules} in a bucket's CORS configuration` });
+    }
+    rules.forEach((rule, i) => {
+        if (rule.allowedOrigins.length === 0) {
+            problems.push({ path: [i, "allowedOrigins"], message: 'is empty; name the origins whose pages call the bucket (https://<host>), or "*"' });
+        }
+        rule.allowedOrigins.forEach((origin, j) => {
+            if (origin !== "*" && !CORS_ORIGIN.test(origin)) {
+                problems.push({ path: [i, "allowedOrigins", j], message: `${showValue(origin)} is not an origin; use https://<host>[:<port>] without a path (lowercase; https://*.<domain> for its subdomains), or "*"` });
+            }
+        });
+        if (rule.allowedMethods.length === 0) {
+            problems.push({ path: [i, "allowedMethods"], message: `is empty; use some of ${S3_CORS.methods.join(", ")}` });
+        }
+        const seen = new Set<string>();
+        rule.allowedMethods.forEach((method, j) => {
+            if (!(S3_CORS.methods as readonly string[]).includes(method)) {
+                problems.push({ path: [i, "allowedMethods", j], message: `${showValue(method)} is not a method S3's CORS takes; use ${S3_CORS.methods.join(", ")}` });
+            } else if (seen.has(method)) {
+                problems.push({ path: [i, "allowedMethods", j], message: `${showValue(method)} is listed twice` });
+            }
+            seen.add(method);
+        });
+        (rule.allowedHeaders ?? []).forEach((header, j) => {
+            if (header === "" || (header.match(/\*/g) ?? []).length > 1) {
+                problems.push({ path: [i, "allowedHeaders", j], message: `${showValue(header)} is not a header name S3 takes; use a name with at most one *, or "*"` });
+            }
+        });
+        if (rule.maxAgeSeconds !== undefined && (!Number.isInteger(rule.maxAgeSeconds) || rule.maxAgeSeconds < 0)) {
+            problems.push({ path: [i, "maxAgeSeconds"], message: `${rule.maxAgeSeconds} is not a number of seconds; use a whole number, 0 or more` });
+        }
+    });
     return problems;
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Buckets, BucketsArgs, bucketPolicy, s3BucketNameProblem } from "../../../../components/storage/buckets/buckets";
+import { Buckets, BucketsArgs, bucketPolicy, bucketVariable, lifecycleRules, s3BucketNameProblem } from "../../../../components/storage/buckets/buckets";
 import { Naming } from "../../../../lib/naming";
 import { MOCK_ACCOUNT_ID, RecordedResource } from "../../../../tooling/mock-runtime";
 import { RunView, isTaggable, refusedArguments, runView } from "../../../support/query";
@@ -13,6 +13,7 @@ export const S = {
     encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     versioning: "aws:s3/bucketVersioning:BucketVersioning",
     lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    cors: "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
     policy: "aws:s3/bucketPolicy:BucketPolicy",
 } as const;
 
@@ -108,14 +109,23 @@ describe("components/buckets: a static and an uploads bucket, nobody granted", (
         expect(encryption(UPLOADS)).to.deep.equal([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KMS_KEY }, bucketKeyEnabled: true }]);
     });
 
-    it("versions and expires noncurrent versions only where asked, the lifecycle after the versioning", () => {
+    it("versions and expires noncurrent versions only where asked, and aborts the uploads bucket's incomplete uploads after 7 days, in one lifecycle configuration after the versioning", () => {
         expect(view.ofType(S.versioning).map((v) => v.inputs)).to.deep.equal([{ bucket: UPLOADS, versioningConfiguration: { status: "Enabled" } }]);
-        const [lifecycle] = view.ofType(S.lifecycle);
+        expect(view.ofType(S.lifecycle)).to.have.length(1);
+        const lifecycle = view.one(S.lifecycle, "buckets-uploads-lifecycle");
         expect(lifecycle.inputs).to.deep.equal({
             bucket: UPLOADS,
-            rules: [{ id: "expire-noncurrent-versions", status: "Enabled", filter: { prefix: "" }, noncurrentVersionExpiration: { noncurrentDays: 30 } }],
+            rules: [
+                { id: "expire-noncurrent-versions", status: "Enabled", filter: { prefix: "" }, noncurrentVersionExpiration: { noncurrentDays: 30 } },
+                { id: "abort-incomplete-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+            ],
         });
         expect(lifecycle.options.explicitDependsOn).to.deep.equal([view.ofType(S.versioning)[0].urn]);
+    });
+
+    it("gives the static bucket no lifecycle rule and no CORS configuration", () => {
+        expect(view.ofType(S.lifecycle).filter((l) => l.inputs.bucket === SITE)).to.deep.equal([]);
+        expect(view.ofType(S.cors)).to.deep.equal([]);
     });
 
     it("gives every bucket a policy that only denies requests not made over TLS, written after the public access block", () => {
@@ -162,7 +172,16 @@ describe("components/buckets: read granted to CloudFront distributions", () => {
         expect(statementsOf(view, SITE)).to.deep.equal([CLOUDFRONT_READ(SITE, DISTRIBUTION, "CloudFrontRead0"), CLOUDFRONT_READ(SITE, OTHER_DISTRIBUTION, "CloudFrontRead1"), DENY_INSECURE(SITE)]);
     });
 
-    it("refuses a grant once the policies are written (after the synchronous build), a grant on an uploads bucket, and an unknown bucket", async () => {
+    it("lets a distribution read an uploads bucket it serves behind signed URLs only", async () => {
+        const view = await runView(() => {
+            new Buckets("buckets", bucketsArgs()).grantCloudFrontRead("uploads", DISTRIBUTION, { signedUrlsOnly: true });
+            return {};
+        });
+        expect(statementsOf(view, UPLOADS)).to.deep.equal([CLOUDFRONT_READ(UPLOADS, DISTRIBUTION), DENY_INSECURE(UPLOADS)]);
+        expect(statementsOf(view, SITE)).to.deep.equal([DENY_INSECURE(SITE)]);
+    });
+
+    it("refuses a grant once the policies are written (after the synchronous build), a grant on an uploads bucket without signed URLs, and an unknown bucket", async () => {
         let lateError: unknown;
         const errors: string[] = [];
         await runView(() => {
@@ -181,7 +200,7 @@ describe("components/buckets: read granted to CloudFront distributions", () => {
             return {};
         });
         expect(errors).to.deep.equal([
-            'Buckets "buckets": "uploads" is an uploads bucket; only static buckets are read by a CDN',
+            'Buckets "buckets": "uploads" is an uploads bucket; a CDN reads one only behind signed URLs (signedUrlsOnly), so that uploads stay private',
             'Buckets "buckets": no bucket "web"; it has "site", "uploads"',
         ]);
         expect(String(lateError)).to.contain(`the policy of "site" is already written; grant read while the stack's blocks are built`);
@@ -189,6 +208,118 @@ describe("components/buckets: read granted to CloudFront distributions", () => {
 
     it("bucketPolicy: without distributions, the deny alone", () => {
         expect(bucketPolicy("arn:aws:s3:::b", [])).to.deep.equal({ Version: "2012-10-17", Statement: [DENY_INSECURE("b")] });
+    });
+});
+
+describe("components/buckets: lifecycle rules and CORS", () => {
+    let view: RunView;
+    const CORS = [
+        { allowedOrigins: ["https://couple.goormpopcorn.shop"], allowedMethods: ["PUT", "POST"], allowedHeaders: ["*"], exposeHeaders: ["ETag"], maxAgeSeconds: 3000 },
+        { allowedOrigins: ["https://*.goormpopcorn.shop"], allowedMethods: ["GET", "HEAD"] },
+    ];
+    before(async () => {
+        view = await runView(
+            () =>
+                new Buckets("buckets", {
+                    naming,
+                    tags,
+                    buckets: {
+                        site: { purpose: "static", abortIncompleteUploadsDays: 2 },
+                        uploads: { purpose: "uploads", versioning: true, noncurrentVersionExpirationDays: 90, intelligentTiering: true, abortIncompleteUploadsDays: 3, cors: CORS },
+                        photos: { purpose: "uploads", intelligentTiering: true },
+                    },
+                }),
+        );
+    });
+
+    it("holds every rule of a bucket in its one lifecycle configuration: noncurrent expiry, INTELLIGENT_TIERING on day 0, incomplete uploads aborted", () => {
+        const rulesOf = (bucket: string) => view.ofType(S.lifecycle).filter((l) => l.inputs.bucket === bucket).map((l) => l.inputs.rules);
+        expect(rulesOf(`goorm-popcorn-dev-uploads-${MOCK_ACCOUNT_ID}`)).to.deep.equal([
+            [
+                { id: "expire-noncurrent-versions", status: "Enabled", filter: { prefix: "" }, noncurrentVersionExpiration: { noncurrentDays: 90 } },
+                { id: "intelligent-tiering", status: "Enabled", filter: { prefix: "" }, transitions: [{ days: 0, storageClass: "INTELLIGENT_TIERING" }] },
+                { id: "abort-incomplete-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 3 } },
+            ],
+        ]);
+        // Without versioning: no noncurrent rule, and the configuration waits for nothing.
+        expect(rulesOf(`goorm-popcorn-dev-photos-${MOCK_ACCOUNT_ID}`)).to.deep.equal([
+            [
+                { id: "intelligent-tiering", status: "Enabled", filter: { prefix: "" }, transitions: [{ days: 0, storageClass: "INTELLIGENT_TIERING" }] },
+                { id: "abort-incomplete-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+            ],
+        ]);
+        expect(view.one(S.lifecycle, "buckets-photos-lifecycle").options.explicitDependsOn).to.deep.equal([]);
+        // A static bucket aborts uploads only when told to.
+        expect(rulesOf(SITE)).to.deep.equal([[{ id: "abort-incomplete-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 2 } }]]);
+        expect(view.ofType(S.lifecycle)).to.have.length(3);
+    });
+
+    it("lifecycleRules: nothing for a static bucket by default, and noncurrent expiry only with versioning", () => {
+        expect(lifecycleRules({ purpose: "static" })).to.deep.equal([]);
+        expect(lifecycleRules({ purpose: "static", noncurrentVersionExpirationDays: 30 })).to.deep.equal([]);
+    });
+
+    it("writes the CORS rules to one BucketCorsConfiguration, keys given only when set", () => {
+        expect(view.ofType(S.cors).map((c) => [c.name, c.id, c.inputs])).to.deep.equal([
+            [
+                "buckets-uploads-cors",
+                `goorm-popcorn-dev-uploads-${MOCK_ACCOUNT_ID}`,
+                {
+                    bucket: `goorm-popcorn-dev-uploads-${MOCK_ACCOUNT_ID}`,
+                    corsRules: [
+                        { allowedOrigins: ["https://couple.goormpopcorn.shop"], allowedMethods: ["PUT", "POST"], allowedHeaders: ["*"], exposeHeaders: ["ETag"], maxAgeSeconds: 3000 },
+                        { allowedOrigins: ["https://*.goormpopcorn.shop"], allowedMethods: ["GET", "HEAD"] },
+                    ],
+                },
+            ],
+        ]);
+    });
+});
+
+describe("components/buckets: what a consumer of the uploads buckets gets", () => {
+    const PHOTOS = `goorm-popcorn-dev-user-photos-${MOCK_ACCOUNT_ID}`;
+    it("BUCKET_<KEY> for each uploads bucket, objects read/write/delete/abort on <arn>/*, ListBucket on <arn>, the KMS key through S3 only; nothing on the static bucket", async () => {
+        const view = await runView(() => {
+            const buckets = new Buckets("buckets", {
+                naming,
+                tags,
+                buckets: { site: { purpose: "static" }, uploads: { purpose: "uploads", kmsKeyArn: KMS_KEY }, "user-photos": { purpose: "uploads" } },
+            });
+            return { connection: buckets.connection() };
+        });
+        expect(view.run.outputs.connection).to.deep.equal({
+            environment: { BUCKET_UPLOADS: UPLOADS, BUCKET_USER_PHOTOS: PHOTOS },
+            secrets: {},
+            statements: [
+                {
+                    Sid: "UseUploadsObjects",
+                    Effect: "Allow",
+                    Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+                    Resource: [`arn:aws:s3:::${UPLOADS}/*`, `arn:aws:s3:::${PHOTOS}/*`],
+                },
+                { Sid: "ListUploads", Effect: "Allow", Action: "s3:ListBucket", Resource: [`arn:aws:s3:::${UPLOADS}`, `arn:aws:s3:::${PHOTOS}`] },
+                {
+                    Sid: "UseUploadsKeysThroughS3",
+                    Effect: "Allow",
+                    Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                    Resource: [KMS_KEY],
+                    Condition: { StringEquals: { "kms:ViaService": "s3.ap-northeast-2.amazonaws.com" } },
+                },
+            ],
+        });
+    });
+
+    it("no KMS statement without a key, and nothing at all without an uploads bucket", async () => {
+        const view = await runView(() => ({
+            uploads: new Buckets("a", { naming, tags, buckets: { uploads: { purpose: "uploads" } } }).connection().statements!.map((s) => s.Sid),
+            none: new Buckets("b", { naming: new Naming("other", "dev"), tags, buckets: { site: { purpose: "static" } } }).connection(),
+        }));
+        expect(view.run.outputs.uploads).to.deep.equal(["UseUploadsObjects", "ListUploads"]);
+        expect(view.run.outputs.none).to.deep.equal({ environment: {}, secrets: {}, statements: [] });
+    });
+
+    it("bucketVariable: upper-cased, hyphens as underscores", () => {
+        expect(["uploads", "user-photos", "2026-media"].map(bucketVariable)).to.deep.equal(["BUCKET_UPLOADS", "BUCKET_USER_PHOTOS", "BUCKET_2026_MEDIA"]);
     });
 });
 
@@ -225,6 +356,42 @@ describe("components/buckets: arguments", () => {
             "site.noncurrentVersionExpirationDays: 30 needs versioning: true; without versioning an object has no noncurrent versions",
             "logs.noncurrentVersionExpirationDays: 0 is not a number of days S3 takes; use a whole number from 1 to 36500",
             'files.kmsKeyArn: "alias/aws/s3" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)',
+        ]);
+    });
+
+    it("refuses Intelligent-Tiering on a static bucket, incomplete-upload days out of range, and CORS rules S3 would refuse", async () => {
+        const problems = await refusedArguments("Buckets", () =>
+            new Buckets("buckets", {
+                naming,
+                tags,
+                buckets: {
+                    site: { purpose: "static", intelligentTiering: true, abortIncompleteUploadsDays: 0 },
+                    uploads: {
+                        purpose: "uploads",
+                        cors: [
+                            { allowedOrigins: [], allowedMethods: [] },
+                            { allowedOrigins: ["http://couple.goormpopcorn.shop", "https://couple.goormpopcorn.shop/app", "https://Couple.goormpopcorn.shop", "*"], allowedMethods: ["PUT", "PATCH", "PUT"] },
+                            { allowedOrigins: ["https://couple.goormpopcorn.shop:8443"], allowedMethods: ["GET"], allowedHeaders: ["x-amz-*", "*-*-*", ""], maxAgeSeconds: -1 },
+                        ],
+                    },
+                    many: { purpose: "uploads", cors: Array.from({ length: 101 }, () => ({ allowedOrigins: ["*"], allowedMethods: ["GET"] })) },
+                },
+            }),
+        );
+        expect(problems).to.deep.equal([
+            "site.intelligentTiering: true is not allowed on a static bucket: S3 Intelligent-Tiering never moves objects under 128 KB out of Frequent Access, and a site's files are mostly that small and read often (https://docs.aws.amazon.com/AmazonS3/latest/userguide/intelligent-tiering-overview.html); use it on an uploads bucket",
+            "site.abortIncompleteUploadsDays: 0 is not a number of days S3 takes; use a whole number from 1 to 36500",
+            'uploads.cors[0].allowedOrigins: is empty; name the origins whose pages call the bucket (https://<host>), or "*"',
+            "uploads.cors[0].allowedMethods: is empty; use some of GET, PUT, POST, DELETE, HEAD",
+            'uploads.cors[1].allowedOrigins[0]: "http://couple.goormpopcorn.shop" is not an origin; use https://<host>[:<port>] without a path (lowercase; https://*.<domain> for its subdomains), or "*"',
+            'uploads.cors[1].allowedOrigins[1]: "https://couple.goormpopcorn.shop/app" is not an origin; use https://<host>[:<port>] without a path (lowercase; https://*.<domain> for its subdomains), or "*"',
+            'uploads.cors[1].allowedOrigins[2]: "https://Couple.goormpopcorn.shop" is not an origin; use https://<host>[:<port>] without a path (lowercase; https://*.<domain> for its subdomains), or "*"',
+            'uploads.cors[1].allowedMethods[1]: "PATCH" is not a method S3\'s CORS takes; use GET, PUT, POST, DELETE, HEAD',
+            'uploads.cors[1].allowedMethods[2]: "PUT" is listed twice',
+            'uploads.cors[2].allowedHeaders[1]: "*-*-*" is not a header name S3 takes; use a name with at most one *, or "*"',
+            'uploads.cors[2].allowedHeaders[2]: "" is not a header name S3 takes; use a name with at most one *, or "*"',
+            "uploads.cors[2].maxAgeSeconds: -1 is not a number of seconds; use a whole number, 0 or more",
+            "many.cors: has 101 rules; S3 takes at most 100 in a bucket's CORS configuration",
         ]);
     });
 
