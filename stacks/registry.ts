@@ -3,6 +3,7 @@
  * A stack builds the ones its stack file has. Adding a block: a folder under components/ and one
  * line here.
  */
+import { apiGatewayLoggingBlock } from "../components/account/api-gateway-logging/block";
 import { repositoriesBlock } from "../components/account/ecr-repositories/block";
 import { githubOidcBlock } from "../components/account/github-oidc/block";
 import { hostedZonesBlock } from "../components/account/hosted-zones/block";
@@ -22,6 +23,7 @@ import { healthChecksBlock } from "../components/observability/health-checks/blo
 import { monitoringBlock } from "../components/observability/monitoring/block";
 import { functionsBlock } from "../components/serverless/functions/block";
 import { schedulesBlock } from "../components/serverless/schedules/block";
+import { websocketBlock } from "../components/serverless/websocket/block";
 import { bucketsBlock } from "../components/storage/buckets/block";
 import { blueGreenAlbBlock } from "../components/traffic/blue-green-alb/block";
 import { AnyBlock } from "./block";
@@ -30,6 +32,7 @@ export const BLOCKS: readonly AnyBlock[] = [
     repositoriesBlock,
     hostedZonesBlock,
     githubOidcBlock,
+    apiGatewayLoggingBlock,
     networkBlock,
     securityGroupsBlock,
     ecsClusterBlock,
@@ -42,6 +45,7 @@ export const BLOCKS: readonly AnyBlock[] = [
     cdnBlock,
     parametersBlock,
     secretsBlock,
+    websocketBlock,
     functionsBlock,
     schedulesBlock,
     servicesBlock,
