@@ -216,6 +216,9 @@ describe("stacks/schema: what monitoring, WAF and the schedule default to", () =
                 albP95Seconds: 1.5,
                 ecsCpuPercent: 85,
                 ecsMemoryPercent: 85,
+                lambdaErrors: 0,
+                lambdaThrottles: 0,
+                lambdaDurationPercentOfTimeout: 80,
             },
         });
         expect(dev.schedule).to.deep.equal({

@@ -250,6 +250,15 @@ describe("stacks: bad platform:functions configs", () => {
             ],
         ],
         [
+            "a function in the VPC of a network without private subnets",
+            () => without(couple((f) => (f["ws-connect"].connectsTo = f["ws-default"].connectsTo = []), { "platform:network": JSON.stringify({ ...NETWORK, subnets: { ...NETWORK.subnets, private: [] } }) }), "cache"),
+            [
+                "platform:network.subnets.private: is empty; services and Kafka run in private subnets, at least one is needed",
+                "platform:functions.ws-connect.vpc: true, but platform:network has no private subnets; add some (platform:network.subnets.private), or set vpc: false",
+                "platform:functions.ws-default.vpc: true, but platform:network has no private subnets; add some (platform:network.subnets.private), or set vpc: false",
+            ],
+        ],
+        [
             "an unknown key",
             () => couple((f) => (f["ws-connect"].memory = 512)),
             ["^platform:functions.ws-connect.memory: is not a known key \\(did you mean memoryMb\\?\\); allowed here: image, s3, architecture, memoryMb, timeoutSeconds, environment, reservedConcurrency, vpc, connectsTo$"],
