@@ -120,7 +120,8 @@ export class LambdaFunction extends PlatformComponent {
             `${name}-function`,
             {
                 name: physical,
-                description: `${args.key} (${args.image ? `image ${args.image.repository}:${args.image.imageTag}` : `s3://${args.s3!.bucket}/${args.s3!.key}`})`,
+                // Short and fixed (Lambda allows 256 characters): the code's location is in its own inputs.
+                description: `Function ${args.key} of ${args.naming.stem}`,
                 role: role.arn,
                 ...this.code(name, args),
                 architectures: [args.architecture ?? DEFAULTS.architecture],
