@@ -333,3 +333,31 @@ describe("stack couple (planned): system D's WebSocket API and its functions", (
         );
     });
 });
+
+describe("stack couple (planned): a Fargate service posting to the WebSocket API's connections", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-websocket-web-"));
+    let view: RunView;
+    before(async () => {
+        fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        const config = couple(() => {}, {
+            "platform:serviceDiscovery": JSON.stringify({ namespace: "couple.local" }),
+            "platform:services": JSON.stringify({ web: { cpu: 256, memory: 512, imageTag: "0.1.0", connectsTo: ["websocket"] } }),
+        });
+        const yaml = ["config:", ...Object.entries(config).map(([key, value]) => `  ${key}: ${value.startsWith("{") || value.startsWith("[") ? value : JSON.stringify(value)}`)].join("\n");
+        fs.writeFileSync(path.join(dir, "Pulumi.couple.yaml"), `${yaml}\n`);
+        view = new RunView(await runStack("couple", dir));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("tells web the callback endpoint and lets its task role manage exactly this stage's connections", () => {
+        const apiId = view.one(API, "websocket-api").id!;
+        const task = view.ofType("aws:ecs/taskDefinition:TaskDefinition").find((t) => t.inputs.family === "couple-dev-web")!;
+        type Container = { name: string; environment?: Array<{ name: string; value: string }> };
+        const app = (JSON.parse(task.inputs.containerDefinitions as string) as Container[]).find((c) => c.name !== "writable-paths")!;
+        expect((app.environment ?? []).filter((e) => e.name === "WEBSOCKET_ENDPOINT")).to.deep.equal([{ name: "WEBSOCKET_ENDPOINT", value: `https://${apiId}.execute-api.${REGION}.amazonaws.com/dev` }]);
+        const [policy] = view.ofType(T.rolePolicy).filter((p) => p.name === "web-task-policy");
+        expect(JSON.parse(policy.inputs.policy as string).Statement).to.deep.equal([
+            { Sid: "ManageWebSocketConnections", Effect: "Allow", Action: "execute-api:ManageConnections", Resource: `arn:aws:execute-api:${REGION}:${MOCK_ACCOUNT_ID}:${apiId}/dev/*/@connections/*` },
+        ]);
+    });
+});
