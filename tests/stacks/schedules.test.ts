@@ -33,7 +33,7 @@ function dailyQuestion(): Json {
     return { "daily-question": { function: "daily-question", expression: "cron(0 0 * * ? *)", input: '{"kind":"daily-question"}' } };
 }
 
-/** A `couple` stack with the functions and the daily question, `change` applied to the schedules. */
+/** A prod `couple` stack with the functions, the daily question (`change` applied to the schedules) and monitoring. */
 function couple(change: (schedules: Json) => void = () => {}, extra: ConfigMap = {}): ConfigMap {
     const schedules = dailyQuestion();
     change(schedules);
@@ -43,6 +43,7 @@ function couple(change: (schedules: Json) => void = () => {}, extra: ConfigMap =
         "platform:name": "couple",
         "platform:functions": JSON.stringify(FUNCTIONS),
         "platform:schedules": JSON.stringify(schedules),
+        "platform:monitoring": JSON.stringify({ alarmEmails: ["oncall@example.com"] }),
         ...extra,
     };
 }
