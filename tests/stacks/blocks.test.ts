@@ -86,7 +86,7 @@ describe("stacks: a new block is one folder and one registry line", () => {
     const config = only(["network", "monitoring"], { "platform:example": JSON.stringify({ text: "hello", loud: true }) });
 
     it("is unknown to the real registry", () => {
-        expect(problemLines(config)[0]).to.match(/^platform:example: is not a known key; allowed here: env, envName, name, tags, logs, repositories, zones, ci, network, /);
+        expect(problemLines(config)[0]).to.match(/^platform:example: is not a known key; allowed here: env, envName, name, tags, logs, repositories, zones, ci, apiGatewayLogging, network, /);
     });
 
     it("parses with its defaults, checks its rules, and refuses its typos", () => {

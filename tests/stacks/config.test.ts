@@ -84,7 +84,7 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
         [
             "a misspelt top-level key",
             () => stackConfig("dev", (c) => (c["platform:netwrok"] = "{}")),
-            ["platform:netwrok: is not a known key (did you mean network?); allowed here: env, envName, name, tags, logs, repositories, zones, ci, network, cluster, serviceDiscovery, database, cache, kafka, tables, buckets, alb, cdn, parameters, services, serviceDefaults, blueGreen, schedule, waf, healthChecks, monitoring"],
+            ["platform:netwrok: is not a known key (did you mean network?); allowed here: env, envName, name, tags, logs, repositories, zones, ci, apiGatewayLogging, network, cluster, serviceDiscovery, database, cache, kafka, tables, buckets, alb, cdn, parameters, secrets, websocket, functions, schedules, services, serviceDefaults, blueGreen, schedule, waf, healthChecks, monitoring"],
         ],
         [
             "a misspelt namespace",
@@ -94,7 +94,7 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
         [
             "a misspelt nested key",
             () => stackConfig("dev", (_c, network) => { network.natGateway = network.natGateways; delete network.natGateways; }),
-            ["platform:network.natGateway: is not a known key (did you mean natGateways?); allowed here: cidr, azs, subnets, natGateways, gatewayEndpoints, interfaceEndpoints, flowLogs"],
+            ["platform:network.natGateway: is not a known key (did you mean natGateways?); allowed here: cidr, azs, subnets, natGateways, natGatewaysReason, gatewayEndpoints, interfaceEndpoints, flowLogs"],
         ],
         [
             "a subnet outside the VPC CIDR (the issue's own example)",
@@ -245,7 +245,7 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
             }),
         );
         expect(lines).to.deep.equal([
-            "platform:network.natGateway: is not a known key (did you mean natGateways?); allowed here: cidr, azs, subnets, natGateways, gatewayEndpoints, interfaceEndpoints, flowLogs",
+            "platform:network.natGateway: is not a known key (did you mean natGateways?); allowed here: cidr, azs, subnets, natGateways, natGatewaysReason, gatewayEndpoints, interfaceEndpoints, flowLogs",
             'platform:network.subnets.private[0].cidr: "10.1.11.0/24" is outside the VPC CIDR "10.0.0.0/16"',
         ]);
     });
