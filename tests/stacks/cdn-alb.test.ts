@@ -216,7 +216,9 @@ describe("stacks: bad CDN-in-front-of-the-ALB and web ACL scope configs", () => 
         [
             "a CDN with both a bucket and the ALB",
             systemB((_c, edit) => edit("cdn", (cdn) => (cdn.bucket = "site"))),
-            ["platform:cdn.albOrigin: is given with bucket: the distribution has one origin, a bucket or the ALB; serving a bucket beside the ALB (a second cache behaviour) is not supported yet (README)"],
+            [
+                'platform:cdn.albOrigin: is given with bucket: the default behaviour goes to one origin, the ALB or a bucket; serve the bucket beside the ALB on a path of its own, e.g. behaviors: [{path: "/static/*", bucket: "site"}]',
+            ],
             "prod",
         ],
         [

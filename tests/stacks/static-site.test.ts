@@ -172,7 +172,7 @@ describe("stacks: bad buckets and CDN configs", () => {
         [
             "a CDN in front of an uploads bucket",
             withSite({ bucket: "files" }, { files: { purpose: "uploads" } }),
-            ['platform:cdn.bucket: "files" is an uploads bucket; the CDN serves static buckets only (purpose: static), so that uploads stay private'],
+            ['platform:cdn.bucket: "files" is an uploads bucket; the default behaviour serves static buckets only (purpose: static), so that uploads stay private: serve it on a path of its own, in behaviors with signed: true'],
         ],
         [
             "a CDN in front of an SSE-KMS bucket",

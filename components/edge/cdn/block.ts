@@ -1,6 +1,6 @@
 /**
  * The CDN block (`platform:cdn`): a CloudFront distribution, HTTPS only, with optional aliases (a
- * us-east-1 certificate and Route 53 alias records), serving either
+ * us-east-1 certificate and Route 53 alias records), whose default behaviour serves either
  *
  * - one `static` bucket of `platform:buckets` through an origin access control (system E): built
  *   after the buckets, it grants its distribution read on its bucket, whose policy then names
@@ -8,21 +8,29 @@
  * - the stack's internal ALB (`platform:alb`, `scheme: internal`) through a CloudFront VPC origin
  *   (system B): HTTPS only, uncached, every method; the ALB's security group admits CloudFront's
  *   origin-facing prefix list on 443 (the ALB block's `albOriginFlow`), and the web ACL block, built
- *   later, protects the distribution with a CLOUDFRONT web ACL (`protectWith`).
+ *   later, protects the distribution with a CLOUDFRONT web ACL (`protectWith`);
+ *
+ * and whose `behaviors` serve more buckets on paths of their own, in front of the default one
+ * (system D: `/static/*` a static bucket, `/media/*` an uploads bucket behind signed URLs, the
+ * default the ALB). Every bucket it serves grants exactly this distribution read. With `signing`
+ * it is a store without a security group: a consumer listing `cdn` in its `connectsTo` gets the
+ * site's URL, the id of the key to sign with, and the private key's secret by reference.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { DNS_NAME } from "../../../lib/naming";
 import { Problem, showValue } from "../../../lib/problems";
-import { BuildContext, ConfigView, argumentProblemsAt, defineBlock, singleKey } from "../../../stacks/block";
+import { BuildContext, Connection, ConfigView, argumentProblemsAt, defineBlock, singleKey } from "../../../stacks/block";
 import { CLOUDFRONT_ORIGIN_FACING } from "../../network/security-groups/matrix";
-import { bucketsBlock } from "../../storage/buckets/block";
+import { BucketsConfig, bucketsBlock } from "../../storage/buckets/block";
 import { certificateCovers } from "../../traffic/blue-green-alb/blue-green-alb";
 import { albOriginFlow, blueGreenAlbBlock } from "../../traffic/blue-green-alb/block";
 import {
     CACHE_POLICY_NAMES,
+    CLOUDFRONT_QUOTAS,
     Cdn,
     CdnArgs,
+    CdnBucketOriginArgs,
     DEFAULT_PRICE_CLASS,
     DEFAULT_ROOT_OBJECT,
     MAX_ALIASES,
@@ -31,9 +39,24 @@ import {
     cdnProblems,
 } from "./cdn";
 
+/** What a consumer of the CDN gets (with signing): the site's URL, the key to sign with, and the private key by reference. */
+export const CDN_VARIABLES = { url: "CDN_URL", keyId: "CDN_SIGNING_KEY_ID", privateKey: "CDN_SIGNING_PRIVATE_KEY" } as const;
+
+/** A Secrets Manager secret's complete ARN (the name's 6-character suffix), `:<json-key>::` allowed; the region captured. */
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:[A-Za-z0-9/_+=.@!-]+-[A-Za-z0-9]{6}(?::[^:]*:[^:]*:[^:]*)?$/;
+
+const BehaviorSchema = z
+    .strictObject({
+        path: z.string().describe('The path pattern, from `/`: `"/static/*"`; `*` any characters, `?` one, case-sensitive. The first behaviour that matches is applied, the default one last.'),
+        bucket: z.string().describe("The bucket of platform:buckets it serves: a `static` one, or an `uploads` one with signed: true."),
+        cachePolicy: z.enum(CACHE_POLICY_NAMES).optional().describe("AWS's managed cache policy. Default: `CachingOptimized`."),
+        signed: z.boolean().default(false).describe("Answer only URLs signed with a key of signing.publicKeys (the key group is trusted); required for an uploads bucket."),
+    })
+    .describe("One bucket on a path of its own: GET and HEAD (and OPTIONS with the bucket's CORS), compressed, redirect-to-https.");
+
 const CdnSchema = z
     .strictObject({
-        bucket: z.string().optional().describe("The `static` bucket of platform:buckets the distribution serves; or albOrigin, not both."),
+        bucket: z.string().optional().describe("The `static` bucket of platform:buckets the default behaviour serves; or albOrigin, not both (more buckets: behaviors)."),
         albOrigin: z
             .strictObject({
                 domainName: z
@@ -62,8 +85,26 @@ const CdnSchema = z
             .optional()
             .describe("Required with aliases; without them the distribution uses CloudFront's certificate on its `*.cloudfront.net` name."),
         spaFallback: z.boolean().default(false).describe("Answer 403 and 404 with the root object and 200 (a single-page app's client-side routes); a bucket's only."),
+        behaviors: z
+            .array(BehaviorSchema)
+            .default([])
+            .describe(`Buckets on paths of their own, in this order in front of the default behaviour (bucket or albOrigin); at most ${CLOUDFRONT_QUOTAS.cacheBehaviors}. Each bucket has its own origin access control and grants this distribution read.`),
+        signing: z
+            .strictObject({
+                publicKeys: z
+                    .array(
+                        z.strictObject({
+                            name: z.string().describe("The key's name: lowercase letters, digits and hyphens (`2026-01`); its CloudFront name is `<prefix>-<env>-cdn-<name>-<suffix>`."),
+                            publicKeyPem: z.string().describe("The public key, a PEM `-----BEGIN PUBLIC KEY-----` block: RSA 2048 or ECDSA P-256. Never the private key."),
+                        }),
+                    )
+                    .describe(`The public keys of one key group, 1 to ${CLOUDFRONT_QUOTAS.publicKeysPerKeyGroup}; the first is the one the app signs with (CDN_SIGNING_KEY_ID), the others stay trusted while keys rotate.`),
+                privateKeySecretArn: z.string().describe("The Secrets Manager ARN (stack's region) of the first key's private key: a connecting service gets it as the secret CDN_SIGNING_PRIVATE_KEY."),
+            })
+            .optional()
+            .describe("Signed URLs for the behaviours with signed: true; makes platform:cdn a store (`connectsTo: [cdn]`)."),
     })
-    .describe("A CloudFront distribution in front of a private bucket or the internal ALB, HTTPS only.");
+    .describe("A CloudFront distribution in front of a private bucket or the internal ALB, with buckets on paths of their own, HTTPS only.");
 
 export type CdnConfig = z.output<typeof CdnSchema>;
 
@@ -77,11 +118,22 @@ function hostMatches(pattern: string, host: string): boolean {
 }
 
 /** The component's arguments as the config gives them (the rules check them as the build passes them). */
-function cdnArgs(cdn: CdnConfig, view: ConfigView, origin: Pick<CdnArgs, "origin" | "albOrigin">): CdnArgs {
+function cdnArgs(cdn: CdnConfig, view: ConfigView, origin: Pick<CdnArgs, "origin" | "albOrigin">, bucketOrigin: (key: string) => CdnBucketOriginArgs): CdnArgs {
     return {
         naming: view.stack.naming,
         tags: view.stack.tags,
         ...origin,
+        ...(cdn.behaviors.length > 0
+            ? {
+                  behaviors: cdn.behaviors.map((behavior) => ({
+                      path: behavior.path,
+                      bucket: bucketOrigin(behavior.bucket),
+                      ...(behavior.cachePolicy !== undefined ? { cachePolicy: behavior.cachePolicy } : {}),
+                      signed: behavior.signed,
+                  })),
+              }
+            : {}),
+        ...(cdn.signing !== undefined ? { signing: { publicKeys: cdn.signing.publicKeys } } : {}),
         ...(cdn.cachePolicy !== undefined ? { cachePolicy: cdn.cachePolicy } : {}),
         ...(cdn.defaultRootObject !== undefined ? { defaultRootObject: cdn.defaultRootObject } : {}),
         priceClass: cdn.priceClass,
@@ -91,29 +143,75 @@ function cdnArgs(cdn: CdnConfig, view: ConfigView, origin: Pick<CdnArgs, "origin
     };
 }
 
-/** The bucket's rules: one of platform:buckets, static, without a KMS key. */
-function bucketProblems(bucketKey: string, view: ConfigView): Problem[] {
-    const buckets = view.config(bucketsBlock) ?? {};
+/**
+ * A served bucket's rules: one of platform:buckets; static, or (on a signed behaviour) uploads;
+ * without a KMS key (reported once per bucket, in `kmsReported`).
+ */
+function bucketProblems(bucketKey: string, at: Array<string | number>, buckets: BucketsConfig, signed: boolean | undefined, kmsReported: Set<string>): Problem[] {
     const bucket = buckets[bucketKey];
     if (bucket === undefined) {
         const names = Object.keys(buckets);
+        return [{ path: at, message: `${showValue(bucketKey)} is not a bucket of platform:buckets; ${names.length > 0 ? `name one of ${names.map((n) => showValue(n)).join(", ")}` : "it has none"}` }];
+    }
+    if (bucket.purpose !== "static" && signed === undefined) {
         return [
             {
-                path: ["cdn", "bucket"],
-                message: `${showValue(bucketKey)} is not a bucket of platform:buckets; ${names.length > 0 ? `name one of ${names.map((n) => showValue(n)).join(", ")}` : "it has none"}`,
+                path: at,
+                message: `${showValue(bucketKey)} is an ${bucket.purpose} bucket; the default behaviour serves static buckets only (purpose: static), so that uploads stay private: serve it on a path of its own, in behaviors with signed: true`,
             },
         ];
     }
-    if (bucket.purpose !== "static") {
-        return [{ path: ["cdn", "bucket"], message: `${showValue(bucketKey)} is an ${bucket.purpose} bucket; the CDN serves static buckets only (purpose: static), so that uploads stay private` }];
+    if (bucket.purpose !== "static" && !signed) {
+        return [{ path: at, message: `${showValue(bucketKey)} is an ${bucket.purpose} bucket; a behaviour serves one only with signed: true (signed URLs), so that uploads stay private` }];
     }
-    if (bucket.kmsKeyArn !== undefined) {
+    if (bucket.kmsKeyArn !== undefined && !kmsReported.has(bucketKey)) {
+        kmsReported.add(bucketKey);
         return [
             {
                 path: ["buckets", bucketKey, "kmsKeyArn"],
                 message: `is set on the CDN's bucket; CloudFront could read SSE-KMS objects only if the key's policy let cloudfront.amazonaws.com decrypt for this distribution, which this program does not manage: remove it (SSE-S3)`,
             },
         ];
+    }
+    return [];
+}
+
+/**
+ * A bucket with CORS rules for several origins behind a caching behaviour: S3 answers each with its
+ * own Access-Control-Allow-Origin, and CloudFront, whose managed policies leave Origin out of the
+ * cache key, would serve the first answer to every origin.
+ */
+function corsCacheProblem(bucketKey: string, at: Array<string | number>, buckets: BucketsConfig, cachePolicy: string): Problem[] {
+    const origins = new Set((buckets[bucketKey]?.cors ?? []).flatMap((rule) => rule.allowedOrigins));
+    if (origins.size > 1 && !origins.has("*") && cachePolicy !== "CachingDisabled") {
+        return [
+            {
+                path: at,
+                message: `serves ${showValue(bucketKey)}, whose CORS rules name ${origins.size} origins, cached by ${cachePolicy}: CloudFront keys its cache without Origin and would give every origin the first one's Access-Control-Allow-Origin; name one origin in platform:buckets.${bucketKey}.cors, or use cachePolicy CachingDisabled`,
+            },
+        ];
+    }
+    return [];
+}
+
+/** The signing's private key: a complete Secrets Manager ARN of the stack's region. */
+function privateKeyProblems(cdn: CdnConfig, view: ConfigView): Problem[] {
+    const arn = cdn.signing?.privateKeySecretArn;
+    if (arn === undefined) {
+        return [];
+    }
+    const at = ["cdn", "signing", "privateKeySecretArn"];
+    const region = SECRET_ARN.exec(arn)?.[1];
+    if (region === undefined) {
+        return [
+            {
+                path: at,
+                message: `${showValue(arn)} is not a complete Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6-character suffix>); the private key is passed by reference, never as a value`,
+            },
+        ];
+    }
+    if (view.stack.region && region !== view.stack.region) {
+        return [{ path: at, message: `is a secret of ${showValue(region)}; the services read it from the stack's region, ${showValue(view.stack.region)}: keep the private key there` }];
     }
     return [];
 }
@@ -168,23 +266,33 @@ function cdnRules(cdn: CdnConfig, view: ConfigView): Problem[] {
     if (cdn.bucket !== undefined && cdn.albOrigin !== undefined) {
         problems.push({
             path: ["cdn", "albOrigin"],
-            message: "is given with bucket: the distribution has one origin, a bucket or the ALB; serving a bucket beside the ALB (a second cache behaviour) is not supported yet (README)",
+            message: `is given with bucket: the default behaviour goes to one origin, the ALB or a bucket; serve the bucket beside the ALB on a path of its own, e.g. behaviors: [{path: "/static/*", bucket: ${showValue(cdn.bucket)}}]`,
         });
     }
+    const buckets = view.config(bucketsBlock);
+    const defaultBucket = cdn.albOrigin === undefined ? cdn.bucket : undefined;
+    if (buckets === undefined && (defaultBucket !== undefined || cdn.behaviors.length > 0)) {
+        // Without the buckets, the buckets' and the component's rules would only repeat it.
+        return [...problems, { path: defaultBucket !== undefined ? ["cdn"] : ["cdn", "behaviors"], message: "needs platform:buckets, which this stack does not have" }];
+    }
+    const kmsReported = new Set<string>();
+    const bucketOrigin = (key: string): CdnBucketOriginArgs => ({ key, regionalDomainName: "", ...(buckets?.[key]?.cors.length ? { cors: true } : {}) });
     let origin: Pick<CdnArgs, "origin" | "albOrigin">;
     if (cdn.albOrigin !== undefined) {
         problems.push(...albOriginProblems(cdn, view));
         origin = { albOrigin: { loadBalancerArn: PLACEHOLDER_ALB_ARN, ...(cdn.albOrigin.domainName !== undefined ? { domainName: cdn.albOrigin.domainName } : {}) } };
     } else {
-        if (view.config(bucketsBlock) === undefined) {
-            // Without the buckets, the bucket's and the component's rules would only repeat it.
-            return [{ path: ["cdn"], message: "needs platform:buckets, which this stack does not have" }];
-        }
-        problems.push(...bucketProblems(cdn.bucket!, view));
-        origin = { origin: { key: cdn.bucket!, regionalDomainName: "" } };
+        problems.push(...bucketProblems(cdn.bucket!, ["cdn", "bucket"], buckets!, undefined, kmsReported));
+        problems.push(...corsCacheProblem(cdn.bucket!, ["cdn", "bucket"], buckets!, cdn.cachePolicy ?? "CachingOptimized"));
+        origin = { origin: bucketOrigin(cdn.bucket!) };
     }
+    cdn.behaviors.forEach((behavior, i) => {
+        problems.push(...bucketProblems(behavior.bucket, ["cdn", "behaviors", i, "bucket"], buckets!, behavior.signed, kmsReported));
+        problems.push(...corsCacheProblem(behavior.bucket, ["cdn", "behaviors", i, "bucket"], buckets!, behavior.cachePolicy ?? "CachingOptimized"));
+    });
+    problems.push(...privateKeyProblems(cdn, view));
     problems.push(
-        ...argumentProblemsAt("cdn", cdnProblems(cdnArgs(cdn, view, origin)), {
+        ...argumentProblemsAt("cdn", cdnProblems(cdnArgs(cdn, view, origin, bucketOrigin)), {
             name: (p) => ({ path: ["name"], message: `${showValue(view.stack.name)} ${p.message}; shorten platform:name, platform:envName or the bucket's name` }),
             // Reported above, in the config's own words.
             origin: null,
@@ -252,30 +360,74 @@ export const cdnBlock = defineBlock({
             ? { flows: [albOriginFlow({ prefixList: CLOUDFRONT_ORIGIN_FACING }, "CloudFront VPC origin to the ALB")] }
             : {},
 
+    // With signing, consumers get the site's URL, the key to sign with and its private key's secret.
+    store: {
+        label: "the CDN",
+        variables: Object.values(CDN_VARIABLES),
+        unavailable: (cdn: CdnConfig) =>
+            cdn.signing === undefined
+                ? `cannot be connected to: platform:cdn has no signing, and ${Object.values(CDN_VARIABLES).join(", ")} come with its signed URLs; add platform:cdn.signing, or remove "cdn"`
+                : undefined,
+        connection: (built: BuiltCdn, cdn: CdnConfig): Connection => {
+            const keyId = built.distribution.signingKeyId;
+            if (cdn.signing === undefined || keyId === undefined) {
+                // The services' rules refuse connectsTo: [cdn] without signing (unavailable).
+                throw new Error("Cdn: a consumer connects to a CDN without signing");
+            }
+            return {
+                environment: { [CDN_VARIABLES.url]: built.distribution.siteUrl, [CDN_VARIABLES.keyId]: keyId },
+                secrets: { [CDN_VARIABLES.privateKey]: cdn.signing.privateKeySecretArn },
+                statements: [],
+            };
+        },
+    },
+
     build(cdn: CdnConfig, ctx: BuildContext): BuiltCdn {
+        const buckets = cdn.bucket !== undefined || cdn.behaviors.length > 0 ? ctx.need(bucketsBlock) : undefined;
+        const bucketsConfig = ctx.config(bucketsBlock) ?? {};
+        const bucketOrigin = (key: string): CdnBucketOriginArgs => ({
+            key,
+            regionalDomainName: buckets!.origin(key).regionalDomainName,
+            ...(bucketsConfig[key]?.cors.length ? { cors: true } : {}),
+        });
+        let built: BuiltCdn;
         if (cdn.albOrigin !== undefined) {
             const alb = ctx.need(blueGreenAlbBlock);
             const webAcl = lateWebAcl();
             const distribution = new Cdn("cdn", {
-                ...cdnArgs(cdn, ctx, { albOrigin: { loadBalancerArn: alb.loadBalancerArn, ...(cdn.albOrigin.domainName !== undefined ? { domainName: cdn.albOrigin.domainName } : {}) } }),
+                ...cdnArgs(cdn, ctx, { albOrigin: { loadBalancerArn: alb.loadBalancerArn, ...(cdn.albOrigin.domainName !== undefined ? { domainName: cdn.albOrigin.domainName } : {}) } }, bucketOrigin),
                 webAclArn: webAcl.arn,
             });
-            return { distribution, frontsAlb: true, protectWith: (arn) => webAcl.set(arn) };
+            built = { distribution, frontsAlb: true, protectWith: (arn) => webAcl.set(arn) };
+        } else {
+            const distribution = new Cdn("cdn", cdnArgs(cdn, ctx, { origin: bucketOrigin(cdn.bucket!) }, bucketOrigin));
+            built = {
+                distribution,
+                frontsAlb: false,
+                protectWith: () => {
+                    throw new Error("Cdn: a distribution in front of a bucket takes no web ACL here (platform:waf protects the ALB, or the CDN in front of it)");
+                },
+            };
         }
-        const buckets = ctx.need(bucketsBlock);
-        const origin = buckets.origin(cdn.bucket!);
-        const distribution = new Cdn("cdn", cdnArgs(cdn, ctx, { origin: { key: cdn.bucket!, regionalDomainName: origin.regionalDomainName } }));
-        buckets.grantCloudFrontRead(cdn.bucket!, distribution.distributionArn);
-        return {
-            distribution,
-            frontsAlb: false,
-            protectWith: () => {
-                throw new Error("Cdn: a distribution in front of a bucket takes no web ACL here (platform:waf protects the ALB, or the CDN in front of it)");
-            },
-        };
+        // Every bucket it serves lets exactly this distribution read, once; an uploads bucket only behind signed URLs (the rules refuse it otherwise).
+        const served = new Map<string, boolean>();
+        if (cdn.bucket !== undefined) {
+            served.set(cdn.bucket, false);
+        }
+        for (const behavior of cdn.behaviors) {
+            served.set(behavior.bucket, (served.get(behavior.bucket) ?? true) && behavior.signed);
+        }
+        for (const [key, signedUrlsOnly] of served) {
+            buckets!.grantCloudFrontRead(key, built.distribution.distributionArn, { signedUrlsOnly });
+        }
+        return built;
     },
 
-    outputs: ({ distribution }) => ({ siteUrl: distribution.siteUrl, distributionId: distribution.distributionId }),
+    outputs: ({ distribution }, cdn) => ({
+        siteUrl: distribution.siteUrl,
+        distributionId: distribution.distributionId,
+        ...(cdn.signing !== undefined ? { cdnSigningKeyId: distribution.signingKeyId } : {}),
+    }),
 });
 
 /** Whether the stack's CDN fronts its ALB (`platform:cdn.albOrigin`): where a web ACL of scope CLOUDFRONT goes. */

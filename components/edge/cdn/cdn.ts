@@ -1,5 +1,6 @@
 /**
- * Cdn — a CloudFront distribution in front of one private S3 bucket, or of an internal ALB:
+ * Cdn — a CloudFront distribution whose default behaviour serves one private S3 bucket, or an
+ * internal ALB, and whose ordered behaviours serve more buckets on paths of their own:
  *
  * - a bucket: the default behaviour reads it through an origin access control (SigV4, every request
  *   signed); the bucket's policy lets only this distribution read (the buckets block writes it);
@@ -11,6 +12,15 @@
  * - viewers on HTTP are redirected to HTTPS; HTTP/2 and HTTP/3; IPv6;
  * - caching by one of AWS's managed cache policies (CachingOptimized by default for a bucket,
  *   CachingDisabled for the ALB);
+ * - behaviours (`/static/*`, `/media/*`), in order in front of the default one (CloudFront applies
+ *   the first whose path pattern matches): each reads a bucket through that bucket's own origin
+ *   access control (origin id `s3-<bucket>`), GET and HEAD (and OPTIONS for a bucket with CORS,
+ *   whose preflight headers then reach S3 by AWS's CORS-S3Origin policy), compressed, cached by a
+ *   managed policy; a `signed` one answers only URLs signed with a key of the distribution's key
+ *   group (`trustedKeyGroups`);
+ * - signing: a CloudFront public key per PEM given (named from a prefix: the provider appends a
+ *   unique suffix, so that a new key can replace an old one the key group still holds) and one
+ *   key group of them; the private key never passes through here;
  * - optionally a WAF web ACL (scope CLOUDFRONT, us-east-1) by its ARN in `webAclId`;
  * - `defaultRootObject` for `/`, and optionally a single-page app's fallback: 403 and 404 (what S3
  *   answers for a missing key when CloudFront may not list the bucket) become the root object with
@@ -22,6 +32,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { KeyObject, createPublicKey } from "crypto";
 import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
 import { DNS_NAME, Naming } from "../../../lib/naming";
 import { Problem, showValue } from "../../../lib/problems";
@@ -49,6 +60,47 @@ export const CACHE_POLICY_NAMES = Object.keys(MANAGED_CACHE_POLICIES) as [CacheP
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html
  */
 export const ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
+
+/**
+ * AWS's managed origin request policy for an S3 origin with CORS: the viewer's Origin,
+ * Access-Control-Request-Headers and Access-Control-Request-Method reach S3, which answers with its
+ * CORS rules (Developer Guide, "Use managed origin request policies", CORS-S3Origin:
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html).
+ */
+export const CORS_S3_ORIGIN = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf";
+
+/**
+ * CloudFront's quotas that bound a distribution's behaviours and signing (Developer Guide, "Quotas":
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html): cache
+ * behaviors per distribution 75, public keys in a single key group 5, key groups associated with a
+ * single cache behavior 4 (one here), key groups per AWS account 10 (one per stack here).
+ */
+export const CLOUDFRONT_QUOTAS = { cacheBehaviors: 75, publicKeysPerKeyGroup: 5, keyGroupsPerBehavior: 4, keyGroupsPerAccount: 10 } as const;
+
+/**
+ * A cache behaviour's path pattern (Developer Guide, "Cache behavior settings", Path pattern:
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesCacheBehavior.html#DownloadDistValuesPathPattern):
+ * up to 255 characters of A-Z, a-z, 0-9, `_ - . * $ / ~ " ' @ : + &`; `*` matches any characters,
+ * `?` exactly one; case-sensitive; a leading `/` changes nothing, and here every pattern has one.
+ */
+export const PATH_PATTERN = { maxLength: 255, pattern: /^\/[A-Za-z0-9_\-.*$/~"'@:+&?]*$/, allowed: `A-Z, a-z, 0-9, _ - . $ / ~ " ' @ : + &, and * (any characters) or ? (one)` } as const;
+
+/**
+ * CloudFront public keys verify signed URLs: RSA 2048 or ECDSA 256 (CloudFront API Reference,
+ * PublicKey: https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_PublicKey.html), given
+ * as a PEM `PUBLIC KEY` (SubjectPublicKeyInfo) block.
+ */
+export const SIGNING_KEYS = { rsaModulusLength: 2048, ecCurve: "prime256v1" } as const;
+
+/**
+ * Names of public keys and key groups: letters, digits, hyphens and underscores, up to 128
+ * characters; a name prefix leaves 26 of them to the provider's unique suffix
+ * (terraform-provider-aws, cloudfront validPublicKeyName / validPublicKeyNamePrefix).
+ */
+export const KEY_NAME = { maxLength: 128, uniqueSuffixLength: 26, pattern: /^[0-9A-Za-z_-]+$/ } as const;
+
+/** A signing key's own name in config: lowercase letters, digits and hyphens (`2026-01`, `primary`). */
+export const SIGNING_KEY_NAME = { pattern: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, allowed: "lowercase letters, digits and hyphens, starting and ending with a letter or digit" } as const;
 
 /** The methods a behaviour in front of an application takes: all seven CloudFront forwards (GET and HEAD the cacheable ones; CachingDisabled caches neither). */
 export const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"] as const;
@@ -123,14 +175,37 @@ export interface CdnAlbOriginArgs {
     domainName?: string;
 }
 
+/** A bucket as an origin of the distribution. */
+export interface CdnBucketOriginArgs {
+    /** The bucket's key in platform:buckets: the origin's id is `s3-<key>`. */
+    key: string;
+    /** `<bucket>.s3.<region>.amazonaws.com`. */
+    regionalDomainName: pulumi.Input<string>;
+    /** The bucket has CORS rules: its behaviours take OPTIONS and pass the CORS headers to S3. @default false */
+    cors?: boolean;
+}
+
+/** A behaviour in front of the default one: a bucket on a path of its own. */
+export interface CdnBehaviorArgs {
+    /** The path pattern, from `/` (`/static/*`): the first behaviour whose pattern matches is applied. */
+    path: string;
+    /** The bucket it serves. */
+    bucket: CdnBucketOriginArgs;
+    /** @default "CachingOptimized" */
+    cachePolicy?: CachePolicyName;
+    /** Only URLs signed with a key of `signing` are answered (the key group is trusted). @default false */
+    signed?: boolean;
+}
+
+/** The public keys that verify signed URLs: one key group. */
+export interface CdnSigningArgs {
+    /** PEM `PUBLIC KEY` blocks by name, RSA 2048 or ECDSA P-256, 1 to 5; the first is the one the app signs with. */
+    publicKeys: ReadonlyArray<{ readonly name: string; readonly publicKeyPem: string }>;
+}
+
 export interface CdnArgs extends ComponentBaseArgs {
     /** The bucket the default behaviour serves; or `albOrigin`, not both. */
-    origin?: {
-        /** The bucket's key in platform:buckets: the origin's id. */
-        key: string;
-        /** `<bucket>.s3.<region>.amazonaws.com`. */
-        regionalDomainName: pulumi.Input<string>;
-    };
+    origin?: CdnBucketOriginArgs;
     /** The internal ALB the default behaviour forwards to; or `origin`, not both. Needs aliases (and so the certificate). */
     albOrigin?: CdnAlbOriginArgs;
     /** @default "CachingOptimized" for a bucket, "CachingDisabled" for the ALB (the only one allowed there) */
@@ -147,6 +222,80 @@ export interface CdnArgs extends ComponentBaseArgs {
     spaFallback?: boolean;
     /** The ARN of a WAF web ACL of scope CLOUDFRONT (us-east-1) to protect the distribution: its `webAclId`. @default none */
     webAclArn?: pulumi.Input<string | undefined>;
+    /** Buckets on paths of their own, in front of the default behaviour, in order. @default [] */
+    behaviors?: readonly CdnBehaviorArgs[];
+    /** The public keys of signed URLs; required by a `signed` behaviour, refused without one. @default none */
+    signing?: CdnSigningArgs;
+}
+
+/** A public key's name prefix: `<prefix>-<env>-cdn-<key name>-` (the provider appends a unique suffix), unchecked. */
+export function publicKeyNamePrefix(naming: Naming, keyName: string): string {
+    return `${naming.format("scoped", "cdn", keyName)}-`;
+}
+
+/** The key group's name: `<prefix>-<env>-cdn-signers`, unchecked. */
+export function keyGroupName(naming: Naming): string {
+    return naming.format("scoped", "cdn", "signers");
+}
+
+/** Why `pem` is not a public key CloudFront verifies signed URLs with, or undefined; never quotes the value. */
+export function publicKeyPemProblem(pem: string): string | undefined {
+    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+        return "holds a private key: a stack file takes the public key only (openssl pkey -pubout); the private key belongs in Secrets Manager (signing.privateKeySecretArn)";
+    }
+    const block = pem.trim();
+    if (!/^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+\r?\n-----END PUBLIC KEY-----$/.test(block)) {
+        return "is not a PEM public key block (-----BEGIN PUBLIC KEY-----, base64 lines, -----END PUBLIC KEY-----)";
+    }
+    let key: KeyObject;
+    try {
+        key = createPublicKey(block);
+    } catch {
+        return "is a PEM block that does not decode to a public key";
+    }
+    const details = key.asymmetricKeyDetails;
+    if (key.asymmetricKeyType === "rsa" && details?.modulusLength === SIGNING_KEYS.rsaModulusLength) {
+        return undefined;
+    }
+    if (key.asymmetricKeyType === "ec" && details?.namedCurve === SIGNING_KEYS.ecCurve) {
+        return undefined;
+    }
+    const what =
+        key.asymmetricKeyType === "rsa" ? `an RSA ${details?.modulusLength ?? "?"}-bit key` : key.asymmetricKeyType === "ec" ? `an ECDSA key on ${details?.namedCurve ?? "?"}` : `a key of type ${key.asymmetricKeyType ?? "unknown"}`;
+    return `is ${what}; CloudFront verifies signed URLs with RSA 2048 or ECDSA P-256 (prime256v1) keys only`;
+}
+
+/**
+ * Whether every path `later` matches is matched by `earlier` too: `later`, read as text, fits
+ * `earlier`, whose `*` takes any run of it and whose `?` one character other than `*`. A
+ * sufficient test (it may miss a cover, never invent one).
+ */
+export function pathPatternCovers(earlier: string, later: string): boolean {
+    const e = earlier.replace(/^\//, "");
+    const l = later.replace(/^\//, "");
+    const memo = new Map<number, boolean>();
+    const fits = (i: number, j: number): boolean => {
+        const at = i * (l.length + 1) + j;
+        const known = memo.get(at);
+        if (known !== undefined) {
+            return known;
+        }
+        let result: boolean;
+        if (i === e.length) {
+            result = j === l.length;
+        } else if (e[i] === "*") {
+            result = fits(i + 1, j) || (j < l.length && fits(i, j + 1));
+        } else if (j === l.length) {
+            result = false;
+        } else if (e[i] === "?") {
+            result = l[j] !== "*" && fits(i + 1, j + 1);
+        } else {
+            result = e[i] === l[j] && fits(i + 1, j + 1);
+        }
+        memo.set(at, result);
+        return result;
+    };
+    return fits(0, 0);
 }
 
 /** The origin access control's name: `<prefix>-<env>-cdn-<bucket>`, unchecked. */
@@ -163,6 +312,9 @@ export function vpcOriginName(naming: Naming): string {
 export function albOriginDomainName(args: { albOrigin?: { domainName?: string }; certificate?: { domain: string } }): string | undefined {
     return args.albOrigin?.domainName ?? (args.certificate ? `${DEFAULT_ORIGIN_LABEL}.${args.certificate.domain}` : undefined);
 }
+
+/** A bucket behaviour's settings, without its path and origin id. */
+type BucketBehavior = Omit<aws.types.input.cloudfront.DistributionDefaultCacheBehavior, "targetOriginId">;
 
 /** What the default behaviour serves: its origin, its behaviour, and (the ALB's) VPC origin. */
 interface ServedOrigin {
@@ -187,6 +339,12 @@ export class Cdn extends PlatformComponent {
     public readonly vpcOriginId: pulumi.Output<string> | undefined;
     /** The name CloudFront asks the ALB for (SNI and Host); undefined for a bucket. */
     public readonly originDomainName: string | undefined;
+    /** The public keys' ids by name (what a signer puts in Key-Pair-Id); empty without signing. */
+    public readonly publicKeyIds: Readonly<Record<string, pulumi.Output<string>>>;
+    /** The id of the first public key: the one the app signs with; undefined without signing. */
+    public readonly signingKeyId: pulumi.Output<string> | undefined;
+    /** The key group's id; undefined without signing. */
+    public readonly keyGroupId: pulumi.Output<string> | undefined;
 
     private readonly cachePolicy: CachePolicyName | undefined;
 
@@ -197,6 +355,23 @@ export class Cdn extends PlatformComponent {
         const stem = this.naming.scoped("nameTag", "cdn");
         // The problems refuse neither and both; a bucket when there is one, the ALB otherwise.
         const served = args.origin ? this.bucketOrigin(name, args.origin, stem) : this.albOrigin(name, args.albOrigin!, albOriginDomainName(args)!);
+        const signers = args.signing ? this.signers(name, args.signing, stem) : undefined;
+        // Each bucket is one origin (its own origin access control), whatever behaviours serve it.
+        const origins = [served.origin];
+        const originIds = new Set([served.origin.originId]);
+        const orderedCacheBehaviors = (args.behaviors ?? []).map((behavior): aws.types.input.cloudfront.DistributionOrderedCacheBehavior => {
+            const originId = `s3-${behavior.bucket.key}`;
+            if (!originIds.has(originId)) {
+                originIds.add(originId);
+                origins.push(this.s3Origin(`${name}-oac-${behavior.bucket.key}`, behavior.bucket, stem));
+            }
+            return {
+                pathPattern: behavior.path,
+                targetOriginId: originId,
+                ...bucketBehavior(behavior.cachePolicy ?? "CachingOptimized", behavior.bucket.cors ?? false),
+                ...(behavior.signed ? { trustedKeyGroups: [signers!.keyGroupId] } : {}),
+            };
+        });
         const certificateArn = args.certificate && aliases.length > 0 ? this.certificate(name, args.certificate) : undefined;
         const rootObject = args.defaultRootObject ?? (args.origin ? DEFAULT_ROOT_OBJECT.default : undefined);
         const distribution = new aws.cloudfront.Distribution(
@@ -209,8 +384,10 @@ export class Cdn extends PlatformComponent {
                 httpVersion: "http2and3",
                 isIpv6Enabled: true,
                 priceClass: args.priceClass ?? DEFAULT_PRICE_CLASS,
-                origins: [served.origin],
+                origins,
                 defaultCacheBehavior: served.behavior,
+                // The first match wins; the default behaviour comes after them all.
+                ...(orderedCacheBehaviors.length > 0 ? { orderedCacheBehaviors } : {}),
                 customErrorResponses: args.spaFallback
                     ? [403, 404].map((errorCode) => ({ errorCode, responseCode: 200, responsePagePath: `/${rootObject}`, errorCachingMinTtl: 10 }))
                     : [],
@@ -247,13 +424,33 @@ export class Cdn extends PlatformComponent {
         this.certificateArn = certificateArn;
         this.vpcOriginId = served.vpcOriginId;
         this.originDomainName = args.origin ? undefined : albOriginDomainName(args);
-        this.registerOutputs({ distributionId: this.distributionId, distributionArn: this.distributionArn, domainName: this.domainName, siteUrl: this.siteUrl });
+        this.publicKeyIds = signers?.publicKeyIds ?? {};
+        this.signingKeyId = signers?.signingKeyId;
+        this.keyGroupId = signers?.keyGroupId;
+        this.registerOutputs({
+            distributionId: this.distributionId,
+            distributionArn: this.distributionArn,
+            domainName: this.domainName,
+            siteUrl: this.siteUrl,
+            ...(signers ? { publicKeyIds: this.publicKeyIds, keyGroupId: this.keyGroupId } : {}),
+        });
     }
 
-    /** The bucket through an origin access control, cached (CachingOptimized by default), GET and HEAD. */
-    private bucketOrigin(name: string, origin: NonNullable<CdnArgs["origin"]>, stem: string): ServedOrigin {
+    /** The default behaviour's bucket through an origin access control, cached (CachingOptimized by default), GET and HEAD. */
+    private bucketOrigin(name: string, origin: CdnBucketOriginArgs, stem: string): ServedOrigin {
+        const s3Origin = this.s3Origin(`${name}-oac`, origin, stem);
+        return {
+            what: origin.key,
+            origin: s3Origin,
+            behavior: { targetOriginId: s3Origin.originId, ...bucketBehavior(this.cachePolicy ?? "CachingOptimized", origin.cors ?? false) },
+            vpcOriginId: undefined,
+        };
+    }
+
+    /** A bucket's origin, `s3-<key>`, through an origin access control of its own (SigV4, every request signed). */
+    private s3Origin(oacResourceName: string, origin: CdnBucketOriginArgs, stem: string): aws.types.input.cloudfront.DistributionOrigin & { originId: string } {
         const oac = new aws.cloudfront.OriginAccessControl(
-            `${name}-oac`,
+            oacResourceName,
             {
                 name: oacName(this.naming, origin.key),
                 description: `${stem}: reads ${origin.key}`,
@@ -263,20 +460,30 @@ export class Cdn extends PlatformComponent {
             },
             { parent: this },
         );
-        const originId = `s3-${origin.key}`;
-        return {
-            what: origin.key,
-            origin: { originId, domainName: origin.regionalDomainName, originAccessControlId: oac.id },
-            behavior: {
-                targetOriginId: originId,
-                viewerProtocolPolicy: "redirect-to-https",
-                allowedMethods: ["GET", "HEAD"],
-                cachedMethods: ["GET", "HEAD"],
-                compress: true,
-                cachePolicyId: MANAGED_CACHE_POLICIES[this.cachePolicy ?? "CachingOptimized"],
-            },
-            vpcOriginId: undefined,
-        };
+        return { originId: `s3-${origin.key}`, domainName: origin.regionalDomainName, originAccessControlId: oac.id };
+    }
+
+    /** A public key per PEM (named from a prefix) and the key group that holds them. */
+    private signers(name: string, signing: CdnSigningArgs, stem: string): { publicKeyIds: Record<string, pulumi.Output<string>>; signingKeyId: pulumi.Output<string>; keyGroupId: pulumi.Output<string> } {
+        const publicKeyIds: Record<string, pulumi.Output<string>> = {};
+        for (const key of signing.publicKeys) {
+            publicKeyIds[key.name] = new aws.cloudfront.PublicKey(
+                `${name}-public-key-${key.name}`,
+                {
+                    // A prefix, not a name: a replaced key (a new PEM) is created before the old one, which the key group still holds, is deleted.
+                    namePrefix: publicKeyNamePrefix(this.naming, key.name),
+                    encodedKey: `${key.publicKeyPem.trim()}\n`,
+                    comment: `${stem}: verifies signed URLs (${key.name})`,
+                },
+                { parent: this },
+            ).id;
+        }
+        const keyGroup = new aws.cloudfront.KeyGroup(
+            `${name}-key-group`,
+            { name: keyGroupName(this.naming), items: Object.values(publicKeyIds), comment: `${stem}: the keys that verify signed URLs` },
+            { parent: this },
+        );
+        return { publicKeyIds, signingKeyId: publicKeyIds[signing.publicKeys[0].name], keyGroupId: keyGroup.id };
     }
 
     /**
@@ -336,6 +543,21 @@ export class Cdn extends PlatformComponent {
     }
 }
 
+/**
+ * A behaviour that reads a bucket: redirect-to-https; GET and HEAD (and OPTIONS with CORS, its
+ * preflight headers passed to S3 by CORS-S3Origin); GET and HEAD cached; compressed; `cachePolicy`.
+ */
+function bucketBehavior(cachePolicy: CachePolicyName, cors: boolean): BucketBehavior {
+    return {
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: cors ? ["GET", "HEAD", "OPTIONS"] : ["GET", "HEAD"],
+        cachedMethods: ["GET", "HEAD"],
+        compress: true,
+        cachePolicyId: MANAGED_CACHE_POLICIES[cachePolicy],
+        ...(cors ? { originRequestPolicyId: CORS_S3_ORIGIN } : {}),
+    };
+}
+
 /** Every rule the arguments must satisfy. */
 export function cdnProblems(args: CdnArgs): Problem[] {
     const problems: Problem[] = [];
@@ -346,14 +568,16 @@ export function cdnProblems(args: CdnArgs): Problem[] {
         problems.push({ path: ["origin"], message: "is missing: give origin (a bucket) or albOrigin (an internal ALB through a VPC origin)" });
     }
     if (args.origin !== undefined && args.albOrigin !== undefined) {
-        problems.push({ path: ["albOrigin"], message: "is given with origin; the distribution has one origin: a bucket or an ALB" });
+        problems.push({ path: ["albOrigin"], message: "is given with origin; the default behaviour has one origin, a bucket or an ALB: serve more buckets through behaviors" });
     }
-    if (args.origin !== undefined) {
-        const name = oacName(args.naming, args.origin.key);
+    const bucketKeys = [...new Set([...(args.origin ? [args.origin.key] : []), ...(args.behaviors ?? []).map((b) => b.bucket.key)])];
+    for (const key of bucketKeys) {
+        const name = oacName(args.naming, key);
         if (name.length > OAC_NAME_MAX_LENGTH) {
             problems.push({ path: ["name"], message: `makes the origin access control name ${showValue(name)} (${name.length} characters); CloudFront allows at most ${OAC_NAME_MAX_LENGTH}` });
         }
     }
+    problems.push(...behaviorProblems(args), ...signingProblems(args));
     if (args.cachePolicy !== undefined && !(args.cachePolicy in MANAGED_CACHE_POLICIES)) {
         problems.push({ path: ["cachePolicy"], message: `${showValue(args.cachePolicy)} is not allowed; use ${CACHE_POLICY_NAMES.join(" or ")}` });
     }
@@ -412,6 +636,99 @@ export function cdnProblems(args: CdnArgs): Problem[] {
     if (args.albOrigin !== undefined && args.origin === undefined) {
         problems.push(...albOriginProblems(args));
     }
+    return problems;
+}
+
+/** The behaviours' rules: CloudFront's quota, path patterns (syntax, once each, each reachable), cache policies, signing. */
+function behaviorProblems(args: CdnArgs): Problem[] {
+    const problems: Problem[] = [];
+    const behaviors = args.behaviors ?? [];
+    if (behaviors.length > CLOUDFRONT_QUOTAS.cacheBehaviors) {
+        problems.push({ path: ["behaviors"], message: `has ${behaviors.length} behaviours; CloudFront allows ${CLOUDFRONT_QUOTAS.cacheBehaviors} cache behaviors per distribution (a quota AWS may raise)` });
+    }
+    const valid: Array<{ index: number; path: string }> = [];
+    behaviors.forEach((behavior, i) => {
+        const at = (...rest: Array<string | number>) => ["behaviors", i, ...rest];
+        const { path } = behavior;
+        if (!path.startsWith("/")) {
+            problems.push({ path: at("path"), message: `${showValue(path)} does not start with /; write the pattern from the root, e.g. "/static/*"` });
+        } else if (path.length > PATH_PATTERN.maxLength) {
+            problems.push({ path: at("path"), message: `is ${path.length} characters; CloudFront takes path patterns of at most ${PATH_PATTERN.maxLength}` });
+        } else if (!PATH_PATTERN.pattern.test(path)) {
+            problems.push({ path: at("path"), message: `${showValue(path)} has characters CloudFront refuses in a path pattern; use ${PATH_PATTERN.allowed}` });
+        } else if (path === "/*") {
+            problems.push({ path: at("path"), message: `${showValue(path)} matches every path: that is the default behaviour's (bucket or albOrigin), which CloudFront applies last; give a narrower pattern` });
+        } else {
+            const twin = valid.find((other) => other.path === path);
+            const cover = valid.find((other) => pathPatternCovers(other.path, path));
+            if (twin) {
+                problems.push({ path: at("path"), message: `${showValue(path)} is also behaviors[${twin.index}].path; give each path pattern once` });
+            } else if (cover) {
+                problems.push({
+                    path: at("path"),
+                    message: `${showValue(path)} is never reached: behaviors[${cover.index}].path ${showValue(cover.path)} comes first and matches every path it matches (CloudFront applies the first match); put it before, or narrow the other`,
+                });
+            }
+            valid.push({ index: i, path });
+        }
+        if (behavior.cachePolicy !== undefined && !(behavior.cachePolicy in MANAGED_CACHE_POLICIES)) {
+            problems.push({ path: at("cachePolicy"), message: `${showValue(behavior.cachePolicy)} is not allowed; use ${CACHE_POLICY_NAMES.join(" or ")}` });
+        }
+        if (behavior.signed && args.signing === undefined) {
+            problems.push({ path: at("signed"), message: "true needs signing: the public keys (one key group) that verify the signed URLs" });
+        }
+    });
+    return problems;
+}
+
+/** The signing's rules: a signed behaviour to use it, 1 to 5 PEM public keys CloudFront takes, names within CloudFront's. */
+function signingProblems(args: CdnArgs): Problem[] {
+    const { signing } = args;
+    if (signing === undefined) {
+        return [];
+    }
+    const problems: Problem[] = [];
+    if (!(args.behaviors ?? []).some((behavior) => behavior.signed)) {
+        problems.push({
+            path: ["signing"],
+            message: "is given, but no behaviour has signed: true, so CloudFront would check no URL with its keys; set signed: true on the behaviour of the private files, or remove signing",
+        });
+    }
+    if (args.spaFallback && (args.behaviors ?? []).some((behavior) => behavior.signed)) {
+        problems.push({
+            path: ["spaFallback"],
+            message: "true is not allowed beside a signed behaviour: CloudFront's error responses are the whole distribution's, so the 403 of an unsigned or expired URL would become the root object with 200",
+        });
+    }
+    const keys = signing.publicKeys;
+    if (keys.length === 0) {
+        problems.push({ path: ["signing", "publicKeys"], message: `is empty; a key group holds 1 to ${CLOUDFRONT_QUOTAS.publicKeysPerKeyGroup} public keys` });
+    } else if (keys.length > CLOUDFRONT_QUOTAS.publicKeysPerKeyGroup) {
+        problems.push({ path: ["signing", "publicKeys"], message: `has ${keys.length} keys; a CloudFront key group holds at most ${CLOUDFRONT_QUOTAS.publicKeysPerKeyGroup} public keys` });
+    }
+    const seen = new Set<string>();
+    keys.forEach((key, i) => {
+        const at = (field: string) => ["signing", "publicKeys", i, field];
+        if (!SIGNING_KEY_NAME.pattern.test(key.name)) {
+            problems.push({ path: at("name"), message: `${showValue(key.name)} is not a key name; use ${SIGNING_KEY_NAME.allowed}` });
+        } else if (seen.has(key.name)) {
+            problems.push({ path: at("name"), message: `${showValue(key.name)} is listed twice` });
+        } else {
+            const prefix = publicKeyNamePrefix(args.naming, key.name);
+            const room = KEY_NAME.maxLength - KEY_NAME.uniqueSuffixLength;
+            if (prefix.length > room) {
+                problems.push({
+                    path: at("name"),
+                    message: `makes the public key name prefix ${showValue(prefix)} (${prefix.length} characters); CloudFront names take ${KEY_NAME.maxLength}, ${KEY_NAME.uniqueSuffixLength} of them the provider's unique suffix: at most ${room}`,
+                });
+            }
+        }
+        seen.add(key.name);
+        const pem = publicKeyPemProblem(key.publicKeyPem);
+        if (pem) {
+            problems.push({ path: at("publicKeyPem"), message: pem });
+        }
+    });
     return problems;
 }
 

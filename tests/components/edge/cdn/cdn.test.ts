@@ -1,5 +1,14 @@
 import { expect } from "chai";
-import { ALL_VIEWER_EXCEPT_HOST_HEADER, Cdn, CdnArgs, MANAGED_CACHE_POLICIES } from "../../../../components/edge/cdn/cdn";
+import { generateKeyPairSync } from "crypto";
+import {
+    ALL_VIEWER_EXCEPT_HOST_HEADER,
+    CORS_S3_ORIGIN,
+    Cdn,
+    CdnArgs,
+    MANAGED_CACHE_POLICIES,
+    pathPatternCovers,
+    publicKeyPemProblem,
+} from "../../../../components/edge/cdn/cdn";
 import { Naming } from "../../../../lib/naming";
 import { MOCK_ACCOUNT_ID, RecordedResource } from "../../../../tooling/mock-runtime";
 import { RunView, isTaggable, refusedArguments, runView } from "../../../support/query";
@@ -13,7 +22,15 @@ const C = {
     validation: "aws:acm/certificateValidation:CertificateValidation",
     record: "aws:route53/record:Record",
     vpcOrigin: "aws:cloudfront/vpcOrigin:VpcOrigin",
+    publicKey: "aws:cloudfront/publicKey:PublicKey",
+    keyGroup: "aws:cloudfront/keyGroup:KeyGroup",
 } as const;
+
+/** A PEM `PUBLIC KEY` block of a fresh key pair (SubjectPublicKeyInfo, with its trailing newline). */
+function publicPem(kind: "rsa" | "ec", size: number | string): string {
+    const pair = kind === "rsa" ? generateKeyPairSync("rsa", { modulusLength: Number(size) }) : generateKeyPairSync("ec", { namedCurve: String(size) });
+    return pair.publicKey.export({ type: "spki", format: "pem" }).toString();
+}
 
 const BUCKET_DOMAIN = `goorm-popcorn-dev-site-${MOCK_ACCOUNT_ID}.s3.ap-northeast-2.amazonaws.com`;
 
@@ -315,8 +332,244 @@ describe("components/cdn: in front of an internal ALB, through a VPC origin", ()
             "albOrigin.domainName: is required without certificate: there is no origin.<certificate.domain> to default to; give a name the ALB's certificate covers",
         ]);
         const both = await refusedArguments("Cdn", () => new Cdn("cdn", albArgs({ origin: { key: "site", regionalDomainName: BUCKET_DOMAIN } })));
-        expect(both).to.deep.equal(["albOrigin: is given with origin; the distribution has one origin: a bucket or an ALB"]);
+        expect(both).to.deep.equal(["albOrigin: is given with origin; the default behaviour has one origin, a bucket or an ALB: serve more buckets through behaviors"]);
         const neither = await refusedArguments("Cdn", () => new Cdn("cdn", { naming, tags }));
         expect(neither).to.deep.equal(["origin: is missing: give origin (a bucket) or albOrigin (an internal ALB through a VPC origin)"]);
+    });
+});
+
+describe("components/cdn: buckets on paths of their own, and signed URLs (system D)", () => {
+    const ALB_ARN = `arn:aws:elasticloadbalancing:ap-northeast-2:${MOCK_ACCOUNT_ID}:loadbalancer/app/goorm-popcorn-alb-dev/0123456789abcdef`;
+    const STATIC_DOMAIN = `goorm-popcorn-dev-static-${MOCK_ACCOUNT_ID}.s3.ap-northeast-2.amazonaws.com`;
+    const UPLOADS_DOMAIN = `goorm-popcorn-dev-uploads-${MOCK_ACCOUNT_ID}.s3.ap-northeast-2.amazonaws.com`;
+    const EC_KEY = publicPem("ec", "prime256v1");
+    const RSA_KEY = publicPem("rsa", 2048);
+    const systemD = (change: Partial<CdnArgs> = {}): CdnArgs => ({
+        naming,
+        tags,
+        albOrigin: { loadBalancerArn: ALB_ARN },
+        aliases: ["couple.goormpopcorn.shop"],
+        certificate: { domain: "goormpopcorn.shop", hostedZone: "goormpopcorn.shop" },
+        behaviors: [
+            { path: "/static/*", bucket: { key: "static", regionalDomainName: STATIC_DOMAIN } },
+            { path: "/media/*", bucket: { key: "uploads", regionalDomainName: UPLOADS_DOMAIN, cors: true }, signed: true },
+        ],
+        signing: { publicKeys: [{ name: "2026-01", publicKeyPem: EC_KEY }, { name: "2025-07", publicKeyPem: `\n${RSA_KEY}\n\n` }] },
+        ...change,
+    });
+    let view: RunView;
+    let distribution: RecordedResource;
+    before(async () => {
+        view = await runView(() => {
+            const cdn = new Cdn("cdn", systemD());
+            return { signingKeyId: cdn.signingKeyId, publicKeyIds: cdn.publicKeyIds, keyGroupId: cdn.keyGroupId };
+        });
+        distribution = view.one(C.distribution, "cdn-distribution");
+    });
+
+    it("adds an origin per bucket, s3-<key>, each through an origin access control of its own, after the ALB's", () => {
+        const staticOac = view.one(C.oac, "cdn-oac-static");
+        const uploadsOac = view.one(C.oac, "cdn-oac-uploads");
+        expect(view.ofType(C.oac).map((o) => [o.name, o.inputs.name, o.inputs.description])).to.deep.equal([
+            ["cdn-oac-static", "goorm-popcorn-dev-cdn-static", "goorm-popcorn-dev-cdn: reads static"],
+            ["cdn-oac-uploads", "goorm-popcorn-dev-cdn-uploads", "goorm-popcorn-dev-cdn: reads uploads"],
+        ]);
+        expect(staticOac.inputs).to.deep.include({ originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" });
+        expect(distribution.inputs.origins).to.deep.equal([
+            { originId: "alb", domainName: "origin.goormpopcorn.shop", vpcOriginConfig: { vpcOriginId: view.one(C.vpcOrigin, "cdn-vpc-origin").id } },
+            { originId: "s3-static", domainName: STATIC_DOMAIN, originAccessControlId: staticOac.id },
+            { originId: "s3-uploads", domainName: UPLOADS_DOMAIN, originAccessControlId: uploadsOac.id },
+        ]);
+    });
+
+    it("orders /static/* then /media/* in front of the default (the ALB, uncached); only the signed one trusts the key group; the CORS bucket's takes OPTIONS and passes its headers (CORS-S3Origin)", () => {
+        const keyGroup = view.one(C.keyGroup, "cdn-key-group");
+        expect(distribution.inputs.orderedCacheBehaviors).to.deep.equal([
+            {
+                pathPattern: "/static/*",
+                targetOriginId: "s3-static",
+                viewerProtocolPolicy: "redirect-to-https",
+                allowedMethods: ["GET", "HEAD"],
+                cachedMethods: ["GET", "HEAD"],
+                compress: true,
+                cachePolicyId: MANAGED_CACHE_POLICIES.CachingOptimized,
+            },
+            {
+                pathPattern: "/media/*",
+                targetOriginId: "s3-uploads",
+                viewerProtocolPolicy: "redirect-to-https",
+                allowedMethods: ["GET", "HEAD", "OPTIONS"],
+                cachedMethods: ["GET", "HEAD"],
+                compress: true,
+                cachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+                originRequestPolicyId: "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf",
+                trustedKeyGroups: [keyGroup.id],
+            },
+        ]);
+        expect(CORS_S3_ORIGIN).to.equal("88a5eaf4-2fd4-4709-b370-b4c650ea3fcf");
+        expect(distribution.inputs.defaultCacheBehavior).to.deep.include({ targetOriginId: "alb", cachePolicyId: MANAGED_CACHE_POLICIES.CachingDisabled });
+        expect(distribution.inputs.defaultCacheBehavior).to.not.have.property("trustedKeyGroups");
+    });
+
+    it("uploads each PEM as a public key named from <prefix>-<env>-cdn-<name>- (the provider's unique suffix after it), trimmed with one newline, with a comment", () => {
+        const keys = view.ofType(C.publicKey);
+        expect(keys.map((k) => [k.name, k.inputs.namePrefix, k.inputs.comment])).to.deep.equal([
+            ["cdn-public-key-2026-01", "goorm-popcorn-dev-cdn-2026-01-", "goorm-popcorn-dev-cdn: verifies signed URLs (2026-01)"],
+            ["cdn-public-key-2025-07", "goorm-popcorn-dev-cdn-2025-07-", "goorm-popcorn-dev-cdn: verifies signed URLs (2025-07)"],
+        ]);
+        expect(keys.map((k) => k.inputs.encodedKey)).to.deep.equal([EC_KEY, RSA_KEY]);
+        expect(EC_KEY.endsWith("-----END PUBLIC KEY-----\n")).to.equal(true);
+        expect(keys.map((k) => k.inputs)).to.satisfy((inputs: Array<Record<string, unknown>>) => inputs.every((i) => !("name" in i)));
+        for (const key of keys) {
+            expect(String(key.id)).to.match(/^K[0-9A-Z]{13}$/);
+        }
+    });
+
+    it("holds both keys in one key group, <prefix>-<env>-cdn-signers; the first key is the one to sign with", () => {
+        const keys = view.ofType(C.publicKey);
+        const keyGroup = view.one(C.keyGroup, "cdn-key-group");
+        expect(view.ofType(C.keyGroup)).to.have.length(1);
+        expect(keyGroup.inputs).to.deep.equal({ name: "goorm-popcorn-dev-cdn-signers", items: keys.map((k) => k.id), comment: "goorm-popcorn-dev-cdn: the keys that verify signed URLs" });
+        expect(view.run.outputs).to.deep.equal({ signingKeyId: keys[0].id, publicKeyIds: { "2026-01": keys[0].id, "2025-07": keys[1].id }, keyGroupId: keyGroup.id });
+        // Neither a public key nor a key group takes tags.
+        expect(view.custom.filter((r) => isTaggable(r.type)).map((r) => r.type)).to.deep.equal([C.vpcOrigin, C.certificate, C.distribution]);
+    });
+
+    it("serves the default bucket and a behaviour of the same bucket through one origin, and a second bucket through its own", async () => {
+        const other = await runCdn(
+            cdnArgs({
+                behaviors: [
+                    { path: "/assets/*.css", bucket: { key: "site", regionalDomainName: BUCKET_DOMAIN }, cachePolicy: "CachingDisabled" },
+                    { path: "/media/*", bucket: { key: "uploads", regionalDomainName: UPLOADS_DOMAIN }, signed: true },
+                ],
+                signing: { publicKeys: [{ name: "primary", publicKeyPem: EC_KEY }] },
+            }),
+        );
+        const d = other.one(C.distribution, "cdn-distribution");
+        expect(other.ofType(C.oac).map((o) => o.name)).to.deep.equal(["cdn-oac", "cdn-oac-uploads"]);
+        expect((d.inputs.origins as Array<{ originId: string }>).map((o) => o.originId)).to.deep.equal(["s3-site", "s3-uploads"]);
+        type Behavior = { pathPattern: string; targetOriginId: string; cachePolicyId: string; trustedKeyGroups?: string[] };
+        expect((d.inputs.orderedCacheBehaviors as Behavior[]).map((b) => [b.pathPattern, b.targetOriginId, b.cachePolicyId, b.trustedKeyGroups?.length ?? 0])).to.deep.equal([
+            ["/assets/*.css", "s3-site", MANAGED_CACHE_POLICIES.CachingDisabled, 0],
+            ["/media/*", "s3-uploads", MANAGED_CACHE_POLICIES.CachingOptimized, 1],
+        ]);
+    });
+
+    it("has no ordered behaviours, public keys or key group without them (the inputs as before)", () => {
+        // The single-bucket distribution of the first describe: no orderedCacheBehaviors key at all.
+        return runCdn(cdnArgs()).then((plain) => {
+            expect(plain.one(C.distribution, "cdn-distribution").inputs).to.not.have.property("orderedCacheBehaviors");
+            expect(plain.ofType(C.publicKey)).to.deep.equal([]);
+            expect(plain.ofType(C.keyGroup)).to.deep.equal([]);
+        });
+    });
+
+    it("refuses bad path patterns, doubled and unreachable ones, a bad cache policy, and signed behaviours without signing", async () => {
+        const problems = await refusedArguments("Cdn", () =>
+            new Cdn(
+                "cdn",
+                systemD({
+                    behaviors: [
+                        { path: "static/*", bucket: { key: "static", regionalDomainName: STATIC_DOMAIN } },
+                        { path: "/media/<id>", bucket: { key: "static", regionalDomainName: STATIC_DOMAIN } },
+                        { path: `/${"a".repeat(255)}`, bucket: { key: "static", regionalDomainName: STATIC_DOMAIN } },
+                        { path: "/*", bucket: { key: "static", regionalDomainName: STATIC_DOMAIN } },
+                        { path: "/media/*", bucket: { key: "uploads", regionalDomainName: UPLOADS_DOMAIN }, signed: true },
+                        { path: "/media/*", bucket: { key: "uploads", regionalDomainName: UPLOADS_DOMAIN }, signed: true },
+                        { path: "/media/thumbs/*.jpg", bucket: { key: "static", regionalDomainName: STATIC_DOMAIN }, cachePolicy: "CachingEverything" as never },
+                    ],
+                    signing: undefined,
+                }),
+            ),
+        );
+        expect(problems).to.deep.equal([
+            'behaviors[0].path: "static/*" does not start with /; write the pattern from the root, e.g. "/static/*"',
+            'behaviors[1].path: "/media/<id>" has characters CloudFront refuses in a path pattern; use A-Z, a-z, 0-9, _ - . $ / ~ " \' @ : + &, and * (any characters) or ? (one)',
+            "behaviors[2].path: is 256 characters; CloudFront takes path patterns of at most 255",
+            'behaviors[3].path: "/*" matches every path: that is the default behaviour\'s (bucket or albOrigin), which CloudFront applies last; give a narrower pattern',
+            "behaviors[4].signed: true needs signing: the public keys (one key group) that verify the signed URLs",
+            'behaviors[5].path: "/media/*" is also behaviors[4].path; give each path pattern once',
+            "behaviors[5].signed: true needs signing: the public keys (one key group) that verify the signed URLs",
+            'behaviors[6].path: "/media/thumbs/*.jpg" is never reached: behaviors[4].path "/media/*" comes first and matches every path it matches (CloudFront applies the first match); put it before, or narrow the other',
+            'behaviors[6].cachePolicy: "CachingEverything" is not allowed; use CachingOptimized or CachingDisabled',
+        ]);
+    });
+
+    it("refuses more than 75 behaviours (CloudFront's cache behaviors per distribution)", async () => {
+        const behaviors = Array.from({ length: 76 }, (_, i) => ({ path: `/p${i}/*`, bucket: { key: "static", regionalDomainName: STATIC_DOMAIN } }));
+        expect(await refusedArguments("Cdn", () => new Cdn("cdn", systemD({ behaviors, signing: undefined })))).to.deep.equal([
+            "behaviors: has 76 behaviours; CloudFront allows 75 cache behaviors per distribution (a quota AWS may raise)",
+        ]);
+    });
+
+    it("refuses the SPA fallback beside a signed behaviour, signing without a signed behaviour, no keys, more than 5, bad or doubled names, a name prefix over 102 characters, and PEMs CloudFront does not take", async () => {
+        const fallback = await refusedArguments("Cdn", () => new Cdn("cdn", systemD({ albOrigin: undefined, origin: { key: "site", regionalDomainName: BUCKET_DOMAIN }, spaFallback: true })));
+        expect(fallback).to.deep.equal([
+            "spaFallback: true is not allowed beside a signed behaviour: CloudFront's error responses are the whole distribution's, so the 403 of an unsigned or expired URL would become the root object with 200",
+        ]);
+        const unused = await refusedArguments("Cdn", () =>
+            new Cdn("cdn", systemD({ behaviors: [{ path: "/static/*", bucket: { key: "static", regionalDomainName: STATIC_DOMAIN } }], signing: { publicKeys: [] } })),
+        );
+        expect(unused).to.deep.equal([
+            "signing: is given, but no behaviour has signed: true, so CloudFront would check no URL with its keys; set signed: true on the behaviour of the private files, or remove signing",
+            "signing.publicKeys: is empty; a key group holds 1 to 5 public keys",
+        ]);
+        const six = Array.from({ length: 6 }, (_, i) => ({ name: `k${i}`, publicKeyPem: EC_KEY }));
+        expect(await refusedArguments("Cdn", () => new Cdn("cdn", systemD({ signing: { publicKeys: six } })))).to.deep.equal([
+            "signing.publicKeys: has 6 keys; a CloudFront key group holds at most 5 public keys",
+        ]);
+        const privatePem = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+        const bad = await refusedArguments("Cdn", () =>
+            new Cdn(
+                "cdn",
+                systemD({
+                    signing: {
+                        publicKeys: [
+                            { name: "Key_1", publicKeyPem: EC_KEY },
+                            { name: "k", publicKeyPem: privatePem },
+                            { name: "k", publicKeyPem: "ssh-rsa AAAAB3NzaC1yc2E" },
+                            { name: "a".repeat(80), publicKeyPem: publicPem("rsa", 1024) },
+                            { name: "p384", publicKeyPem: publicPem("ec", "secp384r1") },
+                        ],
+                    },
+                }),
+            ),
+        );
+        expect(bad).to.deep.equal([
+            'signing.publicKeys[0].name: "Key_1" is not a key name; use lowercase letters, digits and hyphens, starting and ending with a letter or digit',
+            "signing.publicKeys[1].publicKeyPem: holds a private key: a stack file takes the public key only (openssl pkey -pubout); the private key belongs in Secrets Manager (signing.privateKeySecretArn)",
+            'signing.publicKeys[2].name: "k" is listed twice',
+            "signing.publicKeys[2].publicKeyPem: is not a PEM public key block (-----BEGIN PUBLIC KEY-----, base64 lines, -----END PUBLIC KEY-----)",
+            `signing.publicKeys[3].name: makes the public key name prefix "goorm-popcorn-dev-cdn-${"a".repeat(80)}-" (103 characters); CloudFront names take 128, 26 of them the provider's unique suffix: at most 102`,
+            "signing.publicKeys[3].publicKeyPem: is an RSA 1024-bit key; CloudFront verifies signed URLs with RSA 2048 or ECDSA P-256 (prime256v1) keys only",
+            "signing.publicKeys[4].publicKeyPem: is an ECDSA key on secp384r1; CloudFront verifies signed URLs with RSA 2048 or ECDSA P-256 (prime256v1) keys only",
+        ]);
+        // No message ever quotes a PEM.
+        expect(bad.join("\n")).to.not.contain("MF");
+    });
+
+    it("publicKeyPemProblem: RSA 2048 and ECDSA P-256 SPKI blocks pass; an Ed25519 key and a broken block do not", () => {
+        expect(publicKeyPemProblem(EC_KEY)).to.equal(undefined);
+        expect(publicKeyPemProblem(RSA_KEY)).to.equal(undefined);
+        expect(publicKeyPemProblem(generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString())).to.equal(
+            "is a key of type ed25519; CloudFront verifies signed URLs with RSA 2048 or ECDSA P-256 (prime256v1) keys only",
+        );
+        expect(publicKeyPemProblem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")).to.equal("is a PEM block that does not decode to a public key");
+    });
+
+    it("pathPatternCovers: a later pattern every path of which an earlier one matches", () => {
+        const cases: Array<[string, string, boolean]> = [
+            ["/media/*", "/media/thumbs/*.jpg", true],
+            ["/media/*", "/media/a?.png", true],
+            ["/*.jpg", "/media/*.jpg", true],
+            ["/media/a?", "/media/a*", false],
+            ["/media/*.jpg", "/media/*", false],
+            ["/static/*", "/media/*", false],
+            ["/a?c", "/abc", true],
+            ["/a?c", "/a?c", true],
+        ];
+        for (const [earlier, later, covers] of cases) {
+            expect(pathPatternCovers(earlier, later), `${earlier} covers ${later}`).to.equal(covers);
+        }
     });
 });
