@@ -219,6 +219,8 @@ describe("stacks/schema: what monitoring, WAF and the schedule default to", () =
                 lambdaErrors: 0,
                 lambdaThrottles: 0,
                 lambdaDurationPercentOfTimeout: 80,
+                websocketIntegrationErrors: 10,
+                websocketExecutionErrors: 0,
             },
         });
         expect(dev.schedule).to.deep.equal({
