@@ -99,7 +99,12 @@ const CdnSchema = z
                         }),
                     )
                     .describe(`The public keys of one key group, 1 to ${CLOUDFRONT_QUOTAS.publicKeysPerKeyGroup}; the first is the one the app signs with (CDN_SIGNING_KEY_ID), the others stay trusted while keys rotate.`),
-                privateKeySecretArn: z.string().describe("The Secrets Manager ARN (stack's region) of the first key's private key: a connecting service gets it as the secret CDN_SIGNING_PRIVATE_KEY."),
+                privateKeySecretArn: z
+                    .string()
+                    .optional()
+                    .describe(
+                        "The Secrets Manager ARN (stack's region) of the first key's private key: a connecting service gets it as the secret CDN_SIGNING_PRIVATE_KEY. Default: a secret `<prefix>-<env>/cdn-signing-private-key` the stack creates with a placeholder, for an operator to put the key in (README).",
+                    ),
             })
             .optional()
             .describe("Signed URLs for the behaviours with signed: true; makes platform:cdn a store (`connectsTo: [cdn]`)."),
@@ -133,7 +138,15 @@ function cdnArgs(cdn: CdnConfig, view: ConfigView, origin: Pick<CdnArgs, "origin
                   })),
               }
             : {}),
-        ...(cdn.signing !== undefined ? { signing: { publicKeys: cdn.signing.publicKeys } } : {}),
+        ...(cdn.signing !== undefined
+            ? {
+                  signing: {
+                      publicKeys: cdn.signing.publicKeys,
+                      ...(cdn.signing.privateKeySecretArn !== undefined ? { privateKeySecretArn: cdn.signing.privateKeySecretArn } : {}),
+                      secretRecoveryWindowDays: view.stack.env === "prod" ? 30 : 0,
+                  },
+              }
+            : {}),
         ...(cdn.cachePolicy !== undefined ? { cachePolicy: cdn.cachePolicy } : {}),
         ...(cdn.defaultRootObject !== undefined ? { defaultRootObject: cdn.defaultRootObject } : {}),
         priceClass: cdn.priceClass,
@@ -376,7 +389,7 @@ export const cdnBlock = defineBlock({
             }
             return {
                 environment: { [CDN_VARIABLES.url]: built.distribution.siteUrl, [CDN_VARIABLES.keyId]: keyId },
-                secrets: { [CDN_VARIABLES.privateKey]: cdn.signing.privateKeySecretArn },
+                secrets: { [CDN_VARIABLES.privateKey]: built.distribution.signingPrivateKeySecretArn! },
                 statements: [],
             };
         },
@@ -426,7 +439,7 @@ export const cdnBlock = defineBlock({
     outputs: ({ distribution }, cdn) => ({
         siteUrl: distribution.siteUrl,
         distributionId: distribution.distributionId,
-        ...(cdn.signing !== undefined ? { cdnSigningKeyId: distribution.signingKeyId } : {}),
+        ...(cdn.signing !== undefined ? { cdnSigningKeyId: distribution.signingKeyId, cdnSigningPrivateKeySecretArn: distribution.signingPrivateKeySecretArn } : {}),
     }),
 });
 

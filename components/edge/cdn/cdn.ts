@@ -201,6 +201,22 @@ export interface CdnBehaviorArgs {
 export interface CdnSigningArgs {
     /** PEM `PUBLIC KEY` blocks by name, RSA 2048 or ECDSA P-256, 1 to 5; the first is the one the app signs with. */
     publicKeys: ReadonlyArray<{ readonly name: string; readonly publicKeyPem: string }>;
+    /**
+     * The Secrets Manager secret holding the first key's private key, by ARN. @default a secret
+     * `<prefix>-<env>/cdn-signing-private-key` created here with a placeholder the program never
+     * overwrites: an operator puts the private key in it out of band.
+     */
+    privateKeySecretArn?: pulumi.Input<string>;
+    /** Days a deleted created secret stays restorable: 7–30, or 0. @default 30 */
+    secretRecoveryWindowDays?: number;
+}
+
+/** What the created private-key secret holds until an operator puts the key in it. */
+export const PRIVATE_KEY_PLACEHOLDER = "set-out-of-band: aws secretsmanager put-secret-value --secret-id <name> --secret-string file://private_key.pem";
+
+/** `<prefix>-<env>/cdn-signing-private-key`: the secret created for the private key. */
+export function signingKeySecretName(naming: Naming): string {
+    return `${naming.stem}/cdn-signing-private-key`;
 }
 
 export interface CdnArgs extends ComponentBaseArgs {
@@ -241,7 +257,7 @@ export function keyGroupName(naming: Naming): string {
 /** Why `pem` is not a public key CloudFront verifies signed URLs with, or undefined; never quotes the value. */
 export function publicKeyPemProblem(pem: string): string | undefined {
     if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
-        return "holds a private key: a stack file takes the public key only (openssl pkey -pubout); the private key belongs in Secrets Manager (signing.privateKeySecretArn)";
+        return "holds a private key: a stack file takes the public key only (openssl pkey -pubout); the private key belongs in Secrets Manager (the secret signing creates, or signing.privateKeySecretArn)";
     }
     const block = pem.trim();
     if (!/^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+\r?\n-----END PUBLIC KEY-----$/.test(block)) {
@@ -345,6 +361,8 @@ export class Cdn extends PlatformComponent {
     public readonly signingKeyId: pulumi.Output<string> | undefined;
     /** The key group's id; undefined without signing. */
     public readonly keyGroupId: pulumi.Output<string> | undefined;
+    /** The ARN of the secret holding the signing private key (given, or created here); undefined without signing. */
+    public readonly signingPrivateKeySecretArn: pulumi.Output<string> | undefined;
 
     private readonly cachePolicy: CachePolicyName | undefined;
 
@@ -427,6 +445,7 @@ export class Cdn extends PlatformComponent {
         this.publicKeyIds = signers?.publicKeyIds ?? {};
         this.signingKeyId = signers?.signingKeyId;
         this.keyGroupId = signers?.keyGroupId;
+        this.signingPrivateKeySecretArn = args.signing ? this.privateKeySecret(name, args.signing, stem) : undefined;
         this.registerOutputs({
             distributionId: this.distributionId,
             distributionArn: this.distributionArn,
@@ -461,6 +480,35 @@ export class Cdn extends PlatformComponent {
             { parent: this },
         );
         return { originId: `s3-${origin.key}`, domainName: origin.regionalDomainName, originAccessControlId: oac.id };
+    }
+
+    /**
+     * The private key's secret: the one given, or one created here with a placeholder value and
+     * `ignoreChanges` on it, so that the key an operator puts in it (a new version, AWSCURRENT)
+     * is never put back by a later `pulumi up`.
+     */
+    private privateKeySecret(name: string, signing: CdnSigningArgs, stem: string): pulumi.Output<string> {
+        if (signing.privateKeySecretArn !== undefined) {
+            return pulumi.output(signing.privateKeySecretArn);
+        }
+        const secretName = signingKeySecretName(this.naming);
+        const secret = new aws.secretsmanager.Secret(
+            `${name}-signing-private-key`,
+            {
+                name: secretName,
+                description: `${stem}: the private key that signs URLs for CloudFront (set out of band)`,
+                recoveryWindowInDays: signing.secretRecoveryWindowDays ?? 30,
+                tags: this.tagsFor(secretName),
+            },
+            { parent: this },
+        );
+        new aws.secretsmanager.SecretVersion(
+            `${name}-signing-private-key-placeholder`,
+            { secretId: secret.id, secretString: PRIVATE_KEY_PLACEHOLDER },
+            // The operator's version takes AWSCURRENT from this one: neither its value nor its stages are the program's.
+            { parent: this, ignoreChanges: ["secretString", "versionStages"] },
+        );
+        return secret.arn;
     }
 
     /** A public key per PEM (named from a prefix) and the key group that holds them. */

@@ -8,9 +8,10 @@ import {
     MANAGED_CACHE_POLICIES,
     pathPatternCovers,
     publicKeyPemProblem,
+    PRIVATE_KEY_PLACEHOLDER,
 } from "../../../../components/edge/cdn/cdn";
 import { Naming } from "../../../../lib/naming";
-import { MOCK_ACCOUNT_ID, RecordedResource } from "../../../../tooling/mock-runtime";
+import { MOCK_ACCOUNT_ID, RecordedResource, SECRET_PLACEHOLDER } from "../../../../tooling/mock-runtime";
 import { RunView, isTaggable, refusedArguments, runView } from "../../../support/query";
 import { naming, tags } from "../../../fixtures/components";
 
@@ -24,6 +25,8 @@ const C = {
     vpcOrigin: "aws:cloudfront/vpcOrigin:VpcOrigin",
     publicKey: "aws:cloudfront/publicKey:PublicKey",
     keyGroup: "aws:cloudfront/keyGroup:KeyGroup",
+    secret: "aws:secretsmanager/secret:Secret",
+    secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
 } as const;
 
 /** A PEM `PUBLIC KEY` block of a fresh key pair (SubjectPublicKeyInfo, with its trailing newline). */
@@ -362,7 +365,7 @@ describe("components/cdn: buckets on paths of their own, and signed URLs (system
     before(async () => {
         view = await runView(() => {
             const cdn = new Cdn("cdn", systemD());
-            return { signingKeyId: cdn.signingKeyId, publicKeyIds: cdn.publicKeyIds, keyGroupId: cdn.keyGroupId };
+            return { signingKeyId: cdn.signingKeyId, publicKeyIds: cdn.publicKeyIds, keyGroupId: cdn.keyGroupId, privateKeySecretArn: cdn.signingPrivateKeySecretArn };
         });
         distribution = view.one(C.distribution, "cdn-distribution");
     });
@@ -430,9 +433,30 @@ describe("components/cdn: buckets on paths of their own, and signed URLs (system
         const keyGroup = view.one(C.keyGroup, "cdn-key-group");
         expect(view.ofType(C.keyGroup)).to.have.length(1);
         expect(keyGroup.inputs).to.deep.equal({ name: "goorm-popcorn-dev-cdn-signers", items: keys.map((k) => k.id), comment: "goorm-popcorn-dev-cdn: the keys that verify signed URLs" });
-        expect(view.run.outputs).to.deep.equal({ signingKeyId: keys[0].id, publicKeyIds: { "2026-01": keys[0].id, "2025-07": keys[1].id }, keyGroupId: keyGroup.id });
+        expect(view.run.outputs).to.deep.include({ signingKeyId: keys[0].id, publicKeyIds: { "2026-01": keys[0].id, "2025-07": keys[1].id }, keyGroupId: keyGroup.id });
         // Neither a public key nor a key group takes tags.
-        expect(view.custom.filter((r) => isTaggable(r.type)).map((r) => r.type)).to.deep.equal([C.vpcOrigin, C.certificate, C.distribution]);
+        expect(view.custom.filter((r) => isTaggable(r.type)).map((r) => r.type)).to.deep.equal([C.vpcOrigin, C.secret, C.certificate, C.distribution]);
+    });
+
+    it("creates the private key's secret, <prefix>-<env>/cdn-signing-private-key, with a placeholder the program never puts back over the operator's key", () => {
+        const secret = view.one(C.secret, "cdn-signing-private-key");
+        expect(secret.inputs).to.deep.include({ name: "goorm-popcorn-dev/cdn-signing-private-key", recoveryWindowInDays: 30 });
+        expect(view.run.outputs.privateKeySecretArn).to.equal(secret.id);
+        const placeholder = view.one(C.secretVersion, "cdn-signing-private-key-placeholder");
+        // The provider marks secretString secret: the state holds it encrypted, the plan shows it masked.
+        expect(placeholder.inputs).to.deep.equal({ secretId: secret.id, secretString: SECRET_PLACEHOLDER });
+        expect(PRIVATE_KEY_PLACEHOLDER).to.not.match(/BEGIN/);
+        expect(placeholder.options.ignoreChanges).to.have.members(["secretString", "versionStages"]);
+    });
+
+    it("creates no secret when the private key's secret is given by ARN", async () => {
+        const arn = "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:couple/signing-Ab12Cd";
+        const given = await runView(() => {
+            const cdn = new Cdn("cdn", systemD({ signing: { publicKeys: [{ name: "2026-01", publicKeyPem: EC_KEY }], privateKeySecretArn: arn } }));
+            return { privateKeySecretArn: cdn.signingPrivateKeySecretArn };
+        });
+        expect(given.ofType(C.secret)).to.deep.equal([]);
+        expect(given.run.outputs.privateKeySecretArn).to.equal(arn);
     });
 
     it("serves the default bucket and a behaviour of the same bucket through one origin, and a second bucket through its own", async () => {
@@ -537,7 +561,7 @@ describe("components/cdn: buckets on paths of their own, and signed URLs (system
         );
         expect(bad).to.deep.equal([
             'signing.publicKeys[0].name: "Key_1" is not a key name; use lowercase letters, digits and hyphens, starting and ending with a letter or digit',
-            "signing.publicKeys[1].publicKeyPem: holds a private key: a stack file takes the public key only (openssl pkey -pubout); the private key belongs in Secrets Manager (signing.privateKeySecretArn)",
+            "signing.publicKeys[1].publicKeyPem: holds a private key: a stack file takes the public key only (openssl pkey -pubout); the private key belongs in Secrets Manager (the secret signing creates, or signing.privateKeySecretArn)",
             'signing.publicKeys[2].name: "k" is listed twice',
             "signing.publicKeys[2].publicKeyPem: is not a PEM public key block (-----BEGIN PUBLIC KEY-----, base64 lines, -----END PUBLIC KEY-----)",
             `signing.publicKeys[3].name: makes the public key name prefix "goorm-popcorn-dev-cdn-${"a".repeat(80)}-" (103 characters); CloudFront names take 128, 26 of them the provider's unique suffix: at most 102`,
