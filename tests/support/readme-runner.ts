@@ -327,6 +327,10 @@ export class ReadmeSession {
             expect(clusters, `${where}: --resource-id's cluster`).to.include(clusterName);
             expect(services, `${where}: --resource-id's service`).to.include(serviceName);
         }
+        const functionName = option(args, "--function-name");
+        if (functionName !== undefined) {
+            expect(named("aws:lambda/function:Function"), `${where}: --function-name`).to.include(functionName);
+        }
         const secret = option(args, "--secret-id");
         if (secret !== undefined) {
             const everything = JSON.stringify([...this.plans.values()].map((run) => [run.outputs, run.resources.map((r) => r.id)]));
