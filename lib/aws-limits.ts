@@ -55,7 +55,7 @@ export type GatewayEndpointService = (typeof GATEWAY_ENDPOINT_SERVICES)[number];
 /**
  * Interface endpoints this library knows how to place. The first five are what a Fargate task
  * in a private subnet needs without a NAT (image pull, logs, secrets, parameters); the rest serve
- * Session Manager, STS and KMS.
+ * Session Manager, STS, KMS, CloudWatch and API Gateway's private APIs.
  */
 export const INTERFACE_ENDPOINT_SERVICES = [
     "ecr.api",
@@ -68,6 +68,9 @@ export const INTERFACE_ENDPOINT_SERVICES = [
     "sts",
     "kms",
     "monitoring",
+    // Private REST APIs of API Gateway; refused beside platform:websocket (with private DNS it sends
+    // the handlers' calls to the public @connections endpoint into the VPC, where they get 403).
+    "execute-api",
 ] as const;
 export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
 

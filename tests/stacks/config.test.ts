@@ -172,7 +172,7 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
         [
             "an interface endpoint service the library does not know",
             () => stackConfig("dev", (_c, network) => (network.interfaceEndpoints = ["ecr"])),
-            ['platform:network.interfaceEndpoints[0]: "ecr" is not allowed; expected one of ecr.api, ecr.dkr, logs, secretsmanager, ssm, ssmmessages, ec2messages, sts, kms, monitoring'],
+            ['platform:network.interfaceEndpoints[0]: "ecr" is not allowed; expected one of ecr.api, ecr.dkr, logs, secretsmanager, ssm, ssmmessages, ec2messages, sts, kms, monitoring, execute-api'],
         ],
         [
             "a list given where a list is expected no more",

@@ -8,7 +8,9 @@
  */
 import { expect } from "chai";
 import { ProgramRun, RecordedResource } from "../../tooling/mock-runtime";
-import { seedRun } from "../fixtures/seed";
+import { readStackConfig } from "../../tooling/stack-file";
+import { ConfigMap, RuleCase, itRaises } from "../fixtures/config";
+import { SEED_ROOT, seedRun } from "../fixtures/seed";
 import { expectBaseline } from "../support/baseline";
 import { RunView, T, reachability } from "../support/query";
 
@@ -221,4 +223,38 @@ describe("system D (couple) as its seed describes it", () => {
     it("meets the security baseline: tagged, retained in prod, no secret in plaintext", () => {
         expectBaseline(run, { project: "couple", env: "prod", name: "couple" });
     });
+});
+
+/** The seed's couple stack with `edit` applied to the resolved JSON of one key. */
+function coupleWith(key: string, edit: (value: Record<string, unknown>) => void): ConfigMap {
+    const { config } = readStackConfig("couple", SEED_ROOT);
+    const value = JSON.parse(config[`platform:${key}`]) as Record<string, unknown>;
+    edit(value);
+    return { ...config, [`platform:${key}`]: JSON.stringify(value) };
+}
+
+describe("system D's stack file, edited into what AWS would refuse", () => {
+    const cases: RuleCase[] = [
+        [
+            "an execute-api interface endpoint beside the WebSocket API",
+            () => coupleWith("network", (n) => (n.interfaceEndpoints = ["secretsmanager", "execute-api"])),
+            [
+                'platform:network.interfaceEndpoints[1]: "execute-api" is not allowed beside platform:websocket: with its private DNS on, every *.execute-api name in the VPC resolves to the endpoint, which reaches private APIs only, so functions posting to the WebSocket API\'s @connections (a public API) get 403 Forbidden; leave it out (the functions reach the API through the NAT)',
+            ],
+            "couple",
+        ],
+        [
+            "a route handler that may run longer than API Gateway waits",
+            () => coupleWith("functions", (f) => ((f["ws-message"] as Record<string, unknown>).timeoutSeconds = 30)),
+            ["^platform:functions\\.ws-message\\.timeoutSeconds: 30 .*29"],
+            "couple",
+        ],
+        [
+            "one NAT in prod without the stated reason",
+            () => coupleWith("network", (n) => delete n.natGatewaysReason),
+            ["^platform:network\\.natGateways: \"single\" is not allowed in prod without natGatewaysReason"],
+            "couple",
+        ],
+    ];
+    itRaises(cases);
 });
