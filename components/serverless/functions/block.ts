@@ -14,8 +14,8 @@
  * Blocks built after it (schedules) `ctx.need(functionsBlock)`.
  */
 import { z } from "zod";
-import { Path, Problem, nest, showValue } from "../../../lib/problems";
-import { BuildContext, Connection, ConfigView, defineBlock, singleKey, storeFlows } from "../../../stacks/block";
+import { Path, Problem, showValue } from "../../../lib/problems";
+import { BuildContext, Connection, ConfigView, defineBlock, storeFlows } from "../../../stacks/block";
 import { INTERNET } from "../../network/security-groups/matrix";
 import { networkBlock } from "../../network/vpc/block";
 import { FUNCTION_THRESHOLDS, functionAlarms } from "./alarms";
@@ -31,8 +31,14 @@ export const LAMBDA_GROUP = "lambda";
 
 const ImageSchema = z
     .strictObject({
-        repository: z.string().describe("ECR repository of the account stack (platform:repositories in Pulumi.account.yaml), by name; several functions may share one image."),
-        imageTag: z.string().describe("Image tag (not `latest`) or `sha256:` digest; it must be in the repository, built for the function's architecture."),
+        repository: z
+            .string()
+            .optional()
+            .describe("ECR repository of the account stack (platform:repositories in Pulumi.account.yaml), by name; several functions may share one image. Default: platform:functionDefaults.image.repository."),
+        imageTag: z
+            .string()
+            .optional()
+            .describe("Image tag (not `latest`) or `sha256:` digest; it must be in the repository, built for the function's architecture. Default: platform:functionDefaults.image.imageTag."),
         command: z
             .array(z.string())
             .optional()
@@ -77,13 +83,58 @@ function functionSchema() {
         .describe("One function, `<prefix>-<env>-<name>`: its code, size, timeout, settings, network and the stores it uses.");
 }
 
+const DefaultsSchema = z
+    .strictObject({
+        image: z
+            .strictObject({
+                repository: z.string().optional().describe("The repository of every function with an `image` that names none."),
+                imageTag: z.string().optional().describe("The tag of every function with an `image` that names none: one edit releases them all."),
+            })
+            .optional()
+            .describe("What every function's `image` inherits; its own fields win."),
+    })
+    .describe("What every function of platform:functions inherits unless it says otherwise.");
+
 function functionsSchema() {
     return z
-        .record(z.string(), functionSchema())
-        .describe("Lambda functions by name (lowercase letters, digits and hyphens: `ws-connect` → `<prefix>-<env>-ws-connect`).");
+        .strictObject({
+            functions: z
+                .record(z.string(), functionSchema())
+                .describe("Lambda functions by name (lowercase letters, digits and hyphens: `ws-connect` → `<prefix>-<env>-ws-connect`)."),
+            functionDefaults: DefaultsSchema.optional(),
+        })
+        .transform(({ functions, functionDefaults }) => {
+            const shared = functionDefaults?.image ?? {};
+            return Object.fromEntries(
+                Object.entries(functions).map(([key, fn]): [string, FunctionConfig] => {
+                    if (fn.image === undefined) {
+                        const { image: _none, ...rest } = fn;
+                        return [key, rest];
+                    }
+                    const inherited = (["repository", "imageTag"] as const).filter((field) => fn.image![field] === undefined && shared[field] !== undefined);
+                    const image = {
+                        ...fn.image,
+                        // A missing field is the rules' to report (MISSING), beside the others.
+                        repository: fn.image.repository ?? shared.repository ?? MISSING,
+                        imageTag: fn.image.imageTag ?? shared.imageTag ?? MISSING,
+                    };
+                    return [key, { ...fn, image, ...(inherited.length > 0 ? { inherited } : {}) }];
+                }),
+            ) as FunctionsConfig;
+        });
 }
 
-export type FunctionConfig = z.output<ReturnType<typeof functionSchema>>;
+/** Stands for a repository or tag neither the function nor platform:functionDefaults gives. */
+const MISSING = "";
+
+type RawFunction = z.output<ReturnType<typeof functionSchema>>;
+
+/** A function as the stack resolves it: its image's repository and tag filled from platform:functionDefaults. */
+export type FunctionConfig = Omit<RawFunction, "image"> & {
+    readonly image?: { readonly repository: string; readonly imageTag: string; readonly command?: string[] };
+    /** The image fields it takes from platform:functionDefaults.image. */
+    readonly inherited?: ReadonlyArray<"repository" | "imageTag">;
+};
 export type FunctionsConfig = Readonly<Record<string, FunctionConfig>>;
 
 /** What the block built: every function by key (what invokers and the schedules use), and the components. */
@@ -116,9 +167,29 @@ function functionsProblems(config: FunctionsConfig, view: ConfigView): Problem[]
     // A store's variable, and what Lambda makes of a store's secret: the function's own settings may not use them.
     const reserved = new Set(view.connectionVariables.flatMap((v) => [v, ...secretVariableNames(v)]));
     const network = view.config(networkBlock);
+    const reportedDefaults = new Set<string>();
     for (const [key, fn] of Object.entries(config)) {
         const at = (...path: Path): Path => ["functions", key, ...path];
-        problems.push(...nest(at(), functionProblems(key, fn, view.stack.naming)));
+        for (const field of ["repository", "imageTag"] as const) {
+            if (fn.image?.[field] === MISSING) {
+                problems.push({ path: at("image", field), message: `is required: give it here or in platform:functionDefaults.image.${field}` });
+            }
+        }
+        for (const problem of functionProblems(key, fn, view.stack.naming)) {
+            const [first, field] = problem.path;
+            if (first === "image" && (field === "repository" || field === "imageTag") && fn.image?.[field] === MISSING) {
+                continue; // reported above
+            }
+            if (first === "image" && (field === "repository" || field === "imageTag") && fn.inherited?.includes(field)) {
+                // An inherited value's mistake is platform:functionDefaults', reported once there.
+                if (!reportedDefaults.has(field)) {
+                    reportedDefaults.add(field);
+                    problems.push({ path: ["functionDefaults", "image", field], message: problem.message });
+                }
+                continue;
+            }
+            problems.push({ path: at(...problem.path), message: problem.message });
+        }
         const seen = new Set<string>();
         fn.connectsTo.forEach((store, i) => {
             const info = view.stores.get(store);
@@ -156,8 +227,9 @@ function functionsProblems(config: FunctionsConfig, view: ConfigView): Problem[]
 
 export const functionsBlock = defineBlock({
     name: "functions",
-    keys: ["functions"],
-    schema: () => singleKey("functions", functionsSchema()),
+    keys: ["functions", "functionDefaults"],
+    presentWith: ["functions"],
+    schema: () => functionsSchema(),
     thresholds: FUNCTION_THRESHOLDS,
 
     rules: (config: FunctionsConfig, view): Problem[] => functionsProblems(config, view),

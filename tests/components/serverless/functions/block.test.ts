@@ -104,6 +104,23 @@ describe("stacks: platform:functions resolves with its defaults", () => {
         expect(Object.keys(functions)).to.deep.equal(["ws-connect", "ws-default", "daily-question"]);
     });
 
+    it("takes an image's repository and tag from platform:functionDefaults unless the function names its own; a .zip takes nothing", () => {
+        const config = couple(
+            (f) => {
+                f["ws-connect"] = { image: { command: ["app.handlers.connect"] } };
+                f["ws-default"] = { image: { imageTag: "0.9.0" } };
+            },
+            { "platform:functionDefaults": JSON.stringify({ image: { repository: "couple-realtime", imageTag: "1.0.1" } }) },
+        );
+        const functions = parseStackConfig(config, "couple").config(functionsBlock)!;
+        expect(functions["ws-connect"].image).to.deep.equal({ repository: "couple-realtime", imageTag: "1.0.1", command: ["app.handlers.connect"] });
+        expect(functions["ws-connect"].inherited).to.deep.equal(["repository", "imageTag"]);
+        expect(functions["ws-default"].image).to.deep.equal({ repository: "couple-realtime", imageTag: "0.9.0" });
+        expect(functions["ws-default"].inherited).to.deep.equal(["repository"]);
+        expect(functions["daily-question"].image).to.equal(undefined);
+        expect(functions["daily-question"].s3?.key).to.equal("daily-question/1.0.0.zip");
+    });
+
     it("declares the lambda group with HTTPS out and a flow to the cache only while a function is in the VPC", () => {
         const security = parseStackConfig(couple(), "couple").security;
         expect(security.groups.filter((g) => g.key === "functions").map((g) => [g.name, g.description])).to.deep.equal([["lambda", "Lambda functions"]]);
@@ -235,6 +252,31 @@ describe("stacks: bad platform:functions configs", () => {
             ['platform:functions.ws-connect.connectsTo[1]: "database" is not a data store of this stack; it has cache'],
         ],
         ["a store listed twice", () => couple((f) => f["ws-connect"].connectsTo.push("cache")), ['platform:functions.ws-connect.connectsTo[1]: "cache" is listed twice']],
+        [
+            "an image without a repository or a tag, here or in platform:functionDefaults",
+            () => couple((f) => (f["ws-connect"] = { image: { command: ["app.handlers.connect"] } })),
+            [
+                "platform:functions.ws-connect.image.repository: is required: give it here or in platform:functionDefaults.image.repository",
+                "platform:functions.ws-connect.image.imageTag: is required: give it here or in platform:functionDefaults.image.imageTag",
+            ],
+        ],
+        [
+            "an inherited tag ECR would not keep apart, reported once at platform:functionDefaults",
+            () =>
+                couple(
+                    (f) => {
+                        f["ws-connect"] = { image: { command: ["a"] } };
+                        f["ws-default"] = { image: { command: ["b"] } };
+                    },
+                    { "platform:functionDefaults": JSON.stringify({ image: { repository: "couple-realtime", imageTag: "latest" } }) },
+                ),
+            ["^platform:functionDefaults\\.image\\.imageTag: \"latest\" .*"],
+        ],
+        [
+            "platform:functionDefaults without platform:functions",
+            () => ({ ...without(couple(), "functions"), "platform:functionDefaults": JSON.stringify({ image: { imageTag: "1.0.0" } }) }),
+            ["^platform:functionDefaults: .*"],
+        ],
         [
             "a store in the VPC from a function outside it",
             () => couple((f) => (f["daily-question"].connectsTo = ["cache"])),
