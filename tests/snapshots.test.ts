@@ -29,7 +29,7 @@ function readCommitted(file: string): string | null {
 }
 
 const STACK_URN = "urn:pulumi:t::platform::pulumi:pulumi:Stack::platform-t";
-const NO_OPTIONS: RecordedOptions = { protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [], aliases: [], dependsOn: [], explicitDependsOn: [] };
+const NO_OPTIONS: RecordedOptions = { protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [], aliases: [], dependsOn: [], explicitDependsOn: [], customTimeouts: {} };
 
 /** A hand-made plan: the stack, one component, and `resources` under it. */
 function tinyPlan(inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}): SnapshotPlan {

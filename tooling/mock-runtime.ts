@@ -59,6 +59,8 @@ export interface RecordedOptions {
     readonly dependsOn: readonly string[];
     /** URNs of the resources it waits for beyond those its inputs reference: its `dependsOn` (a component's expanded to its children). */
     readonly explicitDependsOn: readonly string[];
+    /** How long the engine lets each operation take, where not the provider's default (`"45m"`). */
+    readonly customTimeouts: Readonly<{ create?: string; update?: string; delete?: string }>;
 }
 
 export interface ProgramRun {
@@ -568,6 +570,11 @@ const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedSta
     "aws:apigatewayv2/authorizer:Authorizer": ({ inputs, name }) => ({ id: apiGatewayId(`authorizer::${name}`, 6), state: { ...inputs } }),
     // The account's API Gateway settings in a Region: one resource, id "api-gateway-account" as the provider imports it.
     "aws:apigateway/account:Account": ({ inputs }) => ({ id: "api-gateway-account", state: { ...inputs, features: ["UsagePlans"], throttleSettings: [{ burstLimit: 5000, rateLimit: 10000 }] } }),
+    // An asynchronous invocation configuration's id is the function as given (name or ARN), `:<qualifier>` for a version or alias.
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": ({ inputs }) => {
+        const fn = String(inputs.functionName);
+        return { id: typeof inputs.qualifier === "string" && inputs.qualifier !== "" ? `${fn}:${inputs.qualifier}` : fn, state: { ...inputs } };
+    },
     // A Lambda permission's id is its statement id.
     "aws:lambda/permission:Permission": ({ inputs, name }) => ({ id: typeof inputs.statementId === "string" ? inputs.statementId : `terraform-${hex(name, 26)}`, state: { ...inputs } }),
     "aws:cloudwatch/metricAlarm:MetricAlarm": ({ inputs, physical, arnPrefix }) => ({
@@ -818,6 +825,7 @@ interface RegisterResourceRequest {
     getAliasurnsList(): string[];
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }) => void): void };
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
 interface RegisterResourceResponse {
     getUrn(): string;
@@ -830,6 +838,17 @@ function explicitDependencies(req: RegisterResourceRequest): string[] {
     const ofInputs = new Set<string>();
     req.getPropertydependenciesMap().forEach((dependencies) => dependencies.getUrnsList().forEach((urn) => ofInputs.add(urn)));
     return req.getDependenciesList().filter((urn) => !ofInputs.has(urn)).sort();
+}
+
+/** The custom timeouts a registration carries, those set only. */
+function customTimeoutsOf(req: RegisterResourceRequest): RecordedOptions["customTimeouts"] {
+    const timeouts = req.getCustomtimeouts();
+    if (!timeouts) {
+        return {};
+    }
+    const set = (value: string) => (value !== "" ? value : undefined);
+    const [create, update, remove] = [set(timeouts.getCreate()), set(timeouts.getUpdate()), set(timeouts.getDelete())];
+    return { ...(create ? { create } : {}), ...(update ? { update } : {}), ...(remove ? { delete: remove } : {}) };
 }
 
 /**
@@ -857,6 +876,7 @@ function recordRegistrations(records: RecordedResource[]): void {
                 aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((alias) => alias.getUrn()).filter((urn) => urn !== "")].sort(),
                 dependsOn: [...req.getDependenciesList()].sort(),
                 explicitDependsOn: explicitDependencies(req),
+                customTimeouts: customTimeoutsOf(req),
             },
         };
         return register(req, (err, response) => {

@@ -53,8 +53,9 @@ function sortKeys(value: unknown): unknown {
 /**
  * The options of a resource that change what `pulumi up` does, where they are not the default:
  * `protect`, `retainOnDelete`, `deleteBeforeReplace`, `ignoreChanges`, `replaceOnChanges`,
- * `aliases` (URNs), and `dependsOn` — what it waits for beyond the resources its inputs
- * reference (a component named there stands for its children), each named by `name(urn)`.
+ * `aliases` (URNs), `dependsOn` — what it waits for beyond the resources its inputs
+ * reference (a component named there stands for its children), each named by `name(urn)` — and
+ * `customTimeouts`.
  */
 export function lifecycleOptions(options: RecordedOptions, name: (urn: string) => string = (urn) => urn): Record<string, unknown> {
     const sorted = (values: readonly string[]) => [...values].sort(byCodeUnit);
@@ -66,6 +67,7 @@ export function lifecycleOptions(options: RecordedOptions, name: (urn: string) =
     if (options.replaceOnChanges.length > 0) result.replaceOnChanges = sorted(options.replaceOnChanges);
     if (options.aliases.length > 0) result.aliases = sorted(options.aliases);
     if (options.explicitDependsOn.length > 0) result.dependsOn = sorted(options.explicitDependsOn.map(name));
+    if (Object.keys(options.customTimeouts ?? {}).length > 0) result.customTimeouts = options.customTimeouts;
     return result;
 }
 

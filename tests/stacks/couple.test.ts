@@ -99,7 +99,12 @@ describe("system D (couple) as its seed describes it", () => {
         expect(rules[0].noncurrentVersionExpiration).to.deep.include({ noncurrentDays: 30 });
         expect(rules[1].transitions).to.deep.equal([{ days: 0, storageClass: "INTELLIGENT_TIERING" }]);
         const cors = view.one("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", "buckets-uploads-cors");
-        expect((cors.inputs.corsRules as Array<Record<string, unknown>>)[0]).to.deep.include({ allowedOrigins: ["https://couple.goormpopcorn.shop"], allowedMethods: ["PUT", "GET", "HEAD"] });
+        expect((cors.inputs.corsRules as Array<Record<string, unknown>>)[0]).to.deep.include({
+            allowedOrigins: ["https://couple.goormpopcorn.shop"],
+            allowedMethods: ["PUT", "GET", "HEAD"],
+            allowedHeaders: ["content-type", "content-md5", "x-amz-*"],
+            exposeHeaders: ["ETag"],
+        });
         for (const access of view.ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")) {
             expect(access.inputs).to.include({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
         }
@@ -172,12 +177,16 @@ describe("system D (couple) as its seed describes it", () => {
         expect(view.ofType("aws:lambda/permission:Permission")).to.have.length(6); // five routes and the authorizer
     });
 
-    it("runs the handlers in the private subnets behind the lambda group (the authorizer outside any VPC), traced, each within API Gateway's 29 s", () => {
+    it("runs the handlers that reach Redis or PostgreSQL in the private subnets behind the lambda group, the others outside any VPC, traced, each within API Gateway's 29 s", () => {
         const privateIds = view.subnetsOfTier("private").map((s) => s.id);
-        for (const key of ["ws-connect", "ws-disconnect", "ws-default", "ws-message", "daily-question"]) {
+        for (const key of ["ws-connect", "ws-disconnect", "ws-message", "daily-question"]) {
             expect((fn(key).inputs.vpcConfig as { subnetIds: string[] }).subnetIds, key).to.have.members(privateIds);
         }
-        expect(fn("ws-authorizer").inputs.vpcConfig).to.equal(undefined);
+        // Those that reach nothing in the VPC stay out of it: no network interface, no NAT on their path.
+        for (const key of ["ws-authorizer", "ws-default"]) {
+            expect(fn(key).inputs.vpcConfig, key).to.equal(undefined);
+            expect(fn(key).inputs.replaceSecurityGroupsOnDestroy, key).to.equal(undefined);
+        }
         for (const f of view.ofType("aws:lambda/function:Function")) {
             expect(f.inputs.tracingConfig, f.name).to.deep.equal({ mode: "Active" });
             expect(f.inputs.imageUri, f.name).to.equal(`${ACCOUNT}.dkr.ecr.ap-northeast-2.amazonaws.com/couple-realtime:1.0.0`);
@@ -185,6 +194,14 @@ describe("system D (couple) as its seed describes it", () => {
         for (const key of ["ws-authorizer", "ws-connect", "ws-disconnect", "ws-default", "ws-message"]) {
             expect(fn(key).inputs.timeout as number, key).to.be.at.most(29);
         }
+        // Destroying them: each moves to the VPC's rule-less default group first, and the lambda group waits for Lambda's interfaces.
+        const defaultGroup = view.ofType("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")[0];
+        for (const key of ["ws-connect", "ws-disconnect", "ws-message", "daily-question"]) {
+            expect(fn(key).inputs, key).to.deep.include({ replaceSecurityGroupsOnDestroy: true, replacementSecurityGroupIds: [defaultGroup.id] });
+        }
+        const lambdaGroup = view.ofType("aws:ec2/securityGroup:SecurityGroup").find((g) => g.inputs.name === "couple-prod-lambda")!;
+        expect(lambdaGroup.options.customTimeouts).to.deep.equal({ delete: "45m" });
+        expect(view.ofType("aws:ec2/securityGroup:SecurityGroup").filter((g) => Object.keys(g.options.customTimeouts).length > 0).map((g) => g.inputs.name)).to.deep.equal(["couple-prod-lambda"]);
         const groups = view.ofType("aws:cloudwatch/logGroup:LogGroup").filter((g) => String(g.inputs.name).startsWith("/aws/lambda/"));
         expect(groups).to.have.length(6);
         expect(groups.map((g) => g.inputs.retentionInDays)).to.deep.equal(Array(6).fill(30));

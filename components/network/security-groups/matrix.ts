@@ -11,6 +11,13 @@ import { Problem } from "../../../lib/problems";
 export interface SecurityGroupDeclaration {
     readonly name: string;
     readonly description: string;
+    /**
+     * Minutes its deletion may take. A group AWS-managed network interfaces hold after their owner
+     * is gone (Lambda's, released up to 20 minutes or more after the last function using them;
+     * https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html) fails with
+     * DependencyViolation until they are: the provider retries until this timeout. @default the provider's (15)
+     */
+    readonly deleteTimeoutMinutes?: number;
 }
 
 /**

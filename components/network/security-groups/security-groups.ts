@@ -55,7 +55,7 @@ export class SecurityGroups extends PlatformComponent {
                         tags: this.tagsFor(groupName),
                         revokeRulesOnDelete: true,
                     },
-                    { parent: this },
+                    { parent: this, ...(group.deleteTimeoutMinutes !== undefined ? { customTimeouts: { delete: `${group.deleteTimeoutMinutes}m` } } : {}) },
                 ),
             );
         }

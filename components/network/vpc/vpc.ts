@@ -102,6 +102,8 @@ interface StepContext {
 
 export class Vpc extends PlatformComponent {
     public readonly vpcId: pulumi.Output<string>;
+    /** The VPC's default security group, kept without any rule. */
+    public readonly defaultSecurityGroupId: pulumi.Output<string>;
     public readonly cidrBlock: pulumi.Output<string>;
     /** Every subnet, in tier order (public, private, data) and config order within a tier. */
     public readonly subnets: readonly VpcSubnet[];
@@ -150,7 +152,7 @@ export class Vpc extends PlatformComponent {
             region: aws.getRegionOutput({}, { parent: this }).region,
         };
 
-        this.lockDefaultSecurityGroup(ctx);
+        this.defaultSecurityGroupId = this.lockDefaultSecurityGroup(ctx);
         const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: ctx.tagsFor("igw") }, { parent: this });
         const subnetIds = this.createSubnets(ctx, plan.subnets);
         const subnetId = (key: string) => subnetIds.get(key)!;
@@ -204,12 +206,12 @@ export class Vpc extends PlatformComponent {
     }
 
     /** Adopts the VPC's default security group and leaves it without any rule (security baseline). */
-    private lockDefaultSecurityGroup(ctx: StepContext): void {
-        new aws.ec2.DefaultSecurityGroup(
+    private lockDefaultSecurityGroup(ctx: StepContext): pulumi.Output<string> {
+        return new aws.ec2.DefaultSecurityGroup(
             `${ctx.name}-default-sg`,
             { vpcId: ctx.vpc.id, ingress: [], egress: [], revokeRulesOnDelete: true, tags: ctx.tagsFor("default-sg-deny-all") },
             { parent: this },
-        );
+        ).id;
     }
 
     private createSubnets(ctx: StepContext, planned: readonly PlannedSubnet[]): Map<string, pulumi.Output<string>> {

@@ -29,6 +29,9 @@ export const FUNCTION_DEFAULTS = { architecture: "x86_64", memoryMb: 256, timeou
 /** The security group the functions in the VPC run behind. */
 export const LAMBDA_GROUP = "lambda";
 
+/** Minutes the lambda group's deletion may wait for Lambda to release its network interfaces. */
+export const LAMBDA_GROUP_DELETE_MINUTES = 45;
+
 const ImageSchema = z
     .strictObject({
         repository: z
@@ -240,7 +243,8 @@ export const functionsBlock = defineBlock({
             return {};
         }
         return {
-            groups: [{ name: LAMBDA_GROUP, description: "Lambda functions" }],
+            // Lambda's network interfaces outlive the functions by 20 minutes or more: deleting the group waits.
+            groups: [{ name: LAMBDA_GROUP, description: "Lambda functions", deleteTimeoutMinutes: LAMBDA_GROUP_DELETE_MINUTES }],
             flows: [
                 { from: { group: LAMBDA_GROUP }, to: { cidr: INTERNET }, port: 443, why: "HTTPS out: AWS APIs, the WebSocket @connections endpoint" },
                 ...storeFlows(view, LAMBDA_GROUP, "functions", vpcFunctions.flatMap(([, f]) => f.connectsTo)),
@@ -271,10 +275,12 @@ export const functionsBlock = defineBlock({
                 secrets: connections.secrets,
                 statements: connections.statements,
                 reservedConcurrency: fn.reservedConcurrency,
-                ...(fn.vpc && network ? { vpc: { subnetIds: network.privateSubnetIds, securityGroupIds: [ctx.securityGroupId(LAMBDA_GROUP)] } } : {}),
+                ...(fn.vpc && network
+                    ? { vpc: { subnetIds: network.privateSubnetIds, securityGroupIds: [ctx.securityGroupId(LAMBDA_GROUP)], replacementSecurityGroupIds: [network.defaultSecurityGroupId] } }
+                    : {}),
                 logRetentionDays: ctx.stack.logRetentionDays,
             });
-            functions.set(key, { key, name: component.functionName, arn: component.arn, invokeArn: component.invokeArn });
+            functions.set(key, { key, name: component.functionName, arn: component.arn, invokeArn: component.invokeArn, roleName: component.roleName });
             return component;
         });
         for (const invoker of ctx.collect(FUNCTION_INVOKERS)) {

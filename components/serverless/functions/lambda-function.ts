@@ -65,7 +65,16 @@ export interface LambdaFunctionArgs extends ComponentBaseArgs {
     /** Concurrency reserved for (and capping) the function; 0 stops it. @default none (the account's unreserved pool) */
     reservedConcurrency?: number;
     /** Run in these subnets behind these security groups (the VPC's private tier). @default outside any VPC */
-    vpc?: { subnetIds: pulumi.Input<string>[]; securityGroupIds: pulumi.Input<string>[] };
+    vpc?: {
+        subnetIds: pulumi.Input<string>[];
+        securityGroupIds: pulumi.Input<string>[];
+        /**
+         * Groups the function is moved to just before it is deleted (the VPC's default group, which
+         * has no rules), so that its own group's network interfaces are released sooner and the
+         * group can be deleted. @default none: the function keeps its groups to the end
+         */
+        replacementSecurityGroupIds?: pulumi.Input<string>[];
+    };
     logRetentionDays: LogRetentionDays;
 }
 
@@ -80,6 +89,8 @@ export class LambdaFunction extends PlatformComponent {
     /** What API Gateway integrations take. */
     public readonly invokeArn: pulumi.Output<string>;
     public readonly roleArn: pulumi.Output<string>;
+    /** The execution role's name, `<prefix>-<env>-<key>-lambda`. */
+    public readonly roleName: pulumi.Output<string>;
     public readonly logGroupName: pulumi.Output<string>;
     /** Seconds an invocation may run. */
     public readonly timeoutSeconds: number;
@@ -130,6 +141,9 @@ export class LambdaFunction extends PlatformComponent {
                 ...(variables ? { environment: { variables } } : {}),
                 ...(args.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: args.reservedConcurrency } : {}),
                 ...(args.vpc ? { vpcConfig: { subnetIds: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds } } : {}),
+                ...(args.vpc?.replacementSecurityGroupIds !== undefined
+                    ? { replaceSecurityGroupsOnDestroy: true, replacementSecurityGroupIds: args.vpc.replacementSecurityGroupIds }
+                    : {}),
                 tracingConfig: { mode: "Active" },
                 // Text: the code's own output as it writes it, in this group.
                 loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
@@ -145,6 +159,7 @@ export class LambdaFunction extends PlatformComponent {
         this.arn = fn.arn;
         this.invokeArn = fn.invokeArn;
         this.roleArn = role.arn;
+        this.roleName = role.name;
         this.logGroupName = logGroup.name;
         this.timeoutSeconds = timeoutSeconds;
         this.registerOutputs({ functionName: this.functionName, arn: this.arn, invokeArn: this.invokeArn, roleArn: this.roleArn, logGroupName: this.logGroupName });
