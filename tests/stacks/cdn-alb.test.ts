@@ -170,6 +170,32 @@ describe("stacks: system B's edge (a copy of the seed's prod stack: internal ALB
     });
 });
 
+describe("stacks: the ALB behind the CDN with albOrigin.forwardHost (the viewer's Host reaches the app)", () => {
+    it("sends the viewer's Host by AllViewer, the rest of the default behaviour and the origin's name as without it, within the baseline", async () => {
+        const run = await planWith("prod", [
+            ...SYSTEM_B_PROD.filter(([key]) => key[0] !== "platform:cdn"),
+            [["platform:cdn"], { ...CDN, albOrigin: { forwardHost: true } }],
+            [["platform:alb", "routes"], [{ service: "order-service", paths: ["/orders", "/orders/*"], hosts: ["app.goormpopcorn.shop"], priority: 10 }]],
+        ]);
+        const view = new RunView(run);
+        const distribution = view.one(E.distribution, "cdn-distribution");
+        expect(distribution.inputs.defaultCacheBehavior).to.deep.equal({
+            targetOriginId: "alb",
+            viewerProtocolPolicy: "redirect-to-https",
+            allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+            cachedMethods: ["GET", "HEAD"],
+            compress: true,
+            cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+            originRequestPolicyId: "216adef6-5c7f-47e4-b989-5492eafa07d3", // AllViewer
+        });
+        // The origin's name (what the VPC origin's TLS is asked for) stays origin.<domain>; the ALB's certificate covers it and the alias.
+        expect(distribution.inputs.origins).to.deep.equal([{ originId: "alb", domainName: "origin.goormpopcorn.shop", vpcOriginConfig: { vpcOriginId: view.one(E.vpcOrigin, "cdn-vpc-origin").id } }]);
+        const rule = view.ofType("aws:lb/listenerRule:ListenerRule")[0];
+        expect(rule.inputs.conditions).to.deep.include({ hostHeader: { values: ["app.goormpopcorn.shop"] } });
+        expectBaseline(run, { project: "goorm-popcorn", env: "prod", name: "prod" });
+    });
+});
+
 describe("stacks: system B's edge in dev, WAF turned off", () => {
     it("plans the distribution without webAclId, and no web ACL at all", async () => {
         const run = await planWith("dev", [
@@ -265,6 +291,46 @@ describe("stacks: bad CDN-in-front-of-the-ALB and web ACL scope configs", () => 
             "prod",
         ],
         [
+            "with forwardHost, an alias the ALB's certificate does not cover (the CDN's certificate does)",
+            systemB((_c, edit) =>
+                edit("cdn", (cdn) => {
+                    cdn.aliases = ["app.goormpopcorn.shop", "www.app.goormpopcorn.shop"];
+                    cdn.certificate = { domain: "app.goormpopcorn.shop", hostedZone: "goormpopcorn.shop" };
+                    cdn.albOrigin = { domainName: "app.goormpopcorn.shop", forwardHost: true };
+                }),
+            ),
+            [
+                'platform:cdn.aliases[1]: "www.app.goormpopcorn.shop" is not covered by the ALB\'s certificate (platform:alb.certificate.domain: "*.goormpopcorn.shop", "goormpopcorn.shop"): with albOrigin.forwardHost CloudFront asks the ALB for the viewer\'s name and checks its certificate against it, so the TLS handshake would fail and CloudFront would answer 502 to every request for it; use goormpopcorn.shop or a name one label below it, or leave forwardHost off',
+            ],
+            "prod",
+        ],
+        [
+            "with forwardHost, a route by the origin's name, which no request carries any more",
+            systemB((_c, edit) => {
+                edit("cdn", (cdn) => (cdn.albOrigin = { forwardHost: true }));
+                edit("alb", (alb) => alb.routes.push({ service: "user-service", hosts: ["origin.goormpopcorn.shop", "users.goormpopcorn.shop"], priority: 20 }));
+            }),
+            [
+                'platform:alb.routes[1].hosts: none of "origin.goormpopcorn.shop", "users.goormpopcorn.shop" matches behind platform:cdn.albOrigin with forwardHost: every request reaches the ALB with the viewer\'s Host, one of platform:cdn.aliases ("app.goormpopcorn.shop"); route by paths, or list one of them',
+            ],
+            "prod",
+        ],
+        [
+            "with forwardHost, an origin name the ALB's certificate does not cover (TLS server name only)",
+            systemB((_c, edit) => edit("cdn", (cdn) => ((cdn.aliases = ["app.goormpopcorn.com"]), (cdn.certificate = { domain: "goormpopcorn.com", hostedZone: "goormpopcorn.com" }), (cdn.albOrigin = { forwardHost: true })))),
+            [
+                'platform:cdn.albOrigin: makes the origin name "origin.goormpopcorn.com", which the ALB\'s certificate (platform:alb.certificate.domain: "*.goormpopcorn.shop", "goormpopcorn.shop") does not cover: CloudFront sends it as the TLS server name and would refuse the ALB\'s certificate (502); use goormpopcorn.shop or a name one label below it',
+                'platform:cdn.aliases[0]: "app.goormpopcorn.com" is not covered by the ALB\'s certificate (platform:alb.certificate.domain: "*.goormpopcorn.shop", "goormpopcorn.shop"): with albOrigin.forwardHost CloudFront asks the ALB for the viewer\'s name and checks its certificate against it, so the TLS handshake would fail and CloudFront would answer 502 to every request for it; use goormpopcorn.shop or a name one label below it, or leave forwardHost off',
+            ],
+            "prod",
+        ],
+        [
+            "forwardHost not a boolean",
+            systemB((_c, edit) => edit("cdn", (cdn) => (cdn.albOrigin = { forwardHost: "yes" }))),
+            ["^platform:cdn\\.albOrigin\\.forwardHost: .*boolean"],
+            "prod",
+        ],
+        [
             "a cached behaviour in front of the ALB",
             systemB((_c, edit) => edit("cdn", (cdn) => (cdn.cachePolicy = "CachingOptimized"))),
             [
@@ -299,5 +365,17 @@ describe("stacks: bad CDN-in-front-of-the-ALB and web ACL scope configs", () => 
     it("accepts system B's edge, and the web ACL's scope given as the derived one", () => {
         expect(() => parseStackConfig(systemB()(), "prod")).to.not.throw();
         expect(() => parseStackConfig(systemB((_c, edit) => edit("waf", (waf) => (waf.scope = "cloudfront")))(), "prod")).to.not.throw();
+    });
+
+    it("accepts, with forwardHost, routes by an alias (or a pattern matching one), and an ALB certificate by ARN, whose names are not read here", () => {
+        const forwarding = (change: (config: ConfigMap, edit: (key: string, fn: (value: Json) => void) => void) => void = () => {}) =>
+            systemB((config, edit) => {
+                edit("cdn", (cdn) => (cdn.albOrigin = { forwardHost: true }));
+                change(config, edit);
+            })();
+        expect(() => parseStackConfig(forwarding((_c, edit) => edit("alb", (alb) => alb.routes.push({ service: "user-service", hosts: ["app.goormpopcorn.shop"], priority: 20 }))), "prod")).to.not.throw();
+        expect(() => parseStackConfig(forwarding((_c, edit) => edit("alb", (alb) => alb.routes.push({ service: "user-service", hosts: ["ap?.goormpopcorn.shop"], priority: 20 }))), "prod")).to.not.throw();
+        const arn = "arn:aws:acm:ap-northeast-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+        expect(() => parseStackConfig(forwarding((_c, edit) => edit("alb", (alb) => (alb.certificate = { arn }))), "prod")).to.not.throw();
     });
 });

@@ -61,7 +61,7 @@ describe("system D (couple) as its seed describes it", () => {
         expect(view.one("aws:lb/loadBalancer:LoadBalancer", "alb-alb").inputs.internal).to.equal(true);
     });
 
-    it("serves /static/* from the static bucket (cached), /media/* from the uploads bucket through signed URLs, the rest from the ALB uncached", () => {
+    it("serves /static/* from the static bucket (cached), /media/* from the uploads bucket through signed URLs, the rest from the ALB uncached with the viewer's Host", () => {
         const distribution = view.one("aws:cloudfront/distribution:Distribution", "cdn-distribution");
         expect(distribution.inputs).to.deep.include({ priceClass: "PriceClass_200", aliases: ["couple.goormpopcorn.shop"] });
         const keyGroup = view.one("aws:cloudfront/keyGroup:KeyGroup", "cdn-key-group");
@@ -72,6 +72,9 @@ describe("system D (couple) as its seed describes it", () => {
         ]);
         const fallback = distribution.inputs.defaultCacheBehavior as Record<string, unknown>;
         expect(fallback).to.deep.include({ targetOriginId: "alb", cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" }); // CachingDisabled
+        // AllViewer: the viewer's Host reaches Flask (its redirects, url_for and CSRF referrer check see couple.goormpopcorn.shop); the origin's name stays origin.<domain>.
+        expect(fallback.originRequestPolicyId).to.equal("216adef6-5c7f-47e4-b989-5492eafa07d3");
+        expect((distribution.inputs.origins as Array<{ originId: string; domainName: string }>).find((o) => o.originId === "alb")!.domainName).to.equal("origin.goormpopcorn.shop");
         expect(view.ofType("aws:cloudfront/publicKey:PublicKey")).to.have.length(1);
         // Each bucket readable by this distribution alone, over TLS only.
         for (const key of ["static", "uploads"]) {

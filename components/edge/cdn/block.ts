@@ -24,11 +24,12 @@ import { BuildContext, Connection, ConfigView, argumentProblemsAt, defineBlock, 
 import { CLOUDFRONT_ORIGIN_FACING } from "../../network/security-groups/matrix";
 import { BucketsConfig, bucketsBlock } from "../../storage/buckets/block";
 import { certificateCovers } from "../../traffic/blue-green-alb/blue-green-alb";
-import { albOriginFlow, blueGreenAlbBlock } from "../../traffic/blue-green-alb/block";
+import { AlbConfig, albOriginFlow, blueGreenAlbBlock } from "../../traffic/blue-green-alb/block";
 import {
     CACHE_POLICY_NAMES,
     CLOUDFRONT_QUOTAS,
     Cdn,
+    CdnAlbOriginArgs,
     CdnArgs,
     CdnBucketOriginArgs,
     DEFAULT_PRICE_CLASS,
@@ -63,12 +64,18 @@ const CdnSchema = z
                     .string()
                     .optional()
                     .describe(
-                        "The name CloudFront asks the ALB for (TLS server name and Host): one the ALB's certificate covers, never its `*.elb.amazonaws.com` name. No DNS record needed. Default: `origin.<certificate.domain>`.",
+                        "The name CloudFront asks the ALB for (TLS server name, and Host unless forwardHost): one the ALB's certificate covers, never its `*.elb.amazonaws.com` name. No DNS record needed. Default: `origin.<certificate.domain>`.",
+                    ),
+                forwardHost: z
+                    .boolean()
+                    .default(false)
+                    .describe(
+                        "Forward the viewer's Host (AWS's AllViewer policy) instead of the origin's name, so the app sees its public name (redirects, external URLs, referrer checks). The ALB's certificate (platform:alb.certificate.domain) must then cover every alias, and route hosts match an alias.",
                     ),
             })
             .optional()
             .describe(
-                "Serve the stack's internal ALB (platform:alb, scheme internal) through a CloudFront VPC origin: HTTPS only, nothing cached, every method, every viewer header but Host forwarded. Needs aliases. Or bucket, not both.",
+                "Serve the stack's internal ALB (platform:alb, scheme internal) through a CloudFront VPC origin: HTTPS only, nothing cached, every method, every viewer header but Host forwarded (Host too with forwardHost). Needs aliases. Or bucket, not both.",
             ),
         cachePolicy: z
             .enum(CACHE_POLICY_NAMES)
@@ -120,6 +127,14 @@ const PLACEHOLDER_ALB_ARN = "arn:aws:elasticloadbalancing:ap-northeast-2:0000000
 function hostMatches(pattern: string, host: string): boolean {
     const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
     return regex.test(host);
+}
+
+/** The ALB origin's options as the config gives them: its name when given, and forwardHost when on. */
+function albOriginOptions(cdn: CdnConfig): Omit<CdnAlbOriginArgs, "loadBalancerArn"> {
+    return {
+        ...(cdn.albOrigin?.domainName !== undefined ? { domainName: cdn.albOrigin.domainName } : {}),
+        ...(cdn.albOrigin?.forwardHost ? { forwardHost: true } : {}),
+    };
 }
 
 /** The component's arguments as the config gives them (the rules check them as the build passes them). */
@@ -232,7 +247,9 @@ function privateKeyProblems(cdn: CdnConfig, view: ConfigView): Problem[] {
 /**
  * The ALB origin's rules across blocks: an internal ALB to front, a name its certificate covers,
  * and routes by host that can still match (every request reaches the ALB with the origin's name
- * as Host). The VPC origin also needs an internet gateway in the ALB's VPC (Developer Guide,
+ * as Host; with forwardHost, with the viewer's, one of the aliases, which the ALB's certificate
+ * must then cover too: CloudFront checks the origin's certificate against the origin request's
+ * Host, and answers 502 when it does not match, cdn.ts ALL_VIEWER). The VPC origin also needs an internet gateway in the ALB's VPC (Developer Guide,
  * "Restrict access with VPC origins", prerequisites): platform:network always attaches one
  * (components/network/vpc/vpc.ts), so there is nothing to check.
  */
@@ -257,14 +274,51 @@ function albOriginProblems(cdn: CdnConfig, view: ConfigView): Problem[] {
     if ("domain" in albCertificate && DNS_NAME.test(albCertificate.domain) && !certificateCovers(albCertificate.domain, originName)) {
         problems.push({
             path: at,
-            message: `makes the origin name ${showValue(originName)}, which the ALB's certificate (platform:alb.certificate.domain: ${showValue(`*.${albCertificate.domain}`)}, ${showValue(albCertificate.domain)}) does not cover: CloudFront sends it as the TLS server name and Host and would refuse the ALB's certificate (502); use ${albCertificate.domain} or a name one label below it`,
+            message: `makes the origin name ${showValue(originName)}, which the ALB's certificate (platform:alb.certificate.domain: ${showValue(`*.${albCertificate.domain}`)}, ${showValue(albCertificate.domain)}) does not cover: CloudFront sends it as the TLS server name${cdn.albOrigin?.forwardHost ? "" : " and Host"} and would refuse the ALB's certificate (502); use ${albCertificate.domain} or a name one label below it`,
         });
+    }
+    if (cdn.albOrigin?.forwardHost) {
+        problems.push(...forwardedHostProblems(cdn, albCertificate, alb.routes));
+        return problems;
     }
     alb.routes.forEach((route, i) => {
         if (route.hosts !== undefined && !route.hosts.some((host) => hostMatches(host, originName))) {
             problems.push({
                 path: ["alb", "routes", i, "hosts"],
                 message: `${route.hosts.length === 1 ? `${showValue(route.hosts[0])} never matches` : `none of ${route.hosts.map(showValue).join(", ")} matches`} behind platform:cdn.albOrigin: every request reaches the ALB with Host ${showValue(originName)} (the origin's name; the viewer's Host is not forwarded); route by paths, or list ${showValue(originName)}`,
+            });
+        }
+    });
+    return problems;
+}
+
+/**
+ * With albOrigin.forwardHost, every request reaches the ALB with the viewer's Host, one of the
+ * aliases: the ALB's certificate must cover each of them (a certificate given by ARN is not read
+ * here), and a route by host must match one of them.
+ */
+function forwardedHostProblems(cdn: CdnConfig, albCertificate: AlbConfig["certificate"], routes: AlbConfig["routes"]): Problem[] {
+    const problems: Problem[] = [];
+    const aliases = cdn.aliases.filter((alias) => DNS_NAME.test(alias));
+    if ("domain" in albCertificate && DNS_NAME.test(albCertificate.domain)) {
+        const covered = `platform:alb.certificate.domain: ${showValue(`*.${albCertificate.domain}`)}, ${showValue(albCertificate.domain)}`;
+        cdn.aliases.forEach((alias, i) => {
+            if (DNS_NAME.test(alias) && !certificateCovers(albCertificate.domain, alias)) {
+                problems.push({
+                    path: ["cdn", "aliases", i],
+                    message: `${showValue(alias)} is not covered by the ALB's certificate (${covered}): with albOrigin.forwardHost CloudFront asks the ALB for the viewer's name and checks its certificate against it, so the TLS handshake would fail and CloudFront would answer 502 to every request for it; use ${albCertificate.domain} or a name one label below it, or leave forwardHost off`,
+                });
+            }
+        });
+    }
+    if (aliases.length === 0) {
+        return problems;
+    }
+    routes.forEach((route, i) => {
+        if (route.hosts !== undefined && !route.hosts.some((host) => aliases.some((alias) => hostMatches(host, alias)))) {
+            problems.push({
+                path: ["alb", "routes", i, "hosts"],
+                message: `${route.hosts.length === 1 ? `${showValue(route.hosts[0])} never matches` : `none of ${route.hosts.map(showValue).join(", ")} matches`} behind platform:cdn.albOrigin with forwardHost: every request reaches the ALB with the viewer's Host, one of platform:cdn.aliases (${aliases.map(showValue).join(", ")}); route by paths, or list one of them`,
             });
         }
     });
@@ -293,7 +347,7 @@ function cdnRules(cdn: CdnConfig, view: ConfigView): Problem[] {
     let origin: Pick<CdnArgs, "origin" | "albOrigin">;
     if (cdn.albOrigin !== undefined) {
         problems.push(...albOriginProblems(cdn, view));
-        origin = { albOrigin: { loadBalancerArn: PLACEHOLDER_ALB_ARN, ...(cdn.albOrigin.domainName !== undefined ? { domainName: cdn.albOrigin.domainName } : {}) } };
+        origin = { albOrigin: { loadBalancerArn: PLACEHOLDER_ALB_ARN, ...albOriginOptions(cdn) } };
     } else {
         problems.push(...bucketProblems(cdn.bucket!, ["cdn", "bucket"], buckets!, undefined, kmsReported));
         problems.push(...corsCacheProblem(cdn.bucket!, ["cdn", "bucket"], buckets!, cdn.cachePolicy ?? "CachingOptimized"));
@@ -408,7 +462,7 @@ export const cdnBlock = defineBlock({
             const alb = ctx.need(blueGreenAlbBlock);
             const webAcl = lateWebAcl();
             const distribution = new Cdn("cdn", {
-                ...cdnArgs(cdn, ctx, { albOrigin: { loadBalancerArn: alb.loadBalancerArn, ...(cdn.albOrigin.domainName !== undefined ? { domainName: cdn.albOrigin.domainName } : {}) } }, bucketOrigin),
+                ...cdnArgs(cdn, ctx, { albOrigin: { loadBalancerArn: alb.loadBalancerArn, ...albOriginOptions(cdn) } }, bucketOrigin),
                 webAclArn: webAcl.arn,
             });
             built = { distribution, frontsAlb: true, protectWith: (arn) => webAcl.set(arn) };

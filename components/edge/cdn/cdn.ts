@@ -9,6 +9,8 @@
  *   name is what CloudFront sends as the TLS server name and Host and checks the ALB's certificate
  *   against. The default behaviour caches nothing (CachingDisabled), forwards every viewer header
  *   but Host, every cookie and query string (AllViewerExceptHostHeader), and takes every method;
+ *   with `forwardHost` (system D) it forwards the viewer's Host too (AllViewer), so that the app
+ *   sees its public name, and the ALB's certificate must cover every alias;
  * - viewers on HTTP are redirected to HTTPS; HTTP/2 and HTTP/3; IPv6;
  * - caching by one of AWS's managed cache policies (CachingOptimized by default for a bucket,
  *   CachingDisabled for the ALB);
@@ -60,6 +62,19 @@ export const CACHE_POLICY_NAMES = Object.keys(MANAGED_CACHE_POLICIES) as [CacheP
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html
  */
 export const ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
+
+/**
+ * AWS's managed origin request policy that forwards everything of the viewer's request, Host
+ * included: every header, cookie and query string (same page, AllViewer:
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html#managed-origin-request-policy-all-viewer).
+ * The ALB's app then sees the viewer's name (an alias) as Host; CloudFront adds no X-Forwarded-Host.
+ * The origin's certificate must then match that Host as well: "the SSL/TLS certificate on your
+ * origin must include a domain name that matches either the Origin domain ... or the Host header
+ * of the origin request", or the handshake fails and CloudFront answers 502 (Developer Guide,
+ * "HTTP 502 status code (Bad Gateway)", SSL/TLS negotiation failure:
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-bad-gateway.html#ssl-negotitation-failure).
+ */
+export const ALL_VIEWER = "216adef6-5c7f-47e4-b989-5492eafa07d3";
 
 /**
  * AWS's managed origin request policy for an S3 origin with CORS: the viewer's Origin,
@@ -165,14 +180,23 @@ export interface CdnAlbOriginArgs {
     /** The ALB's ARN: the VPC origin's endpoint (an application load balancer, `loadbalancer/app/…`). */
     loadBalancerArn: pulumi.Input<string>;
     /**
-     * The origin's domain name: what CloudFront sends as the TLS server name (SNI) and as Host, and
-     * checks the ALB's certificate against. A name that certificate covers: never the ALB's own
+     * The origin's domain name: what CloudFront sends as the TLS server name (SNI) and, without
+     * `forwardHost`, as Host, and checks the ALB's certificate against. A name that certificate covers: never the ALB's own
      * `*.elb.amazonaws.com` name, which no certificate of ours covers (the TLS handshake fails and
      * viewers get 502/504). It needs no DNS record: CloudFront reaches the ALB through the VPC
      * origin, by its ARN.
      * @default "origin.<certificate.domain>"
      */
     domainName?: string;
+    /**
+     * Forward the viewer's Host to the ALB (AWS's AllViewer policy) instead of the origin's name
+     * (AllViewerExceptHostHeader): the app sees its public name, for redirects, external URLs and
+     * referrer checks. CloudFront then checks the ALB's certificate against that Host, so it must
+     * cover every alias (the block checks platform:alb.certificate.domain). `domainName` stays the
+     * origin's name.
+     * @default false
+     */
+    forwardHost?: boolean;
 }
 
 /** A bucket as an origin of the distribution. */
@@ -537,7 +561,8 @@ export class Cdn extends PlatformComponent {
     /**
      * The ALB through a VPC origin: HTTPS only on 443 with TLS 1.2, asked for `domainName` (SNI and
      * Host) so that its certificate matches; nothing cached, every method, every viewer header but
-     * Host, every cookie and query string forwarded.
+     * Host, every cookie and query string forwarded; with `forwardHost`, the viewer's Host too
+     * (AllViewer), `domainName` unchanged.
      */
     private albOrigin(name: string, alb: CdnAlbOriginArgs, domainName: string): ServedOrigin {
         const vpcOrigin = new aws.cloudfront.VpcOrigin(
@@ -567,7 +592,7 @@ export class Cdn extends PlatformComponent {
                 cachedMethods: ["GET", "HEAD"],
                 compress: true,
                 cachePolicyId: MANAGED_CACHE_POLICIES[this.cachePolicy ?? "CachingDisabled"],
-                originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
+                originRequestPolicyId: alb.forwardHost ? ALL_VIEWER : ALL_VIEWER_EXCEPT_HOST_HEADER,
             },
             vpcOriginId: vpcOrigin.id,
         };

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { generateKeyPairSync } from "crypto";
 import {
+    ALL_VIEWER,
     ALL_VIEWER_EXCEPT_HOST_HEADER,
     CORS_S3_ORIGIN,
     Cdn,
@@ -306,6 +307,18 @@ describe("components/cdn: in front of an internal ALB, through a VPC origin", ()
         const d = other.one(C.distribution, "cdn-distribution");
         expect((d.inputs.origins as Array<{ domainName: string }>)[0].domainName).to.equal("alb.goormpopcorn.shop");
         expect(d.inputs).to.not.have.property("webAclId");
+    });
+
+    it("with forwardHost forwards the viewer's Host too (AllViewer, 216adef6-…), the rest of the behaviour and the origin's name unchanged", async () => {
+        const forwarding = await runCdn(albArgs({ albOrigin: { loadBalancerArn: ALB_ARN, forwardHost: true } }));
+        const d = forwarding.one(C.distribution, "cdn-distribution");
+        expect(d.inputs.defaultCacheBehavior).to.deep.equal({ ...(distribution.inputs.defaultCacheBehavior as object), originRequestPolicyId: "216adef6-5c7f-47e4-b989-5492eafa07d3" });
+        expect(ALL_VIEWER).to.equal("216adef6-5c7f-47e4-b989-5492eafa07d3");
+        expect(d.inputs.origins).to.deep.equal([{ originId: "alb", domainName: "origin.goormpopcorn.shop", vpcOriginConfig: { vpcOriginId: forwarding.one(C.vpcOrigin, "cdn-vpc-origin").id } }]);
+        expect(d.inputs.comment).to.equal(distribution.inputs.comment);
+        // Off by default, and false as off.
+        const off = await runCdn(albArgs({ albOrigin: { loadBalancerArn: ALB_ARN, forwardHost: false } }));
+        expect((off.one(C.distribution, "cdn-distribution").inputs.defaultCacheBehavior as { originRequestPolicyId: string }).originRequestPolicyId).to.equal(ALL_VIEWER_EXCEPT_HOST_HEADER);
     });
 
     it("refuses the ALB's own name, a name the certificate does not cover, caching, the SPA fallback, no aliases, a network load balancer, and both origins", async () => {
