@@ -210,7 +210,7 @@ describe("system D (couple) as its seed describes it", () => {
         expect(groups.map((g) => g.inputs.retentionInDays)).to.deep.equal(Array(6).fill(30));
     });
 
-    it("asks the daily question at midnight in Seoul through EventBridge Scheduler: three retries within an hour, an encrypted dead-letter queue", () => {
+    it("asks the daily question at midnight in Seoul through EventBridge Scheduler: three delivery retries within an hour, the handler run once, an encrypted dead-letter queue for both", () => {
         const schedule = view.ofType("aws:scheduler/schedule:Schedule")[0];
         expect(schedule.inputs).to.deep.include({ scheduleExpression: "cron(0 0 * * ? *)", scheduleExpressionTimezone: "Asia/Seoul", flexibleTimeWindow: { mode: "OFF" } });
         const target = schedule.inputs.target as { arn: string; retryPolicy: Record<string, number>; deadLetterConfig: { arn: string } };
@@ -221,6 +221,16 @@ describe("system D (couple) as its seed describes it", () => {
         expect(target.deadLetterConfig.arn).to.equal(`arn:aws:sqs:ap-northeast-2:${ACCOUNT}:${queue.inputs.name}`);
         const invoke = statementsOf(view.one(T.rolePolicy, "schedules-daily-question-policy")).find((s) => actionsOf([s]).includes("lambda:InvokeFunction"))!;
         expect([invoke.Resource].flat()).to.deep.equal([target.arn]);
+        // A handler that fails runs once (no duplicate notifications) and its failure reaches the same queue, from the function's own role.
+        expect(view.one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "schedules-daily-question-invoke-config").inputs).to.deep.equal({
+            functionName: target.arn,
+            maximumRetryAttempts: 0,
+            maximumEventAgeInSeconds: 3600,
+            destinationConfig: { onFailure: { destination: target.deadLetterConfig.arn } },
+        });
+        const send = view.one(T.rolePolicy, "schedules-daily-question-failure-policy");
+        expect(send.inputs.role).to.equal("couple-prod-daily-question-lambda");
+        expect(statementsOf(send).map((s) => [s.Action, s.Resource])).to.deep.equal([["sqs:SendMessage", target.deadLetterConfig.arn]]);
     });
 
     it("alarms on the handlers' errors and throttles, the WebSocket API's errors and the dead letters, besides the ALB, ECS, RDS and Redis", () => {

@@ -3,7 +3,9 @@
  * its exact message (named by the key as written), the functions block it needs; and system D's
  * daily question planned through the program: the schedule invokes exactly the function the
  * functions block built, as a role that may invoke only it and write only its own dead-letter
- * queue, with its alarms and outputs, and the stack meets the baseline.
+ * queue; Lambda runs the handler once and records its failure in the same queue, from the
+ * function's own role, which may send there and nowhere else the schedules grant; with its alarms
+ * and outputs, and the stack meets the baseline.
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -21,6 +23,8 @@ import { RunView, T } from "../support/query";
 
 const SCHEDULE = "aws:scheduler/schedule:Schedule";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
+const DLQ_ARN = `arn:aws:sqs:ap-northeast-2:${MOCK_ACCOUNT_ID}:couple-prod-daily-question-schedule-dlq`;
 const fnArn = (name: string) => `arn:aws:lambda:ap-northeast-2:${MOCK_ACCOUNT_ID}:function:${name}`;
 
 /** System D's functions, outside the VPC (no network needed). */
@@ -49,10 +53,16 @@ function couple(change: (schedules: Json) => void = () => {}, extra: ConfigMap =
 }
 
 describe("stacks: platform:schedules resolves with its defaults", () => {
-    it("Asia/Seoul, 3 retries within an hour, enabled, no input unless given", () => {
+    it("Asia/Seoul, 3 delivery retries within an hour, no handler retry, enabled, no input unless given", () => {
         const schedules = parseStackConfig(couple((s) => delete s["daily-question"].input), "couple").config(schedulesBlock)!;
         expect(schedules).to.deep.equal({
-            "daily-question": { function: "daily-question", expression: "cron(0 0 * * ? *)", timezone: "Asia/Seoul", retry: { attempts: 3, maxEventAgeSeconds: 3600 }, enabled: true },
+            "daily-question": {
+                function: "daily-question",
+                expression: "cron(0 0 * * ? *)",
+                timezone: "Asia/Seoul",
+                retry: { attempts: 3, maxEventAgeSeconds: 3600, handlerAttempts: 0 },
+                enabled: true,
+            },
         });
     });
 });
@@ -136,6 +146,23 @@ describe("stacks: bad platform:schedules configs", () => {
             ["platform:schedules.daily-question.retry.maxEventAgeSeconds: 90000 is outside 60–86,400; EventBridge Scheduler keeps retrying an event for 1 minute to 24 hours, in whole seconds"],
         ],
         [
+            "three handler retries (Lambda allows 2)",
+            q((s) => (s.retry = { handlerAttempts: 3 })),
+            ["platform:schedules.daily-question.retry.handlerAttempts: 3 is outside 0–2; Lambda retries a handler that failed 0 to 2 times (0: it runs once per delivered event)"],
+        ],
+        [
+            "handler retries that are not a whole number",
+            q((s) => (s.retry = { handlerAttempts: 1.5 })),
+            ["platform:schedules.daily-question.retry.handlerAttempts: 1.5 is not a whole number; Lambda retries a handler that failed 0 to 2 times (0: it runs once per delivered event)"],
+        ],
+        [
+            "a second schedule on the daily question's function",
+            () => couple((s) => (s["evening-question"] = { function: "daily-question", expression: "cron(0 21 * * ? *)" })),
+            [
+                'platform:schedules.evening-question.function: "daily-question" is also the target of schedule "daily-question"; a function has one asynchronous invocation configuration, so one failure destination (a schedule\'s dead-letter queue): schedules "daily-question" and "evening-question" need a function each',
+            ],
+        ],
+        [
             "an input that is not JSON",
             q((s) => (s.input = "{kind: daily-question}")),
             ['^platform:schedules\\.daily-question\\.input: "\\{kind: daily-question\\}" is not JSON \\(.+\\); a Lambda target takes a well-formed JSON document, e\\.g\\. \'\\{"kind":"daily-question"\\}\'$'],
@@ -147,7 +174,12 @@ describe("stacks: bad platform:schedules configs", () => {
         ],
         [
             "a key whose role name would pass IAM's 64 characters",
-            () => couple((s) => (s["k".repeat(45)] = s["daily-question"])),
+            () =>
+                couple((s) => {
+                    // Renamed: a second schedule on the same function would break another rule.
+                    s["k".repeat(45)] = s["daily-question"];
+                    delete s["daily-question"];
+                }),
             [`platform:schedules.${"k".repeat(45)}: makes the execution role name "couple-prod-${"k".repeat(45)}-scheduler", which is 67 characters; AWS allows at most 64; shorten the key`],
         ],
         ["a key that is not a setting", q((s) => (s.flexibleWindow = 15)), ["^platform:schedules\\.daily-question\\.flexibleWindow: is not a known key"]],
@@ -219,19 +251,40 @@ describe("stack couple (planned): the daily question", () => {
         });
     });
 
-    it("lets the schedule's role invoke only that function and write only its dead-letter queue; no other role may", () => {
+    it("lets the schedule's role invoke only that function and write only its dead-letter queue; of the other roles only the function's may write it", () => {
         const policy = view.ofType(T.rolePolicy).find((p) => p.inputs.role === "couple-prod-daily-question-scheduler")!;
         expect(JSON.parse(policy.inputs.policy as string).Statement).to.deep.equal([
             { Sid: "InvokeTheFunction", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: fnArn("couple-prod-daily-question") },
-            { Sid: "DeliverDeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: `arn:aws:sqs:ap-northeast-2:${MOCK_ACCOUNT_ID}:couple-prod-daily-question-schedule-dlq` },
+            { Sid: "DeliverDeadLetters", Effect: "Allow", Action: "sqs:SendMessage", Resource: DLQ_ARN },
         ]);
         const others = view.ofType(T.rolePolicy).filter((p) => p !== policy);
-        expect(others.filter((p) => String(p.inputs.policy).includes("couple-prod-daily-question-schedule-dlq")).map((p) => p.name)).to.deep.equal([]);
+        expect(others.filter((p) => String(p.inputs.policy).includes("couple-prod-daily-question-schedule-dlq")).map((p) => [p.inputs.role, p.inputs.name])).to.deep.equal([
+            ["couple-prod-daily-question-lambda", "couple-prod-daily-question-schedule-dlq-send"],
+        ]);
         const role = view.ofType(T.role).find((r) => r.inputs.name === "couple-prod-daily-question-scheduler")!;
         expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Condition).to.deep.equal({
             StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID },
             ArnLike: { "aws:SourceArn": `arn:aws:scheduler:ap-northeast-2:${MOCK_ACCOUNT_ID}:schedule-group/couple-prod-daily-question` },
         });
+    });
+
+    it("has Lambda run the handler once and record its failure in the schedule's queue, as the function's own role, which may send exactly there", () => {
+        const fn = view.ofType("aws:lambda/function:Function").find((f) => f.inputs.name === "couple-prod-daily-question")!;
+        const configs = view.ofType(INVOKE_CONFIG);
+        expect(configs.map((c) => c.inputs)).to.deep.equal([
+            { functionName: fnArn("couple-prod-daily-question"), maximumRetryAttempts: 0, maximumEventAgeInSeconds: 3600, destinationConfig: { onFailure: { destination: DLQ_ARN } } },
+        ]);
+        // The function's role, by the name its ARN ends in.
+        const roleName = String(fn.inputs.role).split("/").pop();
+        expect(roleName).to.equal("couple-prod-daily-question-lambda");
+        const sends = view.ofType(T.rolePolicy).filter((p) => p.inputs.role === roleName);
+        const send = sends.find((p) => p.inputs.name === "couple-prod-daily-question-schedule-dlq-send")!;
+        expect(JSON.parse(send.inputs.policy as string).Statement).to.deep.equal([{ Sid: "RecordHandlerFailures", Effect: "Allow", Action: "sqs:SendMessage", Resource: DLQ_ARN }]);
+        expect(configs[0].options.explicitDependsOn).to.deep.equal([send.urn]);
+        // The function's own policy grants no queue: the schedules' grant is the only one.
+        const own = sends.filter((p) => p !== send);
+        expect(own).to.have.length(1);
+        expect(own.filter((p) => String(p.inputs.policy).includes("sqs:")).map((p) => p.name)).to.deep.equal([]);
     });
 
     it("keeps dead letters in an encrypted queue, and outputs the schedule's name and the queue's URL", () => {
@@ -289,5 +342,9 @@ describe("stack couple (planned), edited as pulumi config set --path edits it", 
         expect((weekly.inputs.target as { arn: string }).arn).to.equal(fnArn("couple-prod-ws-default"));
         expect(view.ofType("aws:scheduler/scheduleGroup:ScheduleGroup").map((g) => g.inputs.name).sort()).to.deep.equal(["couple-prod-daily-question", "couple-prod-weekly-digest"]);
         expect(view.ofType("aws:sqs/queue:Queue").map((q) => q.inputs.name).sort()).to.deep.equal(["couple-prod-daily-question-schedule-dlq", "couple-prod-weekly-digest-schedule-dlq"]);
+        expect(view.ofType(INVOKE_CONFIG).map((c) => [c.inputs.functionName, (c.inputs.destinationConfig as { onFailure: { destination: string } }).onFailure.destination]).sort()).to.deep.equal([
+            [fnArn("couple-prod-daily-question"), DLQ_ARN],
+            [fnArn("couple-prod-ws-default"), `arn:aws:sqs:ap-northeast-2:${MOCK_ACCOUNT_ID}:couple-prod-weekly-digest-schedule-dlq`],
+        ]);
     });
 });

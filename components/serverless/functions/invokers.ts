@@ -17,6 +17,8 @@ export interface BuiltFunction {
     readonly arn: pulumi.Output<string>;
     /** `arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<arn>/invocations`: what API Gateway integrations take. */
     readonly invokeArn: pulumi.Output<string>;
+    /** Its execution role's name: where a block that configures how it is invoked grants what that needs (a schedule's dead-letter queue). */
+    readonly roleName: pulumi.Output<string>;
 }
 
 /** Something built before the functions that invokes some of them. */

@@ -1,6 +1,7 @@
 /**
  * The schedules' alarms, per schedule: a dead letter waiting in its queue (`AWS/SQS`
- * ApproximateNumberOfMessagesVisible by QueueName), and from `AWS/Scheduler`, whose only dimension
+ * ApproximateNumberOfMessagesVisible by QueueName) — Scheduler's, for a delivery it gave up on, or
+ * Lambda's record of a handler that failed (the function's on-failure destination) — and from `AWS/Scheduler`, whose only dimension
  * is the schedule group (each schedule has its own), the target's errors (TargetErrorCount: the
  * Invoke call failed, a retry follows) and dead letters that could not be delivered either
  * (InvocationsFailedToBeSentToDeadLetterCount: the invocation is lost). Metric names from the User
@@ -18,7 +19,7 @@ export function scheduleAlarms(schedule: Pick<BuiltSchedule, "key" | "name" | "q
         {
             ...common,
             key: `schedule-${schedule.key}-dead-letters`,
-            description: `Schedule ${schedule.name} gave up on an invocation: a dead letter waits in ${schedule.queueName} (read it, fix the cause, then purge or replay)`,
+            description: `Schedule ${schedule.name} failed a run: a dead letter waits in ${schedule.queueName}, from Scheduler (not delivered: message attributes ERROR_CODE, ERROR_MESSAGE) or from Lambda (the handler failed: a JSON record with requestContext.condition and the error in responsePayload); read it, fix the cause, then purge or replay`,
             thresholdSource: "fixed: any message in the dead-letter queue",
             metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: schedule.queueName }, stat: "Maximum", period: 5 * MINUTE },
         },

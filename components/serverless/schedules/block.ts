@@ -2,7 +2,8 @@
  * The schedules block (`platform:schedules`): EventBridge Scheduler schedules, each invoking one
  * function of `platform:functions` (LambdaSchedules). Built after the functions: it takes their
  * ARNs (`ctx.need(functionsBlock)`). Each schedule has its own group, dead-letter queue and
- * execution role; its alarms watch the queue and the group's target errors.
+ * execution role, and sets its function's asynchronous invocation (the handler's retries, and its
+ * failures to the same queue); its alarms watch the queue and the group's target errors.
  */
 import { z } from "zod";
 import { Problem, nest } from "../../../lib/problems";
@@ -10,13 +11,14 @@ import { BuildContext, defineBlock, singleKey } from "../../../stacks/block";
 import { functionsBlock } from "../functions/block";
 import { scheduleAlarms } from "./alarms";
 import { LambdaSchedules } from "./lambda-schedules";
-import { DEFAULT_TIMEZONE, INPUT_MAX_CHARACTERS, RETRY_DEFAULTS, SCHEDULER_LIMITS, schedulesProblems } from "./schedules";
+import { DEFAULT_TIMEZONE, INPUT_MAX_CHARACTERS, LAMBDA_ASYNC_LIMITS, RETRY_DEFAULTS, SCHEDULER_LIMITS, schedulesProblems } from "./schedules";
 
 function scheduleSchema() {
     const { retryAttempts, maxEventAgeSeconds } = SCHEDULER_LIMITS;
+    const handler = LAMBDA_ASYNC_LIMITS;
     return z
         .strictObject({
-            function: z.string().describe("The function it invokes: a key of platform:functions."),
+            function: z.string().describe("The function it invokes: a key of platform:functions, the target of no other schedule."),
             expression: z
                 .string()
                 .describe(
@@ -28,14 +30,25 @@ function scheduleSchema() {
                 .describe("The IANA time zone cron and at() are read in (`Asia/Seoul`, `UTC`, `America/New_York`); daylight saving follows it."),
             retry: z
                 .strictObject({
-                    attempts: z.number().default(RETRY_DEFAULTS.attempts).describe(`Retries of a failed invocation, ${retryAttempts.min}–${retryAttempts.max}.`),
+                    attempts: z
+                        .number()
+                        .default(RETRY_DEFAULTS.attempts)
+                        .describe(`EventBridge Scheduler's retries of a delivery Lambda refused (throttling, permissions, a missing function), ${retryAttempts.min}–${retryAttempts.max}.`),
                     maxEventAgeSeconds: z
                         .number()
                         .default(RETRY_DEFAULTS.maxEventAgeSeconds)
-                        .describe(`Seconds an invocation is retried for, ${maxEventAgeSeconds.min}–${maxEventAgeSeconds.max.toLocaleString("en-US")}; then it goes to the dead-letter queue.`),
+                        .describe(
+                            `Seconds a delivery is retried for, ${maxEventAgeSeconds.min}–${maxEventAgeSeconds.max.toLocaleString("en-US")}, then it goes to the dead-letter queue; Lambda keeps a delivered event as long, at most ${handler.maxEventAgeSeconds.max.toLocaleString("en-US")} (its ceiling: a longer age is cut to it).`,
+                        ),
+                    handlerAttempts: z
+                        .number()
+                        .default(RETRY_DEFAULTS.handlerAttempts)
+                        .describe(
+                            `Lambda's retries of a handler that errored or timed out, ${handler.retryAttempts.min}–${handler.retryAttempts.max}; then the failure, with its error, goes to the dead-letter queue. 0: the handler runs once per delivered event, so a job that is not idempotent (notifications) never runs twice; raise it only for a handler that is.`,
+                        ),
                 })
                 .prefault({})
-                .describe("How EventBridge Scheduler retries an invocation the function's Invoke refused (throttling, permissions)."),
+                .describe("How a run is retried: its delivery by EventBridge Scheduler (attempts, maxEventAgeSeconds), and its handler by Lambda (handlerAttempts)."),
             input: z
                 .string()
                 .optional()

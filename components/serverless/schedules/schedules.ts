@@ -36,6 +36,20 @@
  *   role itself needs `sqs:SendMessage` on the queue (no queue policy); "Confused deputy
  *   prevention" (https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html):
  *   `aws:SourceAccount` and `aws:SourceArn` on the schedule group's ARN, never a schedule's.
+ * - The handler's own retries: EventBridge Scheduler invokes a Lambda function asynchronously
+ *   (Lambda Developer Guide, "Invoke a Lambda function on a schedule":
+ *   https://docs.aws.amazon.com/lambda/latest/dg/with-eventbridge-scheduler.html), and its
+ *   RetryPolicy counts the tries "to deliver the event to a target" (RetryPolicy, above): once
+ *   Lambda has queued the event, a handler that errors or times out is retried by Lambda itself,
+ *   twice by default, then the event is discarded ("Asynchronous invocation":
+ *   https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html). Lambda API Reference,
+ *   FunctionEventInvokeConfig
+ *   (https://docs.aws.amazon.com/lambda/latest/api/API_FunctionEventInvokeConfig.html):
+ *   MaximumRetryAttempts 0–2, MaximumEventAgeInSeconds 60–21,600 (6 hours), and one on-failure
+ *   destination per function (or version, or alias: the schedules invoke the unqualified function).
+ *   A destination is written with the function's execution role, which needs `sqs:SendMessage` on
+ *   the queue ("Capturing records of Lambda asynchronous invocations":
+ *   https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
  * - Dead-letter queue: Amazon SQS API Reference, SetQueueAttributes
  *   (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html):
  *   MessageRetentionPeriod at most 1,209,600 seconds (14 days); a standard queue's name 1–80
@@ -59,6 +73,17 @@ export const SCHEDULER_LIMITS = {
     cronYears: { min: 1970, max: 2199 },
 } as const;
 
+/**
+ * Lambda's asynchronous invocation settings (FunctionEventInvokeConfig, above): what the handler
+ * of a delivered event gets.
+ */
+export const LAMBDA_ASYNC_LIMITS = {
+    /** MaximumRetryAttempts: retries of a handler that errored or timed out. */
+    retryAttempts: { min: 0, max: 2 },
+    /** MaximumEventAgeInSeconds: how long Lambda keeps a queued event. */
+    maxEventAgeSeconds: { min: 60, max: 21_600 },
+} as const;
+
 /** The platform's own cap on a schedule's input, in characters (the API sets none; see above). */
 export const INPUT_MAX_CHARACTERS = 8_192;
 
@@ -68,8 +93,14 @@ export const DLQ_RETENTION_SECONDS = 1_209_600;
 /** The time zone a schedule is evaluated in unless config says otherwise: the stacks run in Seoul. */
 export const DEFAULT_TIMEZONE = "Asia/Seoul";
 
-/** Retry defaults: three attempts within an hour (Scheduler's own defaults, 185 over 24 hours, would retry a daily job into the next day). */
-export const RETRY_DEFAULTS = { attempts: 3, maxEventAgeSeconds: 3_600 } as const;
+/**
+ * Retry defaults: three delivery attempts within an hour (Scheduler's own defaults, 185 over 24
+ * hours, would retry a daily job into the next day), and no retry of a handler that failed
+ * (Lambda's own default, 2, would run a job that is not idempotent, such as sending the day's
+ * notifications, up to three times): the handler runs once per delivered event, and its failure
+ * goes to the dead-letter queue.
+ */
+export const RETRY_DEFAULTS = { attempts: 3, maxEventAgeSeconds: 3_600, handlerAttempts: 0 } as const;
 
 /** The suffixes that tell a schedule's role and dead-letter queue from the function's own. */
 export const ROLE_SUFFIX = "scheduler";
@@ -83,7 +114,14 @@ export interface ScheduleSpec {
     readonly expression: string;
     /** An IANA time zone name: cron and at() are read in it. */
     readonly timezone: string;
-    readonly retry: { readonly attempts: number; readonly maxEventAgeSeconds: number };
+    readonly retry: {
+        /** EventBridge Scheduler's retries of a delivery Lambda refused (throttling, permissions, a missing function). */
+        readonly attempts: number;
+        /** Seconds Scheduler retries a delivery for; Lambda keeps the delivered event as long, at most 21,600 (its own ceiling). */
+        readonly maxEventAgeSeconds: number;
+        /** Lambda's retries of a handler that errored or timed out (0–2). @default 0 (it runs once per delivered event) */
+        readonly handlerAttempts?: number;
+    };
     /** The JSON the function receives as its event. @default none (Scheduler's own notification) */
     readonly input?: string;
     readonly enabled: boolean;
@@ -97,6 +135,8 @@ export interface ScheduleNames {
     readonly role: string;
     /** The dead-letter queue, `<prefix>-<env>-<key>-schedule-dlq`. */
     readonly queue: string;
+    /** The inline policy on the function's role that lets Lambda record a failed handler in the queue, `<queue>-send`. */
+    readonly failurePolicy: string;
 }
 
 /** The names of schedule `key`, unchecked (the rules check them; the component builds only valid names). */
@@ -105,7 +145,17 @@ export function scheduleNames(naming: Naming, key: string): ScheduleNames {
         schedule: naming.format("scoped", key),
         role: naming.format("scoped", key, ROLE_SUFFIX),
         queue: naming.format("scoped", key, DLQ_SUFFIX),
+        failurePolicy: `${naming.format("scoped", key, DLQ_SUFFIX)}-send`,
     };
+}
+
+/**
+ * How long Lambda keeps a delivered event of `spec` (its asynchronous invocation's maximum event
+ * age): the schedule's own `retry.maxEventAgeSeconds`, which may be up to Scheduler's 86,400,
+ * clamped to Lambda's 21,600.
+ */
+export function handlerEventAgeSeconds(spec: Pick<ScheduleSpec, "retry">): number {
+    return Math.min(spec.retry.maxEventAgeSeconds, LAMBDA_ASYNC_LIMITS.maxEventAgeSeconds.max);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -389,16 +439,26 @@ export interface SchedulesContext {
     readonly functions?: readonly string[];
 }
 
-/** Every rule one schedule breaks, at paths from the schedule (`expression`, `retry.attempts`, …). */
-export function scheduleProblems(key: string, schedule: ScheduleSpec, ctx: SchedulesContext): Problem[] {
+/**
+ * Every rule one schedule breaks, at paths from the schedule (`expression`, `retry.attempts`, …).
+ * `earlier`: the key of a schedule before this one that targets the same function, if any.
+ */
+export function scheduleProblems(key: string, schedule: ScheduleSpec, ctx: SchedulesContext, earlier?: string): Problem[] {
     const problems: Problem[] = [];
     const report = (path: Path, message: string) => problems.push({ path, message });
     problems.push(...nameProblems(ctx.naming, key));
 
-    if (ctx.functions !== undefined && !ctx.functions.includes(schedule.function)) {
+    const missing = ctx.functions !== undefined && !ctx.functions.includes(schedule.function);
+    if (ctx.functions !== undefined && missing) {
         const guess = closestMatch(schedule.function, ctx.functions);
         const known = ctx.functions.length > 0 ? `its functions: ${ctx.functions.join(", ")}` : "it has none";
         report(["function"], `${showValue(schedule.function)} is not a function of platform:functions; ${known}${guess ? ` (did you mean ${showValue(guess)}?)` : ""}`);
+    } else if (earlier !== undefined) {
+        // Lambda keeps one asynchronous invocation configuration per function (FunctionEventInvokeConfig, above).
+        report(
+            ["function"],
+            `${showValue(schedule.function)} is also the target of schedule ${showValue(earlier)}; a function has one asynchronous invocation configuration, so one failure destination (a schedule's dead-letter queue): schedules ${showValue(earlier)} and ${showValue(key)} need a function each`,
+        );
     }
 
     const expression = expressionProblem(schedule.expression);
@@ -425,6 +485,14 @@ export function scheduleProblems(key: string, schedule: ScheduleSpec, ctx: Sched
     } else if (maxEventAgeSeconds < age.min || maxEventAgeSeconds > age.max) {
         report(["retry", "maxEventAgeSeconds"], `${maxEventAgeSeconds} is outside ${age.min}–${age.max.toLocaleString("en-US")}; ${ageAllowed}`);
     }
+    const handlerAttempts = schedule.retry.handlerAttempts ?? RETRY_DEFAULTS.handlerAttempts;
+    const handlerTries = LAMBDA_ASYNC_LIMITS.retryAttempts;
+    const handlerAllowed = `Lambda retries a handler that failed ${handlerTries.min} to ${handlerTries.max} times (0: it runs once per delivered event)`;
+    if (!Number.isInteger(handlerAttempts)) {
+        report(["retry", "handlerAttempts"], `${handlerAttempts} is not a whole number; ${handlerAllowed}`);
+    } else if (handlerAttempts < handlerTries.min || handlerAttempts > handlerTries.max) {
+        report(["retry", "handlerAttempts"], `${handlerAttempts} is outside ${handlerTries.min}–${handlerTries.max}; ${handlerAllowed}`);
+    }
 
     if (schedule.input !== undefined) {
         const problem = inputProblem(schedule.input);
@@ -435,9 +503,16 @@ export function scheduleProblems(key: string, schedule: ScheduleSpec, ctx: Sched
     return problems;
 }
 
-/** Every schedule's problems, at `<key>.…`. */
+/** Every schedule's problems, at `<key>.…`; a function two schedules target is reported at the later one. */
 export function schedulesProblems(schedules: Readonly<Record<string, ScheduleSpec>>, ctx: SchedulesContext): Problem[] {
-    return Object.entries(schedules).flatMap(([key, schedule]) => scheduleProblems(key, schedule, ctx).map((p) => ({ path: [key, ...p.path], message: p.message })));
+    const first = new Map<string, string>();
+    return Object.entries(schedules).flatMap(([key, schedule]) => {
+        const earlier = first.get(schedule.function);
+        if (earlier === undefined) {
+            first.set(schedule.function, key);
+        }
+        return scheduleProblems(key, schedule, ctx, earlier).map((p) => ({ path: [key, ...p.path], message: p.message }));
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -449,6 +524,16 @@ export function schedulesProblems(schedules: Readonly<Record<string, ScheduleSpe
  * the target; no version or alias is ever invoked), and deliver dead letters to exactly its
  * queue. Nothing else: the role is the schedule's alone.
  */
+/**
+ * What the function's own execution role needs for its schedule: Lambda writes the record of a
+ * handler that failed (every retry, or the event's age, spent) to the schedule's dead-letter queue
+ * with the function's role (the destinations page, above), so exactly `sqs:SendMessage` on exactly
+ * that queue. SSE-SQS needs no KMS grant.
+ */
+export function handlerFailureStatements<A extends pulumi.Input<string>>(queueArn: A): PolicyStatement[] {
+    return [{ Sid: "RecordHandlerFailures", Effect: "Allow", Action: "sqs:SendMessage", Resource: queueArn }];
+}
+
 export function executionRoleStatements<A extends pulumi.Input<string>>(target: { readonly functionArn: A; readonly queueArn: A }): PolicyStatement[] {
     return [
         { Sid: "InvokeTheFunction", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: target.functionArn },

@@ -1,6 +1,7 @@
 /**
  * EventBridge Scheduler's rules as plain functions: cron, rate and at() expressions, IANA time
- * zones, retry limits, the input, the names a schedule makes, and the execution role's policy.
+ * zones, retry limits (Scheduler's and the handler's, Lambda's), one schedule per function, the
+ * input, the names a schedule makes, the execution role's policy and the function role's.
  */
 import { expect } from "chai";
 import {
@@ -9,6 +10,8 @@ import {
     executionRoleStatements,
     expressionKind,
     expressionProblem,
+    handlerEventAgeSeconds,
+    handlerFailureStatements,
     inputProblem,
     isTimeZone,
     scheduleNames,
@@ -137,17 +140,49 @@ describe("components/schedules: a schedule's rules", () => {
     });
 
     it("refuses retries outside 0–185 and an event age outside 60–86,400 seconds", () => {
-        expect(lines({ a: daily({ retry: { attempts: 186, maxEventAgeSeconds: 59 } }), b: daily({ retry: { attempts: -1, maxEventAgeSeconds: 86_401 } }) })).to.deep.equal([
+        expect(lines({ a: daily({ retry: { attempts: 186, maxEventAgeSeconds: 59 } }), b: daily({ function: "ws-connect", retry: { attempts: -1, maxEventAgeSeconds: 86_401 } }) })).to.deep.equal([
             "a.retry.attempts: 186 is outside 0–185; EventBridge Scheduler retries a failed invocation 0 to 185 times",
             "a.retry.maxEventAgeSeconds: 59 is outside 60–86,400; EventBridge Scheduler keeps retrying an event for 1 minute to 24 hours, in whole seconds",
             "b.retry.attempts: -1 is outside 0–185; EventBridge Scheduler retries a failed invocation 0 to 185 times",
             "b.retry.maxEventAgeSeconds: 86401 is outside 60–86,400; EventBridge Scheduler keeps retrying an event for 1 minute to 24 hours, in whole seconds",
         ]);
-        expect(lines({ a: daily({ retry: { attempts: 0, maxEventAgeSeconds: 60 } }), b: daily({ retry: { attempts: 185, maxEventAgeSeconds: 86_400 } }) })).to.deep.equal([]);
+        expect(lines({ a: daily({ retry: { attempts: 0, maxEventAgeSeconds: 60 } }), b: daily({ function: "ws-connect", retry: { attempts: 185, maxEventAgeSeconds: 86_400 } }) })).to.deep.equal([]);
         expect(lines({ a: daily({ retry: { attempts: 1.5, maxEventAgeSeconds: 90.5 } }) })).to.deep.equal([
             "a.retry.attempts: 1.5 is not a whole number; EventBridge Scheduler retries a failed invocation 0 to 185 times",
             "a.retry.maxEventAgeSeconds: 90.5 is not a whole number; EventBridge Scheduler keeps retrying an event for 1 minute to 24 hours, in whole seconds",
         ]);
+    });
+
+    it("refuses handler retries outside Lambda's 0–2, and takes 0 (the default) to 2", () => {
+        expect(lines({ a: daily({ retry: { attempts: 3, maxEventAgeSeconds: 3600, handlerAttempts: 3 } }), b: daily({ function: "ws-connect", retry: { attempts: 3, maxEventAgeSeconds: 3600, handlerAttempts: -1 } }) })).to.deep.equal([
+            "a.retry.handlerAttempts: 3 is outside 0–2; Lambda retries a handler that failed 0 to 2 times (0: it runs once per delivered event)",
+            "b.retry.handlerAttempts: -1 is outside 0–2; Lambda retries a handler that failed 0 to 2 times (0: it runs once per delivered event)",
+        ]);
+        expect(lines({ a: daily({ retry: { attempts: 3, maxEventAgeSeconds: 3600, handlerAttempts: 0.5 } }) })).to.deep.equal([
+            "a.retry.handlerAttempts: 0.5 is not a whole number; Lambda retries a handler that failed 0 to 2 times (0: it runs once per delivered event)",
+        ]);
+        for (const handlerAttempts of [0, 1, 2, undefined]) {
+            expect(lines({ a: daily({ retry: { attempts: 3, maxEventAgeSeconds: 3600, handlerAttempts } }) }), String(handlerAttempts)).to.deep.equal([]);
+        }
+    });
+
+    it("refuses a function two schedules target, at the later one, naming both", () => {
+        expect(lines({ "daily-question": daily(), "evening-question": daily({ expression: "cron(0 21 * * ? *)" }), sweep: daily({ function: "ws-connect" }) })).to.deep.equal([
+            'evening-question.function: "daily-question" is also the target of schedule "daily-question"; a function has one asynchronous invocation configuration, so one failure destination (a schedule\'s dead-letter queue): schedules "daily-question" and "evening-question" need a function each',
+        ]);
+        // Three on one function: each later one names the first.
+        expect(lines({ a: daily(), b: daily(), c: daily() }).map((l) => l.split(":")[0])).to.deep.equal(["b.function", "c.function"]);
+        expect(lines({ a: daily(), b: daily(), c: daily() })[1]).to.contain('schedules "a" and "c" need a function each');
+        // A function platform:functions does not have is reported as such, once per schedule, not as shared.
+        expect(lines({ a: daily({ function: "nightly" }), b: daily({ function: "nightly" }) })).to.deep.equal([
+            'a.function: "nightly" is not a function of platform:functions; its functions: daily-question, ws-connect',
+            'b.function: "nightly" is not a function of platform:functions; its functions: daily-question, ws-connect',
+        ]);
+    });
+
+    it("keeps a delivered event in Lambda as long as Scheduler retries it, cut to Lambda's 21,600 seconds", () => {
+        const age = (maxEventAgeSeconds: number) => handlerEventAgeSeconds(daily({ retry: { attempts: 3, maxEventAgeSeconds } }));
+        expect([60, 3600, 21_599, 21_600, 21_601, 86_400].map(age)).to.deep.equal([60, 3600, 21_599, 21_600, 21_600, 21_600]);
     });
 
     it("reports each setting at its own key", () => {
@@ -170,6 +205,7 @@ describe("components/schedules: a schedule's rules", () => {
             schedule: "couple-prod-daily-question",
             role: "couple-prod-daily-question-scheduler",
             queue: "couple-prod-daily-question-schedule-dlq",
+            failurePolicy: "couple-prod-daily-question-schedule-dlq-send",
         });
         // couple-prod- is 12 characters: a 52-character key makes a 64-character schedule name, but a 74-character role name.
         const long = "k".repeat(52);
@@ -182,6 +218,13 @@ describe("components/schedules: a schedule's rules", () => {
             'daily question: makes the schedule (and schedule group) name "couple-prod-daily question", which is not allowed; AWS allows letters, digits and ._-; shorten the key',
         ]);
         expect(lines({ ["k".repeat(42)]: daily() })).to.deep.equal([]);
+    });
+});
+
+describe("components/schedules: the function role's policy", () => {
+    it("allows exactly sending to the one queue, where Lambda records a handler that failed", () => {
+        const queue = "arn:aws:sqs:ap-northeast-2:123456789012:couple-prod-daily-question-schedule-dlq";
+        expect(handlerFailureStatements(queue)).to.deep.equal([{ Sid: "RecordHandlerFailures", Effect: "Allow", Action: "sqs:SendMessage", Resource: queue }]);
     });
 });
 

@@ -29,7 +29,7 @@ const invokeArn = (key: string) => `arn:aws:apigateway:${REGION}:lambda:path/201
 
 /** Every function of system D's stack, as the functions block hands them over. */
 function builtFunctions(keys: readonly string[] = FUNCTIONS): Map<string, BuiltFunction> {
-    return new Map(keys.map((key) => [key, { key, name: pulumi.output(`couple-prod-${key}`), arn: pulumi.output(lambdaArn(key)), invokeArn: pulumi.output(invokeArn(key)) }]));
+    return new Map(keys.map((key) => [key, { key, name: pulumi.output(`couple-prod-${key}`), arn: pulumi.output(lambdaArn(key)), invokeArn: pulumi.output(invokeArn(key)), roleName: pulumi.output(`couple-prod-${key}-lambda`) }]));
 }
 
 /** System D's WebSocket API, as its stack file will say. */
