@@ -17,6 +17,7 @@ import { PROJECT_ROOT } from "../../tooling/stack-file";
 import { ConfigMap, Json, RuleCase, itRaises, problemLines } from "../fixtures/config";
 import { expectBaseline } from "../support/baseline";
 import { RunView, T } from "../support/query";
+import { twoAzNetworkConfig } from "../fixtures/networks";
 
 const PARAMETER = "aws:ssm/parameter:Parameter";
 const KEY = "aws:kms/key:Key";
@@ -33,17 +34,7 @@ function pointParameters(): Json {
     };
 }
 
-const NETWORK = {
-    cidr: "10.0.0.0/16",
-    azs: ["ap-northeast-2a", "ap-northeast-2c"],
-    subnets: {
-        public: [
-            { cidr: "10.0.1.0/24", az: "ap-northeast-2a" },
-            { cidr: "10.0.2.0/24", az: "ap-northeast-2c" },
-        ],
-        private: [{ cidr: "10.0.11.0/24", az: "ap-northeast-2a" }],
-    },
-};
+const NETWORK = twoAzNetworkConfig("a");
 
 /** The keys of a stack that runs `services` (network, discovery, services). */
 function withServices(services: Json, network: Json = NETWORK): ConfigMap {

@@ -17,6 +17,7 @@ import { PROJECT_ROOT } from "../../tooling/stack-file";
 import { ConfigMap, Json, RuleCase, itRaises, problemLines } from "../fixtures/config";
 import { expectBaseline } from "../support/baseline";
 import { RunView, T } from "../support/query";
+import { twoAzNetworkConfig } from "../fixtures/networks";
 
 const TABLE = "aws:dynamodb/table:Table";
 const arnOf = (name: string) => `arn:aws:dynamodb:ap-northeast-2:${MOCK_ACCOUNT_ID}:table/${name}`;
@@ -46,17 +47,7 @@ function indexes(count: number, projection: Json = { projection: "KEYS_ONLY" }):
     return Array.from({ length: count }, (_, i) => ({ name: `by-room-${i}`, partitionKey: { name: "roomId", type: "S" }, ...projection }));
 }
 
-const NETWORK = {
-    cidr: "10.0.0.0/16",
-    azs: ["ap-northeast-2a", "ap-northeast-2c"],
-    subnets: {
-        public: [
-            { cidr: "10.0.1.0/24", az: "ap-northeast-2a" },
-            { cidr: "10.0.2.0/24", az: "ap-northeast-2c" },
-        ],
-        private: [{ cidr: "10.0.11.0/24", az: "ap-northeast-2a" }],
-    },
-};
+const NETWORK = twoAzNetworkConfig("a");
 
 describe("stacks: platform:tables resolves with its defaults", () => {
     it("dev: on demand, 35 days of recovery, the AWS managed key, deletion protection off, no indexes unless given", () => {

@@ -17,6 +17,7 @@ import { PROJECT_ROOT } from "../../../../tooling/stack-file";
 import { ConfigMap, Json, RuleCase, itRaises } from "../../../fixtures/config";
 import { expectBaseline } from "../../../support/baseline";
 import { RunView, T, refusedArguments, runView } from "../../../support/query";
+import { twoAzNetworkConfig } from "../../../fixtures/networks";
 
 const SECRET = "aws:secretsmanager/secret:Secret";
 const VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
@@ -82,20 +83,7 @@ describe("components/secrets: generated values in Secrets Manager", () => {
     });
 });
 
-const NETWORK = {
-    cidr: "10.0.0.0/16",
-    azs: ["ap-northeast-2a", "ap-northeast-2c"],
-    subnets: {
-        public: [
-            { cidr: "10.0.1.0/24", az: "ap-northeast-2a" },
-            { cidr: "10.0.2.0/24", az: "ap-northeast-2c" },
-        ],
-        private: [
-            { cidr: "10.0.11.0/24", az: "ap-northeast-2a" },
-            { cidr: "10.0.12.0/24", az: "ap-northeast-2c" },
-        ],
-    },
-};
+const NETWORK = twoAzNetworkConfig();
 
 const service = (connectsTo: string[]): Json => ({ cpu: 256, memory: 512, imageTag: "1.0.0", connectsTo });
 

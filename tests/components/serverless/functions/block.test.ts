@@ -25,25 +25,13 @@ import { PROJECT_ROOT } from "../../../../tooling/stack-file";
 import { ConfigMap, Json, RuleCase, itRaises } from "../../../fixtures/config";
 import { expectBaseline } from "../../../support/baseline";
 import { RunView, T, reachability } from "../../../support/query";
+import { twoAzNetworkConfig } from "../../../fixtures/networks";
 
 const FUNCTION = "aws:lambda/function:Function";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const REGION = "ap-northeast-2";
 
-const NETWORK = {
-    cidr: "10.0.0.0/16",
-    azs: ["ap-northeast-2a", "ap-northeast-2c"],
-    subnets: {
-        public: [
-            { cidr: "10.0.1.0/24", az: "ap-northeast-2a" },
-            { cidr: "10.0.2.0/24", az: "ap-northeast-2c" },
-        ],
-        private: [
-            { cidr: "10.0.11.0/24", az: "ap-northeast-2a" },
-            { cidr: "10.0.12.0/24", az: "ap-northeast-2c" },
-        ],
-    },
-};
+const NETWORK = twoAzNetworkConfig();
 
 const CACHE = {
     engine: "redis",

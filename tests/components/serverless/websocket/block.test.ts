@@ -19,6 +19,7 @@ import { PROJECT_ROOT } from "../../../../tooling/stack-file";
 import { ConfigMap, Json, RuleCase, itRaises, problemLines } from "../../../fixtures/config";
 import { expectBaseline } from "../../../support/baseline";
 import { RunView, T } from "../../../support/query";
+import { twoAzNetworkConfig } from "../../../fixtures/networks";
 
 const REGION = "ap-northeast-2";
 const API = "aws:apigatewayv2/api:Api";
@@ -30,20 +31,7 @@ const PERMISSION = "aws:lambda/permission:Permission";
 const FUNCTION = "aws:lambda/function:Function";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
-const NETWORK = {
-    cidr: "10.0.0.0/16",
-    azs: ["ap-northeast-2a", "ap-northeast-2c"],
-    subnets: {
-        public: [
-            { cidr: "10.0.1.0/24", az: "ap-northeast-2a" },
-            { cidr: "10.0.2.0/24", az: "ap-northeast-2c" },
-        ],
-        private: [
-            { cidr: "10.0.11.0/24", az: "ap-northeast-2a" },
-            { cidr: "10.0.12.0/24", az: "ap-northeast-2c" },
-        ],
-    },
-};
+const NETWORK = twoAzNetworkConfig();
 
 /** System D's WebSocket handlers: one image, a handler each; ws-message posts back to the connections. */
 function coupleFunctions(): Json {
