@@ -17,7 +17,7 @@ function testFiles(dir) {
         .sort();
 }
 
-const SLOWEST = ["tests/readme.test.ts", "tests/scripts/plan.test.ts", "tests/stacks/live.test.ts", "tests/stacks/platform.test.ts", "tests/stacks/claims.test.ts"];
+const SLOWEST = ["tests/readme.test.ts", "tests/readme-2.test.ts", "tests/scripts/plan.test.ts", "tests/stacks/live.test.ts", "tests/stacks/platform.test.ts", "tests/stacks/claims.test.ts"];
 
 module.exports = {
     require: ["./scripts/register.js"],
