@@ -8,6 +8,7 @@ import { repositoriesBlock } from "../components/account/ecr-repositories/block"
 import { githubOidcBlock } from "../components/account/github-oidc/block";
 import { hostedZonesBlock } from "../components/account/hosted-zones/block";
 import { ecsClusterBlock } from "../components/compute/ecs-cluster/block";
+import { eksBlock } from "../components/compute/eks/block";
 import { servicesBlock } from "../components/compute/services/block";
 import { parametersBlock } from "../components/config/parameters/block";
 import { cacheBlock } from "../components/data/cache/block";
@@ -41,6 +42,7 @@ export const BLOCKS: readonly AnyBlock[] = [
     kafkaBlock,
     tablesBlock,
     bucketsBlock,
+    eksBlock,
     blueGreenAlbBlock,
     cdnBlock,
     parametersBlock,

@@ -194,6 +194,9 @@ function mockResource(type: string, name: string, inputs: Record<string, unknown
             case "i":
                 Object.assign(state, { privateDns: `ip-${hex(name, 8)}.${region}.compute.internal`, instanceState: "running" });
                 break;
+            case "lt":
+                Object.assign(state, { latestVersion: 1, defaultVersion: 1 });
+                break;
         }
         return { id, state };
     }
@@ -614,6 +617,71 @@ const SERVICE_RESOURCES: Readonly<Record<string, (ctx: MockContext) => MockedSta
         const url = `https://sqs.${region}.amazonaws.com/${account}/${physical}`;
         return { id: url, state: { ...inputs, name: physical, url, arn: `${arnPrefix("sqs")}:${physical}` } };
     },
+    // EKS: a cluster's id is its name; its endpoint `https://<32 hex>.<gr7>.<region>.eks.amazonaws.com`, its CA a
+    // base64 PEM, its security group (EKS creates it) `sg-…`, its OIDC issuer under oidc.eks.
+    "aws:eks/cluster:Cluster": ({ inputs, physical, arnPrefix, region, name }) => {
+        const endpointId = hex(`eks::${name}`, 32).toUpperCase();
+        const vpcConfig = (inputs.vpcConfig ?? {}) as Record<string, unknown>;
+        return {
+            id: physical,
+            state: {
+                ...inputs,
+                name: physical,
+                arn: `${arnPrefix("eks")}:cluster/${physical}`,
+                endpoint: `https://${endpointId}.gr7.${region}.eks.amazonaws.com`,
+                certificateAuthority: { data: Buffer.from(`-----BEGIN CERTIFICATE-----\nMIIC${hex(`eks-ca::${name}`, 60)}\n-----END CERTIFICATE-----\n`).toString("base64") },
+                vpcConfig: { ...vpcConfig, clusterSecurityGroupId: `sg-0${hex(`${name}::eks-cluster-sg`, 16)}`, vpcId: `vpc-0${hex(`${name}::eks-vpc`, 16)}` },
+                identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${endpointId}` }] }],
+                platformVersion: "eks.1",
+                status: "ACTIVE",
+                clusterId: uuidOf(`eks-cluster::${name}`),
+                createdAt: "2026-01-01T00:00:00Z",
+            },
+        };
+    },
+    "aws:eks/nodeGroup:NodeGroup": ({ inputs, arnPrefix, name }) => {
+        const cluster = String(inputs.clusterName);
+        const group = String(inputs.nodeGroupName ?? name);
+        const suffix = uuidOf(`nodegroup::${name}`);
+        return {
+            id: `${cluster}:${group}`,
+            state: {
+                ...inputs,
+                nodeGroupName: group,
+                arn: `${arnPrefix("eks")}:nodegroup/${cluster}/${group}/${suffix}`,
+                status: "ACTIVE",
+                resources: [{ autoscalingGroups: [{ name: `eks-${group}-${suffix}` }], remoteAccessSecurityGroupId: "" }],
+            },
+        };
+    },
+    "aws:eks/addon:Addon": ({ inputs, arnPrefix, name }) => {
+        const cluster = String(inputs.clusterName);
+        const addon = String(inputs.addonName);
+        return { id: `${cluster}:${addon}`, state: { ...inputs, arn: `${arnPrefix("eks")}:addon/${cluster}/${addon}/${uuidOf(`addon::${name}`)}` } };
+    },
+    "aws:eks/accessEntry:AccessEntry": ({ inputs, arnPrefix, name, account }) => {
+        const cluster = String(inputs.clusterName);
+        const principal = String(inputs.principalArn);
+        return {
+            id: `${cluster}:${principal}`,
+            state: {
+                ...inputs,
+                accessEntryArn: `${arnPrefix("eks")}:access-entry/${cluster}/role/${account}/${lastSegment(principal)}/${uuidOf(`access-entry::${name}`)}`,
+                kubernetesGroups: [],
+                type: inputs.type ?? "STANDARD",
+                userName: principal,
+            },
+        };
+    },
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": ({ inputs }) => ({
+        id: `${String(inputs.clusterName)}#${String(inputs.principalArn)}#${String(inputs.policyArn)}`,
+        state: { ...inputs, associatedAt: "2026-01-01T00:00:00Z", modifiedAt: "2026-01-01T00:00:00Z" },
+    }),
+    // A pod identity association's id is `a-` and 17 lowercase letters and digits.
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": ({ inputs, arnPrefix, name }) => {
+        const id = `a-${apiGatewayId(`pod-identity::${name}`, 17)}`;
+        return { id, state: { ...inputs, associationId: id, associationArn: `${arnPrefix("eks")}:podidentityassociation/${String(inputs.clusterName)}/${id}` } };
+    },
 };
 
 /** The 6-character suffix Secrets Manager appends to a secret's name in its ARN. */
@@ -676,6 +744,17 @@ function mockError(message: string): Error {
  */
 const MANAGED_PREFIX_LISTS: Readonly<Record<string, { maxEntries: number }>> = {
     "com.amazonaws.global.cloudfront.origin-facing": { maxEntries: 55 },
+};
+
+/** What the mock answers as EKS's default add-on versions (`aws eks describe-addon-versions`' shape). */
+const EKS_ADDON_DEFAULTS: Readonly<Record<string, string>> = {
+    "vpc-cni": "v1.20.4-eksbuild.1",
+    "kube-proxy": "v1.35.0-eksbuild.2",
+    "eks-pod-identity-agent": "v1.3.10-eksbuild.1",
+    coredns: "v1.13.1-eksbuild.1",
+    "aws-ebs-csi-driver": "v1.53.0-eksbuild.1",
+    "metrics-server": "v0.8.0-eksbuild.5",
+    "amazon-cloudwatch-observability": "v4.7.0-eksbuild.1",
 };
 
 /** The ELB account that writes access logs, per region (AWS's published list). */
@@ -763,6 +842,15 @@ function answerInvoke(token: string, inputs: Record<string, unknown>, region: st
                 tags: {},
                 region,
             };
+        }
+        // EKS's default version of an add-on for a Kubernetes version (the mock's are shaped as AWS's: `v<upstream>-eksbuild.<n>`).
+        case "aws:eks/getAddonVersion:getAddonVersion": {
+            const addon = String(inputs.addonName);
+            const version = EKS_ADDON_DEFAULTS[addon];
+            if (!version) {
+                throw mockError(`InvalidParameterException: Addon ${addon} specified is not supported; the mock knows ${Object.keys(EKS_ADDON_DEFAULTS).join(", ")}`);
+            }
+            return { id: addon, addonName: addon, kubernetesVersion: String(inputs.kubernetesVersion), mostRecent: inputs.mostRecent === true, version };
         }
         case "aws:elb/getServiceAccount:getServiceAccount": {
             const elbAccount = ELB_ACCOUNTS[region];
