@@ -61,6 +61,8 @@ export interface RecordedOptions {
     readonly explicitDependsOn: readonly string[];
     /** How long the engine lets each operation take, where not the provider's default (`"45m"`). */
     readonly customTimeouts: Readonly<{ create?: string; update?: string; delete?: string }>;
+    /** The URN of the explicit provider it was given (`provider`: a Kubernetes cluster's, say); absent for the default one. */
+    readonly provider?: string;
 }
 
 export interface ProgramRun {
@@ -749,7 +751,7 @@ const MANAGED_PREFIX_LISTS: Readonly<Record<string, { maxEntries: number }>> = {
 /** What the mock answers as EKS's default add-on versions (`aws eks describe-addon-versions`' shape). */
 const EKS_ADDON_DEFAULTS: Readonly<Record<string, string>> = {
     "vpc-cni": "v1.20.4-eksbuild.1",
-    "kube-proxy": "v1.35.0-eksbuild.2",
+    "kube-proxy": "v1.35.0-eksbuild.1",
     "eks-pod-identity-agent": "v1.3.10-eksbuild.1",
     coredns: "v1.13.1-eksbuild.1",
     "aws-ebs-csi-driver": "v1.53.0-eksbuild.1",
@@ -850,7 +852,10 @@ function answerInvoke(token: string, inputs: Record<string, unknown>, region: st
             if (!version) {
                 throw mockError(`InvalidParameterException: Addon ${addon} specified is not supported; the mock knows ${Object.keys(EKS_ADDON_DEFAULTS).join(", ")}`);
             }
-            return { id: addon, addonName: addon, kubernetesVersion: String(inputs.kubernetesVersion), mostRecent: inputs.mostRecent === true, version };
+            const kubernetesVersion = String(inputs.kubernetesVersion);
+            // kube-proxy follows the cluster's Kubernetes version; the others do not.
+            const answer = addon === "kube-proxy" ? `v${kubernetesVersion}.0-eksbuild.1` : version;
+            return { id: addon, addonName: addon, kubernetesVersion, mostRecent: inputs.mostRecent === true, version: answer };
         }
         case "aws:elb/getServiceAccount:getServiceAccount": {
             const elbAccount = ELB_ACCOUNTS[region];
@@ -914,6 +919,7 @@ interface RegisterResourceRequest {
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }) => void): void };
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+    getProvider(): string;
 }
 interface RegisterResourceResponse {
     getUrn(): string;
@@ -937,6 +943,16 @@ function customTimeoutsOf(req: RegisterResourceRequest): RecordedOptions["custom
     const set = (value: string) => (value !== "" ? value : undefined);
     const [create, update, remove] = [set(timeouts.getCreate()), set(timeouts.getUpdate()), set(timeouts.getDelete())];
     return { ...(create ? { create } : {}), ...(update ? { update } : {}), ...(remove ? { delete: remove } : {}) };
+}
+
+/** The explicit provider's URN (a reference is `<urn>::<id>`); nothing for a default provider. */
+function explicitProvider(req: RegisterResourceRequest): { provider?: string } {
+    const reference = req.getProvider();
+    if (!reference) {
+        return {};
+    }
+    const urn = reference.slice(0, reference.lastIndexOf("::"));
+    return urn.includes("::default_") ? {} : { provider: urn };
 }
 
 /**
@@ -965,6 +981,7 @@ function recordRegistrations(records: RecordedResource[]): void {
                 dependsOn: [...req.getDependenciesList()].sort(),
                 explicitDependsOn: explicitDependencies(req),
                 customTimeouts: customTimeoutsOf(req),
+                ...explicitProvider(req),
             },
         };
         return register(req, (err, response) => {
