@@ -751,7 +751,7 @@ const MANAGED_PREFIX_LISTS: Readonly<Record<string, { maxEntries: number }>> = {
 /** What the mock answers as EKS's default add-on versions (`aws eks describe-addon-versions`' shape). */
 const EKS_ADDON_DEFAULTS: Readonly<Record<string, string>> = {
     "vpc-cni": "v1.20.4-eksbuild.1",
-    "kube-proxy": "v1.35.0-eksbuild.2",
+    "kube-proxy": "v1.35.0-eksbuild.1",
     "eks-pod-identity-agent": "v1.3.10-eksbuild.1",
     coredns: "v1.13.1-eksbuild.1",
     "aws-ebs-csi-driver": "v1.53.0-eksbuild.1",
@@ -852,7 +852,10 @@ function answerInvoke(token: string, inputs: Record<string, unknown>, region: st
             if (!version) {
                 throw mockError(`InvalidParameterException: Addon ${addon} specified is not supported; the mock knows ${Object.keys(EKS_ADDON_DEFAULTS).join(", ")}`);
             }
-            return { id: addon, addonName: addon, kubernetesVersion: String(inputs.kubernetesVersion), mostRecent: inputs.mostRecent === true, version };
+            const kubernetesVersion = String(inputs.kubernetesVersion);
+            // kube-proxy follows the cluster's Kubernetes version; the others do not.
+            const answer = addon === "kube-proxy" ? `v${kubernetesVersion}.0-eksbuild.1` : version;
+            return { id: addon, addonName: addon, kubernetesVersion, mostRecent: inputs.mostRecent === true, version: answer };
         }
         case "aws:elb/getServiceAccount:getServiceAccount": {
             const elbAccount = ELB_ACCOUNTS[region];

@@ -80,6 +80,9 @@ export function addressesPerNode(type: InstanceNetworking): number {
 /** Addresses AWS reserves in every subnet (network, router, DNS, future, broadcast): https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html */
 export const SUBNET_RESERVED_ADDRESSES = 5;
 
+/** Addresses EKS needs free in the subnets it places the control plane's interfaces in ("View Amazon EKS networking requirements for VPC and subnets": at least six): https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html */
+export const CONTROL_PLANE_ADDRESSES = 6;
+
 /** Usable addresses of a subnet. */
 export function usableAddresses(cidr: Ipv4Cidr): number {
     return addressCount(cidr) - SUBNET_RESERVED_ADDRESSES;
@@ -87,8 +90,8 @@ export function usableAddresses(cidr: Ipv4Cidr): number {
 
 /**
  * Nodes a managed node group adds while it replaces its nodes (a version or launch template
- * update): the larger of twice the number of AZs of its subnets and maxUnavailable ("Understand
- * each phase of node updates", scale up phase:
+ * update): the larger of twice the number of AZs of its subnets and maxUnavailable, new nodes in
+ * the AZs of those they replace, up to two per AZ ("Understand each phase of node updates", scale up phase:
  * https://docs.aws.amazon.com/eks/latest/userguide/managed-node-update-behavior.html).
  */
 export function updateSurge(azCount: number, maxUnavailable: number): number {
@@ -118,7 +121,8 @@ export interface AddressShortfall {
 /**
  * The private subnet that cannot hold its share of the nodes at their address ceiling, during an
  * update (maximum size plus the update surge, spread evenly over the AZs: the Auto Scaling group
- * balances them), or undefined when every one can.
+ * balances them), besides the interface endpoints and the control plane's addresses, or
+ * undefined when every one can.
  */
 export function addressShortfall(check: AddressCheck): AddressShortfall | undefined {
     const azs = new Set(check.subnets.map((s) => s.az)).size;
@@ -129,7 +133,7 @@ export function addressShortfall(check: AddressCheck): AddressShortfall | undefi
     const nodesPerSubnet = Math.ceil(nodes / azs);
     const needed = nodesPerSubnet * check.addressesPerNode;
     for (const subnet of check.subnets) {
-        const free = usableAddresses(subnet.cidr) - (check.interfaceEndpoints ?? 0);
+        const free = usableAddresses(subnet.cidr) - (check.interfaceEndpoints ?? 0) - CONTROL_PLANE_ADDRESSES;
         if (free < needed) {
             return { subnet: subnet.text, az: subnet.az, needed, free, nodesPerSubnet };
         }

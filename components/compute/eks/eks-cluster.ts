@@ -51,10 +51,22 @@ export const MAX_UNAVAILABLE = 1;
 /** EKS's own access policies (https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html). */
 export const ACCESS_POLICIES = { admin: "AmazonEKSClusterAdminPolicy", viewer: "AmazonEKSViewPolicy" } as const;
 
-/** The service accounts of the add-ons that get a pod identity (their documentation's names). */
+/**
+ * The add-ons that get a pod identity: their service accounts and AWS managed policies, as their
+ * documentation names them ("Store Kubernetes volumes with Amazon EBS", EBS CSI driver IAM role:
+ * https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html; "Install the CloudWatch agent with
+ * the Amazon CloudWatch Observability EKS add-on", pod identity from add-on v3.1.0:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/install-CloudWatch-Observability-EKS-addon.html).
+ */
 export const ADDON_SERVICE_ACCOUNTS = {
-    "aws-ebs-csi-driver": { namespace: "kube-system", serviceAccount: "ebs-csi-controller-sa", policy: "service-role/AmazonEBSCSIDriverPolicy", role: "ebs-csi" },
-    "amazon-cloudwatch-observability": { namespace: "amazon-cloudwatch", serviceAccount: "cloudwatch-agent", policy: "CloudWatchAgentServerPolicy", role: "cloudwatch-agent" },
+    "aws-ebs-csi-driver": { namespace: "kube-system", serviceAccount: "ebs-csi-controller-sa", policies: ["service-role/AmazonEBSCSIDriverPolicy"], role: "ebs-csi" },
+    "amazon-cloudwatch-observability": {
+        namespace: "amazon-cloudwatch",
+        serviceAccount: "cloudwatch-agent",
+        // X-Ray: Application Signals, which the add-on turns on, sends traces.
+        policies: ["CloudWatchAgentServerPolicy", "AWSXrayWriteOnlyAccess"],
+        role: "cloudwatch-agent",
+    },
 } as const;
 
 /** The node role's AWS managed policies: join the cluster, pull images, and run the VPC CNI (aws-node runs on the host's network, so it takes the node's credentials). */
@@ -198,7 +210,8 @@ export class EksCluster extends PlatformComponent implements BuiltEks {
     private readonly resourceName: string;
     private readonly cluster: aws.eks.Cluster;
     private readonly podIdentityAgent: aws.eks.Addon;
-    private readonly podIdentityNames = new Set<string>();
+    /** Role keys taken: the cluster's and the nodes' roles, then every pod identity's. */
+    private readonly podIdentityNames = new Set<string>(["eks-cluster", "eks-nodes"]);
     private readonly clusterTags: Tags;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -408,7 +421,7 @@ export class EksCluster extends PlatformComponent implements BuiltEks {
         // With a pod identity (their controllers are off the host's network: the hop limit keeps the node's role from them).
         const withPodIdentity = (addonName: keyof typeof ADDON_SERVICE_ACCOUNTS, dependsOn: pulumi.Resource[]) => {
             const spec = ADDON_SERVICE_ACCOUNTS[addonName];
-            const role = this.podIdentityRole(spec.role, spec.namespace, spec.serviceAccount, [], [managedPolicy(spec.policy)]);
+            const role = this.podIdentityRole(spec.role, spec.namespace, spec.serviceAccount, [], spec.policies.map(managedPolicy));
             return addon(addonName, { podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: spec.serviceAccount }] }, [nodeGroup, this.podIdentityAgent, ...role.ready, ...dependsOn]);
         };
         withPodIdentity("aws-ebs-csi-driver", []);

@@ -23,8 +23,9 @@ export interface KubernetesVersion {
  * 1.35's dates: the same calendar after its release (EKS released it on January 27, 2026; end of
  * standard support March 27, 2027), as endoflife.date/amazon-eks and AWS's own
  * aws-samples/sample-apex-skills EKS support calendar (verified 2026-04-24) record them.
- * Versions AWS has not published dates for are not listed: a cluster is created only on a
- * version whose support window is known.
+ * A version whose dates could not be checked is not listed (1.36 is on EKS by now: AWS's add-on
+ * tables list it; its row waits for its dates): a cluster is created only on a version whose
+ * support window is known.
  */
 export const KUBERNETES_VERSIONS: Readonly<Record<string, KubernetesVersion>> = {
     "1.31": { released: "2024-09-26", endOfStandardSupport: "2025-11-26", endOfExtendedSupport: "2026-11-26" },
@@ -81,10 +82,18 @@ export type AddonName = (typeof ADDONS)[number];
 export const ADDONS_AFTER_NODES: ReadonlySet<AddonName> = new Set(["coredns", "aws-ebs-csi-driver", "metrics-server", "amazon-cloudwatch-observability"]);
 
 /**
- * Pinned add-on versions per Kubernetes version (`aws eks describe-addon-versions
- * --kubernetes-version <v> --addon-name <a>`): a pinned version does not move between two
- * previews. An add-on without a pinned version for the cluster's Kubernetes version takes EKS's
- * default version for it (`aws.eks.getAddonVersion`, not `mostRecent`), which moves only when AWS
- * changes its default.
+ * Pinned add-on versions per Kubernetes version: a pinned version does not move between two
+ * previews. Sources: the Amazon EKS User Guide's tables of the latest add-on version per
+ * Kubernetes version, "Manage CoreDNS for DNS in Amazon EKS clusters"
+ * (https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html#coredns-versions) and
+ * "Manage kube-proxy in Amazon EKS clusters"
+ * (https://docs.aws.amazon.com/eks/latest/userguide/managing-kube-proxy.html#kube-proxy-versions).
+ * The other add-ons (and a version without a row) take EKS's default version for the cluster's
+ * Kubernetes version (`aws.eks.getAddonVersion` without `mostRecent`, which moves only when AWS
+ * changes its default), unless `platform:eks.addonVersions` pins them: `aws eks
+ * describe-addon-versions --kubernetes-version <v> --addon-name <a>` lists what exists.
  */
-export const ADDON_VERSIONS: Readonly<Record<string, Partial<Record<AddonName, string>>>> = {};
+export const ADDON_VERSIONS: Readonly<Record<string, Partial<Record<AddonName, string>>>> = {
+    "1.34": { coredns: "v1.13.2-eksbuild.11", "kube-proxy": "v1.34.6-eksbuild.2" },
+    "1.35": { coredns: "v1.14.3-eksbuild.3", "kube-proxy": "v1.35.3-eksbuild.2" },
+};
