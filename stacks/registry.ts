@@ -21,6 +21,7 @@ import { securityGroupsBlock } from "../components/network/security-groups/block
 import { networkBlock } from "../components/network/vpc/block";
 import { secretsBlock } from "../components/security/secrets/block";
 import { healthChecksBlock } from "../components/observability/health-checks/block";
+import { observabilityBlock } from "../components/observability/kube-observability/block";
 import { monitoringBlock } from "../components/observability/monitoring/block";
 import { functionsBlock } from "../components/serverless/functions/block";
 import { schedulesBlock } from "../components/serverless/schedules/block";
@@ -52,6 +53,7 @@ export const BLOCKS: readonly AnyBlock[] = [
     schedulesBlock,
     servicesBlock,
     webAclBlock,
+    observabilityBlock,
     healthChecksBlock,
     monitoringBlock,
 ];

@@ -47,6 +47,8 @@ export interface KubeObservabilityArgs extends ComponentBaseArgs {
     provider: k8s.Provider;
     /** What every object waits for besides the provider: the node group and the add-ons, the EBS CSI driver among them (the EKS block's `ready`). @default [] */
     ready?: readonly pulumi.Resource[];
+    /** What a volume needs besides `ready`: the EBS CSI driver (the EKS block's `aws-ebs-csi-driver` add-on); the StorageClass, and so the releases with volumes, wait for it. @default [] */
+    storageReady?: readonly pulumi.Resource[];
     /** What the Kiali CR waits for besides its operator: the mesh's control plane, whose namespace (istio-system) it lives in. @default [] */
     meshReady?: readonly pulumi.Resource[];
     /** The chart versions, each one of the table in charts.ts. @default the newest of each table */
@@ -91,7 +93,7 @@ export const RELEASE_TIMEOUT_SECONDS = 900;
 export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
 
 /** The settings the arguments resolve to. */
-export function observabilitySettings(args: Omit<KubeObservabilityArgs, "provider" | "naming">): ObservabilitySettings {
+export function observabilitySettings(args: Omit<KubeObservabilityArgs, "provider" | "naming" | "ready" | "storageReady" | "meshReady">): ObservabilitySettings {
     const d = KUBE_OBSERVABILITY_DEFAULTS;
     return {
         retentionDays: args.retentionDays ?? d.retentionDays,
@@ -179,7 +181,7 @@ export class KubeObservability extends PlatformComponent {
                 reclaimPolicy: "Delete",
                 allowVolumeExpansion: true,
             },
-            on(),
+            on([...(args.storageReady ?? [])]),
         );
 
         const monitoring = new k8s.core.v1.Namespace(`${name}-monitoring`, { metadata: { name: MONITORING_NAMESPACE } }, on());

@@ -38,17 +38,19 @@ const tags = baseTags({ project: "point-eks", env: "prod", stack: "test" });
 interface Cluster {
     provider: k8s.Provider;
     nodes: pulumi.CustomResource;
+    ebsCsi: pulumi.CustomResource;
     istiod: pulumi.CustomResource;
 }
 function cluster(): Cluster {
     const provider = new k8s.Provider("k", { kubeconfig: "{}" });
     const nodes = new k8s.core.v1.ConfigMap("node-group", { metadata: { name: "nodes", namespace: "kube-system" } }, { provider });
+    const ebsCsi = new k8s.core.v1.ConfigMap("ebs-csi", { metadata: { name: "ebs-csi", namespace: "kube-system" } }, { provider });
     const istiod = new k8s.core.v1.ConfigMap("istiod", { metadata: { name: "istiod", namespace: "istio-system" } }, { provider });
-    return { provider, nodes, istiod };
+    return { provider, nodes, ebsCsi, istiod };
 }
 
 function args(c: Cluster, change: Partial<KubeObservabilityArgs> = {}): KubeObservabilityArgs {
-    return { naming, tags, provider: c.provider, ready: [c.nodes], meshReady: [c.istiod], ...change };
+    return { naming, tags, provider: c.provider, ready: [c.nodes], storageReady: [c.ebsCsi], meshReady: [c.istiod], ...change };
 }
 
 const byName = (view: RunView, type: string, name: string): RecordedResource => view.one(type, name);
@@ -215,8 +217,9 @@ describe("components/kube-observability: the defaults", () => {
         expect(provider().urn).to.be.a("string");
     });
 
-    it("orders what depends on what: volumes after their class, monitors after the CRDs' release, Kiali after its operator and the mesh", () => {
+    it("orders what depends on what: the class after the EBS CSI driver, volumes after their class, monitors after the CRDs' release, Kiali after its operator and the mesh", () => {
         const deps = (type: string, name: string) => byName(view, type, name).options.explicitDependsOn;
+        expect(deps(STORAGE_CLASS, "observability-storage-class")).to.include(urnOf("kubernetes:core/v1:ConfigMap", "ebs-csi"));
         expect(deps(RELEASE, "observability-kube-prometheus-stack")).to.include(urnOf(STORAGE_CLASS, "observability-storage-class"));
         expect(deps(POD_MONITOR, "observability-envoy-monitor")).to.include(urnOf(RELEASE, "observability-kube-prometheus-stack"));
         expect(deps(SERVICE_MONITOR, "observability-istiod-monitor")).to.include(urnOf(RELEASE, "observability-kube-prometheus-stack"));
@@ -284,8 +287,9 @@ describe("components/kube-observability: settings", () => {
         const lines = await refusedArguments("KubeObservability", () => {
             new KubeObservability(
                 "observability",
-                args({ provider: undefined as unknown as k8s.Provider, nodes: undefined as unknown as pulumi.CustomResource, istiod: undefined as unknown as pulumi.CustomResource }, {
+                args({} as Cluster, {
                     ready: [],
+                    storageReady: [],
                     meshReady: [],
                     charts: { kubePrometheusStack: "58.0.0", kialiOperator: "1.89.0" },
                     retentionDays: 365,
