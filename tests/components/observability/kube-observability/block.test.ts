@@ -166,6 +166,15 @@ describe("stacks: network + eks + observability planned", () => {
         expect(values.alertmanager.enabled).to.equal(true);
     });
 
+    it("creates every object with the EKS block's Kubernetes provider", async () => {
+        const view = await planned();
+        const providers = view.ofType("pulumi:providers:kubernetes");
+        expect(providers).to.have.length(1);
+        const mine = view.resources.filter((x) => x.custom && x.name.startsWith("observability-"));
+        expect(mine).to.have.length(8);
+        expect(mine.filter((r) => r.options.provider !== providers[0].urn).map((r) => r.name)).to.deep.equal([]);
+    });
+
     it("waits for the cluster's node group, and its class for the EBS CSI driver add-on", async () => {
         const view = await planned();
         const nodeGroup = view.ofType("aws:eks/nodeGroup:NodeGroup");

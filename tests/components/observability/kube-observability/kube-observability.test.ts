@@ -212,9 +212,9 @@ describe("components/kube-observability: the defaults", () => {
         expect(mine).to.have.length(8);
         for (const r of mine) {
             expect(r.parent, r.name).to.equal(view.one("platform:observability:KubeObservability", "observability").urn);
+            expect(r.options.provider, r.name).to.equal(provider().urn);
             expect(r.options.explicitDependsOn, r.name).to.include(nodes);
         }
-        expect(provider().urn).to.be.a("string");
     });
 
     it("orders what depends on what: the class after the EBS CSI driver, volumes after their class, monitors after the CRDs' release, Kiali after its operator and the mesh", () => {
