@@ -1,6 +1,7 @@
 /**
  * AuroraCluster — Aurora PostgreSQL or Aurora MySQL (systems A prod, B, C): one writer and N
- * readers, each in a distinct AZ of the data tier; provisioned classes or Serverless v2 (min 0 ACU
+ * readers, each in a distinct AZ of the data tier (the AZs given, writer first, or the writer in
+ * the first and each reader in the next); provisioned classes or Serverless v2 (min 0 ACU
  * allowed for auto-pause); the data tier's subnet group and the db security group; storage
  * encrypted with KMS; master password generated and kept by RDS in Secrets Manager; IAM database
  * authentication; TLS-only cluster parameters and an instance parameter group; backups and
@@ -11,7 +12,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AuroraEngine, ENGINE_FACTS, auroraInstanceAzs, readerPlacementProblem } from "./engines";
+import { AuroraEngine, ENGINE_FACTS, auroraInstanceAzs, instanceAzsProblems, readerPlacementProblem } from "./engines";
 import { azLabel } from "../../../lib/naming";
 import { PlatformComponent } from "../../../lib/component";
 import { Problem } from "../../../lib/problems";
@@ -44,6 +45,13 @@ export interface AuroraClusterArgs extends DatabaseCommonArgs {
     engine?: AuroraEngine;
     /** Readers beside the writer, each in its own AZ. @default 1 */
     readers?: number;
+    /**
+     * The AZ of each instance the cluster starts with: the writer's first, then one per reader
+     * (`readers + 1` distinct AZs of the data tier's subnets). Readers that autoscaling adds go
+     * where Aurora puts them.
+     * @default the writer in the data tier's first AZ, each reader in the next
+     */
+    instanceAzs?: readonly string[];
     /** Serverless v2 capacity (ACU), with `instanceClass: db.serverless`; min 0 lets it pause. */
     serverless?: { minAcu: number; maxAcu: number };
     /** Add and remove readers on CPU; absent: the reader count is fixed. */
@@ -128,7 +136,7 @@ export class AuroraCluster extends PlatformComponent implements Database {
             },
         );
 
-        const azs = auroraInstanceAzs(args.subnets.map((s) => s.az), readers);
+        const azs = auroraInstanceAzs(args.subnets.map((s) => s.az), readers, args.instanceAzs);
         this.instances = azs.map((az) => ({ identifier: args.naming.scoped("rdsIdentifier", "db", azLabel(az)), az }));
         // The first instance of a cluster becomes its writer: the readers wait for it, so the writer is
         // the one in the configured AZ (created together, any of them could win the race).
@@ -215,6 +223,8 @@ export function auroraClusterProblems(args: AuroraClusterArgs): Problem[] {
         const placement = readerPlacementProblem(args.subnets.map((s) => s.az), readers);
         if (placement) {
             problems.push(placement);
+        } else if (args.instanceAzs !== undefined) {
+            problems.push(...instanceAzsProblems(args.subnets.map((s) => s.az), readers, args.instanceAzs));
         }
     }
     const serverlessClass = args.instanceClass === "db.serverless";

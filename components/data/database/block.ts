@@ -54,6 +54,17 @@ const common = {
     kmsKeyArn: z.string().optional().describe("Customer-managed KMS key for storage and Performance Insights. Default: the AWS managed `aws/rds` key."),
 };
 
+/**
+ * Where the Aurora writer and readers go. In both forms of the union so that kind instance gets a
+ * reason (a rule) rather than "unknown key": an RDS instance is not placed by this key.
+ */
+const instanceAzs = z
+    .array(z.string())
+    .optional()
+    .describe(
+        "(kind aurora) The AZ of each instance, the writer's first, then one per reader: `readers` + 1 distinct AZs of the data tier. Default: the writer in the first data AZ, each reader in the next. Refused for kind instance (Multi-AZ RDS picks its standby's AZ itself).",
+    );
+
 const DatabaseSchema = z.discriminatedUnion("kind", [
     z.strictObject({
         kind: z.literal("instance").describe("One RDS DB instance."),
@@ -66,12 +77,14 @@ const DatabaseSchema = z.discriminatedUnion("kind", [
             })
             .describe("gp3 storage with storage autoscaling."),
         multiAz: z.boolean().default(false).describe("A standby in a second AZ; prod must turn it on."),
+        instanceAzs,
     }),
     z.strictObject({
         kind: z.literal("aurora").describe("An Aurora cluster: a writer and readers, each in its own AZ."),
         engine: z.enum(AURORA_ENGINES).default("aurora-postgresql").describe("The engine: `postgres` or `mysql` for an instance, `aurora-postgresql` or `aurora-mysql` for Aurora."),
         ...common,
         readers: z.number().int().default(1).describe("Readers beside the writer, each in its own data-tier AZ (readers + 1 ≤ data AZs); prod ≥ 1."),
+        instanceAzs,
         serverless: z
             .strictObject({ minAcu: z.number().describe("Fewest ACUs (0.5 steps; 0 lets it pause)."), maxAcu: z.number().describe("Most ACUs (≤ 256).") })
             .optional()
@@ -104,7 +117,29 @@ export interface DatabaseParts {
 
 /** The component's arguments from config, in one place: the build uses them, and the rules run the component's own rules on them. */
 export function databaseArgs(db: DatabaseConfig, parts: DatabaseParts): DatabaseComponentArgs {
-    return db.kind === "instance" ? { kind: db.kind, args: { ...parts, ...db } } : { kind: db.kind, args: { ...parts, ...db } };
+    if (db.kind === "instance") {
+        // instanceAzs places Aurora instances only (refused for an instance by the block's rules).
+        const { instanceAzs: _placement, ...instance } = db;
+        return { kind: db.kind, args: { ...parts, ...instance } };
+    }
+    return { kind: db.kind, args: { ...parts, ...db } };
+}
+
+/**
+ * Why `instanceAzs` is refused beside kind instance: AWS refuses an AvailabilityZone for a
+ * Multi-AZ DB instance and picks the standby's AZ itself (RDS API Reference, CreateDBInstance,
+ * AvailabilityZone: "can't be specified if the DB instance is a Multi-AZ deployment",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html); a
+ * single-AZ instance sits in the data tier's first AZ.
+ */
+function instancePlacementProblem(db: DatabaseConfig, dataAzs: readonly string[]): Problem | undefined {
+    if (db.kind !== "instance" || db.instanceAzs === undefined) {
+        return undefined;
+    }
+    return {
+        path: ["database", "instanceAzs"],
+        message: `${showValue(db.instanceAzs)} is refused for kind instance: it places an Aurora writer and readers; RDS Multi-AZ picks its standby's AZ itself (AWS refuses an AZ for a Multi-AZ instance), and a single-AZ instance sits in the data tier's first AZ (${showValue(dataAzs[0])})`,
+    };
 }
 
 /** The data tier's subnets (their AZs) as the database sees them. */
@@ -167,6 +202,10 @@ export const databaseBlock = defineBlock({
             subnets: null,
             logRetentionDays: null,
         });
+        const placement = instancePlacementProblem(db, subnets.map((s) => s.az));
+        if (placement) {
+            problems.push(placement);
+        }
         const monitoring = view.config(monitoringBlock);
         if (monitoring) {
             const derived = databaseThresholds(monitoring.thresholds, { engine: db.engine, instanceClass: db.instanceClass, serverlessMaxAcu: db.kind === "aurora" ? db.serverless?.maxAcu : undefined });

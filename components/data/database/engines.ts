@@ -175,12 +175,43 @@ export const PERFORMANCE_INSIGHTS_RETENTION: readonly number[] = [7, ...Array.fr
 export const MONITORING_INTERVALS: readonly number[] = [0, 1, 5, 10, 15, 30, 60];
 
 /**
- * The AZ of each Aurora instance: the writer in the first AZ of the data tier, each reader in the
- * next distinct AZ, so losing one AZ never takes the writer and all readers at once.
+ * The AZ of each Aurora instance, writer first: `instanceAzs` when given (checked by
+ * `instanceAzsProblems`), otherwise the writer in the first AZ of the data tier and each reader in
+ * the next distinct AZ, so losing one AZ never takes the writer and all readers at once.
  */
-export function auroraInstanceAzs(dataAzs: readonly string[], readers: number): string[] {
+export function auroraInstanceAzs(dataAzs: readonly string[], readers: number, instanceAzs?: readonly string[]): string[] {
+    if (instanceAzs !== undefined) {
+        return [...instanceAzs];
+    }
     const distinct = [...new Set(dataAzs)];
     return Array.from({ length: readers + 1 }, (_, i) => distinct[i % distinct.length]);
+}
+
+/** The values `list` holds more than once, in the order they first repeat. */
+export function repeatedValues(list: readonly string[]): string[] {
+    return [...new Set(list.filter((value, i) => list.indexOf(value) !== i))];
+}
+
+/**
+ * Why an explicit placement (`instanceAzs`: the writer's AZ, then one per reader) cannot be used:
+ * one AZ per instance, each instance in an AZ of its own, every AZ one of the data tier's.
+ */
+export function instanceAzsProblems(dataAzs: readonly string[], readers: number, instanceAzs: readonly string[]): Problem[] {
+    const problems: Problem[] = [];
+    const report = (message: string) => problems.push({ path: ["instanceAzs"], message: `${showValue(instanceAzs)} ${message}` });
+    if (instanceAzs.length !== readers + 1) {
+        report(`names ${instanceAzs.length} AZ(s); the writer and ${readers} reader(s) need ${readers + 1}: the writer's AZ first, then one per reader`);
+    }
+    const repeated = repeatedValues(instanceAzs);
+    if (repeated.length > 0) {
+        report(`names ${repeated.map(showValue).join(", ")} more than once; the writer and each reader sit in AZs of their own, so losing one AZ never takes them all`);
+    }
+    const distinct = [...new Set(dataAzs)];
+    const unknown = [...new Set(instanceAzs.filter((az) => !distinct.includes(az)))];
+    if (unknown.length > 0) {
+        report(`names ${unknown.map(showValue).join(", ")}, not an AZ of the data tier (${distinct.map(showValue).join(", ")})`);
+    }
+    return problems;
 }
 
 /** Readers beyond the distinct data-tier AZs would share an AZ with the writer or another reader. */

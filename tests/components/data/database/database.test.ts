@@ -207,6 +207,38 @@ describe("components/aurora-cluster: system A prod", () => {
     });
 });
 
+describe("components/aurora-cluster: system C's placement (instanceAzs [2a, 2c] over a three-AZ tier)", () => {
+    let view: RunView;
+    before(async () => {
+        view = await runView(
+            () =>
+                new AuroraCluster(
+                    "db",
+                    auroraArgs({ engine: "aurora-mysql", engineVersion: "8.0.mysql_aurora.3.10.1", autoMinorVersionUpgrade: false, readers: 1, instanceAzs: ["ap-northeast-2a", "ap-northeast-2c"] }),
+                ),
+        );
+    });
+
+    it("puts the writer in 2a and the reader in 2c (not the next data AZ, 2b), named after their AZs", () => {
+        const instances = view.ofType(D.clusterInstance).map((i) => [i.name, i.inputs.identifier, i.inputs.availabilityZone, i.inputs.promotionTier]);
+        expect(instances).to.have.deep.members([
+            ["db-2a", "goorm-popcorn-dev-db-2a", "ap-northeast-2a", 0],
+            ["db-2c", "goorm-popcorn-dev-db-2c", "ap-northeast-2c", 1],
+        ]);
+        expect(view.one(D.clusterInstance, "db-2c").options.explicitDependsOn).to.include(view.one(D.clusterInstance, "db-2a").urn);
+    });
+
+    it("keeps the subnet group over the whole data tier", () => {
+        expect(view.one(D.subnetGroup, "db-subnet-group").inputs.subnetIds).to.deep.equal(DATA_SUBNETS.map((s) => s.id));
+    });
+
+    it("takes the writer's AZ from the list's head: [2c, 2a] puts the writer in 2c", async () => {
+        const swapped = await runView(() => new AuroraCluster("db", auroraArgs({ readers: 1, instanceAzs: ["ap-northeast-2c", "ap-northeast-2a"] })));
+        const tiers = swapped.ofType(D.clusterInstance).map((i) => `${i.inputs.availabilityZone} tier ${i.inputs.promotionTier}`);
+        expect(tiers).to.have.members(["ap-northeast-2c tier 0", "ap-northeast-2a tier 1"]);
+    });
+});
+
 describe("components: the application user", () => {
     it("names the rds-db:connect resource of the application user: the instance's resource id, or the cluster's", async () => {
         const view = await runView(() => {
@@ -295,6 +327,21 @@ describe("components/database: bad arguments", () => {
                 '  masterUsername: "postgres" is reserved by the engine or RDS; choose another name\n' +
                 "  subnets: span 1 AZ(s); a DB subnet group needs subnets in at least two AZs\n" +
                 "  storage.maxAllocatedGb: 100 must be at least 10 % above allocatedGb (111 for 100) and at most 65536 GiB, so storage can grow",
+        );
+    });
+
+    it("refuses instanceAzs of the wrong length, with a repeated AZ, or outside the data tier", () => {
+        expect(() => new AuroraCluster("db", auroraArgs({ readers: 1, instanceAzs: ["ap-northeast-2a"] }))).to.throw(
+            ArgumentError,
+            'AuroraCluster "db": invalid arguments:\n  instanceAzs: ["ap-northeast-2a"] names 1 AZ(s); the writer and 1 reader(s) need 2: the writer\'s AZ first, then one per reader',
+        );
+        expect(() => new AuroraCluster("db", auroraArgs({ readers: 1, instanceAzs: ["ap-northeast-2c", "ap-northeast-2c"] }))).to.throw(
+            ArgumentError,
+            'AuroraCluster "db": invalid arguments:\n  instanceAzs: ["ap-northeast-2c","ap-northeast-2c"] names "ap-northeast-2c" more than once; the writer and each reader sit in AZs of their own, so losing one AZ never takes them all',
+        );
+        expect(() => new AuroraCluster("db", auroraArgs({ readers: 1, subnets: DATA_SUBNETS.slice(0, 2), instanceAzs: ["ap-northeast-2a", "ap-northeast-2c"] }))).to.throw(
+            ArgumentError,
+            'AuroraCluster "db": invalid arguments:\n  instanceAzs: ["ap-northeast-2a","ap-northeast-2c"] names "ap-northeast-2c", not an AZ of the data tier ("ap-northeast-2a", "ap-northeast-2b")',
         );
     });
 

@@ -4,6 +4,7 @@ import {
     PERFORMANCE_INSIGHTS_RETENTION,
     auroraInstanceAzs,
     engineVersionProblem,
+    instanceAzsProblems,
     instanceClassProblem,
     majorVersion,
     performanceInsightsSupported,
@@ -64,5 +65,17 @@ describe("lib/database", () => {
             '2 readers and a writer need 3 distinct AZs to sit apart; the data tier has 2 ("ap-northeast-2a", "ap-northeast-2c")',
         );
         expect(readerPlacementProblem(["ap-northeast-2a", "ap-northeast-2c"], 1)).to.equal(undefined);
+    });
+
+    it("takes the configured AZs, writer first, and says what is wrong with them", () => {
+        const tier = ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"];
+        expect(auroraInstanceAzs(tier, 1, ["ap-northeast-2a", "ap-northeast-2c"])).to.deep.equal(["ap-northeast-2a", "ap-northeast-2c"]);
+        expect(auroraInstanceAzs(tier, 1)).to.deep.equal(["ap-northeast-2a", "ap-northeast-2b"]);
+        expect(instanceAzsProblems(tier, 1, ["ap-northeast-2c", "ap-northeast-2a"])).to.deep.equal([]);
+        expect(instanceAzsProblems(tier, 1, ["ap-northeast-2a", "ap-northeast-2a", "ap-northeast-2d"]).map((p) => p.message)).to.deep.equal([
+            '["ap-northeast-2a","ap-northeast-2a","ap-northeast-2d"] names 3 AZ(s); the writer and 1 reader(s) need 2: the writer\'s AZ first, then one per reader',
+            '["ap-northeast-2a","ap-northeast-2a","ap-northeast-2d"] names "ap-northeast-2a" more than once; the writer and each reader sit in AZs of their own, so losing one AZ never takes them all',
+            '["ap-northeast-2a","ap-northeast-2a","ap-northeast-2d"] names "ap-northeast-2d", not an AZ of the data tier ("ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c")',
+        ]);
     });
 });
