@@ -214,9 +214,86 @@ describe("data blocks: bad database, cache and Kafka configs", () => {
                 }),
             ['^platform:network\\.subnets\\.private: span 1 AZ \\("ap-northeast-2a"\\); Multi-AZ and more than one node need subnets in at least 2 distinct AZs \\(for platform:cache, subnetTier "private"\\)$'],
         ],
+        [
+            "instanceAzs that place fewer instances than the writer and the readers",
+            () => stackConfig("prod", (_c, edit) => edit("database", (d) => (d.instanceAzs = ["ap-northeast-2a", "ap-northeast-2c"]))),
+            ['platform:database.instanceAzs: ["ap-northeast-2a","ap-northeast-2c"] names 2 AZ(s); the writer and 2 reader(s) need 3: the writer\'s AZ first, then one per reader'],
+            "prod",
+        ],
+        [
+            "instanceAzs that put two instances in one AZ",
+            () => stackConfig("prod", (_c, edit) => edit("database", (d) => (d.instanceAzs = ["ap-northeast-2a", "ap-northeast-2c", "ap-northeast-2a"]))),
+            ['platform:database.instanceAzs: ["ap-northeast-2a","ap-northeast-2c","ap-northeast-2a"] names "ap-northeast-2a" more than once; the writer and each reader sit in AZs of their own, so losing one AZ never takes them all'],
+            "prod",
+        ],
+        [
+            "instanceAzs outside the data tier",
+            () =>
+                stackConfig("prod", (_c, edit) =>
+                    edit("database", (d) => Object.assign(d, { readers: 1, readerAutoscaling: { min: 1, max: 3 }, instanceAzs: ["ap-northeast-2a", "ap-northeast-2d"] })),
+                ),
+            ['platform:database.instanceAzs: ["ap-northeast-2a","ap-northeast-2d"] names "ap-northeast-2d", not an AZ of the data tier ("ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c")'],
+            "prod",
+        ],
+        [
+            "instanceAzs beside kind instance (RDS picks a Multi-AZ standby's AZ itself)",
+            () => stackConfig("dev", (_c, edit) => edit("database", (d) => (d.instanceAzs = ["ap-northeast-2c"]))),
+            [
+                'platform:database.instanceAzs: ["ap-northeast-2c"] is refused for kind instance: it places an Aurora writer and readers; RDS Multi-AZ picks its standby\'s AZ itself (AWS refuses an AZ for a Multi-AZ instance), and a single-AZ instance sits in the data tier\'s first AZ ("ap-northeast-2a")',
+            ],
+        ],
+        [
+            "cache azs outside the cache's subnet tier",
+            () => stackConfig("prod", (_c, edit) => edit("cache", (c) => (c.azs = ["ap-northeast-2a", "ap-northeast-2d"]))),
+            ['platform:cache.azs: ["ap-northeast-2a","ap-northeast-2d"] names "ap-northeast-2d", not an AZ of the cache\'s subnet tier (data): "ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"'],
+            "prod",
+        ],
+        [
+            "cache azs that name an AZ twice",
+            () => stackConfig("prod", (_c, edit) => edit("cache", (c) => (c.azs = ["ap-northeast-2a", "ap-northeast-2c", "ap-northeast-2a"]))),
+            ['platform:cache.azs: ["ap-northeast-2a","ap-northeast-2c","ap-northeast-2a"] names "ap-northeast-2a" more than once; each AZ once, in placement order (the primary\'s first)'],
+            "prod",
+        ],
+        [
+            "cache azs of one AZ with Multi-AZ and failover",
+            () => stackConfig("prod", (_c, edit) => edit("cache", (c) => (c.azs = ["ap-northeast-2b"]))),
+            ['platform:cache.azs: ["ap-northeast-2b"] names 1 distinct AZ; Multi-AZ with automatic failover needs at least 2, so a replica sits in another AZ than its primary'],
+            "prod",
+        ],
+        [
+            "cache azs of one AZ with automatic failover alone",
+            () => stackConfig("dev", (_c, edit) => edit("cache", (c) => Object.assign(c, { nodes: 2, automaticFailover: true, multiAz: false, azs: ["ap-northeast-2c"] }))),
+            ['platform:cache.azs: ["ap-northeast-2c"] names 1 distinct AZ; automatic failover needs at least 2, so a replica sits in another AZ than its primary'],
+        ],
+        [
+            "empty cache azs",
+            () => stackConfig("dev", (_c, edit) => edit("cache", (c) => (c.azs = []))),
+            ["platform:cache.azs: [] names no AZ; list the AZs in placement order (the primary's first), or leave azs out to take the subnets' AZs in order"],
+        ],
+        [
+            "cache azs in the private tier that the cache does not live in",
+            () =>
+                stackConfig("dev", (_c, edit) => {
+                    edit("cache", (c) => Object.assign(c, { subnetTier: "private", azs: ["ap-northeast-2c"] }));
+                    edit("network", (n) => (n.subnets.private = n.subnets.private.slice(0, 1)));
+                }),
+            ['platform:cache.azs: ["ap-northeast-2c"] names "ap-northeast-2c", not an AZ of the cache\'s subnet tier (private): "ap-northeast-2a"'],
+        ],
     ];
 
     itRaises(cases);
+
+    it("accepts instanceAzs [2a, 2c] for a writer and one reader over three data AZs, and cache azs [2a, 2c]", () => {
+        const { database, cache } = resolved(
+            stackConfig("prod", (_c, edit) => {
+                edit("database", (d) => Object.assign(d, { readers: 1, readerAutoscaling: { min: 1, max: 3 }, instanceAzs: ["ap-northeast-2a", "ap-northeast-2c"] }));
+                edit("cache", (c) => (c.azs = ["ap-northeast-2a", "ap-northeast-2c"]));
+            }),
+            "prod",
+        );
+        expect(database).to.deep.include({ readers: 1, instanceAzs: ["ap-northeast-2a", "ap-northeast-2c"] });
+        expect(cache).to.deep.include({ azs: ["ap-northeast-2a", "ap-northeast-2c"] });
+    });
 
     it("lets dev pin a minor version with minor upgrades off, visibly", () => {
         const { database } = resolved(stackConfig("dev", (_c, edit) => edit("database", (d) => Object.assign(d, { engineVersion: "18.1", autoMinorVersionUpgrade: false }))), "dev");

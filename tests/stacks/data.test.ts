@@ -265,3 +265,28 @@ describe("stack prod on an Aurora MySQL long-term-support line", () => {
         }
     });
 });
+
+describe("system C's data placement on the point-ecs seed (three data AZs, Aurora MySQL with one reader, Redis in cluster mode)", () => {
+    it("puts the writer in 2a and the reader in 2c with database.instanceAzs, the shard's primary in 2a and replica in 2c with cache.azs; 2b without them", async () => {
+        const copy = new StackCopy(SEED_ROOT);
+        try {
+            const placement = (view: RunView) => ({
+                instances: view.ofType(R.clusterInstance).map((i) => `${i.inputs.identifier} ${i.inputs.availabilityZone} tier ${i.inputs.promotionTier}`),
+                shards: view.ofType(R.replicationGroup)[0].inputs.nodeGroupConfigurations,
+            });
+            const before = placement(new RunView(await runStack("point-ecs", copy.dir)));
+            expect(before.instances).to.have.members(["point-ecs-prod-db-2a ap-northeast-2a tier 0", "point-ecs-prod-db-2b ap-northeast-2b tier 1"]);
+            expect(before.shards).to.deep.equal([{ nodeGroupId: "0001", primaryAvailabilityZone: "ap-northeast-2a", replicaAvailabilityZones: ["ap-northeast-2b"], replicaCount: 1 }]);
+
+            for (const [i, az] of ["ap-northeast-2a", "ap-northeast-2c"].entries()) {
+                copy.set("point-ecs", `database.instanceAzs[${i}]`, az);
+                copy.set("point-ecs", `cache.azs[${i}]`, az);
+            }
+            const after = placement(new RunView(await runStack("point-ecs", copy.dir)));
+            expect(after.instances).to.have.members(["point-ecs-prod-db-2a ap-northeast-2a tier 0", "point-ecs-prod-db-2c ap-northeast-2c tier 1"]);
+            expect(after.shards).to.deep.equal([{ nodeGroupId: "0001", primaryAvailabilityZone: "ap-northeast-2a", replicaAvailabilityZones: ["ap-northeast-2c"], replicaCount: 1 }]);
+        } finally {
+            copy.remove();
+        }
+    });
+});

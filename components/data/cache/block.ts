@@ -35,6 +35,12 @@ const CacheSchema = z
             .describe("Data sharded over shards; exclusive with `nodes`. Default: off."),
         automaticFailover: z.boolean().optional().describe("Promote a replica when a primary fails; needs ≥ 2 nodes; prod: on. Default: on with a replica."),
         multiAz: z.boolean().optional().describe("Fail over across AZs; needs automatic failover; prod: on. Default: `automaticFailover`."),
+        azs: z
+            .array(z.string())
+            .optional()
+            .describe(
+                "The AZs in placement order: the primary's first, then the replicas' (round-robin over the others); in cluster mode shard i's primary in the i-th (mod n), its replicas in the AZs after it. Distinct AZs of the subnet tier, ≥ 2 with failover or Multi-AZ. Default: the tier's AZs in order.",
+            ),
         auth: z
             .enum(["rbac", "token"])
             .default("rbac")

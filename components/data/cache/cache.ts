@@ -73,6 +73,14 @@ export function distinctAzs(subnets: ReadonlyArray<{ readonly az: string }>): st
     return [...new Set(subnets.map((s) => s.az))];
 }
 
+/**
+ * The AZs nodes are placed over, in order: the configured `azs` (checked by the rules), or the
+ * distinct AZs of the subnets in the order they first appear.
+ */
+export function placementAzs(spec: { readonly subnets: ReadonlyArray<{ readonly az: string }>; readonly azs?: readonly string[] }): string[] {
+    return spec.azs !== undefined ? [...spec.azs] : distinctAzs(spec.subnets);
+}
+
 /** `count` replica AZs for a primary in `azs[primary]`: the other AZs in turn, from the one after it. */
 function replicaAzs(azs: readonly string[], primary: number, count: number): string[] {
     const others = [...azs.slice(primary + 1), ...azs.slice(0, primary)];
@@ -261,6 +269,14 @@ export interface CacheSpec extends TopologyArgs {
     /** @default 6379 */
     readonly port?: number;
     readonly subnets: ReadonlyArray<{ readonly az: string }>;
+    /**
+     * The AZs in placement order: the primary's first, then the replicas' (round-robin over the
+     * others); in cluster mode shard i's primary in `azs[i % n]`. Distinct AZs of `subnets`.
+     * @default the distinct AZs of `subnets`, in order
+     */
+    readonly azs?: readonly string[];
+    /** The subnets' tier (`data`, `private`), named in messages about them. */
+    readonly subnetTier?: string;
     /** @default "rbac" */
     readonly auth?: CacheAuth;
     readonly snapshot: { readonly retentionDays: number; readonly window: string };
@@ -363,6 +379,9 @@ function topologyProblems(spec: CacheSpec): Problem[] {
         problems.push({ path: ["multiAz"], message: "true needs automatic failover (an ElastiCache rule); automaticFailover is false" });
     }
     const azs = distinctAzs(spec.subnets);
+    if (spec.azs !== undefined && azs.length > 0) {
+        problems.push(...placementProblems(spec.azs, azs, topology, spec.subnetTier));
+    }
     if (azs.length === 0) {
         problems.push({ path: ["subnets"], message: "is empty; give the data-tier subnets and the AZ of each" });
     } else if (azs.length < 2 && (topology.multiAz || topology.totalNodes > 1)) {
@@ -370,6 +389,31 @@ function topologyProblems(spec: CacheSpec): Problem[] {
             path: ["subnets"],
             message: `span 1 AZ (${showValue(azs[0])}); Multi-AZ and more than one node need subnets in at least 2 distinct AZs`,
         });
+    }
+    return problems;
+}
+
+/** Why the configured placement order `azs` cannot be used over the subnets' AZs `subnetAzs`. */
+function placementProblems(azs: readonly string[], subnetAzs: readonly string[], topology: CacheTopology, tier: string | undefined): Problem[] {
+    const problems: Problem[] = [];
+    const report = (message: string) => problems.push({ path: ["azs"], message: `${showValue(azs)} ${message}` });
+    if (azs.length === 0) {
+        report("names no AZ; list the AZs in placement order (the primary's first), or leave azs out to take the subnets' AZs in order");
+        return problems;
+    }
+    const repeated = [...new Set(azs.filter((az, i) => azs.indexOf(az) !== i))];
+    if (repeated.length > 0) {
+        report(`names ${repeated.map(showValue).join(", ")} more than once; each AZ once, in placement order (the primary's first)`);
+    }
+    const unknown = [...new Set(azs.filter((az) => !subnetAzs.includes(az)))];
+    if (unknown.length > 0) {
+        const where = tier === undefined ? "the cache's subnets" : `the cache's subnet tier (${tier})`;
+        report(`names ${unknown.map(showValue).join(", ")}, not an AZ of ${where}: ${subnetAzs.map(showValue).join(", ")}`);
+    }
+    const distinct = new Set(azs).size;
+    if (distinct < 2 && (topology.multiAz || topology.automaticFailover)) {
+        const what = topology.multiAz ? "Multi-AZ with automatic failover" : "automatic failover";
+        report(`names ${distinct} distinct AZ; ${what} needs at least 2, so a replica sits in another AZ than its primary`);
     }
     return problems;
 }

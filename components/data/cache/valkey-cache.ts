@@ -7,7 +7,8 @@
  *   user and the application's user; or one AUTH token. The generated password lives only in
  *   Pulumi's secrets and in a Secrets Manager secret `<prefix>-<env>/<name>/auth`;
  * - without cluster mode, a primary and up to five replicas, the replicas in other AZs than the
- *   primary; in cluster mode (system C), shards whose primaries and replicas spread over the AZs;
+ *   primary; in cluster mode (system C), shards whose primaries and replicas spread over the AZs
+ *   (the subnets' AZs in order, or the AZs given in `azs`, primary first);
  * - automatic failover and Multi-AZ whenever a shard has a replica (dev-ok off), daily snapshots,
  *   a weekly maintenance window, minor version upgrades;
  * - its own parameter group of the engine's family (`cluster-enabled yes` in cluster mode);
@@ -30,11 +31,11 @@ import {
     cacheNames,
     cacheProblems,
     cacheTopology,
-    distinctAzs,
     memberClusterIds,
     parameterGroupFamily,
     placeNodes,
     placeShards,
+    placementAzs,
 } from "./cache";
 import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
 import { Tags } from "../../../lib/tags";
@@ -73,6 +74,15 @@ export interface ValkeyCacheArgs extends ComponentBaseArgs {
      * time, so the nodes can be placed and the placement validated.
      */
     subnets: ReadonlyArray<{ id: pulumi.Input<string>; az: string }>;
+    /**
+     * The AZs in placement order: the primary's first, then the replicas' (round-robin over the
+     * others); in cluster mode shard i's primary in `azs[i % n]`, its replicas in the AZs after it.
+     * Distinct AZs of `subnets`, at least 2 with automatic failover or Multi-AZ.
+     * @default the distinct AZs of `subnets`, in order
+     */
+    azs?: readonly string[];
+    /** The subnets' tier (`data`, `private`), named in messages about them. @default unnamed */
+    subnetTier?: string;
     /** The cache security group (6379 from the ECS tasks only, no egress; its rules live elsewhere). */
     securityGroupIds: pulumi.Input<string>[];
     /**
@@ -327,7 +337,7 @@ export class ValkeyCache extends PlatformComponent {
                 engineVersion: args.engineVersion,
                 nodeType: args.nodeType,
                 port: args.port ?? DEFAULT_CACHE_PORT,
-                ...groupShape(topology, distinctAzs(args.subnets)),
+                ...groupShape(topology, placementAzs(args)),
                 automaticFailoverEnabled: topology.automaticFailover,
                 multiAzEnabled: topology.multiAz,
                 subnetGroupName: parts.subnetGroup.name,
@@ -364,6 +374,7 @@ interface GroupParts {
  * default on every engine version.)
  */
 function groupShape(topology: CacheTopology, azs: readonly string[]) {
+    // `azs`: the configured placement order, or the subnets' distinct AZs in order.
     if (!topology.clusterMode) {
         return { numCacheClusters: topology.totalNodes, preferredCacheClusterAzs: placeNodes(azs, topology.totalNodes) };
     }

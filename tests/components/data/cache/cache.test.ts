@@ -16,6 +16,7 @@ import {
     passwordProblem,
     placeNodes,
     placeShards,
+    placementAzs,
 } from "../../../../components/data/cache/cache";
 import { Naming } from "../../../../lib/naming";
 import { formatPath } from "../../../../lib/problems";
@@ -199,6 +200,32 @@ describe("lib/cache: rules", () => {
             "snapshot.retentionDays: 40 is not a snapshot retention; use 0–35 days (0 keeps no snapshot)",
             'snapshot.window: "19:30-20:30" overlaps the maintenance window "sun:19:00-sun:20:00"; AWS refuses overlapping windows',
             "logRetentionDays: 10 is not a retention CloudWatch Logs accepts; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+        ]);
+    });
+
+    it("places over the configured azs in their order, or the subnets' AZs in order without them", () => {
+        expect(placementAzs(spec({ subnets: [{ az: A }, { az: B }, { az: C }] }))).to.deep.equal([A, B, C]);
+        expect(placementAzs(spec({ subnets: [{ az: A }, { az: B }, { az: C }], azs: [A, C] }))).to.deep.equal([A, C]);
+        expect(placementAzs(spec({ subnets: [{ az: A }, { az: B }, { az: C }], azs: [C, A] }))).to.deep.equal([C, A]);
+        expect(problems({ subnets: [{ az: A }, { az: B }, { az: C }], nodes: 2, azs: [A, C] })).to.deep.equal([]);
+    });
+
+    it("refuses configured azs that repeat an AZ, leave the subnets' AZs, are empty, or are one AZ with failover", () => {
+        const three = [{ az: A }, { az: B }, { az: C }];
+        expect(problems({ subnets: three, nodes: 2, azs: [A, A] })).to.deep.equal([
+            'azs: ["ap-northeast-2a","ap-northeast-2a"] names "ap-northeast-2a" more than once; each AZ once, in placement order (the primary\'s first)',
+            'azs: ["ap-northeast-2a","ap-northeast-2a"] names 1 distinct AZ; Multi-AZ with automatic failover needs at least 2, so a replica sits in another AZ than its primary',
+        ]);
+        expect(problems({ subnets: three, nodes: 2, azs: [A, "ap-northeast-2d"], subnetTier: "data" })).to.deep.equal([
+            'azs: ["ap-northeast-2a","ap-northeast-2d"] names "ap-northeast-2d", not an AZ of the cache\'s subnet tier (data): "ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"',
+        ]);
+        expect(problems({ subnets: three, nodes: 2, multiAz: false, azs: [C] })).to.deep.equal([
+            'azs: ["ap-northeast-2c"] names 1 distinct AZ; automatic failover needs at least 2, so a replica sits in another AZ than its primary',
+        ]);
+        // One node without failover may sit in one chosen AZ.
+        expect(problems({ subnets: three, azs: [C] })).to.deep.equal([]);
+        expect(problems({ subnets: three, azs: [] })).to.deep.equal([
+            "azs: [] names no AZ; list the AZs in placement order (the primary's first), or leave azs out to take the subnets' AZs in order",
         ]);
     });
 

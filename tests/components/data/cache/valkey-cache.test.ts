@@ -344,6 +344,44 @@ describe("components/valkey-cache: system C in cluster mode (Redis OSS, 2 shards
     });
 });
 
+describe("components/valkey-cache: system C's placement over a three-AZ tier (azs [2a, 2c])", () => {
+    const threeAzs = [DATA_SUBNETS["2a"], DATA_SUBNETS["2b"], DATA_SUBNETS["2c"]];
+
+    it("in cluster mode puts the shard's primary in 2a and its replica in 2c, never in 2b", async () => {
+        const view = await runCache(
+            cacheArgs({ engine: "redis", engineVersion: "7.1", nodeType: "cache.r7g.large", subnets: threeAzs, clusterMode: { shards: 1, replicasPerShard: 1 }, azs: [AZ["2a"], AZ["2c"]] }),
+        );
+        const group = view.one(E.group, "cache-replication-group");
+        expect(group.inputs).to.deep.include({
+            clusterMode: "enabled",
+            numNodeGroups: 1,
+            replicasPerNodeGroup: 1,
+            nodeGroupConfigurations: [{ nodeGroupId: "0001", primaryAvailabilityZone: AZ["2a"], replicaAvailabilityZones: [AZ["2c"]], replicaCount: 1 }],
+            automaticFailoverEnabled: true,
+            multiAzEnabled: true,
+        });
+        // The subnet group still spans the whole tier: a failover or a replacement node may use 2b.
+        expect(view.one(E.subnetGroup, "cache-subnets").inputs.subnetIds).to.deep.equal(threeAzs.map((s) => s.id));
+    });
+
+    it("in cluster mode takes shard i's primary from azs[i % 2], its replica from the other", async () => {
+        const view = await runCache(
+            cacheArgs({ engine: "redis", engineVersion: "7.1", subnets: threeAzs, clusterMode: { shards: 3, replicasPerShard: 1 }, azs: [AZ["2c"], AZ["2a"]] }),
+        );
+        const shards = view.one(E.group, "cache-replication-group").inputs.nodeGroupConfigurations as Array<{ primaryAvailabilityZone: string; replicaAvailabilityZones: string[] }>;
+        expect(shards.map((s) => [s.primaryAvailabilityZone, ...s.replicaAvailabilityZones])).to.deep.equal([
+            [AZ["2c"], AZ["2a"]],
+            [AZ["2a"], AZ["2c"]],
+            [AZ["2c"], AZ["2a"]],
+        ]);
+    });
+
+    it("without cluster mode lists the primary's AZ 2a first and the replica's 2c", async () => {
+        const view = await runCache(cacheArgs({ subnets: threeAzs, nodes: 2, azs: [AZ["2a"], AZ["2c"]] }));
+        expect(view.one(E.group, "cache-replication-group").inputs).to.deep.include({ numCacheClusters: 2, preferredCacheClusterAzs: [AZ["2a"], AZ["2c"]] });
+    });
+});
+
 describe("components/valkey-cache: AUTH token (system E: primary + replica over two AZs)", () => {
     let view: RunView;
     let group: RecordedResource;
@@ -428,6 +466,21 @@ describe("components/valkey-cache: bad arguments", () => {
             ['subnets: span 1 AZ ("ap-northeast-2a"); Multi-AZ and more than one node need subnets in at least 2 distinct AZs'],
         ],
         ["no subnet", { subnets: [] }, ["subnets: is empty; give the data-tier subnets and the AZ of each"]],
+        [
+            "a placement AZ outside the subnets",
+            { nodes: 2, azs: [AZ["2a"], AZ["2b"]] },
+            ['azs: ["ap-northeast-2a","ap-northeast-2b"] names "ap-northeast-2b", not an AZ of the cache\'s subnets: "ap-northeast-2a", "ap-northeast-2c"'],
+        ],
+        [
+            "a placement AZ twice",
+            { nodes: 2, azs: [AZ["2a"], AZ["2c"], AZ["2a"]] },
+            ['azs: ["ap-northeast-2a","ap-northeast-2c","ap-northeast-2a"] names "ap-northeast-2a" more than once; each AZ once, in placement order (the primary\'s first)'],
+        ],
+        [
+            "one placement AZ for a primary and its replica in cluster mode",
+            { clusterMode: { shards: 1, replicasPerShard: 1 }, azs: [AZ["2c"]] },
+            ['azs: ["ap-northeast-2c"] names 1 distinct AZ; Multi-AZ with automatic failover needs at least 2, so a replica sits in another AZ than its primary'],
+        ],
         [
             "a replication group id over 40 characters",
             { name: "session-store-for-checkins" },
