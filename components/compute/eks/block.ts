@@ -14,13 +14,13 @@ import { z } from "zod";
 import { LogRetentionDays, logRetentionProblem } from "../../../lib/aws-limits";
 import { parseCidr } from "../../../lib/cidr";
 import { Path, Problem, showValue } from "../../../lib/problems";
-import { BuildContext, ConfigView, PerEnv, defineBlock, singleKey } from "../../../stacks/block";
+import { BuildContext, ConfigView, PerEnv, configKey, defineBlock, singleKey } from "../../../stacks/block";
 import { INTERNET } from "../../network/security-groups/matrix";
 import { networkBlock } from "../../network/vpc/block";
 import { EKS_THRESHOLDS, eksAlarms } from "./alarms";
-import { INSTANCE_TYPES, NODE_GROUP_MAX_NODES, ROOT_VOLUME_GIB, addressShortfall, addressesPerNode, maxPods } from "./capacity";
+import { INSTANCE_TYPES, NODE_GROUP_MAX_NODES, ROOT_VOLUME_GIB, addressShortfall, addressesPerNode, maxPods, updateSurge } from "./capacity";
 import { CAPACITY_TYPES, EksCluster, MAX_UNAVAILABLE, SUPPORT_TYPES, roleNameProblem } from "./eks-cluster";
-import { ADDONS, DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, VERSIONS_CHECKED, daysBetween, supportOn, versionsIn } from "./versions";
+import { ADDONS, AddonName, DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, VERSIONS_CHECKED, daysBetween, supportOn, versionsIn } from "./versions";
 
 /** The security group of the nodes and their pods. */
 export const EKS_NODES_GROUP = "eks-nodes";
@@ -89,7 +89,7 @@ function eksSchema(env: keyof typeof DELETION_PROTECTION, logRetentionDays: LogR
                 .prefault({})
                 .describe("The managed node group (Amazon Linux 2023) in the private subnets."),
             addonVersions: z
-                .partialRecord(z.enum(ADDONS), z.string())
+                .record(z.string(), z.string())
                 .default({})
                 .describe("Add-on versions (`v1.19.2-eksbuild.1`) over the pinned ones of the table for the cluster's version; an add-on in neither gets EKS's default version. Default: none."),
             logRetentionDays: z.number().int().default(logRetentionDays).describe("Days the control plane's and Container Insights' log groups keep events. Default: `platform:logs.retentionDays`."),
@@ -181,7 +181,7 @@ export function eksProblems(eks: EksConfig, view: ConfigView): Problem[] {
     ];
     for (const [path, role] of roles) {
         const problem = roleNameProblem(role);
-        const where = `platform:${path.map((p) => (typeof p === "number" ? `[${p}]` : p)).join(".").replace(/\.\[/g, "[")}`;
+        const where = configKey(path);
         if (problem) {
             problems.push({ path, message: problem });
         } else if (seen.has(role)) {
@@ -204,10 +204,10 @@ export function eksProblems(eks: EksConfig, view: ConfigView): Problem[] {
             });
         }
     });
-    const known64 = nodes.instanceTypes.filter((t) => t in INSTANCE_TYPES);
-    const architectures = [...new Set(known64.map((t) => INSTANCE_TYPES[t].architecture))];
+    const knownTypes = nodes.instanceTypes.filter((t) => t in INSTANCE_TYPES);
+    const architectures = [...new Set(knownTypes.map((t) => INSTANCE_TYPES[t].architecture))];
     if (architectures.length > 1) {
-        const example = (arch: string) => known64.find((t) => INSTANCE_TYPES[t].architecture === arch);
+        const example = (arch: string) => knownTypes.find((t) => INSTANCE_TYPES[t].architecture === arch);
         problems.push({
             path: at("nodes", "instanceTypes"),
             message: `mixes ${architectures.map((a) => `${a} (${example(a)})`).join(" and ")}; a node group runs one AMI type: use one architecture`,
@@ -242,8 +242,8 @@ export function eksProblems(eks: EksConfig, view: ConfigView): Problem[] {
             path: at(),
             message: `needs platform:network's private subnets in at least two AZs (EKS places its control plane's interfaces in two AZs at least); they span ${azs.length > 0 ? azs.map(showValue).join(", ") : "none"}`,
         });
-    } else if (known64.length > 0 && nodes.maxSize >= 1) {
-        const widest = known64.reduce((a, b) => (addressesPerNode(INSTANCE_TYPES[b]) > addressesPerNode(INSTANCE_TYPES[a]) ? b : a));
+    } else if (knownTypes.length > 0 && nodes.maxSize >= 1 && nodes.maxSize <= NODE_GROUP_MAX_NODES) {
+        const widest = knownTypes.reduce((a, b) => (addressesPerNode(INSTANCE_TYPES[b]) > addressesPerNode(INSTANCE_TYPES[a]) ? b : a));
         const perNode = addressesPerNode(INSTANCE_TYPES[widest]);
         const interfaceEndpoints = view.config(networkBlock)?.interfaceEndpoints.length ?? 0;
         const shortfall = addressShortfall({ maxNodes: nodes.maxSize, maxUnavailable: MAX_UNAVAILABLE, addressesPerNode: perNode, subnets, interfaceEndpoints });
@@ -252,10 +252,16 @@ export function eksProblems(eks: EksConfig, view: ConfigView): Problem[] {
             problems.push({
                 path: at("nodes", "maxSize"),
                 message:
-                    `${nodes.maxSize} nodes (and ${shortfall.nodesPerSubnet * azs.length - nodes.maxSize} more while an update replaces them) need ${shortfall.needed} addresses in each private subnet ` +
-                    `(${shortfall.nodesPerSubnet} nodes × ${perNode}: a ${widest} holds ${type.enis} interfaces × ${type.ipv4PerEni} addresses at its ${maxPods(type)} pods); ` +
+                    `${nodes.maxSize} nodes, and up to ${updateSurge(azs.length, MAX_UNAVAILABLE)} more while an update replaces them, need ${shortfall.needed} addresses in each private subnet ` +
+                    `(${shortfall.nodesPerSubnet} nodes per AZ × ${perNode}: each ${widest} holds ${type.enis} interfaces × ${type.ipv4PerEni} addresses at its ${maxPods(type)} pods); ` +
                     `${showValue(shortfall.subnet)} in ${showValue(shortfall.az)} has ${shortfall.free} free: lower maxSize, or give the private subnets larger blocks`,
             });
+        }
+    }
+
+    for (const addon of Object.keys(eks.addonVersions)) {
+        if (!(ADDONS as readonly string[]).includes(addon)) {
+            problems.push({ path: at("addonVersions", addon), message: `${showValue(addon)} is not an add-on of this block; it installs ${ADDONS.join(", ")}` });
         }
     }
 
@@ -308,7 +314,7 @@ export const eksBlock = defineBlock({
             nodeSecurityGroupId: ctx.securityGroupId(EKS_NODES_GROUP),
             access: eks.access,
             nodes: eks.nodes,
-            addonVersions: eks.addonVersions,
+            addonVersions: eks.addonVersions as Partial<Record<AddonName, string>>,
             logRetentionDays: eks.logRetentionDays as LogRetentionDays,
             deletionProtection: eks.deletionProtection,
         });
