@@ -150,10 +150,11 @@ export interface Requests {
 }
 
 /** A system pod of `replicas` replicas with `requests` (as another block configures them), or none when a quantity is not one (that block's rules report it). */
-export function systemPod(name: string, replicas: number, requests: Requests): SystemPod[] {
+export function systemPod(name: string, replicas: number | "perNode", requests: Requests): SystemPod[] {
     const cpu = cpuMillis(requests.cpu);
     const memory = memoryMi(requests.memory);
-    return cpu === undefined || memory === undefined || !Number.isInteger(replicas) || replicas < 0 ? [] : [{ name, cpuMillis: cpu, memoryMi: memory, replicas }];
+    const valid = replicas === "perNode" || (Number.isInteger(replicas) && replicas >= 0);
+    return cpu === undefined || memory === undefined || !valid ? [] : [{ name, cpuMillis: cpu, memoryMi: memory, replicas }];
 }
 
 /** What the system pods take from `nodes` nodes: requests and pod count. */

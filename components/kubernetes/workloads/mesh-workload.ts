@@ -417,12 +417,13 @@ function corsPolicy(cors: Cors): Record<string, unknown> {
 }
 
 /**
- * The VirtualService: two HTTP routes to the service. First, a POST or PATCH without an
+ * The VirtualService: two HTTP routes to the service. First, a POST or PATCH without a non-empty
  * `idempotency-key` header: never retried (`attempts: 0` also turns off Istio's default retries,
- * https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRetry); an empty
- * match in `withoutHeaders` is Envoy's inverted presence match, i.e. the header is absent
- * (istio/istio pilot/pkg/networking/core/route/route.go, TranslateRouteMatch). Then everything
- * else, retried on the configured conditions (none that repeats a request the service answered).
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRetry). Istio
+ * makes a `withoutHeaders` value match Envoy's inverted match with treat_missing_header_as_empty
+ * (istio/istio pilot/pkg/networking/core/route/route.go, TranslateRouteMatch), so `regex: ".+"`
+ * there matches a request whose header is absent or empty. Then everything else, retried on the
+ * configured conditions (none that repeats a request the service answered).
  */
 export function virtualServiceSpec(spec: Pick<WorkloadSpec, "port" | "hosts" | "cors" | "retries">, host: string, gateway: string): Record<string, unknown> {
     const route = [{ destination: { host, port: { number: spec.port } } }];
@@ -434,7 +435,7 @@ export function virtualServiceSpec(spec: Pick<WorkloadSpec, "port" | "hosts" | "
         http: [
             {
                 name: "not-idempotent",
-                match: NON_IDEMPOTENT_METHODS.map((method) => ({ method: { exact: method }, withoutHeaders: { [IDEMPOTENCY_HEADER]: {} } })),
+                match: NON_IDEMPOTENT_METHODS.map((method) => ({ method: { exact: method }, withoutHeaders: { [IDEMPOTENCY_HEADER]: { regex: ".+" } } })),
                 route,
                 retries: { attempts: 0 },
                 ...cors,

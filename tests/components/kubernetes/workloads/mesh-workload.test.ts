@@ -233,8 +233,8 @@ describe("components/mesh-workload: the point service in the mesh", () => {
             {
                 name: "not-idempotent",
                 match: [
-                    { method: { exact: "POST" }, withoutHeaders: { "idempotency-key": {} } },
-                    { method: { exact: "PATCH" }, withoutHeaders: { "idempotency-key": {} } },
+                    { method: { exact: "POST" }, withoutHeaders: { "idempotency-key": { regex: ".+" } } },
+                    { method: { exact: "PATCH" }, withoutHeaders: { "idempotency-key": { regex: ".+" } } },
                 ],
                 route: destination,
                 retries: { attempts: 0 },
