@@ -20,6 +20,7 @@ import { webAclBlock } from "../components/edge/web-acl/block";
 import { securityGroupsBlock } from "../components/network/security-groups/block";
 import { networkBlock } from "../components/network/vpc/block";
 import { secretsBlock } from "../components/security/secrets/block";
+import { loadBalancerControllerBlock } from "../components/kubernetes/load-balancer-controller/block";
 import { healthChecksBlock } from "../components/observability/health-checks/block";
 import { observabilityBlock } from "../components/observability/kube-observability/block";
 import { monitoringBlock } from "../components/observability/monitoring/block";
@@ -45,6 +46,7 @@ export const BLOCKS: readonly AnyBlock[] = [
     bucketsBlock,
     eksBlock,
     blueGreenAlbBlock,
+    loadBalancerControllerBlock,
     cdnBlock,
     parametersBlock,
     secretsBlock,
