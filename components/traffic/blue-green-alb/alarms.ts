@@ -2,7 +2,9 @@
  * The ALB's alarms: its 5xx rate (the ALB's own answers and the targets') and the targets' p95
  * response time, in `AWS/ApplicationELB` by LoadBalancer (`app/<name>/<id>`); and per colour (by
  * LoadBalancer and TargetGroup), the 4xx and 5xx rates and p95 of what each colour answered, so
- * a canary step is judged on the colour that takes the new traffic, side by side on the dashboard.
+ * a canary step is judged on the colour that takes the new traffic, side by side on the dashboard;
+ * and the external target's healthy targets (every request of a default external target fails
+ * when it has none).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -102,4 +104,31 @@ export function albColourAlarms(loadBalancer: pulumi.Input<string>, colour: stri
             metric: metric("TargetResponseTime", "p95"),
         },
     ];
+}
+
+/**
+ * The external target group without a healthy target (`alb-<target>-healthy-hosts`): its pods gone,
+ * failing their health check, or no longer registered by their TargetGroupBinding. What registers
+ * them is outside this program, so the floor is fixed: one healthy target, three minutes running.
+ */
+export function albExternalAlarm(loadBalancer: pulumi.Input<string>, target: string, targetGroup: pulumi.Input<string>): AlarmSpec {
+    return {
+        key: `alb-${target}-healthy-hosts`,
+        group: "alb",
+        description: `No healthy target in the external target group ${JSON.stringify(target)} for 3 minutes: the ALB answers its requests with 503`,
+        comparison: "LessThanThreshold",
+        threshold: 1,
+        thresholdSource: "a fixed floor: one healthy target (the pods are registered by their TargetGroupBinding, outside this program)",
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        // No data is no target at all (nothing registered): that is the outage this alarm is for.
+        treatMissingData: "breaching",
+        metric: {
+            namespace: "AWS/ApplicationELB",
+            metricName: "HealthyHostCount",
+            dimensions: { LoadBalancer: loadBalancer, TargetGroup: targetGroup },
+            stat: "Minimum",
+            period: MINUTE,
+        },
+    };
 }

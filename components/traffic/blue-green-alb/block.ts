@@ -6,23 +6,36 @@
  * names, weighted by `platform:blueGreen.weights`, and by its routes (`platform:alb.routes`) to
  * plain services' own target groups; without blue/green, the default answers 404. It hands each
  * service its target groups (`SERVICE_TARGETS`).
+ *
+ * With `platform:alb.external` (system C) it also keeps an `ip` target group for pods this program
+ * does not run as services, the Istio ingress gateway's in the EKS cluster: the default action
+ * forwards to it (without blue/green), routes may name it, and the block that binds its pods
+ * (a TargetGroupBinding the AWS Load Balancer Controller reconciles) finds it on
+ * `EXTERNAL_TARGETS`. The ALB's group then opens the gateway's port and its health-check port to
+ * `eks-nodes` (every pod has a VPC address behind its node's security groups).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { DNS_NAME, nameProblem } from "../../../lib/naming";
 import { Path, Problem, nest, showValue } from "../../../lib/problems";
 import { BuildContext, ConfigView, defineBlock, singleKey } from "../../../stacks/block";
+import { EXTERNAL_TARGETS } from "../../compute/eks/contract";
+import { EKS_NODES_GROUP, eksBlock } from "../../compute/eks/block";
 import { SERVICE_TARGETS, servicesBlock } from "../../compute/services/block";
+import { loadBalancerControllerBlock } from "../../kubernetes/load-balancer-controller/block";
 import { Flow, INTERNET, Peer, uniquePorts } from "../../network/security-groups/matrix";
 import { networkBlock } from "../../network/vpc/block";
 import type { VpcSubnet } from "../../network/vpc/vpc";
-import { ALB_THRESHOLDS, albAlarms, albColourAlarms } from "./alarms";
+import { ALB_THRESHOLDS, albAlarms, albColourAlarms, albExternalAlarm } from "./alarms";
 import { COLOURS } from "./blue-green";
 import {
     ALB_SCHEMES,
     BlueGreenAlb,
     CertificateArgs,
     DESYNC_MODES,
+    EXTERNAL_DEFAULT_BESIDE_BLUE_GREEN,
+    EXTERNAL_TARGET_NAME,
+    ExternalTargetArgs,
     HEALTH_CHECK_LIMITS,
     INTERNAL_DNS_PROBLEM,
     TARGET_GROUP_STEM,
@@ -30,6 +43,8 @@ import {
     TargetHealthCheckArgs,
     albNames,
     aliasProblems,
+    externalTargetGroupName,
+    externalUnreachable,
     healthCheckProblems,
 } from "./blue-green-alb";
 import { RouteArgs, routeNameProblems, routeProblems, routedServices, targetGroupCountProblem } from "./routes";
@@ -55,12 +70,46 @@ const RouteHealthCheckSchema = z
     .optional();
 
 const RouteSchema = z.strictObject({
-    service: z.string().describe("A plain service of platform:services (not the blue/green one)."),
+    service: z.string().optional().describe("A plain service of platform:services (not the blue/green one). Exactly one of service and target."),
+    target: z.string().optional().describe("The external target (platform:alb.external.name). Exactly one of service and target."),
     paths: z.array(z.string()).optional().describe("Path patterns (`/api/*`)."),
     hosts: z.array(z.string()).optional().describe("Host names (`api.example.com`, `*.example.com`)."),
     priority: z.number().describe("1–50,000, unique; lower wins."),
-    healthCheck: RouteHealthCheckSchema.describe("The service's target group's health check; fields not given come from platform:alb.healthCheck."),
+    healthCheck: RouteHealthCheckSchema.describe("The service's target group's health check; fields not given come from platform:alb.healthCheck. Not on a route to the external target."),
 });
+
+/** What the external target gets when config does not say: the Istio ingress gateway's ports and readiness path. */
+export const EXTERNAL_DEFAULTS = { port: 8080, healthCheckPort: 15021, healthCheckPath: "/healthz/ready" } as const;
+
+const ExternalSchema = z
+    .strictObject({
+        name: z
+            .string()
+            .describe(
+                "Its name: what routes name (`target`), the target group's `<prefix>-<name>-<envName>` (32 characters at most), and what the binding block finds it by. Lowercase letters, digits and hyphens, e.g. `gateway`.",
+            ),
+        port: z.number().default(EXTERNAL_DEFAULTS.port).describe("The port the pods serve HTTP on (the Istio gateway's container port): the target group's port, 1–65535."),
+        healthCheck: z
+            .strictObject({
+                port: z.number().default(EXTERNAL_DEFAULTS.healthCheckPort).describe("The port the ALB checks, 1–65535 (the Istio gateway's status port)."),
+                path: z.string().default(EXTERNAL_DEFAULTS.healthCheckPath).describe("Path checked, starting with `/` (the gateway's readiness)."),
+                matcher: z.string().optional().describe("HTTP codes that count as healthy, 200–499. Default: platform:alb.healthCheck.matcher."),
+                intervalSeconds: limited("intervalSeconds").optional().describe("Seconds between checks, 5–300. Default: platform:alb.healthCheck's."),
+                timeoutSeconds: limited("timeoutSeconds").optional().describe("Seconds before a check fails, 2–120; below the interval. Default: platform:alb.healthCheck's."),
+                healthyThreshold: limited("healthyThreshold").optional().describe("Passes before a target is healthy, 2–10. Default: platform:alb.healthCheck's."),
+                unhealthyThreshold: limited("unhealthyThreshold").optional().describe("Failures before a target is unhealthy, 2–10. Default: platform:alb.healthCheck's."),
+            })
+            .prefault({})
+            .describe("Its health check, on a port of its own; fields not given come from platform:alb.healthCheck."),
+        default: z
+            .boolean()
+            .optional()
+            .describe("Whether the HTTPS default action forwards to it: every request no route takes. Default: true without platform:blueGreen; with it, false (routes name it)."),
+    })
+    .optional()
+    .describe(
+        "An `ip` target group for pods outside platform:services, registered by a TargetGroupBinding in the EKS cluster (system C: the Istio ingress gateway). Needs platform:eks and platform:loadBalancerController. Default: none.",
+    );
 
 const AlbSchema = z.strictObject({
     scheme: z
@@ -134,8 +183,9 @@ const AlbSchema = z.strictObject({
         .array(RouteSchema)
         .default([])
         .describe(
-            "Listener rules on HTTPS, `{service, paths?, hosts?, priority, healthCheck?}`: a request whose path matches one of `paths` and whose host is one of `hosts` (each when given) goes to the service's own `ip` target group `<prefix>-<service without -service>-<envName>`. At most 100 routes, 5 paths and hosts together and 5 wildcards a route. Without platform:blueGreen, any other request gets 404.",
+            "Listener rules on HTTPS, `{service | target, paths?, hosts?, priority, healthCheck?}`: a request whose path matches one of `paths` and whose host is one of `hosts` (each when given) goes to the service's own `ip` target group `<prefix>-<service without -service>-<envName>`, or to the external target. At most 100 routes, 5 paths and hosts together and 5 wildcards a route. Without platform:blueGreen or a default external target, any other request gets 404.",
         ),
+    external: ExternalSchema,
 });
 
 export type AlbConfig = z.output<typeof AlbSchema>;
@@ -161,6 +211,30 @@ export function albOriginFlow(from: Peer, why: string): Flow {
     return { from, to: { group: ALB_ORIGIN.group }, port: ALB_ORIGIN.port, why };
 }
 
+/** The external target's health check as the target group gets it: its own fields over the ALB's. */
+function externalHealthCheck(alb: AlbConfig, external: NonNullable<AlbConfig["external"]>): ExternalTargetArgs["healthCheck"] {
+    const own = Object.fromEntries(Object.entries(external.healthCheck).filter(([, value]) => value !== undefined));
+    return { ...alb.healthCheck, ...own } as ExternalTargetArgs["healthCheck"];
+}
+
+/** The external target as the component takes it. */
+function externalArgs(alb: AlbConfig): ExternalTargetArgs | undefined {
+    const external = alb.external;
+    return (
+        external && {
+            name: external.name,
+            port: external.port,
+            healthCheck: externalHealthCheck(alb, external),
+            ...(external.default !== undefined ? { default: external.default } : {}),
+        }
+    );
+}
+
+/** The external target's ports the ALB reaches the pods on: traffic and health checks (once when they are one). */
+export function externalPorts(alb: AlbConfig): number[] {
+    return alb.external ? uniquePorts([alb.external.port, alb.external.healthCheck.port]) : [];
+}
+
 /** A route's health check: its own fields over the ALB's. */
 function routeHealthCheck(alb: AlbConfig, route: AlbConfig["routes"][number]): TargetHealthCheckArgs {
     const own = Object.fromEntries(Object.entries(route.healthCheck ?? {}).filter(([, value]) => value !== undefined));
@@ -173,7 +247,7 @@ function routedPorts(alb: AlbConfig, view: ConfigView): number[] {
     return routedServices(alb.routes).flatMap((name) => services.filter((s) => s.name === name).map((s) => s.port));
 }
 
-/** The routes' rules at `platform:alb.routes…`: ELB's limits, services that exist and run plain, one health check per service. */
+/** The routes' rules at `platform:alb.routes…`: ELB's limits, services that exist and run plain (or the external target), one health check per service. */
 function routesProblems(alb: AlbConfig, view: ConfigView): Problem[] {
     const at = (...path: Path): Path => ["alb", "routes", ...path];
     const services = view.config(servicesBlock);
@@ -181,7 +255,11 @@ function routesProblems(alb: AlbConfig, view: ConfigView): Problem[] {
     const names = (services?.services ?? []).map((s) => s.name);
     const problems = nest(at(), routeProblems(alb.routes));
     alb.routes.forEach((route, i) => {
-        if (route.service === blueGreen) {
+        if (route.target !== undefined || route.service === undefined) {
+            problems.push(...targetRouteProblems(alb, route, at(i)));
+        } else if (!services) {
+            problems.push({ path: at(i, "service"), message: `${showValue(route.service)} names a service, and the stack has no platform:services; a route names a plain service of it, or the external target (target)` });
+        } else if (route.service === blueGreen) {
             problems.push({
                 path: at(i, "service"),
                 message: `${showValue(route.service)} is the blue/green service (platform:blueGreen.service), which the default action forwards to by weight; a route names a plain service of platform:services`,
@@ -191,16 +269,23 @@ function routesProblems(alb: AlbConfig, view: ConfigView): Problem[] {
         }
     });
     const isPlain = (service: string) => service !== blueGreen && names.includes(service);
-    const count = targetGroupCountProblem(blueGreen !== undefined, routedServices(alb.routes).filter(isPlain).length);
+    const count = targetGroupCountProblem(blueGreen !== undefined, routedServices(alb.routes).filter(isPlain).length, alb.external !== undefined);
     if (count) {
         problems.push({ path: at(), message: count });
     }
     const stem = albNames(view.stack.naming, alb.targetGroupStem).targetGroups;
-    const taken: Record<string, string> = blueGreen !== undefined ? { "blue target group": stem.blue, "green target group": stem.green } : {};
+    const external = alb.external && EXTERNAL_TARGET_NAME.test(alb.external.name) ? externalTargetGroupName(view.stack.naming, alb.external.name) : undefined;
+    const taken: Record<string, string> = {
+        ...(blueGreen !== undefined ? { "blue target group": stem.blue, "green target group": stem.green } : {}),
+        ...(external !== undefined ? { "external target group": external } : {}),
+    };
     problems.push(...nest(at(), routeNameProblems(view.stack.naming, alb.routes, taken, "platform:name, platform:envName or the service's name", isPlain)));
     // One target group per service: its routes agree on its health check, and what AWS takes.
     const checks = new Map<string, { index: number; check: string }>();
     alb.routes.forEach((route, i) => {
+        if (route.service === undefined || route.target !== undefined) {
+            return;
+        }
         const check = routeHealthCheck(alb, route);
         const first = checks.get(route.service);
         if (first === undefined) {
@@ -217,6 +302,75 @@ function routesProblems(alb: AlbConfig, view: ConfigView): Problem[] {
             });
         }
     });
+    return problems;
+}
+
+/** A route that names the external target: only that (no service, no health check of its own), and a target that exists. */
+function targetRouteProblems(alb: AlbConfig, route: AlbConfig["routes"][number], at: Path): Problem[] {
+    if (route.service !== undefined) {
+        return [{ path: at, message: "has both service and target; a route forwards to one plain service or to the external target" }];
+    }
+    if (route.target === undefined) {
+        return [{ path: at, message: "has neither service nor target; a route forwards to a plain service of platform:services or to the external target (platform:alb.external.name)" }];
+    }
+    const problems: Problem[] = [];
+    if (alb.external === undefined) {
+        problems.push({ path: [...at, "target"], message: `${showValue(route.target)} names an external target, and there is none (platform:alb.external)` });
+    } else if (route.target !== alb.external.name) {
+        problems.push({ path: [...at, "target"], message: `${showValue(route.target)} is not the external target; platform:alb.external.name is ${showValue(alb.external.name)}` });
+    }
+    if (route.healthCheck !== undefined) {
+        problems.push({ path: [...at, "healthCheck"], message: "is not allowed on a route to the external target: its target group's health check is platform:alb.external.healthCheck" });
+    }
+    return problems;
+}
+
+/** The external target's rules at `platform:alb.external…`: a name, free target group name, ports, its health check, traffic that reaches it, and a cluster with the controller that binds it. */
+function externalProblems(alb: AlbConfig, view: ConfigView): Problem[] {
+    const external = alb.external;
+    if (!external) {
+        return [];
+    }
+    const at = (...path: Path): Path => ["alb", "external", ...path];
+    const problems: Problem[] = [];
+    if (!view.config(eksBlock)) {
+        problems.push({ path: at(), message: "needs platform:eks: its targets are pods, registered by a TargetGroupBinding in an EKS cluster" });
+    } else if (!view.config(loadBalancerControllerBlock)) {
+        problems.push({ path: at(), message: "needs platform:loadBalancerController: the AWS Load Balancer Controller reconciles the TargetGroupBinding that registers the pods in it; without it the target group stays empty and every request gets 503" });
+    }
+    if (!EXTERNAL_TARGET_NAME.test(external.name)) {
+        problems.push({ path: at("name"), message: `${showValue(external.name)} is not a target name; use up to 32 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen` });
+    } else {
+        const groupName = externalTargetGroupName(view.stack.naming, external.name);
+        const problem = nameProblem("targetGroup", groupName);
+        const blueGreen = view.config(servicesBlock)?.blueGreen !== undefined;
+        const colours = albNames(view.stack.naming, alb.targetGroupStem).targetGroups;
+        const clash = blueGreen ? (["blue", "green"] as const).find((colour) => colours[colour] === groupName) : undefined;
+        if (problem) {
+            problems.push({ path: at("name"), message: `${showValue(external.name)} makes the target group name ${showValue(groupName)} (${groupName.length} characters), which AWS refuses: ${problem}; shorten platform:name, platform:envName or the target's name` });
+        } else if (clash) {
+            problems.push({ path: at("name"), message: `${showValue(external.name)} makes the target group name ${showValue(groupName)}, which is also the ${clash} target group's; target group names are unique in a region` });
+        }
+    }
+    for (const [path, port] of [
+        [at("port"), external.port],
+        [at("healthCheck", "port"), external.healthCheck.port],
+    ] as const) {
+        if (!Number.isInteger(port) || port < 1 || port > 65535) {
+            problems.push({ path, message: `${port} is not a port; use 1–65535` });
+        }
+    }
+    // Only what the target's own fields cause: the ALB's check reports its own.
+    const inherited = new Set(healthCheckProblems(alb.healthCheck).map((p) => JSON.stringify(p)));
+    problems.push(...nest(at("healthCheck"), healthCheckProblems(externalHealthCheck(alb, external)).filter((p) => !inherited.has(JSON.stringify(p)))));
+    const blueGreen = view.config(servicesBlock)?.blueGreen !== undefined;
+    if (blueGreen && external.default === true) {
+        problems.push({ path: at("default"), message: EXTERNAL_DEFAULT_BESIDE_BLUE_GREEN });
+    }
+    const routed = alb.routes.some((route) => route.service === undefined && route.target === external.name);
+    if (!routed && (blueGreen ? external.default !== true : external.default === false)) {
+        problems.push({ path: at(), message: externalUnreachable(blueGreen) });
+    }
     return problems;
 }
 
@@ -238,10 +392,12 @@ function privateAzs(view: ConfigView): string[] {
 
 function albProblems(alb: AlbConfig, view: ConfigView): Problem[] {
     const problems: Problem[] = [];
-    if (!view.config(servicesBlock)?.blueGreen && alb.routes.length === 0) {
+    if (!view.config(servicesBlock)?.blueGreen && alb.routes.length === 0 && !alb.external) {
         problems.push({
             path: ["alb"],
-            message: "needs platform:blueGreen or routes: the ALB forwards to the blue and green target groups of one service, or by its routes (platform:alb.routes) to plain services",
+            message: view.config(eksBlock)
+                ? "needs platform:blueGreen, routes or external: the ALB forwards to the blue and green target groups of one service, by its routes (platform:alb.routes) to plain services, or to pods in the cluster (platform:alb.external)"
+                : "needs platform:blueGreen or routes: the ALB forwards to the blue and green target groups of one service, or by its routes (platform:alb.routes) to plain services",
         });
     }
     const names = albNames(view.stack.naming, alb.targetGroupStem);
@@ -298,6 +454,7 @@ function albProblems(alb: AlbConfig, view: ConfigView): Problem[] {
     // Path, matcher, AWS's ranges, a timeout below the interval: what the target groups are given.
     problems.push(...nest(["alb", "healthCheck"], healthCheckProblems(alb.healthCheck)));
     problems.push(...routesProblems(alb, view));
+    problems.push(...externalProblems(alb, view));
     if (view.stack.env === "prod") {
         if (!alb.deletionProtection) {
             problems.push({ path: ["alb", "deletionProtection"], message: "false is not allowed in prod; the ALB must refuse deletion (security baseline)" });
@@ -312,7 +469,8 @@ function albProblems(alb: AlbConfig, view: ConfigView): Problem[] {
 export const blueGreenAlbBlock = defineBlock({
     name: "alb",
     keys: ["alb"],
-    requires: [networkBlock, servicesBlock],
+    // Services only for blue/green and routes to services (the rules say so): system C has none.
+    requires: [networkBlock],
     schema: () => singleKey("alb", AlbSchema.describe("The ALB in front of the blue/green service and the routed services.")),
     thresholds: ALB_THRESHOLDS,
 
@@ -334,6 +492,15 @@ export const blueGreenAlbBlock = defineBlock({
                 // Internal: nothing from the internet; what fronts it declares its own flow (albOriginFlow).
                 ...(internal ? [] : [80, 443].map((port) => ({ from: { cidr: INTERNET }, to: { group: ALB_ORIGIN.group }, port, why: "clients to the ALB" }))),
                 ...ports.map((port) => ({ from: { group: ALB_ORIGIN.group }, to: { group: "ecs" }, port, why: "ALB to its target services" })),
+                // Pods have VPC addresses behind their node's groups: eks-nodes, declared by the EKS block.
+                ...(view.config(eksBlock) !== undefined && alb.external
+                    ? externalPorts(alb).map((port) => ({
+                          from: { group: ALB_ORIGIN.group },
+                          to: { group: EKS_NODES_GROUP },
+                          port,
+                          why: port === alb.external!.port ? "ALB to the external target's pods" : "ALB health checks of the external target's pods",
+                      }))
+                    : []),
             ],
         };
     },
@@ -342,8 +509,8 @@ export const blueGreenAlbBlock = defineBlock({
         const services = ctx.config(servicesBlock);
         const service = targetService(ctx);
         const weights = services?.blueGreen?.weights;
-        if ((!service || !weights) && alb.routes.length === 0) {
-            throw new Error("the ALB has neither a blue/green service nor routes to forward to (the config rules refuse that)");
+        if ((!service || !weights) && alb.routes.length === 0 && !alb.external) {
+            throw new Error("the ALB has neither a blue/green service, routes nor an external target to forward to (the config rules refuse that)");
         }
         const vpc = ctx.need(networkBlock);
         const internal = alb.scheme === "internal";
@@ -354,14 +521,14 @@ export const blueGreenAlbBlock = defineBlock({
             );
         }
         const { certificate } = alb;
-        const routes: RouteArgs[] = alb.routes.map((route) => ({
-            service: route.service,
-            port: services!.services.find((s) => s.name === route.service)!.port,
-            ...(route.paths ? { paths: route.paths } : {}),
-            ...(route.hosts ? { hosts: route.hosts } : {}),
-            priority: route.priority,
-            healthCheck: routeHealthCheck(alb, route),
-        }));
+        const routes: RouteArgs[] = alb.routes.map((route) => {
+            const match = { ...(route.paths ? { paths: route.paths } : {}), ...(route.hosts ? { hosts: route.hosts } : {}), priority: route.priority };
+            if (route.service === undefined) {
+                return { target: route.target!, ...match };
+            }
+            return { service: route.service, port: services!.services.find((s) => s.name === route.service)!.port, ...match, healthCheck: routeHealthCheck(alb, route) };
+        });
+        const external = externalArgs(alb);
         const balancer = new BlueGreenAlb("alb", {
             naming: ctx.stack.naming,
             tags: ctx.stack.tags,
@@ -376,6 +543,7 @@ export const blueGreenAlbBlock = defineBlock({
             targetGroupStem: alb.targetGroupStem,
             healthCheck: alb.healthCheck,
             ...(routes.length > 0 ? { routes } : {}),
+            ...(external ? { external } : {}),
             deregistrationDelaySeconds: alb.deregistrationDelaySeconds,
             idleTimeoutSeconds: alb.idleTimeoutSeconds,
             desyncMitigationMode: alb.desyncMitigationMode,
@@ -405,6 +573,10 @@ export const blueGreenAlbBlock = defineBlock({
                 dependsOn: balancer,
             });
         }
+        const group = balancer.externalTargetGroup;
+        if (group) {
+            ctx.publish(EXTERNAL_TARGETS, { name: group.target, targetGroupArn: group.arn, port: group.port, healthCheckPort: group.healthCheckPort });
+        }
         return balancer;
     },
 
@@ -418,6 +590,7 @@ export const blueGreenAlbBlock = defineBlock({
             ? { routeTargetGroups: Object.fromEntries(Object.entries(balancer.routeTargetGroups).map(([service, group]) => [service, group.name])) }
             : {}),
         ...(balancer.scheme === "internal" ? { albScheme: balancer.scheme } : {}),
+        ...(balancer.externalTargetGroup ? { externalTargetGroups: { [balancer.externalTargetGroup.target]: balancer.externalTargetGroup.name } } : {}),
     }),
 
     alarms: (balancer, _alb, thresholds) => {
@@ -425,7 +598,11 @@ export const blueGreenAlbBlock = defineBlock({
         return {
             rank: 20,
             title: "ALB",
-            specs: [...albAlarms(balancer.arnSuffix, thresholds), ...(suffixes ? COLOURS.flatMap((colour) => albColourAlarms(balancer.arnSuffix, colour, suffixes[colour], thresholds)) : [])],
+            specs: [
+                ...albAlarms(balancer.arnSuffix, thresholds),
+                ...(suffixes ? COLOURS.flatMap((colour) => albColourAlarms(balancer.arnSuffix, colour, suffixes[colour], thresholds)) : []),
+                ...(balancer.externalTargetGroup ? [albExternalAlarm(balancer.arnSuffix, balancer.externalTargetGroup.target, balancer.externalTargetGroup.arnSuffix)] : []),
+            ],
         };
     },
 });

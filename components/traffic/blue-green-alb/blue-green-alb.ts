@@ -10,7 +10,12 @@
  *   the HTTPS default action forwards to both with the configured weights. Weights reach nothing
  *   but that action: a canary step or a rollback updates the listener and nothing else;
  * - routes: a listener rule per route (paths and/or hosts, by priority) forwarding to the `ip`
- *   target group of its plain service; without blue/green, the default action answers 404;
+ *   target group of its plain service, or to the external target;
+ * - an external target: one `ip` target group (`<prefix>-<name>-<env>`) for pods outside this
+ *   program's services (the mesh's ingress gateway), health-checked on a port of its own; what
+ *   registers them is a Kubernetes TargetGroupBinding. Without blue/green the default action
+ *   forwards to it (unless told not to), else it takes the routes that name it;
+ * - with neither blue/green nor a default external target, the default action answers 404;
  * - invalid header fields dropped, desync mitigation, deletion protection (required in prod);
  * - access logs to an S3 bucket (encrypted, public access blocked, TLS-only, ELB delivery only,
  *   expiring) when enabled.
@@ -24,7 +29,7 @@ import { ComponentBaseArgs, PlatformComponent } from "../../../lib/component";
 import { Problem, nest, showValue } from "../../../lib/problems";
 import { ZONE_ID, dnsValidatedCertificate, publicZoneId } from "../../../lib/dns";
 import { Tags } from "../../../lib/tags";
-import { RouteArgs, routeNameProblems, routeProblems, routeTargetGroupName, routedServices, targetGroupCountProblem } from "./routes";
+import { RouteArgs, ServiceRouteArgs, isServiceRoute, routeNameProblems, routeProblems, routeTargetGroupName, routedServices, targetGroupCountProblem } from "./routes";
 
 /**
  * TLS policies accepted: TLS 1.3 with TLS 1.2 at least, from ELBSecurityPolicy-TLS13-1-2-2021-06
@@ -82,6 +87,35 @@ export interface AccessLogsArgs {
     expirationDays?: number;
 }
 
+/** The external target's health check: on a port of its own, the rest as any target group's. */
+export interface ExternalHealthCheckArgs extends TargetHealthCheckArgs {
+    /** The port the ALB checks (the Istio gateway's status port). */
+    port: number;
+    /** Path checked. */
+    path: string;
+}
+
+/**
+ * A target group for pods outside this program's services, `ip` targets that a Kubernetes
+ * TargetGroupBinding (the AWS Load Balancer Controller) registers, e.g. the Istio ingress gateway.
+ */
+export interface ExternalTargetArgs {
+    /**
+     * Its name: what routes name (`target`), the target group's `<prefix>-<name>-<env>`, and the
+     * name the binding block finds it by. Lowercase letters, digits and hyphens.
+     */
+    name: string;
+    /** The port the pods serve on: the target group's port. */
+    port: number;
+    /** Its health check; fields not given come from `healthCheck` (the ALB's). */
+    healthCheck: ExternalHealthCheckArgs;
+    /**
+     * Whether the HTTPS default action forwards to it. Not with blue/green (whose weighted forward
+     * is the default); false leaves it the routes that name it. @default true without blue/green
+     */
+    default?: boolean;
+}
+
 /** Internet-facing in the public subnets, or internal in the private ones. */
 export const ALB_SCHEMES = ["internet-facing", "internal"] as const;
 export type AlbScheme = (typeof ALB_SCHEMES)[number];
@@ -112,9 +146,12 @@ export interface BlueGreenAlbArgs extends ComponentBaseArgs {
     weights?: Weights;
     /**
      * Listener rules on the HTTPS listener, each forwarding to its plain service's own target
-     * group (one per service). Without blue/green the default action answers 404. @default none
+     * group (one per service) or to the external target. Without blue/green or a default external
+     * target the default action answers 404. @default none
      */
     routes?: readonly RouteArgs[];
+    /** A target group for pods a Kubernetes block binds (the mesh's ingress gateway). @default none */
+    external?: ExternalTargetArgs;
     /** The target groups' health check (a route's own replaces it for its service). */
     healthCheck?: TargetHealthCheckArgs;
     /** Seconds a deregistering target keeps its connections (keeps a rollback within 30 s). @default 30 */
@@ -213,6 +250,14 @@ export interface RouteTargetGroup {
     readonly arnSuffix: pulumi.Output<string>;
 }
 
+/** The external target group, as the block binding its pods finds it. */
+export interface ExternalTargetGroup extends RouteTargetGroup {
+    /** Its name in `external.name` and in the routes. */
+    readonly target: string;
+    readonly port: number;
+    readonly healthCheckPort: number;
+}
+
 /** What the HTTPS listener answers when no route matches and no blue/green service takes it. */
 export const NOT_FOUND_ACTION = { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not Found" } } as const;
 
@@ -234,6 +279,8 @@ export class BlueGreenAlb extends PlatformComponent {
     public readonly targetGroupArnSuffixes: Readonly<Record<Colour, pulumi.Output<string>>> | undefined;
     /** The target group of each routed service, by service. */
     public readonly routeTargetGroups: Readonly<Record<string, RouteTargetGroup>>;
+    /** The external target group; undefined without `external`. */
+    public readonly externalTargetGroup: ExternalTargetGroup | undefined;
     /** The alias records' names (empty without `dns`). */
     public readonly aliases: readonly string[];
     /** The traffic split the HTTPS listener applies; undefined without blue/green. */
@@ -272,6 +319,9 @@ export class BlueGreenAlb extends PlatformComponent {
         const blueGreen = args.weights !== undefined && args.targetPort !== undefined ? { weights: args.weights, port: args.targetPort } : undefined;
         const targetGroups = blueGreen && (Object.fromEntries(COLOURS.map((colour) => [colour, this.targetGroup(name, colour, names.targetGroups[colour], blueGreen.port, args, tagsFor)])) as Record<Colour, aws.lb.TargetGroup>);
         const certificateArn = this.certificate(name, args, tagsFor);
+        const external = args.external;
+        const externalGroup = external && this.externalTargetGroupFor(name, external, args, tagsFor);
+        const externalDefault = external !== undefined && !blueGreen && (external.default ?? true);
 
         // Internal: 443 only. What fronts it (a CDN's VPC origin) speaks HTTPS, and nothing on the
         // internet reaches it to be redirected.
@@ -306,7 +356,9 @@ export class BlueGreenAlb extends PlatformComponent {
                                   stickiness: { enabled: false, duration: 1 },
                               },
                           }
-                        : NOT_FOUND_ACTION,
+                        : externalGroup && externalDefault
+                          ? { type: "forward", targetGroupArn: externalGroup.arn }
+                          : NOT_FOUND_ACTION,
                 ],
                 ...((args.hsts ?? true) ? { routingHttpResponseStrictTransportSecurityHeaderValue: HSTS } : {}),
                 tags: tagsFor(`${names.loadBalancer}-https`),
@@ -315,7 +367,7 @@ export class BlueGreenAlb extends PlatformComponent {
         );
         const routes = args.routes ?? [];
         const routeGroups = this.routeTargetGroupsFor(name, routes, args);
-        this.listenerRules(name, routes, https, routeGroups, names.loadBalancer);
+        this.listenerRules(name, routes, https, routeGroups, externalGroup, names.loadBalancer);
 
         this.loadBalancerArn = alb.arn;
         this.dnsName = alb.dnsName;
@@ -329,6 +381,10 @@ export class BlueGreenAlb extends PlatformComponent {
         this.arnSuffix = alb.arnSuffix;
         this.targetGroupArnSuffixes = targetGroups && { blue: targetGroups.blue.arnSuffix, green: targetGroups.green.arnSuffix };
         this.routeTargetGroups = Object.fromEntries(Object.entries(routeGroups).map(([service, group]) => [service, { name: routeTargetGroupName(args.naming, service), arn: group.arn, arnSuffix: group.arnSuffix }]));
+        this.externalTargetGroup =
+            external && externalGroup
+                ? { target: external.name, name: externalTargetGroupName(args.naming, external.name), arn: externalGroup.arn, arnSuffix: externalGroup.arnSuffix, port: external.port, healthCheckPort: external.healthCheck.port }
+                : undefined;
         this.aliases = args.dns ? this.aliasRecords(name, args.dns, alb) : [];
         this.weights = blueGreen?.weights;
         this.registerOutputs({
@@ -344,9 +400,10 @@ export class BlueGreenAlb extends PlatformComponent {
 
     /** One `ip` target group per routed service, `<name>-target-<service>`, health-checked as its first route says. */
     private routeTargetGroupsFor(name: string, routes: readonly RouteArgs[], args: BlueGreenAlbArgs): Record<string, aws.lb.TargetGroup> {
+        const serviceRoutes = routes.filter(isServiceRoute);
         return Object.fromEntries(
-            routedServices(routes).map((service) => {
-                const route = routes.find((r) => r.service === service)!;
+            routedServices(serviceRoutes).map((service) => {
+                const route = serviceRoutes.find((r) => r.service === service)!;
                 const groupName = routeTargetGroupName(args.naming, service);
                 const group = this.targetGroup(`${name}-target`, service, groupName, route.port, { ...args, healthCheck: route.healthCheck ?? args.healthCheck }, (n) => ({ ...this.tagsFor(n), Service: service }), false);
                 return [service, group];
@@ -354,8 +411,25 @@ export class BlueGreenAlb extends PlatformComponent {
         );
     }
 
-    /** A rule per route on the HTTPS listener, `<name>-route-<priority>`: its conditions, forwarding to its service's group. */
-    private listenerRules(name: string, routes: readonly RouteArgs[], https: aws.lb.Listener, groups: Record<string, aws.lb.TargetGroup>, loadBalancerName: string): void {
+    /**
+     * The external target's `ip` target group `<name>-external-<target>`, `<prefix>-<target>-<env>`:
+     * HTTP on its port, health-checked on its own port and path (the rest from the ALB's check).
+     */
+    private externalTargetGroupFor(name: string, external: ExternalTargetArgs, args: BlueGreenAlbArgs, tagsFor: (n: string) => Tags): aws.lb.TargetGroup {
+        const groupName = externalTargetGroupName(args.naming, external.name);
+        const { port: healthCheckPort, ...check } = external.healthCheck;
+        return this.targetGroup(`${name}-external`, external.name, groupName, external.port, { ...args, healthCheck: { ...args.healthCheck, ...check } }, tagsFor, false, healthCheckPort);
+    }
+
+    /** A rule per route on the HTTPS listener, `<name>-route-<priority>`: its conditions, forwarding to its service's group or the external one. */
+    private listenerRules(
+        name: string,
+        routes: readonly RouteArgs[],
+        https: aws.lb.Listener,
+        groups: Record<string, aws.lb.TargetGroup>,
+        external: aws.lb.TargetGroup | undefined,
+        loadBalancerName: string,
+    ): void {
         for (const route of routes) {
             // Paths and hosts are two conditions of one rule: a request matches both (one value of each).
             const conditions = [...(route.paths ? [{ pathPattern: { values: [...route.paths] } }] : []), ...(route.hosts ? [{ hostHeader: { values: [...route.hosts] } }] : [])];
@@ -365,8 +439,8 @@ export class BlueGreenAlb extends PlatformComponent {
                     listenerArn: https.arn,
                     priority: route.priority,
                     conditions,
-                    actions: [{ type: "forward", targetGroupArn: groups[route.service].arn }],
-                    tags: { ...this.tagsFor(`${loadBalancerName}-route-${route.priority}`), Service: route.service },
+                    actions: [{ type: "forward", targetGroupArn: isServiceRoute(route) ? groups[route.service].arn : external!.arn }],
+                    tags: isServiceRoute(route) ? { ...this.tagsFor(`${loadBalancerName}-route-${route.priority}`), Service: route.service } : this.tagsFor(`${loadBalancerName}-route-${route.priority}`),
                 },
                 { parent: this },
             );
@@ -396,9 +470,10 @@ export class BlueGreenAlb extends PlatformComponent {
 
     /**
      * An `ip` target group `<name>-<key>` on `port`: a colour's (tagged `Colour`), or a routed
-     * service's (`colour` false).
+     * service's or the external target's (`colour` false), health-checked on the traffic port
+     * unless `healthCheckPort` is given.
      */
-    private targetGroup(name: string, key: string, groupName: string, port: number, args: BlueGreenAlbArgs, tagsFor: (n: string) => Tags, colour = true): aws.lb.TargetGroup {
+    private targetGroup(name: string, key: string, groupName: string, port: number, args: BlueGreenAlbArgs, tagsFor: (n: string) => Tags, colour = true, healthCheckPort?: number): aws.lb.TargetGroup {
         const check = args.healthCheck ?? {};
         return new aws.lb.TargetGroup(
             `${name}-${key}`,
@@ -412,7 +487,7 @@ export class BlueGreenAlb extends PlatformComponent {
                 healthCheck: {
                     enabled: true,
                     protocol: "HTTP",
-                    port: "traffic-port",
+                    port: healthCheckPort === undefined ? "traffic-port" : String(healthCheckPort),
                     path: check.path ?? "/health",
                     matcher: check.matcher ?? "200",
                     interval: check.intervalSeconds ?? 15,
@@ -517,6 +592,17 @@ export function albNames(naming: Naming, stem: string = TARGET_GROUP_STEM): { lo
     };
 }
 
+/**
+ * The external target group's name: `<prefix>-<name>-<env>` (`point-eks-gateway-prod`).
+ * Unchecked: `nameProblem("targetGroup", …)` tells whether AWS takes it (32 characters at most).
+ */
+export function externalTargetGroupName(naming: Naming, target: string): string {
+    return naming.format("suffixed", target);
+}
+
+/** What an external target's name may be: a target group name's part and a Kubernetes object's name (DNS label). */
+export const EXTERNAL_TARGET_NAME = /^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+
 /** Every rule the arguments must satisfy. */
 export function blueGreenAlbProblems(args: BlueGreenAlbArgs): Problem[] {
     const blueGreen = args.weights !== undefined || args.targetPort !== undefined;
@@ -528,7 +614,7 @@ export function blueGreenAlbProblems(args: BlueGreenAlbArgs): Problem[] {
             problems.push({ path: [missing[0]], message: "is missing: blue/green takes service, targetPort and weights together" });
         }
         problems.push(...nest(["weights"], args.weights ? weightProblems(args.weights) : []));
-    } else if (routes.length === 0) {
+    } else if (routes.length === 0 && args.external === undefined) {
         problems.push({ path: ["routes"], message: "is empty, and there is no blue/green (service, targetPort, weights): the ALB has nothing to forward to" });
     }
     const { loadBalancer, targetGroups } = albNames(args.naming, args.targetGroupStem);
@@ -544,7 +630,12 @@ export function blueGreenAlbProblems(args: BlueGreenAlbArgs): Problem[] {
             }
         }
     }
-    for (const [path, port] of [[["targetPort"], args.targetPort], ...routes.map((r, i) => [["routes", i, "port"], r.port] as const)] as const) {
+    for (const [path, port] of [
+        [["targetPort"], args.targetPort],
+        ...routes.map((r, i) => [["routes", i, "port"], isServiceRoute(r) ? r.port : undefined] as const),
+        [["external", "port"], args.external?.port],
+        [["external", "healthCheck", "port"], args.external?.healthCheck.port],
+    ] as const) {
         if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
             problems.push({ path, message: `${port} is not a port; use 1–65535` });
         }
@@ -558,6 +649,7 @@ export function blueGreenAlbProblems(args: BlueGreenAlbArgs): Problem[] {
     }
     problems.push(...nest(["healthCheck"], healthCheckProblems(args.healthCheck ?? {})));
     problems.push(...nest(["routes"], routeArgumentProblems(args, blueGreen)));
+    problems.push(...nest(["external"], externalArgumentProblems(args, blueGreen)));
     if (args.scheme === "internal" && args.dns) {
         problems.push({ path: ["dns"], message: INTERNAL_DNS_PROBLEM });
     } else {
@@ -570,32 +662,89 @@ export function blueGreenAlbProblems(args: BlueGreenAlbArgs): Problem[] {
 export const INTERNAL_DNS_PROBLEM =
     "is not allowed on an internal ALB: its addresses are private, so a record in a public zone would send every client outside the VPC to an address it cannot reach; name what fronts it (the CDN's aliases) instead, or use scheme \"internet-facing\"";
 
-/** The routes as the component takes them: the config's rules, and per service one port and one health check. */
+/** The target group names blue/green and the external target take, by what takes them (for the routes' name checks). */
+function takenTargetGroupNames(args: BlueGreenAlbArgs, blueGreen: boolean): Record<string, string> {
+    const colours = albNames(args.naming, args.targetGroupStem).targetGroups;
+    return {
+        ...(blueGreen ? { "blue target group": colours.blue, "green target group": colours.green } : {}),
+        ...(args.external ? { "external target group": externalTargetGroupName(args.naming, args.external.name) } : {}),
+    };
+}
+
+/** The routes as the component takes them: the config's rules, per service one port and one health check, the external target by its name. */
 function routeArgumentProblems(args: BlueGreenAlbArgs, blueGreen: boolean): Problem[] {
     const routes = args.routes ?? [];
     const problems = routeProblems(routes);
     const services = routedServices(routes);
-    const count = targetGroupCountProblem(blueGreen, services.length);
+    const count = targetGroupCountProblem(blueGreen, services.length, args.external !== undefined);
     if (count) {
         problems.push({ path: [], message: count });
     }
-    const colours = albNames(args.naming, args.targetGroupStem).targetGroups;
-    const taken: Record<string, string> = blueGreen ? { "blue target group": colours.blue, "green target group": colours.green } : {};
-    problems.push(...routeNameProblems(args.naming, routes, taken, "the prefix, the env or the service's name"));
+    problems.push(...routeNameProblems(args.naming, routes, takenTargetGroupNames(args, blueGreen), "the prefix, the env or the service's name"));
     routes.forEach((route, i) => {
-        const first = routes.findIndex((r) => r.service === route.service);
+        if (!isServiceRoute(route)) {
+            if (route.target !== args.external?.name) {
+                problems.push({ path: [i, "target"], message: `${showValue(route.target)} is not the external target (${args.external ? showValue(args.external.name) : "there is none"})` });
+            }
+            return;
+        }
+        const first = routes.findIndex((r) => isServiceRoute(r) && r.service === route.service);
+        const firstRoute = routes[first] as ServiceRouteArgs;
         if (first === i) {
             problems.push(...nest([i, "healthCheck"], route.healthCheck ? healthCheckProblems(route.healthCheck) : []));
             return;
         }
-        if (route.port !== routes[first].port) {
-            problems.push({ path: [i, "port"], message: `${route.port} differs from routes[${first}]'s ${routes[first].port}; the routes of ${showValue(route.service)} share its target group` });
+        if (route.port !== firstRoute.port) {
+            problems.push({ path: [i, "port"], message: `${route.port} differs from routes[${first}]'s ${firstRoute.port}; the routes of ${showValue(route.service)} share its target group` });
         }
-        if (JSON.stringify(route.healthCheck ?? null) !== JSON.stringify(routes[first].healthCheck ?? null)) {
+        if (JSON.stringify(route.healthCheck ?? null) !== JSON.stringify(firstRoute.healthCheck ?? null)) {
             problems.push({ path: [i, "healthCheck"], message: `differs from routes[${first}]'s; the routes of ${showValue(route.service)} share its target group and its health check` });
         }
     });
     return problems;
+}
+
+/** Why the ALB refuses to forward to the external target by default beside blue/green (block and component say the same). */
+export const EXTERNAL_DEFAULT_BESIDE_BLUE_GREEN =
+    "true is not allowed with blue/green: the default action is the weighted forward to blue and green; send the external target its traffic by routes (platform:alb.routes[].target)";
+
+/** The external target: a name AWS and Kubernetes take, its target group's name free, its health check, and traffic that reaches it. */
+function externalArgumentProblems(args: BlueGreenAlbArgs, blueGreen: boolean): Problem[] {
+    const external = args.external;
+    if (!external) {
+        return [];
+    }
+    const problems: Problem[] = [];
+    if (!EXTERNAL_TARGET_NAME.test(external.name)) {
+        problems.push({ path: ["name"], message: `${showValue(external.name)} is not a target name; use up to 32 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen` });
+    } else {
+        const groupName = externalTargetGroupName(args.naming, external.name);
+        const problem = nameProblem("targetGroup", groupName);
+        const colours = albNames(args.naming, args.targetGroupStem).targetGroups;
+        const clash = blueGreen ? (["blue", "green"] as const).find((colour) => colours[colour] === groupName) : undefined;
+        if (problem) {
+            problems.push({ path: ["name"], message: problem });
+        } else if (clash) {
+            problems.push({ path: ["name"], message: `makes the target group name ${showValue(groupName)}, which is also the ${clash} target group's` });
+        }
+    }
+    const { port: _port, ...check } = external.healthCheck;
+    problems.push(...nest(["healthCheck"], healthCheckProblems({ ...args.healthCheck, ...check })));
+    if (blueGreen && external.default === true) {
+        problems.push({ path: ["default"], message: EXTERNAL_DEFAULT_BESIDE_BLUE_GREEN });
+    }
+    const routed = (args.routes ?? []).some((route) => !isServiceRoute(route) && route.target === external.name);
+    if (!routed && (blueGreen ? external.default !== true : external.default === false)) {
+        problems.push({ path: [], message: externalUnreachable(blueGreen) });
+    }
+    return problems;
+}
+
+/** Why an external target no request reaches is refused. */
+export function externalUnreachable(blueGreen: boolean): string {
+    return blueGreen
+        ? "takes no request: the default action forwards to blue and green, and no route names it; add a route with target: <its name>"
+        : "takes no request: default is false, and no route names it; add a route with target: <its name>, or leave default out so the default action forwards to it";
 }
 
 /** Whether a certificate for `*.<domain>` and `<domain>` covers `name` (a wildcard covers one label). */

@@ -1,7 +1,8 @@
 /**
  * Routes: path- and host-based listener rules on the HTTPS listener, each forwarding to the `ip`
- * target group of one plain service (`<prefix>-<service without -service>-<env>`), and the limits
- * AWS puts on them, checked before any resource exists.
+ * target group of one plain service (`<prefix>-<service without -service>-<env>`) or to the ALB's
+ * external target (what a Kubernetes block binds its pods to), and the limits AWS puts on them,
+ * checked before any resource exists.
  */
 import { Naming, nameProblem } from "../../../lib/naming";
 import { Path, Problem, formatPath, showValue } from "../../../lib/problems";
@@ -38,20 +39,41 @@ export const ROUTE_LIMITS = {
     valueLength: 128,
 } as const;
 
-/** One route: the requests whose path matches one of `paths` and (when given) whose host is one of `hosts`. */
-export interface RouteArgs {
-    /** The plain service it forwards to (one target group per service, shared by its routes). */
-    service: string;
-    /** The service's container port: its target group's port. */
-    port: number;
+/** What a route matches: the requests whose path matches one of `paths` and (when given) whose host is one of `hosts`. */
+export interface RouteMatchArgs {
     /** Path patterns (`/api/*`); a request matches one of them. @default any path */
     paths?: readonly string[];
     /** Host names (`api.example.com`, `*.example.com`); a request matches one of them. @default any host */
     hosts?: readonly string[];
     /** The rule's priority on the listener, 1–50,000; lower wins. */
     priority: number;
+}
+
+/** A route to a plain service's own target group. */
+export interface ServiceRouteArgs extends RouteMatchArgs {
+    /** The plain service it forwards to (one target group per service, shared by its routes). */
+    service: string;
+    /** The service's container port: its target group's port. */
+    port: number;
     /** The service's target group's health check. @default the ALB's (`healthCheck`) */
     healthCheck?: TargetHealthCheckArgs;
+}
+
+/** A route to the ALB's external target group (`external`), by its name. */
+export interface ExternalRouteArgs extends RouteMatchArgs {
+    /** The external target's name (`external.name`). */
+    target: string;
+}
+
+/** One route: to a plain service, or to the external target. */
+export type RouteArgs = ServiceRouteArgs | ExternalRouteArgs;
+
+/** Where a route forwards, in either form (the config's routes, with both keys optional, too). */
+export type RouteDestination = { readonly service?: string; readonly target?: string };
+
+/** Whether a route forwards to a plain service (not to the external target). */
+export function isServiceRoute(route: RouteArgs): route is ServiceRouteArgs {
+    return "service" in route;
 }
 
 /** Path patterns: `/`, then letters, digits, `_-.$/~"'@:+&` and the wildcards. */
@@ -70,9 +92,9 @@ export function routeTargetGroupName(naming: Naming, service: string): string {
     return naming.format("suffixed", service.replace(/-service$/, ""));
 }
 
-/** The services the routes forward to, once each, in the order of their first route. */
-export function routedServices(routes: readonly Pick<RouteArgs, "service">[]): string[] {
-    return [...new Set(routes.map((r) => r.service))];
+/** The services the routes forward to, once each, in the order of their first route (routes to the external target left out). */
+export function routedServices(routes: readonly RouteDestination[]): string[] {
+    return [...new Set(routes.flatMap((r) => (r.service === undefined ? [] : [r.service])))];
 }
 
 /** Why `path` is not a path pattern ELB takes, or undefined. */
@@ -108,7 +130,7 @@ function wildcards(value: string): number {
  * The routes' own rules: a condition each, valid values within ELB's per-rule quotas, priorities
  * unique and in range, at most 100 rules. Paths are relative to the routes' key (`[i, "paths", j]`).
  */
-export function routeProblems(routes: readonly Omit<RouteArgs, "port">[]): Problem[] {
+export function routeProblems(routes: readonly RouteMatchArgs[]): Problem[] {
     const problems: Problem[] = [];
     if (routes.length > ROUTE_LIMITS.rulesPerLoadBalancer) {
         problems.push({
@@ -162,13 +184,14 @@ export function routeProblems(routes: readonly Omit<RouteArgs, "port">[]): Probl
     return problems;
 }
 
-/** More target groups than an ALB takes: the blue/green pair and one per routed service. */
-export function targetGroupCountProblem(blueGreen: boolean, services: number): string | undefined {
-    const count = (blueGreen ? 2 : 0) + services;
+/** More target groups than an ALB takes: the blue/green pair, one per routed service, and the external target's. */
+export function targetGroupCountProblem(blueGreen: boolean, services: number, external = false): string | undefined {
+    const count = (blueGreen ? 2 : 0) + services + (external ? 1 : 0);
     if (count <= ROUTE_LIMITS.targetGroupsPerLoadBalancer) {
         return undefined;
     }
-    const parts = blueGreen ? `blue, green and ${services} routed services` : `${services} routed services`;
+    const own = [...(blueGreen ? ["blue", "green"] : []), `${services} routed services`, ...(external ? ["the external target"] : [])];
+    const parts = own.length === 1 ? own[0] : `${own.slice(0, -1).join(", ")} and ${own[own.length - 1]}`;
     return `make ${count} target groups (${parts}); an ALB takes at most ${ROUTE_LIMITS.targetGroupsPerLoadBalancer} (ELB quota "Target Groups per Application Load Balancer", not adjustable)`;
 }
 
@@ -178,7 +201,7 @@ export function targetGroupCountProblem(blueGreen: boolean, services: number): s
  */
 export function routeNameProblems(
     naming: Naming,
-    routes: readonly Pick<RouteArgs, "service">[],
+    routes: readonly RouteDestination[],
     taken: Readonly<Record<string, string>>,
     shorten: string,
     /** The services to check (those reported otherwise, an unknown one say, are not). @default all */
