@@ -418,7 +418,10 @@ export class EksCluster extends PlatformComponent implements BuiltEks {
 
         // After the nodes: Deployments, DEGRADED until a node runs them.
         const coredns = addon("coredns", {}, [nodeGroup]);
-        // With a pod identity (their controllers are off the host's network: the hop limit keeps the node's role from them).
+        // With a pod identity: the EBS CSI controller is off the host's network (the hop limit keeps
+        // the node's role from it); the CloudWatch agent and Fluent Bit run on the host's network
+        // (the add-on's DaemonSets: hostNetwork), read the instance's metadata, and call AWS with
+        // the pod identity, which the node role has no policy for.
         const withPodIdentity = (addonName: keyof typeof ADDON_SERVICE_ACCOUNTS, dependsOn: pulumi.Resource[]) => {
             const spec = ADDON_SERVICE_ACCOUNTS[addonName];
             const role = this.podIdentityRole(spec.role, spec.namespace, spec.serviceAccount, [], spec.policies.map(managedPolicy));
