@@ -187,8 +187,6 @@ export interface NodeGroupFacts {
     readonly key: string;
 }
 
-const cores = (millis: number) => `${(millis / 1000).toFixed(2).replace(/\.?0+$/, "")} vCPU`;
-const gib = (mi: number) => `${(mi / 1024).toFixed(1)} GiB`;
 
 /**
  * The workloads at their most replicas, with the system pods, must fit the node group at its
@@ -212,13 +210,13 @@ export function capacityProblems(path: Path, workloads: readonly WorkloadDemand[
     if (cpu > node.cpuMillis * nodeGroup.maxNodes) {
         problems.push({
             path,
-            message: `request ${cores(cpu)} of CPU at their autoscalers' maxima (app + sidecar per pod, with ${cores(system.cpuMillis)} for the system pods), but ${nodes} offer ${cores(node.cpuMillis * nodeGroup.maxNodes)}: pods would stay Pending; ${fix}`,
+            message: `request ${cpu}m of CPU at their autoscalers' maxima (app + sidecar per pod, with ${system.cpuMillis}m for the system pods), but ${nodes} offer ${node.cpuMillis * nodeGroup.maxNodes}m: pods would stay Pending; ${fix}`,
         });
     }
     if (memory > node.memoryMi * nodeGroup.maxNodes) {
         problems.push({
             path,
-            message: `request ${gib(memory)} of memory at their autoscalers' maxima (app + sidecar per pod, with ${gib(system.memoryMi)} for the system pods), but ${nodes} offer ${gib(node.memoryMi * nodeGroup.maxNodes)}: pods would stay Pending; ${fix}`,
+            message: `request ${memory} MiB of memory at their autoscalers' maxima (app + sidecar per pod, with ${system.memoryMi} MiB for the system pods), but ${nodes} offer ${node.memoryMi * nodeGroup.maxNodes} MiB: pods would stay Pending; ${fix}`,
         });
     }
     if (pods > node.maxPods * nodeGroup.maxNodes) {
