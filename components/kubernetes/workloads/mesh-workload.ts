@@ -413,6 +413,8 @@ function corsPolicy(cors: Cors): Record<string, unknown> {
         ...(cors.exposeHeaders.length > 0 ? { exposeHeaders: [...cors.exposeHeaders] } : {}),
         maxAge: `${cors.maxAgeSeconds}s`,
         allowCredentials: cors.allowCredentials,
+        // A preflight from an origin not listed gets no CORS headers and is not forwarded: no token-less OPTIONS reaches the app.
+        unmatchedPreflights: "IGNORE",
     };
 }
 

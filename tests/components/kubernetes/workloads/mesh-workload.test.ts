@@ -228,6 +228,7 @@ describe("components/mesh-workload: the point service in the mesh", () => {
             allowHeaders: ["authorization", "content-type", "idempotency-key"],
             maxAge: "86400s",
             allowCredentials: false,
+            unmatchedPreflights: "IGNORE",
         };
         expect(vs.http).to.deep.equal([
             {
