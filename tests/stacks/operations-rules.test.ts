@@ -210,6 +210,8 @@ describe("stacks/schema: what monitoring, WAF and the schedule default to", () =
                 cacheMemoryPercent: 80,
                 cacheEvictions: 100,
                 kafkaDiskPercent: 80,
+                eksNodeCpuPercent: 80,
+                eksFailedNodes: 0,
                 alb5xxPercent: 5,
                 alb5xxMinRequests: 20,
                 alb4xxPercent: 10,
