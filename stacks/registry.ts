@@ -21,6 +21,7 @@ import { securityGroupsBlock } from "../components/network/security-groups/block
 import { networkBlock } from "../components/network/vpc/block";
 import { secretsBlock } from "../components/security/secrets/block";
 import { loadBalancerControllerBlock } from "../components/kubernetes/load-balancer-controller/block";
+import { meshBlock } from "../components/kubernetes/mesh/block";
 import { healthChecksBlock } from "../components/observability/health-checks/block";
 import { observabilityBlock } from "../components/observability/kube-observability/block";
 import { monitoringBlock } from "../components/observability/monitoring/block";
@@ -47,6 +48,7 @@ export const BLOCKS: readonly AnyBlock[] = [
     eksBlock,
     blueGreenAlbBlock,
     loadBalancerControllerBlock,
+    meshBlock,
     cdnBlock,
     parametersBlock,
     secretsBlock,
