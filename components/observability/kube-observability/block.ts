@@ -3,7 +3,8 @@
  * (Prometheus, Grafana, optionally Alertmanager) on encrypted gp3 volumes, the Kiali operator and
  * its Kiali on that Prometheus, and the scraping of the Istio mesh (KubeObservability). Built on
  * the EKS block's cluster (`ctx.need(eksBlock)`): its provider, its node group, and its EBS CSI
- * driver add-on before any volume.
+ * driver add-on before any volume; and on the mesh (`ctx.need(meshBlock)`): Kiali lives in its
+ * istio-system, after its control plane, and the Istio monitors scrape its proxies and istiod.
  *
  * No UI is public: every Service is ClusterIP; operators port-forward (README).
  */
@@ -11,6 +12,7 @@ import { z } from "zod";
 import { Problem } from "../../../lib/problems";
 import { BuildContext, ConfigView, defineBlock, singleKey } from "../../../stacks/block";
 import { eksBlock } from "../../compute/eks/block";
+import { meshBlock } from "../../kubernetes/mesh/block";
 import {
     CHARTS_CHECKED,
     GP3_SIZE_GIB,
@@ -91,7 +93,7 @@ function observabilitySchema() {
                 .describe("The name of the encrypted gp3 StorageClass this block creates (EBS CSI driver) and its volumes use; not `gp2`, EKS's own unencrypted class."),
         })
         .prefault({})
-        .describe("kube-prometheus-stack, Kiali and Istio's metrics on the EKS cluster of platform:eks.");
+        .describe("kube-prometheus-stack, Kiali and Istio's metrics on the EKS cluster of platform:eks, for the mesh of platform:mesh.");
 }
 
 export type ObservabilityConfig = z.output<ReturnType<typeof observabilitySchema>>;
@@ -136,13 +138,14 @@ export const OPERATOR_COMMANDS = {
 export const observabilityBlock = defineBlock({
     name: "observability",
     keys: ["observability"],
-    requires: [eksBlock],
+    requires: [eksBlock, meshBlock],
     schema: () => singleKey("observability", observabilitySchema()),
 
     rules: (config: ObservabilityConfig, view): Problem[] => observabilityProblems(config, view),
 
     build(config: ObservabilityConfig, ctx: BuildContext): KubeObservability {
         const eks = ctx.need(eksBlock);
+        const mesh = ctx.need(meshBlock);
         const ebsCsiDriver = eks.addons.get("aws-ebs-csi-driver");
         return new KubeObservability("observability", {
             naming: ctx.stack.naming,
@@ -150,6 +153,7 @@ export const observabilityBlock = defineBlock({
             provider: eks.provider,
             ready: eks.ready,
             storageReady: ebsCsiDriver ? [ebsCsiDriver] : [],
+            meshReady: mesh.controlPlane,
             charts: config.charts,
             retentionDays: config.prometheus.retentionDays,
             prometheusStorageSize: config.prometheus.storageSize,

@@ -1,8 +1,9 @@
 /**
  * platform:observability in stacks: its defaults, every rule triggered by a stack file's config
- * with its exact message, and system C's network + eks + observability planned through the
+ * with its exact message, and system C's network + eks + mesh + observability planned through the
  * program: the releases, the StorageClass, the Kiali CR and the monitors on the EKS block's
- * cluster, after its node group and its EBS CSI driver; the outputs; the baseline.
+ * cluster, after its node group and its EBS CSI driver, Kiali after the mesh's control plane; the
+ * outputs; the baseline.
  */
 import { expect } from "chai";
 import { observabilityBlock } from "../../../../components/observability/kube-observability/block";
@@ -17,11 +18,17 @@ import { RunView } from "../../../support/query";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
 
-/** A point-eks stack in `env` with the observability block, `change` applied to its config. */
+/** System C's mesh, as small as it validates. */
+const MESH = {
+    gateway: { hosts: ["api.example.com"] },
+    auth: { issuer: "https://auth.example.com", jwksUri: "https://auth.example.com/.well-known/jwks.json", audiences: ["example-api"] },
+};
+
+/** A point-eks stack in `env` with the mesh and the observability block, `change` applied to its config. */
 function withObservability(change: (observability: Json) => void = () => {}, env: "dev" | "prod" = "prod"): ConfigMap {
     const observability: Json = { prometheus: { retentionDays: 15, storageSize: "50Gi" } };
     change(observability);
-    return pointEks(() => {}, env, { "platform:observability": JSON.stringify(observability) });
+    return pointEks(() => {}, env, { "platform:mesh": JSON.stringify(MESH), "platform:observability": JSON.stringify(observability) });
 }
 
 describe("stacks: platform:observability resolves with its defaults", () => {
@@ -52,7 +59,17 @@ describe("stacks: bad platform:observability configs", () => {
                 delete config["platform:eks"];
                 return config;
             },
-            ["platform:observability: needs platform:eks, which this stack does not have"],
+            // The mesh needs the cluster too.
+            ["platform:mesh: needs platform:eks, which this stack does not have", "platform:observability: needs platform:eks, which this stack does not have"],
+        ],
+        [
+            "no platform:mesh",
+            () => {
+                const config = withObservability();
+                delete config["platform:mesh"];
+                return config;
+            },
+            ["platform:observability: needs platform:mesh, which this stack does not have"],
         ],
         [
             "a kube-prometheus-stack version not in the table",
@@ -139,7 +156,7 @@ async function planned(): Promise<RunView> {
     return new RunView(run);
 }
 
-describe("stacks: network + eks + observability planned", () => {
+describe("stacks: network + eks + mesh + observability planned", () => {
     it("plans, and meets the baseline", async () => {
         const view = await planned();
         expectBaseline(view.run as ProgramRun, { project: "point-eks", env: "prod", name: "point-eks" });
@@ -185,6 +202,14 @@ describe("stacks: network + eks + observability planned", () => {
             expect(r.options.explicitDependsOn, r.name).to.include(nodeGroup[0].urn);
         }
         expect(view.one(STORAGE_CLASS, "observability-storage-class").options.explicitDependsOn).to.include(ebs[0].urn);
+    });
+
+    it("creates Kiali in istio-system after the mesh's control plane (its base and istiod releases) and the Kiali operator", async () => {
+        const view = await planned();
+        const releases = (...names: string[]) => names.map((name) => view.one(RELEASE, name).urn);
+        const kiali = view.one("kubernetes:kiali.io/v1alpha1:Kiali", "observability-kiali");
+        expect((kiali.inputs.metadata as { namespace: string }).namespace).to.equal("istio-system");
+        expect(kiali.options.explicitDependsOn).to.include.members(releases("mesh-base", "mesh-istiod", "observability-kiali-operator"));
     });
 
     it("outputs the in-cluster URLs, the chart versions and the operators' commands", async () => {
