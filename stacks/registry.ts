@@ -22,6 +22,7 @@ import { networkBlock } from "../components/network/vpc/block";
 import { secretsBlock } from "../components/security/secrets/block";
 import { loadBalancerControllerBlock } from "../components/kubernetes/load-balancer-controller/block";
 import { meshBlock } from "../components/kubernetes/mesh/block";
+import { workloadsBlock } from "../components/kubernetes/workloads/block";
 import { healthChecksBlock } from "../components/observability/health-checks/block";
 import { observabilityBlock } from "../components/observability/kube-observability/block";
 import { monitoringBlock } from "../components/observability/monitoring/block";
@@ -56,6 +57,7 @@ export const BLOCKS: readonly AnyBlock[] = [
     functionsBlock,
     schedulesBlock,
     servicesBlock,
+    workloadsBlock,
     webAclBlock,
     observabilityBlock,
     healthChecksBlock,
