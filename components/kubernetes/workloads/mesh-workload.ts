@@ -57,6 +57,12 @@ export const PLATFORM_VARIABLES = [
     "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
 ] as const;
 
+/**
+ * The link-local address the EKS Pod Identity agent serves credentials on, on every node
+ * (AWS_CONTAINER_CREDENTIALS_FULL_URI: https://docs.aws.amazon.com/eks/latest/userguide/pod-id-how-it-works.html).
+ */
+export const POD_IDENTITY_AGENT_ADDRESS = "169.254.170.23";
+
 /** Where the Istio custom resources are served (Istio 1.22 and later serve v1: https://istio.io/latest/blog/2024/v1-apis/). */
 export const ISTIO_API = { networking: "networking.istio.io/v1", security: "security.istio.io/v1" } as const;
 
@@ -354,6 +360,8 @@ function deploymentSpec(spec: WorkloadSpec, pod: PodFacts): k8s.types.input.apps
                     // The app starts once its sidecar is ready: it reads Secrets Manager and its stores at start, through the sidecar.
                     "proxy.istio.io/config": JSON.stringify({ holdApplicationUntilProxyStarts: true }),
                     "kubectl.kubernetes.io/default-container": APP_CONTAINER,
+                    // The EKS Pod Identity agent's credentials endpoint on the node: reached directly, not through the sidecar.
+                    "traffic.sidecar.istio.io/excludeOutboundIPRanges": `${POD_IDENTITY_AGENT_ADDRESS}/32`,
                 },
             },
             spec: {

@@ -160,6 +160,7 @@ describe("components/mesh-workload: the point service in the mesh", () => {
             "sidecar.istio.io/proxyMemoryLimit": "128Mi",
             "proxy.istio.io/config": '{"holdApplicationUntilProxyStarts":true}',
             "kubectl.kubernetes.io/default-container": "app",
+            "traffic.sidecar.istio.io/excludeOutboundIPRanges": "169.254.170.23/32",
         });
     });
 
