@@ -143,7 +143,7 @@ describe("seed system A, prod (tests/fixtures/seed/Pulumi.prod.yaml)", () => {
 
 describe("stack files in general", () => {
     it("finds the stack files of a directory: the seed copies are the account stack, dev and prod", () => {
-        expect(listStacks(SEED_ROOT)).to.deep.equal(["account", "chat", "couple", "dev", "point-ecs", "prod"]);
+        expect(listStacks(SEED_ROOT)).to.deep.equal(["account", "chat", "couple", "dev", "point-ecs", "point-eks", "prod"]);
     });
 
     it("stops a bad config before any resource but the stack itself is registered", async () => {

@@ -26,7 +26,7 @@ import { RunView } from "./query";
 import { StackCopy, configPath } from "./stack-copy";
 
 const FAKE_CLI = path.join(__dirname, "fake-cli", "fake-cli.sh");
-const FAKED_TOOLS = ["pulumi", "aws", "docker", "psql", "dig", "gh", "npm", "sleep"];
+const FAKED_TOOLS = ["pulumi", "aws", "docker", "psql", "dig", "gh", "npm", "sleep", "kubectl"];
 /** The mock runtime's account and region: the registry the README's docker commands push to. */
 const REGISTRY = "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com";
 
@@ -269,6 +269,8 @@ export class ReadmeSession {
             } else if (tool === "aws") {
                 execService = option(args, "--service-name") ?? execService;
                 checks.push(() => this.checkAwsNames(args, `${where}: ${command}`, execService));
+            } else if (tool === "kubectl") {
+                checks.push(() => this.checkKubernetesNames(args, `${where}: ${command}`));
             } else if (tool === "docker" && args[0] === "push") {
                 checks.push(() => this.checkImage(args[1], `${where}: ${command}`));
             } else if (tool === "gh" && args[0] === "variable" && args[1] === "set") {
@@ -349,6 +351,28 @@ export class ReadmeSession {
             expect(execService, `${where}: no service's task to open a session in`).to.be.a("string");
             const service = views.flatMap((view) => view.ofType("aws:ecs/service:Service")).find((s) => s.inputs.name === execService);
             expect(service?.inputs.enableExecuteCommand, `${where}: ${execService} has ECS Exec off`).to.equal(true);
+        }
+    }
+
+    /**
+     * A kubectl command's namespace (`-n`) is one the plans create (a Namespace, or a Helm
+     * release's), and a service it forwards to (`svc/<name>`) one the plans or their charts name.
+     */
+    private checkKubernetesNames(args: readonly string[], where: string): void {
+        const views = this.allViews();
+        const namespaces = new Set(
+            views.flatMap((view) => [
+                ...view.ofType("kubernetes:core/v1:Namespace").map((n) => String((n.inputs.metadata as { name: string }).name)),
+                ...view.ofType("kubernetes:helm.sh/v3:Release").map((r) => String(r.inputs.namespace)),
+            ]),
+        );
+        const namespace = option(args, "-n") ?? option(args, "--namespace");
+        expect(namespace, `${where}: kubectl without -n <namespace>`).to.be.a("string");
+        expect([...namespaces], `${where}: -n`).to.include(namespace);
+        const service = args.find((arg) => arg.startsWith("svc/"))?.slice("svc/".length);
+        if (service !== undefined) {
+            const outputs = JSON.stringify(views.map((view) => view.run.outputs));
+            expect(outputs.includes(`svc/${service} `) || outputs.includes(`//${service}.${namespace}:`), `${where}: svc/${service} is no service the plans name in ${namespace}`).to.equal(true);
         }
     }
 

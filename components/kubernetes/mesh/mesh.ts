@@ -164,7 +164,10 @@ export class Mesh extends PlatformComponent {
             rules: [
                 {
                     from: [{ source: { notRequestPrincipals: ["*"] } }],
-                    ...(auth.publicPaths.length > 0 ? { to: [{ operation: { notPaths: [...auth.publicPaths] } }] } : {}),
+                    // A browser's CORS preflight (OPTIONS) never carries a token: the JWT filter lets
+                    // it through, the authorization filter would not (istio/istio#45716, #36911),
+                    // and the VirtualService's corsPolicy answers it at the gateway.
+                    to: [{ operation: { notMethods: ["OPTIONS"], ...(auth.publicPaths.length > 0 ? { notPaths: [...auth.publicPaths] } : {}) } }],
                 },
             ],
         });

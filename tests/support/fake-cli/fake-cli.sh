@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The command-line tools the README's commands call (pulumi, aws, docker, psql, dig, gh, npm), faked
+# The command-line tools the README's commands call (pulumi, aws, docker, psql, dig, gh, npm, kubectl), faked
 # for tests/readme.test.ts: each call is appended to $FAKE_CLI_STATE/calls (the tool and its
 # arguments, tab-separated), which the test replays against a copy of the stack files: config edits
 # applied as `pulumi config set` makes them, every `pulumi up`/`preview` planned, every name an AWS
@@ -97,6 +97,13 @@ aws)
     "ecs describe-tasks") echo "0123456789abcdef0123456789abcdef-1234567890" ;;
     "secretsmanager get-secret-value") echo '{"username":"popcorn_admin","password":"from-the-fake-aws-cli"}' ;;
     *) echo '{}' ;;
+    esac
+    ;;
+kubectl)
+    case "$*" in
+    *"get secret"*) printf '%s' "ZmFrZS1ncmFmYW5hLXBhc3N3b3Jk" ;;   # base64 of a fake password, as -o jsonpath prints it
+    *"create token"*) echo "eyJhbGciOiJSUzI1NiJ9.fake.token" ;;
+    *) ;;                                                           # port-forward: nothing to print
     esac
     ;;
 docker | psql)

@@ -234,8 +234,14 @@ describe("components/mesh: system C's Istio", () => {
         expect(policy.inputs.spec).to.deep.equal({
             selector: { matchLabels: { istio: "ingressgateway" } },
             action: "DENY",
-            rules: [{ from: [{ source: { notRequestPrincipals: ["*"] } }], to: [{ operation: { notPaths: ["/healthz", "/health"] } }] }],
+            rules: [{ from: [{ source: { notRequestPrincipals: ["*"] } }], to: [{ operation: { notMethods: ["OPTIONS"], notPaths: ["/healthz", "/health"] } }] }],
         });
+    });
+
+    it("without public paths, still lets a CORS preflight (OPTIONS, never with a token) through to the VirtualService's CORS policy", async () => {
+        const closed = await runView(() => new Mesh("mesh", { ...meshArgs()(), auth: { ...settings().auth, publicPaths: [] } }));
+        const policy = closed.ofType("kubernetes:security.istio.io/v1:AuthorizationPolicy")[0];
+        expect((policy.inputs.spec as { rules: unknown }).rules).to.deep.equal([{ from: [{ source: { notRequestPrincipals: ["*"] } }], to: [{ operation: { notMethods: ["OPTIONS"] } }] }]);
     });
 
     it("serves the hosts over HTTP on 8080 through the Istio Gateway public", () => {
