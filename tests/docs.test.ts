@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { BLOCKS } from "../stacks/registry";
 import { blockReadme, blockTable, coreTable, withTable } from "../tooling/docs";
-import { runStack } from "../tooling/plan";
+import { cachedStackRun } from "../tooling/plan";
 import { PROJECT_ROOT, readStackConfig } from "../tooling/stack-file";
 import { expectBaseline } from "./support/baseline";
 
@@ -42,7 +42,7 @@ describe("docs: block READMEs", () => {
                 // Each example alone: the examples share names, as copies of one stack would.
                 fs.readdirSync(dir).filter((f) => f.startsWith("Pulumi.example-")).forEach((f) => fs.rmSync(path.join(dir, f)));
                 fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), example!);
-                const run = await runStack(stack, dir);
+                const run = await cachedStackRun(stack, dir);
                 const { config } = readStackConfig(stack, dir);
                 expectBaseline(run, { project: config["platform:name"], env: config["platform:envName"] ?? config["platform:env"], name: stack });
             });

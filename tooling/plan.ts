@@ -159,6 +159,15 @@ export function sharedStackRun(stack: string, root: string = PROJECT_ROOT): Prom
     return run;
 }
 
+/**
+ * The run of `Pulumi.<stack>.yaml` of `root` (a temporary copy, say), read from the disk cache
+ * when the program and every stack file of `root` are as they were for a run already made: for
+ * tests that plan an edited copy and only read the run. A failing run is never cached.
+ */
+export function cachedStackRun(stack: string, root: string): Promise<ProgramRun> {
+    return cachedRun(stack, root);
+}
+
 async function cachedRun(stack: string, root: string): Promise<ProgramRun> {
     let file: string | undefined;
     try {

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { ProgramRun, RecordedResource } from "../../tooling/mock-runtime";
-import { renderSnapshot, runStack, sharedStackRun, snapshotDrift, snapshotPath, toSnapshotPlan } from "../../tooling/plan";
+import { cachedStackRun, renderSnapshot, sharedStackRun, snapshotDrift, snapshotPath, toSnapshotPlan } from "../../tooling/plan";
 import { PROJECT_ROOT } from "../../tooling/stack-file";
 import { SEED_ROOT, seedRun } from "../fixtures/seed";
 import { StackCopy } from "../support/stack-copy";
@@ -35,7 +35,7 @@ async function planDevWith(edits: ReadonlyArray<readonly [Array<string | number>
             }
         }
         fs.writeFileSync(copy.file("dev"), doc.toString());
-        return await runStack("dev", copy.dir);
+        return await cachedStackRun("dev", copy.dir);
     } finally {
         copy.remove();
     }

@@ -9,7 +9,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import { parseStackConfig } from "../../stacks/config";
 import { MOCK_ACCOUNT_ID, ProgramRun, RecordedResource } from "../../tooling/mock-runtime";
-import { runStack } from "../../tooling/plan";
+import { cachedStackRun } from "../../tooling/plan";
 import { ConfigMap, Json, RuleCase, itRaises, stackConfig } from "../fixtures/config";
 import { SEED_ROOT } from "../fixtures/seed";
 import { expectBaseline } from "../support/baseline";
@@ -44,7 +44,7 @@ async function planWith(stack: "prod" | "dev", edits: Edits): Promise<ProgramRun
             }
         }
         fs.writeFileSync(copy.file(stack), doc.toString());
-        return await runStack(stack, copy.dir);
+        return await cachedStackRun(stack, copy.dir);
     } finally {
         copy.remove();
     }

@@ -11,7 +11,7 @@ import { expect } from "chai";
 import { generateKeyPairSync } from "crypto";
 import * as fs from "fs";
 import { MOCK_ACCOUNT_ID, ProgramRun, RecordedResource } from "../../tooling/mock-runtime";
-import { runStack } from "../../tooling/plan";
+import { cachedStackRun } from "../../tooling/plan";
 import { readStackConfig } from "../../tooling/stack-file";
 import { ConfigMap, Json, RuleCase, itRaises } from "../fixtures/config";
 import { SEED_ROOT } from "../fixtures/seed";
@@ -99,7 +99,7 @@ describe("stacks: system D's edge and uploads (a copy of the point-ecs seed: ALB
             doc.setIn(["config", "platform:cdn", "signing"], doc.createNode(SIGNING));
             doc.setIn(["config", "platform:services", "point-api", "connectsTo"], doc.createNode(["database", "cache", "parameters", "buckets", "cdn"]));
             fs.writeFileSync(copy.file("point-ecs"), doc.toString());
-            run = await runStack("point-ecs", copy.dir);
+            run = await cachedStackRun("point-ecs", copy.dir);
         } finally {
             copy.remove();
         }

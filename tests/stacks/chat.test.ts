@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { ProgramRun } from "../../tooling/mock-runtime";
-import { runStack } from "../../tooling/plan";
+import { cachedStackRun } from "../../tooling/plan";
 import { SEED_ROOT, seedRun } from "../fixtures/seed";
 import { RunView, T, reachability } from "../support/query";
 import { StackCopy } from "../support/stack-copy";
@@ -192,7 +192,7 @@ describe("system E (chat) as its seed describes it", () => {
             try {
                 copy.set("chat", "blueGreen.weights.blue", String(blue));
                 copy.set("chat", "blueGreen.weights.green", String(green));
-                runs.push(await runStack("chat", copy.dir));
+                runs.push(await cachedStackRun("chat", copy.dir));
             } finally {
                 copy.remove();
             }

@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { ConfigError } from "../../stacks/config";
-import { runStack } from "../../tooling/plan";
+import { cachedStackRun } from "../../tooling/plan";
 import { SEED_ROOT } from "../fixtures/seed";
 import { RunView } from "../support/query";
 import { StackCopy } from "../support/stack-copy";
@@ -15,7 +15,7 @@ import { StackCopy } from "../support/stack-copy";
 /** The problem lines a plan of `stack` in `dir` stops with. */
 async function refusal(stack: string, dir: string): Promise<string[]> {
     try {
-        await runStack(stack, dir);
+        await cachedStackRun(stack, dir);
     } catch (err) {
         expect(err, String(err)).to.be.instanceOf(ConfigError);
         return (err as ConfigError).problems.map((p) => `${p.key}: ${p.message}`);
@@ -47,7 +47,7 @@ describe("stack files of one account: a copy never takes over another stack", ()
         copy.set("staging", "envName", "staging");
         copy.set("staging", "alb.targetGroupStem", "gw");
         copy.set("staging", "alb.dns.records[0]", "api-staging.goormpopcorn.shop");
-        const view = new RunView(await runStack("staging", copy.dir));
+        const view = new RunView(await cachedStackRun("staging", copy.dir));
         const cluster = view.ofType("aws:ecs/cluster:Cluster")[0];
         expect(cluster.inputs.name).to.equal("goorm-popcorn-staging-cluster");
         expect(cluster.inputs.tags).to.include({ Environment: "staging", Stack: "staging" });
@@ -56,7 +56,7 @@ describe("stack files of one account: a copy never takes over another stack", ()
         expect(view.ofType("aws:rds/cluster:Cluster")[0].inputs.deletionProtection).to.equal(true);
         expect(view.ofType("aws:wafv2/webAcl:WebAcl")).to.have.length(1);
         // And prod plans again beside it.
-        expect((await runStack("prod", copy.dir)).resources.length).to.be.above(1);
+        expect((await cachedStackRun("prod", copy.dir)).resources.length).to.be.above(1);
     });
 
     it("refuses a second account stack's hosted zones and repositories", async () => {
@@ -71,11 +71,11 @@ describe("stack files of one account: a copy never takes over another stack", ()
         fs.copyFileSync(copy.file("prod"), copy.file("prodeu"));
         copy.set("prod", "aws:allowedAccountIds[0]", "111111111111");
         copy.set("prodeu", "aws:allowedAccountIds[0]", "222222222222");
-        expect((await runStack("prodeu", copy.dir)).resources.length).to.be.above(1);
+        expect((await cachedStackRun("prodeu", copy.dir)).resources.length).to.be.above(1);
     });
 
     it("ignores another stack file that does not read (that stack's own problem)", async () => {
         fs.writeFileSync(copy.file("broken"), "config:\n  platform:env: [dev\n");
-        expect((await runStack("dev", copy.dir)).resources.length).to.be.above(1);
+        expect((await cachedStackRun("dev", copy.dir)).resources.length).to.be.above(1);
     });
 });

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { SECRET_PLACEHOLDER } from "../../tooling/mock-runtime";
-import { runStack } from "../../tooling/plan";
+import { cachedStackRun } from "../../tooling/plan";
 import { SEED_ROOT, seedRun } from "../fixtures/seed";
 import { PASSWORD_LIKE, passwordLikeInputs } from "../support/baseline";
 import { RunView, T } from "../support/query";
@@ -194,7 +194,7 @@ describe("stack dev: the data tier of the seed", () => {
         const copy = new StackCopy(SEED_ROOT);
         try {
             copy.set("dev", "cache.subnetTier", "private");
-            const edited = new RunView(await runStack("dev", copy.dir));
+            const edited = new RunView(await cachedStackRun("dev", copy.dir));
             const privateIds = edited.subnetsOfTier("private").map((s) => s.id);
             expect(edited.ofType(R.cacheSubnetGroup)[0].inputs.subnetIds).to.have.members(privateIds);
             expect(edited.ofType(R.replicationGroup)[0].inputs.securityGroupIds).to.deep.equal(view.ofType(R.replicationGroup)[0].inputs.securityGroupIds);
@@ -252,7 +252,7 @@ describe("stack prod on an Aurora MySQL long-term-support line", () => {
             copy.set("prod", "database.engine", "aurora-mysql");
             copy.set("prod", "database.engineVersion", "8.0.mysql_aurora.3.10.1");
             copy.set("prod", "database.autoMinorVersionUpgrade", "false");
-            const view = new RunView(await runStack("prod", copy.dir));
+            const view = new RunView(await cachedStackRun("prod", copy.dir));
             const cluster = view.ofType(R.cluster)[0];
             expect(cluster.inputs).to.include({ engine: "aurora-mysql", engineVersion: "8.0.mysql_aurora.3.10.1" });
             // Off: Pulumi keeps the version it was told (no ignoreChanges hides a drift).
@@ -274,7 +274,7 @@ describe("system C's data placement on the point-ecs seed (three data AZs, Auror
                 instances: view.ofType(R.clusterInstance).map((i) => `${i.inputs.identifier} ${i.inputs.availabilityZone} tier ${i.inputs.promotionTier}`),
                 shards: view.ofType(R.replicationGroup)[0].inputs.nodeGroupConfigurations,
             });
-            const before = placement(new RunView(await runStack("point-ecs", copy.dir)));
+            const before = placement(new RunView(await cachedStackRun("point-ecs", copy.dir)));
             expect(before.instances).to.have.members(["point-ecs-prod-db-2a ap-northeast-2a tier 0", "point-ecs-prod-db-2b ap-northeast-2b tier 1"]);
             expect(before.shards).to.deep.equal([{ nodeGroupId: "0001", primaryAvailabilityZone: "ap-northeast-2a", replicaAvailabilityZones: ["ap-northeast-2b"], replicaCount: 1 }]);
 
@@ -282,7 +282,7 @@ describe("system C's data placement on the point-ecs seed (three data AZs, Auror
                 copy.set("point-ecs", `database.instanceAzs[${i}]`, az);
                 copy.set("point-ecs", `cache.azs[${i}]`, az);
             }
-            const after = placement(new RunView(await runStack("point-ecs", copy.dir)));
+            const after = placement(new RunView(await cachedStackRun("point-ecs", copy.dir)));
             expect(after.instances).to.have.members(["point-ecs-prod-db-2a ap-northeast-2a tier 0", "point-ecs-prod-db-2c ap-northeast-2c tier 1"]);
             expect(after.shards).to.deep.equal([{ nodeGroupId: "0001", primaryAvailabilityZone: "ap-northeast-2a", replicaAvailabilityZones: ["ap-northeast-2c"], replicaCount: 1 }]);
         } finally {

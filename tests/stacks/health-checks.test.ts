@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { MOCK_ACCOUNT_ID, ProgramRun, RecordedResource, runProgram } from "../../tooling/mock-runtime";
-import { projectProgram, runStack } from "../../tooling/plan";
+import { cachedStackRun, projectProgram } from "../../tooling/plan";
 import { PROJECT_ROOT } from "../../tooling/stack-file";
 import { ConfigMap, Json, RuleCase, itRaises } from "../fixtures/config";
 import { expectBaseline } from "../support/baseline";
@@ -61,7 +61,7 @@ async function plan(file: string | ConfigMap, name = "b"): Promise<ProgramRun> {
         fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         if (typeof file === "string") {
             fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), file);
-            return await runStack(name, dir);
+            return await cachedStackRun(name, dir);
         }
         return await runProgram(projectProgram(), { stack: name, config: file, projectDirectory: dir });
     } finally {

@@ -9,7 +9,7 @@
  */
 import { expect } from "chai";
 import { ProgramRun } from "../../tooling/mock-runtime";
-import { readableStacks, renderSnapshot, runStack, sharedStackRun, snapshotStacks, toSnapshotPlan } from "../../tooling/plan";
+import { cachedStackRun, readableStacks, renderSnapshot, sharedStackRun, snapshotStacks, toSnapshotPlan } from "../../tooling/plan";
 import { PROJECT_ROOT, readStackConfig, stackFileProblem } from "../../tooling/stack-file";
 import { emptyObjectInputs, expectBaseline } from "../support/baseline";
 import { RunView } from "../support/query";
@@ -54,7 +54,7 @@ describe("live stack files: a user's routine edits keep them valid and the basel
 
     /** Plans the edited copy, checks the baseline and that a snapshot renders. */
     async function planEdited(stack: string): Promise<RunView> {
-        const run = await runStack(stack, copy.dir);
+        const run = await cachedStackRun(stack, copy.dir);
         expectBaseline(run, identity(stack, copy.dir));
         expect(renderSnapshot(toSnapshotPlan(run))).to.contain(`stack: ${stack}`);
         return new RunView(run);

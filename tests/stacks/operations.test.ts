@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { LOG_RETENTION_DAYS } from "../../lib/aws-limits";
 import { RecordedResource } from "../../tooling/mock-runtime";
-import { runStack } from "../../tooling/plan";
+import { cachedStackRun } from "../../tooling/plan";
 import { SEED_ROOT, seedRun } from "../fixtures/seed";
 import { RunView, T } from "../support/query";
 import { StackCopy } from "../support/stack-copy";
@@ -329,7 +329,7 @@ describe("stack dev: edge and office hours", () => {
         const copy = new StackCopy(SEED_ROOT);
         try {
             copy.set("dev", "blueGreen.green.scaledToZero", "false");
-            const edited = new RunView(await runStack("dev", copy.dir));
+            const edited = new RunView(await cachedStackRun("dev", copy.dir));
             // Created by this update, not updated: office hours' ignoreChanges on min/max cannot hold
             // a new target back, and RegisterScalableTarget moves the current count into [min, max].
             const target = edited.one(O.scalingTarget, "api-gateway-green-scaling");
@@ -400,7 +400,7 @@ describe("stack prod: edge and around the clock", () => {
         const copy = new StackCopy(SEED_ROOT);
         try {
             copy.set("prod", "monitoring.alarmTopicArns[0]", "arn:aws:sns:ap-northeast-2:210987654321:pagerduty-popcorn");
-            const run = await runStack("prod", copy.dir);
+            const run = await cachedStackRun("prod", copy.dir);
             const actions = [(run.outputs as Record<string, unknown>).alarmTopicArn, "arn:aws:sns:ap-northeast-2:210987654321:pagerduty-popcorn"];
             const alarms = new RunView(run).ofType(O.alarm);
             expect(alarms).to.not.be.empty;

@@ -12,7 +12,7 @@ import * as path from "path";
 import { parametersBlock } from "../../components/config/parameters/block";
 import { parseStackConfig } from "../../stacks/config";
 import { MOCK_ACCOUNT_ID, ProgramRun, RecordedResource, SECRET_PLACEHOLDER } from "../../tooling/mock-runtime";
-import { runStack } from "../../tooling/plan";
+import { cachedStackRun } from "../../tooling/plan";
 import { PROJECT_ROOT } from "../../tooling/stack-file";
 import { ConfigMap, Json, RuleCase, itRaises, problemLines } from "../fixtures/config";
 import { expectBaseline } from "../support/baseline";
@@ -299,7 +299,7 @@ describe("stack point (planned): services and the parameters they connect to", (
     before(async () => {
         fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         fs.writeFileSync(path.join(dir, "Pulumi.point.yaml"), POINT_STACK);
-        run = await runStack("point", dir);
+        run = await cachedStackRun("point", dir);
         view = new RunView(run);
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -383,7 +383,7 @@ describe("stack point-prod (planned): the key in prod", () => {
         const config = point(() => {}, {}, "prod");
         const yaml = ["config:", ...Object.entries(config).map(([key, value]) => `  ${key}: ${value.startsWith("{") ? value : JSON.stringify(value)}`)].join("\n");
         fs.writeFileSync(path.join(dir, "Pulumi.pointprod.yaml"), `${yaml}\n`);
-        const run = await runStack("pointprod", dir);
+        const run = await cachedStackRun("pointprod", dir);
         const view = new RunView(run);
         expect(view.ofType(KEY).map((k) => [k.inputs.deletionWindowInDays, k.inputs.enableKeyRotation])).to.deep.equal([[30, true]]);
         expect(view.ofType(PARAMETER).map((p) => p.inputs.name).sort()).to.deep.equal([

@@ -14,7 +14,7 @@ import * as path from "path";
 import { schedulesBlock } from "../../components/serverless/schedules/block";
 import { parseStackConfig } from "../../stacks/config";
 import { MOCK_ACCOUNT_ID, ProgramRun } from "../../tooling/mock-runtime";
-import { runStack } from "../../tooling/plan";
+import { cachedStackRun } from "../../tooling/plan";
 import { PROJECT_ROOT } from "../../tooling/stack-file";
 import { ConfigMap, Json, RuleCase, itRaises, problemLines } from "../fixtures/config";
 import { expectBaseline } from "../support/baseline";
@@ -227,7 +227,7 @@ describe("stack couple (planned): the daily question", () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-schedules-"));
         fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         fs.writeFileSync(path.join(dir, "Pulumi.couple.yaml"), COUPLE_STACK);
-        run = await runStack("couple", dir);
+        run = await cachedStackRun("couple", dir);
         view = new RunView(run);
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -326,7 +326,7 @@ describe("stack couple (planned), edited as pulumi config set --path edits it", 
         copy.set("couple", "platform:schedules.daily-question.retry.attempts", "0");
         copy.set("couple", "platform:schedules.weekly-digest.function", "ws-default");
         copy.set("couple", "platform:schedules.weekly-digest.expression", "cron(0 9 ? * MON *)");
-        view = new RunView(await runStack("couple", copy.dir));
+        view = new RunView(await cachedStackRun("couple", copy.dir));
     });
     after(() => copy.remove());
 

@@ -12,7 +12,7 @@ import { TableSpec } from "../../components/data/tables/tables";
 import { parseStackConfig } from "../../stacks/config";
 import { tablesBlock } from "../../components/data/tables/block";
 import { MOCK_ACCOUNT_ID, ProgramRun, RecordedResource } from "../../tooling/mock-runtime";
-import { runStack } from "../../tooling/plan";
+import { cachedStackRun } from "../../tooling/plan";
 import { PROJECT_ROOT } from "../../tooling/stack-file";
 import { ConfigMap, Json, RuleCase, itRaises, problemLines } from "../fixtures/config";
 import { expectBaseline } from "../support/baseline";
@@ -269,7 +269,7 @@ describe("stack chat (planned): services and the tables they connect to", () => 
     before(async () => {
         fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         fs.writeFileSync(path.join(dir, "Pulumi.chat.yaml"), CHAT_STACK);
-        run = await runStack("chat", dir);
+        run = await cachedStackRun("chat", dir);
         view = new RunView(run);
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));

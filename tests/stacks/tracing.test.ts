@@ -8,7 +8,7 @@
  */
 import { expect } from "chai";
 import { ProgramRun, RecordedResource } from "../../tooling/mock-runtime";
-import { runStack } from "../../tooling/plan";
+import { cachedStackRun } from "../../tooling/plan";
 import { RuleCase, itRaises, resolved, stackConfig } from "../fixtures/config";
 import { SEED_ROOT, seedRun } from "../fixtures/seed";
 import { expectBaseline } from "../support/baseline";
@@ -129,7 +129,7 @@ describe("tracing: the seed's dev stack with tracing on for api-gateway (planned
     before(async () => {
         copy.set("dev", "services.api-gateway.tracing.enabled", "true");
         copy.set("dev", "services.api-gateway.tracing.sampleRatio", "0.5");
-        run = await runStack("dev", copy.dir);
+        run = await cachedStackRun("dev", copy.dir);
         view = new RunView(run);
     });
 
@@ -187,7 +187,7 @@ describe("tracing: the seed's dev stack with tracing on for api-gateway (planned
         const off = new StackCopy(SEED_ROOT);
         try {
             off.set("dev", "services.api-gateway.tracing.enabled", "false");
-            const offRun = await runStack("dev", off.dir);
+            const offRun = await cachedStackRun("dev", off.dir);
             const inputs = (r: ProgramRun) => r.resources.map((x) => [x.urn, x.inputs]);
             expect(inputs(offRun)).to.deep.equal(inputs(await seedRun("dev")));
         } finally {

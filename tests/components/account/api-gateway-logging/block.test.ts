@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { apiGatewayLoggingBlock } from "../../../../components/account/api-gateway-logging/block";
 import { ConfigError, parseStackConfig } from "../../../../stacks/config";
-import { runStack } from "../../../../tooling/plan";
+import { cachedStackRun } from "../../../../tooling/plan";
 import { PROJECT_ROOT } from "../../../../tooling/stack-file";
 import { problemLines } from "../../../fixtures/config";
 import { expectBaseline } from "../../../support/baseline";
@@ -39,7 +39,7 @@ describe("stacks: platform:apiGatewayLogging", () => {
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
         it("plans the account stack alone: the role and the setting, meeting the baseline", async () => {
-            const run = await runStack("account", dir);
+            const run = await cachedStackRun("account", dir);
             const view = new RunView(run);
             expect(view.ofType("aws:iam/role:Role").map((r) => r.inputs.name)).to.deep.equal(["account-prod-apigateway-cloudwatch"]);
             expect(view.ofType("aws:apigateway/account:Account")).to.have.length(1);
@@ -50,7 +50,7 @@ describe("stacks: platform:apiGatewayLogging", () => {
         it("refuses a second one, naming the other file", async () => {
             write("other", { ...account("{}"), "platform:name": "other" });
             try {
-                await runStack("other", dir);
+                await cachedStackRun("other", dir);
                 expect.fail("planned");
             } catch (err) {
                 expect(err).to.be.instanceOf(ConfigError);

@@ -13,7 +13,7 @@ import { versionsIn } from "../../../../components/compute/eks/versions";
 import { meshBlock } from "../../../../components/kubernetes/mesh/block";
 import { parseStackConfig } from "../../../../stacks/config";
 import { ProgramRun } from "../../../../tooling/mock-runtime";
-import { runStack } from "../../../../tooling/plan";
+import { cachedStackRun } from "../../../../tooling/plan";
 import { PROJECT_ROOT } from "../../../../tooling/stack-file";
 import { ConfigMap, Json, RuleCase, itRaises, problemLines } from "../../../fixtures/config";
 import { pointEks } from "../../../fixtures/eks";
@@ -170,7 +170,7 @@ describe("stack point-eks (planned): the mesh behind the ALB", () => {
     const plan = async (config: ConfigMap): Promise<ProgramRun> => {
         const yaml = ["config:", ...Object.entries(config).map(([key, value]) => `  ${key}: ${value.startsWith("{") || value.startsWith("[") ? value : JSON.stringify(value)}`)].join("\n");
         fs.writeFileSync(path.join(dir, "Pulumi.point-eks.yaml"), `${yaml}\n`);
-        return runStack("point-eks", dir);
+        return cachedStackRun("point-eks", dir);
     };
     before(async () => {
         fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));

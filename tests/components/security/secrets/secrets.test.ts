@@ -12,7 +12,7 @@ import { GeneratedSecrets, PRINTABLE_SPECIALS, defaultVariable } from "../../../
 import { Naming } from "../../../../lib/naming";
 import { baseTags } from "../../../../lib/tags";
 import { MOCK_ACCOUNT_ID, SECRET_PLACEHOLDER } from "../../../../tooling/mock-runtime";
-import { runStack } from "../../../../tooling/plan";
+import { cachedStackRun } from "../../../../tooling/plan";
 import { PROJECT_ROOT } from "../../../../tooling/stack-file";
 import { ConfigMap, Json, RuleCase, itRaises } from "../../../fixtures/config";
 import { expectBaseline } from "../../../support/baseline";
@@ -179,13 +179,13 @@ type Container = { name: string; secrets?: Array<{ name: string; valueFrom: stri
 describe("stack couple (planned): each service reads only its secrets", () => {
     let dir: string;
     let view: RunView;
-    let run: Awaited<ReturnType<typeof runStack>>;
+    let run: Awaited<ReturnType<typeof cachedStackRun>>;
     before(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-secrets-"));
         fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         const config = Object.fromEntries(Object.entries(couple()).map(([k, v]) => [k, k.startsWith("platform:") && v.startsWith("{") ? JSON.parse(v) : v]));
         fs.writeFileSync(path.join(dir, "Pulumi.couple.yaml"), JSON.stringify({ config }, null, 2));
-        run = await runStack("couple", dir);
+        run = await cachedStackRun("couple", dir);
         view = new RunView(run);
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -20,7 +20,7 @@ import { AnyBlock, BuildContext, defineBlock } from "../../../../stacks/block";
 import { parseStackConfig } from "../../../../stacks/config";
 import { BLOCKS } from "../../../../stacks/registry";
 import { MOCK_ACCOUNT_ID, ProgramRun, runProgram } from "../../../../tooling/mock-runtime";
-import { runStack } from "../../../../tooling/plan";
+import { cachedStackRun } from "../../../../tooling/plan";
 import { PROJECT_ROOT } from "../../../../tooling/stack-file";
 import { ConfigMap, Json, RuleCase, itRaises } from "../../../fixtures/config";
 import { expectBaseline } from "../../../support/baseline";
@@ -318,7 +318,7 @@ describe("stack couple (planned): system D's functions", () => {
         const config = couple(() => {}, { "platform:monitoring": JSON.stringify({ alarmEmails: ["ops@example.com"] }) });
         const yaml = ["config:", ...Object.entries(config).map(([key, value]) => `  ${key}: ${value.startsWith("{") || value.startsWith("[") ? value : JSON.stringify(value)}`)].join("\n");
         fs.writeFileSync(path.join(dir, "Pulumi.couple.yaml"), `${yaml}\n`);
-        run = await runStack("couple", dir);
+        run = await cachedStackRun("couple", dir);
         view = new RunView(run);
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -14,7 +14,7 @@ import * as path from "path";
 import { websocketBlock } from "../../../../components/serverless/websocket/block";
 import { parseStackConfig } from "../../../../stacks/config";
 import { MOCK_ACCOUNT_ID, ProgramRun } from "../../../../tooling/mock-runtime";
-import { runStack } from "../../../../tooling/plan";
+import { cachedStackRun } from "../../../../tooling/plan";
 import { PROJECT_ROOT } from "../../../../tooling/stack-file";
 import { ConfigMap, Json, RuleCase, itRaises, problemLines } from "../../../fixtures/config";
 import { expectBaseline } from "../../../support/baseline";
@@ -244,7 +244,7 @@ describe("stack couple (planned): system D's WebSocket API and its functions", (
         const config = couple(() => {}, { "platform:monitoring": JSON.stringify({ alarmEmails: ["ops@example.com"] }) });
         const yaml = ["config:", ...Object.entries(config).map(([key, value]) => `  ${key}: ${value.startsWith("{") || value.startsWith("[") ? value : JSON.stringify(value)}`)].join("\n");
         fs.writeFileSync(path.join(dir, "Pulumi.couple.yaml"), `${yaml}\n`);
-        run = await runStack("couple", dir);
+        run = await cachedStackRun("couple", dir);
         view = new RunView(run);
         apiId = view.one(API, "websocket-api").id!;
     });
@@ -333,7 +333,7 @@ describe("stack couple (planned): a Fargate service posting to the WebSocket API
         });
         const yaml = ["config:", ...Object.entries(config).map(([key, value]) => `  ${key}: ${value.startsWith("{") || value.startsWith("[") ? value : JSON.stringify(value)}`)].join("\n");
         fs.writeFileSync(path.join(dir, "Pulumi.couple.yaml"), `${yaml}\n`);
-        view = new RunView(await runStack("couple", dir));
+        view = new RunView(await cachedStackRun("couple", dir));
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
