@@ -85,6 +85,15 @@ describe("tooling/cost/prices: the Seoul price table", () => {
             expect(price(id).confidence, id).to.equal("unknown");
         }
         for (const row of PRICES.rows) expect(row.usd === null, row.id).to.equal(row.confidence === "unknown");
+        // Fargate Spot runs X86_64 tasks only: no ARM Spot row.
+        expect(hasPrice("fargate.spot.arm.vcpu-hour")).to.equal(false);
+        expect(price("fargate.spot.vcpu-hour").notes).to.match(/ARM64 .*cannot use it/);
+    });
+
+    it("lists what the compiled sources lacked: KMS keys and basic Route 53 health checks priced, SQS and Scheduler not", () => {
+        expect([price("kms.key.month").usd, price("kms.key.month").confidence]).to.deep.equal([1, "global"]);
+        expect([price("route53.healthcheck.aws.month").usd, price("route53.healthcheck.other.month").usd]).to.deep.equal([0.5, 0.75]);
+        for (const id of ["route53.healthcheck.feature.aws.month", "sqs.standard.requests.1m", "sqs.fifo.requests.1m", "scheduler.invocations.1m"]) expect(price(id).usd, id).to.equal(null);
     });
 
     it("price() throws on an id the table does not have, naming it", () => {
