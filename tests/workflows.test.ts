@@ -284,6 +284,189 @@ describe(".github/workflows/pull-request.yml", () => {
         expect(permissionsOf(test)).to.not.have.property("id-token");
     });
 
+    describe("job cost: each stack's monthly estimate on the head and on the base branch, and the difference, in the job summary", () => {
+        const cost = workflow.jobs.cost;
+        const costSteps = () => cost.steps;
+        const summaryStep = () => cost.steps.find(runsCommand(/^npm run -s cost-diff -- .*>> "\$GITHUB_STEP_SUMMARY"$/));
+
+        it("runs for every PR, forks included: no condition, no secrets, no AWS, no id-token, needs no other job", () => {
+            expect(cost, "a job named cost").to.not.equal(undefined);
+            expect(cost.if).to.equal(undefined);
+            expect(needsOf(cost)).to.deep.equal([]);
+            expect(JSON.stringify(cost)).to.not.match(/secrets\.|configure-aws-credentials|pulumi\/actions/);
+            expect(permissionsOf(cost)).to.not.have.property("id-token");
+        });
+
+        it("checks out the merge commit with its parents, installs, estimates the head, then the base in a worktree of HEAD^1, then writes npm run -s cost-diff to $GITHUB_STEP_SUMMARY", () => {
+            const checkout = stepIndex(cost, usesAction("actions/checkout"), "checks out");
+            expect(Number(cost.steps[checkout].with?.["fetch-depth"]), "the merge commit and its parents").to.be.at.least(2);
+            const node = stepIndex(cost, usesAction("actions/setup-node"), "sets up Node");
+            expect(String(cost.steps[node].with?.["node-version"])).to.match(/^24(\.|$)/);
+            const order = [
+                checkout,
+                node,
+                stepIndex(cost, runsCommand(/^npm ci$/), "runs npm ci"),
+                stepIndex(cost, (step) => /npm run -s cost -- --stack "\$stack" --json > "\$RUNNER_TEMP\/cost\/head\//.test(step.run ?? ""), "estimates the head"),
+                stepIndex(cost, runsCommand(/^git worktree add --detach "\$RUNNER_TEMP\/base" HEAD\^1$/), "checks out the base into a worktree"),
+                stepIndex(cost, (step) => step === summaryStep(), "writes the summary"),
+            ];
+            expect(order).to.deep.equal([...order].sort((a, b) => a - b));
+            expect(new Set(order).size).to.equal(order.length);
+        });
+
+        describe("its run: blocks, run in a git repository (a base commit, a PR commit, GitHub's merge of them) with npm stubbed", () => {
+            let dir: string;
+            before(() => {
+                dir = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-cost-"));
+            });
+            after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+            const gitEnv = {
+                GIT_AUTHOR_NAME: "t",
+                GIT_AUTHOR_EMAIL: "t@example.com",
+                GIT_COMMITTER_NAME: "t",
+                GIT_COMMITTER_EMAIL: "t@example.com",
+                GIT_CONFIG_GLOBAL: "/dev/null",
+                GIT_CONFIG_NOSYSTEM: "1",
+            };
+
+            /** An estimate of `stack` with one NAT line of `usd` a month. */
+            const estimateJson = (stack: string, usd: number): string =>
+                JSON.stringify({
+                    stack,
+                    region: "ap-northeast-2",
+                    currency: "USD",
+                    tableDate: "2026-05-01",
+                    monthlyUsd: usd,
+                    lines: [{ resource: "nat-a", type: "aws:ec2/natGateway:NatGateway", component: "network", priceId: "nat.hour", unitPriceUsd: usd / 730, quantity: 730, unit: "hour", basis: "730 h", monthlyUsd: usd }],
+                    notPriced: [],
+                    assumptions: {},
+                });
+
+            interface Side {
+                /** package.json's scripts.cost, or none. */
+                cost: boolean;
+                lock: string;
+                /** Stacks listed by `npm run -s stacks`, with their monthly USD (null: its estimate fails). */
+                stacks: Record<string, number | null>;
+            }
+
+            function write(repo: string, side: Side): void {
+                fs.rmSync(path.join(repo, "estimates"), { recursive: true, force: true });
+                fs.mkdirSync(path.join(repo, "estimates"));
+                fs.writeFileSync(path.join(repo, "package.json"), JSON.stringify({ scripts: { stacks: "x", ...(side.cost ? { cost: "x" } : {}) } }));
+                fs.writeFileSync(path.join(repo, "package-lock.json"), side.lock);
+                fs.writeFileSync(path.join(repo, "stacks.txt"), Object.keys(side.stacks).map((s) => `${s}\n`).join(""));
+                for (const [stack, usd] of Object.entries(side.stacks)) {
+                    if (usd !== null) {
+                        fs.writeFileSync(path.join(repo, "estimates", `${stack}.json`), estimateJson(stack, usd));
+                    }
+                }
+            }
+
+            /** Runs the cost job's run: blocks in order in a fresh repository; returns the summary and npm's calls. */
+            function runCostJob(label: string, base: Side, head: Side): { summary: string; npm: string[]; stdout: string; repo: string; temp: string } {
+                const repo = path.join(dir, label, "workspace");
+                const temp = path.join(dir, label, "runner-temp");
+                const bin = path.join(dir, label, "bin");
+                fs.mkdirSync(repo, { recursive: true });
+                fs.mkdirSync(temp, { recursive: true });
+                fs.mkdirSync(bin, { recursive: true });
+                const git = (...args: string[]) => {
+                    const result = spawnSync("git", args, { cwd: repo, encoding: "utf8", env: { ...process.env, ...gitEnv } });
+                    expect(result.status, `git ${args.join(" ")}: ${result.stderr}`).to.equal(0);
+                };
+                git("init", "-q", "-b", "main");
+                write(repo, base);
+                git("add", "-A");
+                git("commit", "-qm", "base");
+                git("checkout", "-qb", "pr");
+                write(repo, head);
+                git("add", "-A");
+                git("commit", "-qm", "the pull request");
+                git("checkout", "-q", "main");
+                // refs/pull/N/merge: parents the base branch, then the PR.
+                git("merge", "-q", "--no-ff", "-m", "merge", "pr");
+                git("checkout", "-q", "--detach");
+                const log = path.join(dir, label, "npm.log");
+                // `npm run -s stacks` lists stacks.txt, `npm run -s cost` prints estimates/<stack>.json of the
+                // directory it runs in, `npm run -s cost-diff` is the real CLI, `npm ci` makes node_modules.
+                fs.writeFileSync(
+                    path.join(bin, "npm"),
+                    [
+                        "#!/bin/sh",
+                        `echo "$PWD $*" >> '${log}'`,
+                        'if [ "$1" = ci ]; then mkdir -p node_modules; exit 0; fi',
+                        'script="$3"; shift 3; [ "$1" = "--" ] && shift',
+                        'case "$script" in',
+                        "  stacks) cat stacks.txt ;;",
+                        '  cost) if [ -f "estimates/$2.json" ]; then cat "estimates/$2.json"; else echo "no estimate of $2" >&2; exit 1; fi ;;',
+                        `  cost-diff) exec '${process.execPath}' -r '${path.join(ROOT, "scripts", "register.js")}' '${path.join(ROOT, "scripts", "cost-diff.ts")}' "$@" ;;`,
+                        '  *) echo "unexpected npm run $script" >&2; exit 1 ;;',
+                        "esac",
+                        "",
+                    ].join("\n"),
+                    { mode: 0o755 },
+                );
+                const summaryFile = path.join(dir, label, "summary.md");
+                fs.writeFileSync(summaryFile, "");
+                let stdout = "";
+                for (const step of costSteps().filter((s) => s.run !== undefined)) {
+                    const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], {
+                        cwd: repo,
+                        encoding: "utf8",
+                        env: {
+                            ...process.env,
+                            ...gitEnv,
+                            PATH: [bin, path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
+                            RUNNER_TEMP: temp,
+                            GITHUB_WORKSPACE: repo,
+                            GITHUB_STEP_SUMMARY: summaryFile,
+                        },
+                    });
+                    expect(result.status, `${step.name ?? step.run}\n${result.stderr}`).to.equal(0);
+                    stdout += result.stdout;
+                }
+                const npm = fs.readFileSync(log, "utf8").trim().split("\n");
+                return { summary: fs.readFileSync(summaryFile, "utf8"), npm, stdout, repo, temp };
+            }
+
+            const BASE: Side = { cost: true, lock: "lock 1", stacks: { couple: 100, gone: 10 } };
+
+            it("diffs each stack of the head against the base (changed, new, removed), reusing the head's node_modules when the lockfile is the same", () => {
+                const { summary, npm, repo, temp } = runCostJob("same-lock", BASE, { cost: true, lock: "lock 1", stacks: { couple: 112.34, fresh: 20 } });
+                expect(summary).to.contain("## Monthly cost estimate (USD)");
+                expect(summary).to.contain("| couple | $100.00 | $112.34 | +$12.34 | +12.3% | — | 0 |\n| fresh | — | $20.00 | +$20.00 | new | — | 0 |\n| gone | $10.00 | — | -$10.00 | removed | — | — |\n");
+                expect(summary).to.contain("- $100.00  nat-a (aws:ec2/natGateway) 730 h × $0.1369863");
+                const base = path.join(temp, "base");
+                expect(fs.realpathSync(path.join(base, "node_modules"))).to.equal(fs.realpathSync(path.join(repo, "node_modules")));
+                expect(npm.filter((call) => / ci$/.test(call))).to.deep.equal([`${repo} ci`]);
+                expect(npm).to.include(`${base} run -s cost -- --stack gone --json`);
+                expect(npm).to.not.include(`${repo} run -s cost -- --stack gone --json`);
+            });
+
+            it("installs the base's own dependencies (npm ci in its worktree) when the pull request changes the lockfile", () => {
+                const { npm, repo, temp } = runCostJob("new-lock", BASE, { cost: true, lock: "lock 2", stacks: { couple: 100 } });
+                expect(npm.filter((call) => / ci$/.test(call))).to.deep.equal([`${repo} ci`, `${path.join(temp, "base")} ci`]);
+                expect(fs.lstatSync(path.join(temp, "base", "node_modules")).isSymbolicLink()).to.equal(false);
+            });
+
+            it("shows the head's estimates alone when the base has no cost script yet", () => {
+                const { summary, npm, temp } = runCostJob("no-estimator", { cost: false, lock: "lock 1", stacks: { couple: 100 } }, { cost: true, lock: "lock 1", stacks: { couple: 100 } });
+                expect(summary).to.contain("The base branch has no cost estimator");
+                expect(summary).to.contain("| couple | no estimate | $100.00 | — | — | — | 0 |");
+                expect(npm.some((call) => call.startsWith(path.join(temp, "base")))).to.equal(false);
+            });
+
+            it("does not fail on an estimate that fails: a warning, and the stack left out of the summary with a note", () => {
+                const { summary, stdout } = runCostJob("failing", BASE, { cost: true, lock: "lock 1", stacks: { couple: 100, broken: null } });
+                expect(stdout).to.contain("::warning::the head's cost estimate of broken failed");
+                expect(summary).to.contain("> **broken** left out: the head's `broken.json` is empty (its estimate failed).");
+                expect(summary).to.contain("| couple | $100.00 | $100.00 | $0.00 | 0.0% |");
+            });
+        });
+    });
+
     it("job preview runs `pulumi preview` for each stack through pulumi/actions, commenting on the PR with a diff", () => {
         expect(needsOf(preview)).to.include("test");
         const steps = pulumiSteps(preview);
