@@ -808,6 +808,11 @@ export function resilienceReport(plan: Pick<Plan, "resources">, facts: StackFact
     };
 }
 
+/** The CLI's exit code for a report: 1 when a prod stack has a tier down after one AZ's loss, else 0. */
+export function resilienceExitCode(report: ResilienceReport): 0 | 1 {
+    return report.passed ? 0 : 1;
+}
+
 /** What the stack file says that the plan does not: env, prefix, the NAT decision. */
 export function stackFacts(stack: string, root: string = PROJECT_ROOT): StackFacts {
     const config = readStackConfig(stack, root).config;
@@ -932,7 +937,7 @@ export async function resilienceCli(argv: readonly string[], output: CliOutput):
     try {
         const report = await stackResilience(options.stack, options.dir);
         output.out(options.json ? renderResilienceJson(report) : renderResilienceText(report));
-        return report.passed ? 0 : 1;
+        return resilienceExitCode(report);
     } catch (err) {
         if (err instanceof ConfigError || err instanceof StackFileError) {
             output.err(`${err.message}\n`);
