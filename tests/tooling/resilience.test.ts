@@ -467,6 +467,27 @@ describe("tooling/resilience: the AZ-loss report", () => {
             }
         });
 
+        it("runs the README's commands (its Resilience report section) on the seed stack files, and its example row is the report's", async () => {
+            const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+            const section = readme.split("\n## Resilience report\n")[1]?.split("\n## ")[0] ?? "";
+            const commands = [...section.matchAll(/^npm run -s resilience -- (.+?)\s*(?:#.*)?$/gm)].map((m) => m[1].split(/\s+/));
+            expect(commands.map((args) => args.join(" "))).to.deep.equal(["--stack prod", "--stack couple --json"]);
+            for (const args of commands) {
+                const result = await cli(...args, "--dir", SEED_ROOT);
+                expect(result.status, `${args.join(" ")}: ${result.stderr}`).to.equal(0);
+                if (args.includes("--json")) {
+                    expect(() => JSON.parse(result.stdout)).to.not.throw();
+                }
+            }
+            const example = /`database (\S+) +(\w+) +(.+?) …`/.exec(section);
+            expect(example, "the section shows one database row").to.not.equal(null);
+            const [, name, status, reason] = example!;
+            const report = await stackResilience("point-eks", SEED_ROOT);
+            const row = outcome(report, AZ.a, "database", name);
+            expect(row.status).to.equal(status);
+            expect(row.reason.startsWith(reason)).to.equal(true);
+        });
+
         it("runs as package.json wires it (npm run -s resilience -- --stack couple --dir tests/fixtures/seed)", () => {
             const result = spawnSync("npm", ["run", "-s", "resilience", "--", "--stack", "couple", "--dir", "tests/fixtures/seed", "--json"], { cwd: PROJECT_ROOT, encoding: "utf8" });
             expect(result.status, result.stderr).to.equal(0);
