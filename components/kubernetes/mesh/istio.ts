@@ -215,8 +215,10 @@ export function gatewayValues(gateway: MeshSettings["gateway"]): GatewayValues {
         },
         resources: gateway.resources,
         podDisruptionBudget: gateway.replicas > 1 ? { minAvailable: 1 } : {},
+        // DoNotSchedule, not ScheduleAnyway: a preference lets both replicas end up in one AZ after
+        // a node replacement, and the loss of that AZ would stop every request (the resilience report).
         topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { ...GATEWAY_SELECTOR } } },
+            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { ...GATEWAY_SELECTOR } } },
         ],
     };
 }

@@ -190,7 +190,7 @@ describe("components/mesh: system C's Istio", () => {
             resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "2", memory: "1Gi" } },
             podDisruptionBudget: { minAvailable: 1 },
             topologySpreadConstraints: [
-                { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { istio: "ingressgateway" } } },
+                { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { istio: "ingressgateway" } } },
             ],
         });
     });
