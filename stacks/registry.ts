@@ -25,6 +25,7 @@ import { meshBlock } from "../components/kubernetes/mesh/block";
 import { workloadsBlock } from "../components/kubernetes/workloads/block";
 import { healthChecksBlock } from "../components/observability/health-checks/block";
 import { observabilityBlock } from "../components/observability/kube-observability/block";
+import { costBlock } from "../components/observability/cost/block";
 import { monitoringBlock } from "../components/observability/monitoring/block";
 import { functionsBlock } from "../components/serverless/functions/block";
 import { schedulesBlock } from "../components/serverless/schedules/block";
@@ -62,4 +63,5 @@ export const BLOCKS: readonly AnyBlock[] = [
     observabilityBlock,
     healthChecksBlock,
     monitoringBlock,
+    costBlock,
 ];

@@ -8,6 +8,7 @@ import * as path from "path";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { structuredPatch } from "diff";
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import type { CostEstimate } from "./cost/types";
 import { ProgramRun, RecordedOptions, RecordedResource, SECRET_PLACEHOLDER, runProgram } from "./mock-runtime";
 import { PROJECT_ROOT, listStacks, readStackConfig, stackFileProblem } from "./stack-file";
 
@@ -29,6 +30,8 @@ export interface Plan {
     /** Sorted by URN, so the document is the same from run to run. */
     readonly resources: readonly PlanResource[];
     readonly outputs: Readonly<Record<string, unknown>>;
+    /** The monthly cost estimate of the resources (the plan CLI adds it; tooling/cost/types.ts). */
+    readonly cost?: CostEstimate;
 }
 
 /** The project's program (`index.ts` in `root`), evaluated afresh on every call, as the CLI would. */

@@ -9,6 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import type { CostEstimate } from "../../tooling/cost/types";
 import { planCli } from "../../tooling/plan-cli";
 import { PROJECT_ROOT } from "../../tooling/stack-file";
 import { requireTool } from "../support/tools";
@@ -51,6 +52,7 @@ interface PlanDocument {
     resources: Array<{ urn: string; id: string | null; type: string; name: string; parent: string | null; inputs: Record<string, unknown>; options?: Record<string, unknown> }>;
     outputs: Record<string, unknown>;
     warnings: string[];
+    cost: CostEstimate;
 }
 
 describe("scripts/plan: the offline plan CLI", () => {
@@ -81,6 +83,8 @@ describe("scripts/plan: the offline plan CLI", () => {
         expect(lines).to.include("      1 aws:ec2/natGateway:NatGateway");
         expect(lines).to.include("      8 aws:ecs/service:Service");
         expect(lines).to.include('    vpcCidr: "10.0.0.0/16"');
+        // The cost summary last (tooling/cost: README "What it costs").
+        expect(result.stdout).to.match(/\nCost: \$[\d,]+\.\d\d a month \(ap-northeast-2 prices of \d{4}-\d\d-\d\d\); budget: none set \(platform:cost\.monthlyBudgetUsd\)\.\n {4}\S+ \$[\d,.]+, .* — itemised by `npm run cost -- --stack dev`\.\n$/);
     });
 
     describe("--json", () => {
@@ -91,15 +95,17 @@ describe("scripts/plan: the offline plan CLI", () => {
             document = JSON.parse(first.stdout) as PlanDocument;
         });
 
-        it("prints exactly one JSON document with stack, resources, outputs and warnings", () => {
+        it("prints exactly one JSON document with stack, resources, outputs, warnings and cost", () => {
             expect(first.status, first.stderr).to.equal(0);
-            expect(Object.keys(document)).to.deep.equal(["stack", "resources", "outputs", "warnings"]);
+            expect(Object.keys(document)).to.deep.equal(["stack", "resources", "outputs", "warnings", "cost"]);
             expect(document.stack).to.equal("prod");
             for (const resource of document.resources) {
                 // `options` only where some option is not the default.
                 expect(Object.keys(resource).join()).to.be.oneOf(["urn,id,type,name,parent,inputs", "urn,id,type,name,parent,inputs,options"]);
             }
             expect(document.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet")).to.have.length(9);
+            expect(Object.keys(document.cost)).to.deep.equal(["stack", "region", "currency", "tableDate", "monthlyUsd", "lines", "notPriced", "assumptions"]);
+            expect(document.cost.monthlyUsd).to.be.above(0);
             expect(document.outputs.vpcCidr).to.equal("10.0.0.0/16");
         });
 

@@ -84,7 +84,7 @@ describe("stacks/config: bad configs name the key, the value and what is allowed
         [
             "a misspelt top-level key",
             () => stackConfig("dev", (c) => (c["platform:netwrok"] = "{}")),
-            ["platform:netwrok: is not a known key (did you mean network?); allowed here: env, envName, name, tags, logs, repositories, zones, ci, apiGatewayLogging, network, cluster, serviceDiscovery, database, cache, kafka, tables, buckets, eks, alb, loadBalancerController, mesh, cdn, parameters, secrets, websocket, functions, functionDefaults, schedules, services, serviceDefaults, blueGreen, schedule, workloads, waf, observability, healthChecks, monitoring"],
+            ["platform:netwrok: is not a known key (did you mean network?); allowed here: env, envName, name, tags, logs, repositories, zones, ci, apiGatewayLogging, network, cluster, serviceDiscovery, database, cache, kafka, tables, buckets, eks, alb, loadBalancerController, mesh, cdn, parameters, secrets, websocket, functions, functionDefaults, schedules, services, serviceDefaults, blueGreen, schedule, workloads, waf, observability, healthChecks, monitoring, cost"],
         ],
         [
             "a misspelt namespace",
