@@ -476,10 +476,25 @@ describe(".github/workflows/pull-request.yml", () => {
         expect(inputs["comment-on-pr"]).to.equal(true);
         expect(inputs.diff).to.equal(true);
         expect(String(inputs["github-token"])).to.match(/\$\{\{\s*(secrets\.GITHUB_TOKEN|github\.token)\s*\}\}/);
+        // pulumi/actions passes each line of policyPacks as --policy-pack (action.yml of v7.0.0).
+        expect(inputs.policyPacks, "the preview runs the policy pack").to.equal("policy");
         for (const stack of ["dev", "prod", "staging"]) {
             expect(render(inputs["stack-name"], previewContext(stack))).to.equal(stack);
             expect(render(inputs["stack-name"], previewContext(stack, { PULUMI_ORG: "goorm" }))).to.equal(`goorm/platform/${stack}`);
         }
+    });
+
+    it("job preview's policy pack is the project's CrossGuard pack (policy/, runtime nodejs), whose dependencies npm ci installs", () => {
+        const pack = parse(fs.readFileSync(path.join(ROOT, "policy", "PulumiPolicy.yaml"), "utf8")) as { name: string; runtime: string };
+        expect(pack.runtime).to.equal("nodejs");
+        const root = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+        const own = JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "package.json"), "utf8")) as { dependencies: Record<string, string> };
+        for (const [name, version] of Object.entries(own.dependencies)) {
+            expect(root.dependencies[name], name).to.equal(version);
+        }
+        const steps = preview.steps;
+        const ci = steps.findIndex(runsCommand(/^npm ci$/));
+        expect(ci, "npm ci before the preview").to.be.within(0, steps.findIndex(usesAction("pulumi/actions")));
     });
 
     it("job preview may write PR comments and request an OIDC token, and nothing more", () => {
