@@ -44,7 +44,7 @@ export interface CostDiff {
     readonly deltaUsd: number;
     /** The delta in percent of the base, one decimal; null without a base or with a base of $0.00. */
     readonly percent: number | null;
-    /** Every line of both sides, the changed ones first (largest change first), then the unchanged. */
+    /** Every line of both sides: the changed ones first, a resource's together, the largest change first; then the unchanged. */
     readonly lines: readonly CostLineDiff[];
     readonly counts: Readonly<Record<Change, number>>;
 }
@@ -146,16 +146,32 @@ function lineDiff(base: CostLine | undefined, head: CostLine | undefined): CostL
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Changed lines first, by the size of their change (not priced after priced), then by resource, type, price and side. */
-function compareLines(a: CostLineDiff, b: CostLineDiff): number {
+/**
+ * Changed lines first, a resource's lines together (its instance class's old and new price are
+ * adjacent): resources by the size of their change (a not-priced change counts 0), then by name;
+ * within one, by the size of the line's change (not priced after priced), price and side. The
+ * unchanged lines last, by resource, type and price.
+ */
+function sortLines(lines: CostLineDiff[]): CostLineDiff[] {
+    const resourceOf = (d: CostLineDiff) => JSON.stringify([d.resource, d.type]);
+    const weight = new Map<string, number>();
+    for (const d of lines) {
+        if (d.change !== "unchanged") {
+            weight.set(resourceOf(d), (weight.get(resourceOf(d)) ?? 0) + Math.abs(toCents(d.deltaUsd ?? 0)));
+        }
+    }
+    const weightOf = (d: CostLineDiff) => (d.change === "unchanged" ? 0 : (weight.get(resourceOf(d)) ?? 0));
     const rank = (d: CostLineDiff) => (d.change === "unchanged" ? 2 : d.deltaUsd === null ? 1 : 0);
-    return (
-        rank(a) - rank(b) ||
-        Math.abs(toCents(b.deltaUsd ?? 0)) - Math.abs(toCents(a.deltaUsd ?? 0)) ||
-        compareText(a.resource, b.resource) ||
-        compareText(a.type, b.type) ||
-        compareText(a.priceId, b.priceId) ||
-        compareText(a.change, b.change)
+    return lines.sort(
+        (a, b) =>
+            Number(a.change === "unchanged") - Number(b.change === "unchanged") ||
+            weightOf(b) - weightOf(a) ||
+            compareText(a.resource, b.resource) ||
+            compareText(a.type, b.type) ||
+            rank(a) - rank(b) ||
+            Math.abs(toCents(b.deltaUsd ?? 0)) - Math.abs(toCents(a.deltaUsd ?? 0)) ||
+            compareText(a.priceId, b.priceId) ||
+            compareText(a.change, b.change),
     );
 }
 
@@ -171,7 +187,7 @@ export function costDiff(base: CostEstimate | undefined, head: CostEstimate | un
     const baseLines = byKey(base?.lines ?? []);
     const headLines = byKey(head?.lines ?? []);
     const keys = [...new Set([...baseLines.keys(), ...headLines.keys()])];
-    const lines = keys.map((key) => lineDiff(baseLines.get(key), headLines.get(key))).sort(compareLines);
+    const lines = sortLines(keys.map((key) => lineDiff(baseLines.get(key), headLines.get(key))));
     const counts: Record<Change, number> = { added: 0, removed: 0, changed: 0, unchanged: 0 };
     for (const line of lines) {
         counts[line.change]++;
@@ -204,8 +220,7 @@ const shortType = (type: string): string => (type.split(":").length === 3 ? type
 /** `alb-alb (aws:lb/loadBalancer) 730 h × $0.0225`, or `… 730 h × no price (alb.hour)`. */
 function describe(line: CostLine): string {
     const price = line.unitPriceUsd === null ? `no price (${line.priceId})` : formatUnitPrice(line.unitPriceUsd);
-    const assumption = line.assumption ? ` [assumption ${line.assumption}]` : "";
-    return `${line.resource} (${shortType(line.type)}) ${line.basis} × ${price}${assumption}`;
+    return `${line.resource} (${shortType(line.type)}) ${line.basis} × ${price}`;
 }
 
 const amount = (line: CostLine): string => (line.unitPriceUsd === null || line.monthlyUsd === null ? "not priced" : formatCents(toCents(line.monthlyUsd)));

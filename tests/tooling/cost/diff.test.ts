@@ -38,7 +38,7 @@ const NAT = line("nat-a", "aws:ec2/natGateway:NatGateway", "nat.hour", 0.059, 73
 const WEB1 = line("web", "aws:ecs/service:Service", "fargate.x86.vcpu-hour", 0.04656, 365, "1 × 0.5 vCPU × 730 h");
 const WEB2 = line("web", "aws:ecs/service:Service", "fargate.x86.vcpu-hour", 0.04656, 730, "2 × 0.5 vCPU × 730 h");
 const SECRET = line("app-secret", "aws:secretsmanager/secret:Secret", "secretsmanager.secret-month", 0.4, 1, "1 secret");
-const CDN = line("cdn", "aws:cloudfront/distribution:Distribution", "cloudfront.https-requests", null, 10, "10 × 1M requests", { assumption: "cost.assumptions.cdnRequestsMillions" });
+const CDN = line("cdn", "aws:cloudfront/distribution:Distribution", "cloudfront.https-requests", null, 10, "10 × 1M requests (assumption cdnRequestsMillions)", { assumption: "cdnRequestsMillions" });
 
 describe("tooling/cost/diff: the cost change of a pull request", () => {
     describe("cents", () => {
@@ -102,6 +102,17 @@ describe("tooling/cost/diff: the cost change of a pull request", () => {
             expect(diff.lines.map((l) => `${l.change} ${l.resource}`)).to.deep.equal(["changed web", "added alb-alb", "removed app-secret", "unchanged cdn", "unchanged nat-a"]);
         });
 
+        it("keeps a resource's lines together: a new instance class is its old price removed beside its new one added", () => {
+            const small = line("db-instance", "aws:rds/instance:Instance", "rds.postgres.db.t4g.small", 0.051, 730, "730 h (db.t4g.small)");
+            const micro = line("db-instance", "aws:rds/instance:Instance", "rds.postgres.db.t4g.micro", 0.025, 730, "730 h (db.t4g.micro)");
+            const nat2 = line("nat-b", "aws:ec2/natGateway:NatGateway", "nat.hour", 0.059, 365, "365 h");
+            const d = costDiff(estimate("dev", [NAT, small]), estimate("dev", [NAT, nat2, micro]));
+            expect(d.lines.map((l) => `${l.change} ${l.resource} ${l.deltaUsd}`)).to.deep.equal(["removed db-instance -37.23", "added db-instance 18.25", "added nat-b 21.54", "unchanged nat-a 0"]);
+            expect(renderCostSummary([d])).to.contain(
+                "```diff\n- $37.23  db-instance (aws:rds/instance) 730 h (db.t4g.small) × $0.051\n+ $18.25  db-instance (aws:rds/instance) 730 h (db.t4g.micro) × $0.025\n+ $21.54  nat-b (aws:ec2/natGateway) 365 h × $0.059\n```",
+            );
+        });
+
         it("sees a new unit price as a change of price and amount, at the same quantity", () => {
             const dearer = { ...NAT, unitPriceUsd: 0.062, monthlyUsd: 45.26 };
             const d = costDiff(estimate("s", [NAT]), estimate("s", [dearer]));
@@ -139,7 +150,7 @@ describe("tooling/cost/diff: the cost change of a pull request", () => {
 
     describe("not-priced lines: listed and flagged, never counted as $0", () => {
         it("gives a change involving a not-priced line no amount, and the diff says so", () => {
-            const moreRequests = { ...CDN, quantity: 20, basis: "20 × 1M requests" };
+            const moreRequests = { ...CDN, quantity: 20, basis: "20 × 1M requests (assumption cdnRequestsMillions)" };
             const nat = { ...NAT, unitPriceUsd: null, monthlyUsd: null };
             const d = costDiff(estimate("s", [CDN, NAT]), estimate("s", [moreRequests, nat]));
             expect(d.lines.map((l) => [l.resource, l.change, l.deltaUsd])).to.deep.equal([
@@ -149,8 +160,8 @@ describe("tooling/cost/diff: the cost change of a pull request", () => {
             expect(d.lines[1].fields).to.deep.equal(["unitPrice", "monthly"]);
             expect(d.deltaUsd, "the NAT's price is no longer counted").to.equal(-43.07);
             const md = renderCostSummary([d]);
-            expect(md).to.contain("- not priced  cdn (aws:cloudfront/distribution) 10 × 1M requests × no price (cloudfront.https-requests) [assumption cost.assumptions.cdnRequestsMillions]\n");
-            expect(md).to.contain("+ not priced  cdn (aws:cloudfront/distribution) 20 × 1M requests × no price (cloudfront.https-requests) [assumption cost.assumptions.cdnRequestsMillions]  (not priced)\n");
+            expect(md).to.contain("- not priced  cdn (aws:cloudfront/distribution) 10 × 1M requests (assumption cdnRequestsMillions) × no price (cloudfront.https-requests)\n");
+            expect(md).to.contain("+ not priced  cdn (aws:cloudfront/distribution) 20 × 1M requests (assumption cdnRequestsMillions) × no price (cloudfront.https-requests)  (not priced)\n");
             expect(md).to.contain("-     $43.07  nat-a (aws:ec2/natGateway) 730 h × $0.059\n");
             expect(md).to.contain("+ not priced  nat-a (aws:ec2/natGateway) 730 h × no price (nat.hour)  (not priced)\n");
             expect(md).to.contain("Not priced, so not in the total: `cdn` (cloudfront.https-requests), `nat-a` (nat.hour).");
