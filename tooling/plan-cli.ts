@@ -18,6 +18,7 @@ import { costSettings } from "./cost/settings";
 import type { CostEstimate } from "./cost/types";
 import { Plan, planStack, renderJson, renderText } from "./plan";
 import { PROJECT_ROOT, StackFileError, listStacks, readStackConfig } from "./stack-file";
+import type { StackConfig as StackFileConfig } from "./stack-file";
 
 const USAGE = "usage: npm run plan -- --stack <name> [--json] [--dir <directory of stack files>]";
 
@@ -67,9 +68,9 @@ class UsageError extends Error {}
  * The plan's monthly cost (tooling/cost/estimate.ts: milliseconds), with the stack's budget and
  * assumptions; a failure of the estimate is a warning, never the plan's failure.
  */
-function costOf(plan: Plan, options: Options, output: CliOutput): CostEstimate | undefined {
+function costOf(plan: Plan, config: StackFileConfig, output: CliOutput): CostEstimate | undefined {
     try {
-        return estimateCost(plan, costSettings(readStackConfig(options.stack, options.dir).config), PRICES);
+        return estimateCost(plan, costSettings(config.config), PRICES);
     } catch (err) {
         output.err(`warning: the cost estimate failed: ${err instanceof Error ? err.message : String(err)}\n`);
         return undefined;
@@ -90,8 +91,9 @@ export async function planCli(argv: readonly string[], output: CliOutput): Promi
         return 2;
     }
     try {
-        const plan = await planStack(options.stack, options.dir);
-        const cost = costOf(plan, options, output);
+        const stackConfig = readStackConfig(options.stack, options.dir);
+        const plan = await planStack(options.stack, options.dir, stackConfig);
+        const cost = costOf(plan, stackConfig, output);
         output.out(options.json ? renderJson(cost ? { ...plan, cost } : plan) : `${renderText(plan)}${cost ? `\n${renderCostSummary(cost)}` : ""}`);
         // As `pulumi preview` shows its diagnostics: on stderr, so the plan itself stays parseable.
         for (const warning of plan.warnings ?? []) {

@@ -11,6 +11,7 @@ import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import type { CostEstimate } from "./cost/types";
 import { ProgramRun, RecordedOptions, RecordedResource, SECRET_PLACEHOLDER, runProgram } from "./mock-runtime";
 import { PROJECT_ROOT, listStacks, readStackConfig, stackFileProblem } from "./stack-file";
+import type { StackConfig as StackFileConfig } from "./stack-file";
 
 export interface PlanResource {
     readonly urn: string;
@@ -96,8 +97,7 @@ export function toPlan(run: ProgramRun): Plan {
  * Runs the project's program on `Pulumi.<stack>.yaml` (and `Pulumi.yaml`) of `root`, the project
  * root or a directory of other stack files. Rejects with the program's error (e.g. ConfigError).
  */
-export async function runStack(stack: string, root: string = PROJECT_ROOT): Promise<ProgramRun> {
-    const stackConfig = readStackConfig(stack, root);
+export async function runStack(stack: string, root: string = PROJECT_ROOT, stackConfig: StackFileConfig = readStackConfig(stack, root)): Promise<ProgramRun> {
     return runProgram(projectProgram(), {
         project: stackConfig.project,
         stack,
@@ -193,9 +193,9 @@ async function cachedRun(stack: string, root: string): Promise<ProgramRun> {
     return JSON.parse(text) as ProgramRun;
 }
 
-/** The offline plan of `Pulumi.<stack>.yaml`. */
-export async function planStack(stack: string, root: string = PROJECT_ROOT): Promise<Plan> {
-    return toPlan(await runStack(stack, root));
+/** The offline plan of `Pulumi.<stack>.yaml` (read from `root` unless the caller has read it already). */
+export async function planStack(stack: string, root: string = PROJECT_ROOT, stackConfig?: StackFileConfig): Promise<Plan> {
+    return toPlan(await runStack(stack, root, stackConfig));
 }
 
 /** One JSON document: `{ stack, resources: [{ urn, id, type, name, parent, inputs }], outputs, warnings }`. */

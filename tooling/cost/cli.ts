@@ -62,8 +62,9 @@ function parseArgs(argv: readonly string[]): Options {
 
 /** The estimate of `Pulumi.<stack>.yaml` in `dir`, from its offline plan. */
 export async function estimateStack(stack: string, dir: string = PROJECT_ROOT, table: PriceTable = PRICES): Promise<CostEstimate> {
-    const plan = await planStack(stack, dir);
-    return estimateCost(plan, costSettings(readStackConfig(stack, dir).config), table);
+    const stackConfig = readStackConfig(stack, dir);
+    const plan = await planStack(stack, dir, stackConfig);
+    return estimateCost(plan, costSettings(stackConfig.config), table);
 }
 
 /** Runs the estimate for `argv` (the arguments after `--`); resolves to the exit code. */
