@@ -183,7 +183,7 @@ export interface GatewayValues {
     readonly topologySpreadConstraints: ReadonlyArray<{
         readonly maxSkew: 1;
         readonly topologyKey: "topology.kubernetes.io/zone";
-        readonly whenUnsatisfiable: "ScheduleAnyway";
+        readonly whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway";
         readonly labelSelector: { readonly matchLabels: Readonly<Record<string, string>> };
     }>;
 }
