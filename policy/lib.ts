@@ -73,16 +73,43 @@ export function known<T>(read: () => T): T | undefined {
     }
 }
 
+/** What `peek` returns for a value unknown during a preview. */
+export const UNKNOWN: unique symbol = Symbol("unknown");
+
+/** The value `read` returns, or UNKNOWN during a preview when it is an output not known yet. */
+export function peek<T>(read: () => T): T | typeof UNKNOWN {
+    try {
+        return read();
+    } catch (err) {
+        if (err instanceof UnknownValueError) {
+            return UNKNOWN;
+        }
+        throw err;
+    }
+}
+
+/** Whether `key` of `holder` is set: a value other than undefined, null or "", or one not known yet (an output). */
+export function isSet(holder: Record<string, unknown>, key: string): boolean {
+    const value = peek(() => holder[key]);
+    return value === UNKNOWN || (value !== undefined && value !== null && value !== "");
+}
+
 export function isObject(value: unknown): value is Record<string, unknown> {
     return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** `value` as an array (undefined and null as none, a single value as one). */
+/**
+ * `value` as an array (undefined and null as none, a single value as one), each element read
+ * safely: one a preview does not know yet (an id of a resource not created) is UNKNOWN.
+ */
 export function list(value: unknown): unknown[] {
     if (value === undefined || value === null) {
         return [];
     }
-    return Array.isArray(value) ? [...value] : [value];
+    if (!Array.isArray(value)) {
+        return [value];
+    }
+    return Array.from({ length: value.length }, (_, i) => peek(() => value[i] as unknown));
 }
 
 /** A boolean input, which the provider also accepts as "true"/"false" (launch templates). */

@@ -3,7 +3,7 @@
  * SSM Parameter Store.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { Control, Finding, Props, dependenciesOf, dependents, isObject, known, list, parseJson, truthy } from "../lib";
+import { Control, Finding, Props, UNKNOWN, dependenciesOf, dependents, isObject, isSet, known, list, parseJson, peek, truthy } from "../lib";
 import { T, isOneOf } from "../types";
 
 /**
@@ -219,7 +219,7 @@ export const elasticacheControls: Control[] = [
         severity: "medium",
         description: "Clients authenticate to ElastiCache: RBAC user groups (userGroupIds) or an AUTH token, whatever the engine version.",
         types: [T.replicationGroup],
-        check: (props) => (list(props.userGroupIds).length > 0 || "authToken" in props ? [] : ["clients connect without authentication; set userGroupIds (RBAC) or an authToken"]),
+        check: (props) => (list(props.userGroupIds).length > 0 || isSet(props, "authToken") ? [] : ["clients connect without authentication; set userGroupIds (RBAC) or an authToken"]),
     },
     {
         name: "elasticache-3-failover-multi-az",
@@ -335,7 +335,8 @@ export const s3Controls: Control[] = [
         description: "Every bucket's policy denies requests not made over TLS (Deny s3:* when aws:SecureTransport is false).",
         stack: (resources) =>
             buckets(resources)
-                .filter((bucket) => !companions(resources, bucket, T.bucketPolicy).some((p) => deniesInsecureTransport(p.props.policy)) && !deniesInsecureTransport(known(() => bucket.props.policy)))
+                // A policy document not known yet (it names a bucket created in the same update) is checked at the next preview.
+                .filter((bucket) => !companions(resources, bucket, T.bucketPolicy).some((p) => peek(() => p.props.policy) === UNKNOWN || deniesInsecureTransport(p.props.policy)) && !deniesInsecureTransport(known(() => bucket.props.policy)))
                 .map((bucket): Finding => ({ resource: bucket, message: `${bucket.name}'s policy does not deny requests without TLS (aws:SecureTransport false)` })),
     },
     {
@@ -422,7 +423,7 @@ export const ssmControls: Control[] = [
             if (props.type !== "SecureString") {
                 return [];
             }
-            if (!("keyId" in props)) {
+            if (!isSet(props, "keyId")) {
                 return ["the SecureString uses the AWS managed key (no keyId); set keyId to a customer managed key"];
             }
             const key = known(() => props.keyId);

@@ -2,7 +2,7 @@
  * The load balancer, CloudFront and API Gateway controls of the baseline.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { Control, Finding, Props, dependenciesOf, dependents, isObject, known, list, truthy } from "../lib";
+import { Control, Finding, Props, dependenciesOf, dependents, isObject, isSet, known, list, truthy } from "../lib";
 import { T, isOneOf } from "../types";
 
 /**
@@ -86,7 +86,7 @@ export const albControls: Control[] = [
         description: "Application Load Balancers write access logs to S3.",
         devOk: "access logs off",
         types: T.loadBalancers,
-        check: (props) => (isApplicationLb(props) && !(isObject(props.accessLogs) && truthy(props.accessLogs.enabled) && props.accessLogs.bucket) ? ["access logs are off; enable accessLogs to an S3 bucket"] : []),
+        check: (props) => (isApplicationLb(props) && !(isObject(props.accessLogs) && truthy(props.accessLogs.enabled) && isSet(props.accessLogs, "bucket")) ? ["access logs are off; enable accessLogs to an S3 bucket"] : []),
     },
     {
         name: "elb-6-deletion-protection",
@@ -155,7 +155,7 @@ export const cloudfrontControls: Control[] = [
         types: [T.distribution],
         check: (props) => {
             const certificate = isObject(props.viewerCertificate) ? props.viewerCertificate : {};
-            if (truthy(certificate.cloudfrontDefaultCertificate) || (!certificate.acmCertificateArn && !certificate.iamCertificateId)) {
+            if (truthy(certificate.cloudfrontDefaultCertificate) || (!isSet(certificate, "acmCertificateArn") && !isSet(certificate, "iamCertificateId"))) {
                 return ["the distribution uses CloudFront's default certificate (*.cloudfront.net), whose security policy is TLSv1; give it an alias and a certificate (minimum TLSv1.2_2021)"];
             }
             return MODERN_VIEWER_TLS.test(String(certificate.minimumProtocolVersion)) ? [] : [`minimumProtocolVersion is ${String(certificate.minimumProtocolVersion)}; use TLSv1.2_2021`];
@@ -192,7 +192,7 @@ export const cloudfrontControls: Control[] = [
         check: (props) =>
             origins(props)
                 .filter((o) => !isObject(o.customOriginConfig) && !isObject(o.vpcOriginConfig))
-                .filter((o) => !("originAccessControlId" in o) || (isObject(o.s3OriginConfig) && "originAccessIdentity" in o.s3OriginConfig && known(() => (o.s3OriginConfig as Props).originAccessIdentity) !== ""))
+                .filter((o) => !isSet(o, "originAccessControlId") || (isObject(o.s3OriginConfig) && isSet(o.s3OriginConfig, "originAccessIdentity")))
                 .map((o) => `the S3 origin ${String(o.originId)} has no origin access control; set originAccessControlId (and no originAccessIdentity)`),
     },
     {
@@ -227,7 +227,7 @@ export const cloudfrontControls: Control[] = [
         description: "CloudFront distributions are associated with an AWS WAF web ACL (webAclId).",
         devOk: "no WAF (the baseline asks for it in prod)",
         types: [T.distribution],
-        check: (props) => ("webAclId" in props && known(() => props.webAclId) !== "" ? [] : ["the distribution has no WAF web ACL; set webAclId"]),
+        check: (props) => (isSet(props, "webAclId") ? [] : ["the distribution has no WAF web ACL; set webAclId"]),
     },
 ];
 
@@ -238,7 +238,7 @@ export const apiGatewayControls: Control[] = [
         severity: "medium",
         description: "API Gateway v2 stages write access logs (accessLogSettings to a log group).",
         types: [T.apiStage],
-        check: (props) => (isObject(props.accessLogSettings) && "destinationArn" in props.accessLogSettings && "format" in props.accessLogSettings ? [] : ["the stage has no access logs; set accessLogSettings (destinationArn and format)"]),
+        check: (props) => (isObject(props.accessLogSettings) && isSet(props.accessLogSettings, "destinationArn") && isSet(props.accessLogSettings, "format") ? [] : ["the stage has no access logs; set accessLogSettings (destinationArn and format)"]),
     },
     {
         name: "apigateway-stage-throttling",

@@ -4,7 +4,7 @@
  * observability UIs, the mesh's mTLS).
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { Control, Finding, Props, dependenciesOf, dependents, isObject, known, list, truthy } from "../lib";
+import { Control, Finding, Props, dependenciesOf, dependents, isObject, isSet, known, list, truthy } from "../lib";
 import { T, isOneOf } from "../types";
 import { loadBalancersOf } from "./edge";
 
@@ -127,10 +127,8 @@ export const cloudwatchControls: Control[] = [
             if (actions.length === 0) {
                 return ["the alarm notifies no one; add an SNS topic to alarmActions"];
             }
-            return actions
-                .map((_, i) => known(() => list(props.alarmActions)[i]))
-                .filter((a): a is string => typeof a === "string" && !/^arn:[^:]+:sns:/.test(a))
-                .map((a) => `alarm action ${a} is not an SNS topic`);
+            // An action not known yet is a topic created in the same update.
+            return actions.filter((a): a is string => typeof a === "string" && !/^arn:[^:]+:sns:/.test(a)).map((a) => `alarm action ${a} is not an SNS topic`);
         },
     },
 ];
@@ -206,7 +204,7 @@ export const eksControls: Control[] = [
         types: [T.eksCluster],
         check: (props) => {
             const configs = list(props.encryptionConfig).filter(isObject);
-            return configs.some((c) => list(c.resources).includes("secrets") && isObject(c.provider) && "keyArn" in c.provider) ? [] : ["Kubernetes secrets are not encrypted with a KMS key; set encryptionConfig { resources: [secrets], provider.keyArn }"];
+            return configs.some((c) => list(c.resources).includes("secrets") && isObject(c.provider) && isSet(c.provider, "keyArn")) ? [] : ["Kubernetes secrets are not encrypted with a KMS key; set encryptionConfig { resources: [secrets], provider.keyArn }"];
         },
     },
     {
