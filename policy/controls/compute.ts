@@ -183,7 +183,7 @@ export const ec2Controls: Control[] = [
 ];
 
 /** Host names of VPC data stores a function's environment may hold. */
-const VPC_STORE_HOST = /\.(rds|cache)\.amazonaws\.com(:\d+)?$|^(10|172\.(1[6-9]|2\d|3[01])|192\.168)\.\d+\.\d+(:\d+)?(,|$)/;
+const VPC_STORE_HOST = /\.(rds|cache)\.amazonaws\.com(:\d+)?$|^(10\.\d+|172\.(1[6-9]|2\d|3[01])|192\.168)\.\d+\.\d+(:\d+)?$/;
 /** Resource types of data stores that live in a VPC. */
 const VPC_STORE_TYPES = new Set<string>([T.rdsInstance, T.rdsCluster, T.rdsClusterInstance, T.replicationGroup, T.ec2Instance, "aws:ec2/networkInterface:NetworkInterface", "aws:msk/cluster:Cluster", "aws:elasticache/serverlessCache:ServerlessCache"]);
 

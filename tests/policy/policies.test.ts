@@ -344,6 +344,13 @@ describe("policy pack: details", () => {
         ]);
     });
 
+    it("lambda-vpc-for-data-stores: Kafka's bootstrap servers (private addresses) and an RDS endpoint count as VPC data stores; a public API does not", () => {
+        const env = (variables: Record<string, string>) => [fn({ environment: { variables } }), logGroup("/aws/lambda/fn")];
+        expect(of("lambda-vpc-for-data-stores", env({ KAFKA_BOOTSTRAP_SERVERS: "10.0.11.250:9092,10.0.12.250:9092" }))).to.have.length(1);
+        expect(of("lambda-vpc-for-data-stores", env({ DB_HOST: "app.c1.ap-northeast-2.rds.amazonaws.com" }))).to.have.length(1);
+        expect(of("lambda-vpc-for-data-stores", env({ WEBSOCKET_ENDPOINT: "https://abc.execute-api.ap-northeast-2.amazonaws.com/prod", VERSION: "10.2.3" }))).to.deep.equal([]);
+    });
+
     it("stack policies name the resource they are about", () => {
         const found = violations([repo()]).find((v) => v.policy === "ecr-3-lifecycle-policy")!;
         expect(found.urn).to.equal("urn:pulumi:test::platform::aws:ecr/repository:Repository::repo");
