@@ -9,60 +9,20 @@
  * Pulumi CLI and no AWS credentials.
  * Exit codes: 0 planned; 1 the stack's config is invalid; 2 usage or any other failure.
  */
-import * as path from "path";
 import { ConfigError } from "../stacks/config";
+import { CliOutput, stackArgs } from "./cli-args";
 import { estimateCost } from "./cost/estimate";
 import { PRICES } from "./cost/prices";
 import { budgetWarning, renderCostSummary } from "./cost/render";
 import { costSettings } from "./cost/settings";
 import type { CostEstimate } from "./cost/types";
 import { Plan, planStack, renderJson, renderText } from "./plan";
-import { PROJECT_ROOT, StackFileError, listStacks, readStackConfig } from "./stack-file";
+import { StackFileError, readStackConfig } from "./stack-file";
 import type { StackConfig as StackFileConfig } from "./stack-file";
 
 const USAGE = "usage: npm run plan -- --stack <name> [--json] [--dir <directory of stack files>]";
 
-interface Options {
-    stack: string;
-    json: boolean;
-    dir: string;
-}
-
-/** Where the CLI writes: the process's stdout and stderr, or a test's buffers. */
-export interface CliOutput {
-    out(text: string): void;
-    err(text: string): void;
-}
-
-class HelpRequested extends Error {}
-
-function parseArgs(argv: readonly string[]): Options {
-    let stack: string | undefined;
-    let json = false;
-    let dir = PROJECT_ROOT;
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--json") {
-            json = true;
-        } else if (arg === "--dir") {
-            dir = path.resolve(argv[++i] ?? "");
-        } else if (arg === "--stack" || arg === "-s") {
-            stack = argv[++i];
-        } else if (arg.startsWith("--stack=")) {
-            stack = arg.slice("--stack=".length);
-        } else if (arg === "--help" || arg === "-h") {
-            throw new HelpRequested(`${USAGE}\nstacks: ${listStacks(dir).join(", ")}\n`);
-        } else {
-            throw new UsageError(`unknown argument ${arg}`);
-        }
-    }
-    if (!stack) {
-        throw new UsageError(`--stack is required (stacks: ${listStacks(dir).join(", ")})`);
-    }
-    return { stack, json, dir };
-}
-
-class UsageError extends Error {}
+export type { CliOutput } from "./cli-args";
 
 /**
  * The plan's monthly cost (tooling/cost/estimate.ts: milliseconds), with the stack's budget and
@@ -79,16 +39,9 @@ function costOf(plan: Plan, config: StackFileConfig, output: CliOutput): CostEst
 
 /** Runs the offline plan for `argv` (the arguments after `--`); resolves to the exit code. */
 export async function planCli(argv: readonly string[], output: CliOutput): Promise<number> {
-    let options: Options;
-    try {
-        options = parseArgs(argv);
-    } catch (err) {
-        if (err instanceof HelpRequested) {
-            output.out(err.message);
-            return 0;
-        }
-        output.err(`${(err as Error).message}\n${USAGE}\n`);
-        return 2;
+    const options = stackArgs(argv, USAGE, output);
+    if (typeof options === "number") {
+        return options;
     }
     try {
         const stackConfig = readStackConfig(options.stack, options.dir);

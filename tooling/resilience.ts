@@ -48,11 +48,11 @@
  * dev stack's single points of failure are expected); 1 a prod stack has a tier down after the
  * loss of one AZ; 2 usage, a stack file or config the plan refuses, or any other failure.
  */
-import * as path from "path";
 import { azLabel } from "../lib/naming";
 import { ConfigError } from "../stacks/config";
+import { CliOutput, stackArgs } from "./cli-args";
 import { Plan, PlanResource, sharedStackRun, toPlan } from "./plan";
-import { PROJECT_ROOT, StackFileError, listStacks, readStackConfig } from "./stack-file";
+import { PROJECT_ROOT, StackFileError, readStackConfig } from "./stack-file";
 
 export type Status = "survives" | "degraded" | "down" | "accepted";
 
@@ -883,36 +883,7 @@ export function renderResilienceJson(report: ResilienceReport): string {
 const USAGE = "usage: npm run -s resilience -- --stack <name> [--json] [--dir <directory of stack files>]";
 
 /** Where the CLI writes: the process's stdout and stderr, or a test's buffers. */
-export interface CliOutput {
-    out(text: string): void;
-    err(text: string): void;
-}
-
-class UsageError extends Error {}
-
-function parseArgs(argv: readonly string[]): { stack?: string; json: boolean; dir: string; help: boolean } {
-    let stack: string | undefined;
-    let json = false;
-    let dir = PROJECT_ROOT;
-    let help = false;
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--json") {
-            json = true;
-        } else if (arg === "--dir") {
-            dir = path.resolve(argv[++i] ?? "");
-        } else if (arg === "--stack" || arg === "-s") {
-            stack = argv[++i];
-        } else if (arg.startsWith("--stack=")) {
-            stack = arg.slice("--stack=".length);
-        } else if (arg === "--help" || arg === "-h") {
-            help = true;
-        } else {
-            throw new UsageError(`unknown argument ${arg}`);
-        }
-    }
-    return { stack, json, dir, help };
-}
+export type { CliOutput } from "./cli-args";
 
 /**
  * Runs the report for `argv` (the arguments after `--`); resolves to the exit code: 0 reported
@@ -920,19 +891,9 @@ function parseArgs(argv: readonly string[]): { stack?: string; json: boolean; di
  * one AZ's loss, 2 usage or a stack the plan refuses.
  */
 export async function resilienceCli(argv: readonly string[], output: CliOutput): Promise<number> {
-    let options: ReturnType<typeof parseArgs>;
-    try {
-        options = parseArgs(argv);
-        if (options.help) {
-            output.out(`${USAGE}\nstacks: ${listStacks(options.dir).join(", ")}\n`);
-            return 0;
-        }
-        if (!options.stack) {
-            throw new UsageError(`--stack is required (stacks: ${listStacks(options.dir).join(", ")})`);
-        }
-    } catch (err) {
-        output.err(`${(err as Error).message}\n${USAGE}\n`);
-        return 2;
+    const options = stackArgs(argv, USAGE, output);
+    if (typeof options === "number") {
+        return options;
     }
     try {
         const report = await stackResilience(options.stack, options.dir);

@@ -7,10 +7,10 @@
  * stderr, not a failure.
  * Exit codes: 0 estimated; 1 the stack file or its config is invalid; 2 usage or any other failure.
  */
-import * as path from "path";
 import { ConfigError } from "../../stacks/config";
+import { CliOutput, stackArgs } from "../cli-args";
 import { planStack } from "../plan";
-import { PROJECT_ROOT, StackFileError, listStacks, readStackConfig } from "../stack-file";
+import { PROJECT_ROOT, StackFileError, readStackConfig } from "../stack-file";
 import { estimateCost } from "./estimate";
 import { PRICES } from "./prices";
 import { budgetWarning, renderCostText } from "./render";
@@ -20,45 +20,7 @@ import type { CostEstimate, PriceTable } from "./types";
 const USAGE = "usage: npm run cost -- --stack <name> [--json] [--dir <directory of stack files>]";
 
 /** Where the CLI writes: the process's stdout and stderr, or a test's buffers. */
-export interface CliOutput {
-    out(text: string): void;
-    err(text: string): void;
-}
-
-class UsageError extends Error {}
-class HelpRequested extends Error {}
-
-interface Options {
-    stack: string;
-    json: boolean;
-    dir: string;
-}
-
-function parseArgs(argv: readonly string[]): Options {
-    let stack: string | undefined;
-    let json = false;
-    let dir = PROJECT_ROOT;
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--json") {
-            json = true;
-        } else if (arg === "--dir") {
-            dir = path.resolve(argv[++i] ?? "");
-        } else if (arg === "--stack" || arg === "-s") {
-            stack = argv[++i];
-        } else if (arg.startsWith("--stack=")) {
-            stack = arg.slice("--stack=".length);
-        } else if (arg === "--help" || arg === "-h") {
-            throw new HelpRequested(`${USAGE}\nstacks: ${listStacks(dir).join(", ")}\n`);
-        } else {
-            throw new UsageError(`unknown argument ${arg}`);
-        }
-    }
-    if (!stack) {
-        throw new UsageError(`--stack is required (stacks: ${listStacks(dir).join(", ")})`);
-    }
-    return { stack, json, dir };
-}
+export type { CliOutput } from "../cli-args";
 
 /** The estimate of `Pulumi.<stack>.yaml` in `dir`, from its offline plan. */
 export async function estimateStack(stack: string, dir: string = PROJECT_ROOT, table: PriceTable = PRICES): Promise<CostEstimate> {
@@ -69,16 +31,9 @@ export async function estimateStack(stack: string, dir: string = PROJECT_ROOT, t
 
 /** Runs the estimate for `argv` (the arguments after `--`); resolves to the exit code. */
 export async function costCli(argv: readonly string[], output: CliOutput): Promise<number> {
-    let options: Options;
-    try {
-        options = parseArgs(argv);
-    } catch (err) {
-        if (err instanceof HelpRequested) {
-            output.out(err.message);
-            return 0;
-        }
-        output.err(`${(err as Error).message}\n${USAGE}\n`);
-        return 2;
+    const options = stackArgs(argv, USAGE, output);
+    if (typeof options === "number") {
+        return options;
     }
     try {
         const estimate = await estimateStack(options.stack, options.dir);
