@@ -21,7 +21,7 @@ import type { Flow, SecurityGroupDeclaration } from "../components/network/secur
 import { LogRetentionDays } from "../lib/aws-limits";
 import { PolicyStatement } from "../lib/iam";
 import { Env, Naming } from "../lib/naming";
-import { Path, Problem, formatPath } from "../lib/problems";
+import { Path, Problem, formatPath, showValue } from "../lib/problems";
 import { Tags } from "../lib/tags";
 
 /** The config namespace of this project (the `name` in Pulumi.yaml). */
@@ -233,6 +233,37 @@ export function argumentProblemsAt(key: string, problems: readonly Problem[], el
         }
         return [{ path: [key, ...problem.path], message: problem.message }];
     });
+}
+
+/**
+ * What is wrong with a consumer's `connectsTo` (a service's, a function's, a workload's): a store
+ * the stack does not have, one listed twice, one not connectable as configured; `also` adds a
+ * consumer's own check of a store it may connect to. Each problem's path is `at(index)`.
+ */
+export function connectsToProblems(
+    connectsTo: readonly string[],
+    view: ConfigView,
+    at: (index: number) => Path,
+    also?: (store: string, info: StoreInfo) => string | undefined,
+): Problem[] {
+    const stores = [...view.stores.keys()];
+    const problems: Problem[] = [];
+    const seen = new Set<string>();
+    connectsTo.forEach((store, i) => {
+        const info = view.stores.get(store);
+        const message = !info
+            ? `${showValue(store)} is not a data store of this stack; it has ${stores.length > 0 ? stores.join(", ") : "none"}`
+            : seen.has(store)
+              ? `${showValue(store)} is listed twice`
+              : info.unavailable !== undefined
+                ? `${showValue(store)} ${info.unavailable}`
+                : also?.(store, info);
+        if (message !== undefined) {
+            problems.push({ path: at(i), message });
+        }
+        seen.add(store);
+    });
+    return problems;
 }
 
 /** The flows from a consumer's group to the stores it uses, on each store's ports. */

@@ -7,7 +7,7 @@
  */
 import { DNS_NAME, nameProblem } from "../../../lib/naming";
 import { Path, Problem, nest, showValue } from "../../../lib/problems";
-import { ConfigView } from "../../../stacks/block";
+import { ConfigView, connectsToProblems } from "../../../stacks/block";
 import { COLOURS, weightProblems } from "../../traffic/blue-green-alb/blue-green";
 import { ecsClusterBlock } from "../ecs-cluster/block";
 import { MISSING_IMAGE_TAG, ServicesConfig } from "./config";
@@ -54,7 +54,6 @@ function serviceProblems(config: ServicesConfig, view: ConfigView): Problem[] {
             problems.push({ path: ["serviceDefaults", "desiredCount"], message: `${shared.desiredCount} is outside serviceDefaults' own autoscaling range ${min}–${max}` });
         }
     }
-    const stores = [...view.stores.keys()];
     const repositories = new Map<string, string>();
     for (const service of config.services) {
         const at = (...path: Path): Path => ["services", service.name, ...path];
@@ -76,17 +75,9 @@ function serviceProblems(config: ServicesConfig, view: ConfigView): Problem[] {
         } else if (service.desiredCount < min || service.desiredCount > max) {
             report(["desiredCount"], `${service.desiredCount} is outside the autoscaling range ${min}–${max}`);
         }
-        const seen = new Set<string>();
-        service.connectsTo.forEach((store, i) => {
-            if (!stores.includes(store)) {
-                report(["connectsTo", i], `${showValue(store)} is not a data store of this stack; it has ${stores.length > 0 ? stores.join(", ") : "none"}`);
-            } else if (seen.has(store)) {
-                report(["connectsTo", i], `${showValue(store)} is listed twice`);
-            } else if (view.stores.get(store)?.unavailable !== undefined) {
-                report(["connectsTo", i], `${showValue(store)} ${view.stores.get(store)!.unavailable}`);
-            }
-            seen.add(store);
-        });
+        for (const problem of connectsToProblems(service.connectsTo, view, (i) => ["connectsTo", i])) {
+            report(problem.path, problem.message);
+        }
         for (const kind of ["environment", "secrets"] as const) {
             for (const variable of Object.keys(service[kind]).filter((v) => view.connectionVariables.includes(v))) {
                 report([kind, variable], `${showValue(variable)} is set by the platform itself (the data tier's endpoints and credentials); choose another name`);

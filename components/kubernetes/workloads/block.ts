@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import { Path, Problem, showValue } from "../../../lib/problems";
-import { BuildContext, Connection, ConfigView, defineBlock, storeFlows } from "../../../stacks/block";
+import { BuildContext, Connection, ConfigView, connectsToProblems, defineBlock, storeFlows } from "../../../stacks/block";
 import { EKS_NODES_GROUP, eksBlock } from "../../compute/eks/block";
 import { ADDON_SERVICE_ACCOUNTS } from "../../compute/eks/eks-cluster";
 import { environmentProblems } from "../../compute/services/container";
@@ -275,7 +275,6 @@ export function workloadsProblems(config: WorkloadsConfig, view: ConfigView): Pr
     if (entries.length === 0) {
         return [{ path: ["workloads"], message: "is empty; name at least one workload, or leave platform:workloads out" }];
     }
-    const stores = [...view.stores.keys()];
     // A store's variable and what a secret of it becomes: the workload's own settings may not use them.
     const reserved = new Set([...view.connectionVariables.flatMap((v) => [v, ...secretVariableNames(v)]), ...PLATFORM_VARIABLES]);
     const hostOwners = new Map<string, string>();
@@ -297,18 +296,7 @@ export function workloadsProblems(config: WorkloadsConfig, view: ConfigView): Pr
         for (const variable of Object.keys(workload.environment).filter((v) => reserved.has(v))) {
             problems.push({ path: at("environment", variable), message: `${showValue(variable)} is set by the platform itself (a store's settings or secret references, the region, the pod identity); choose another name` });
         }
-        const seen = new Set<string>();
-        workload.connectsTo.forEach((store, i) => {
-            const info = view.stores.get(store);
-            if (!info) {
-                problems.push({ path: at("connectsTo", i), message: `${showValue(store)} is not a data store of this stack; it has ${stores.length > 0 ? stores.join(", ") : "none"}` });
-            } else if (seen.has(store)) {
-                problems.push({ path: at("connectsTo", i), message: `${showValue(store)} is listed twice` });
-            } else if (info.unavailable !== undefined) {
-                problems.push({ path: at("connectsTo", i), message: `${showValue(store)} ${info.unavailable}` });
-            }
-            seen.add(store);
-        });
+        problems.push(...connectsToProblems(workload.connectsTo, view, (i) => at("connectsTo", i)));
         workload.hosts.forEach((host, i) => {
             const owner = hostOwners.get(host);
             if (owner !== undefined && owner !== key) {

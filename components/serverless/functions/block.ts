@@ -15,7 +15,7 @@
  */
 import { z } from "zod";
 import { Path, Problem, showValue } from "../../../lib/problems";
-import { BuildContext, Connection, ConfigView, defineBlock, storeFlows } from "../../../stacks/block";
+import { BuildContext, Connection, ConfigView, connectsToProblems, defineBlock, storeFlows } from "../../../stacks/block";
 import { INTERNET } from "../../network/security-groups/matrix";
 import { networkBlock } from "../../network/vpc/block";
 import { FUNCTION_THRESHOLDS, functionAlarms } from "./alarms";
@@ -166,7 +166,6 @@ function functionsProblems(config: FunctionsConfig, view: ConfigView): Problem[]
     if (Object.keys(config).length === 0) {
         return [{ path: ["functions"], message: "is empty; name at least one function, or leave platform:functions out" }];
     }
-    const stores = [...view.stores.keys()];
     // A store's variable, and what Lambda makes of a store's secret: the function's own settings may not use them.
     const reserved = new Set(view.connectionVariables.flatMap((v) => [v, ...secretVariableNames(v)]));
     const network = view.config(networkBlock);
@@ -193,23 +192,13 @@ function functionsProblems(config: FunctionsConfig, view: ConfigView): Problem[]
             }
             problems.push({ path: at(...problem.path), message: problem.message });
         }
-        const seen = new Set<string>();
-        fn.connectsTo.forEach((store, i) => {
-            const info = view.stores.get(store);
-            if (!info) {
-                problems.push({ path: at("connectsTo", i), message: `${showValue(store)} is not a data store of this stack; it has ${stores.length > 0 ? stores.join(", ") : "none"}` });
-            } else if (seen.has(store)) {
-                problems.push({ path: at("connectsTo", i), message: `${showValue(store)} is listed twice` });
-            } else if (info.unavailable !== undefined) {
-                problems.push({ path: at("connectsTo", i), message: `${showValue(store)} ${info.unavailable}` });
-            } else if (!fn.vpc && info.group !== undefined) {
-                problems.push({
-                    path: at("connectsTo", i),
-                    message: `${showValue(store)} is reached inside the VPC (security group ${info.group}), but the function runs outside it (vpc: false); set vpc: true`,
-                });
-            }
-            seen.add(store);
-        });
+        problems.push(
+            ...connectsToProblems(fn.connectsTo, view, (i) => at("connectsTo", i), (store, info) =>
+                !fn.vpc && info.group !== undefined
+                    ? `${showValue(store)} is reached inside the VPC (security group ${info.group}), but the function runs outside it (vpc: false); set vpc: true`
+                    : undefined,
+            ),
+        );
         for (const variable of Object.keys(fn.environment).filter((v) => reserved.has(v))) {
             problems.push({ path: at("environment", variable), message: `${showValue(variable)} is set by the platform itself (a store's settings or secret references); choose another name` });
         }
