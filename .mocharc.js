@@ -17,7 +17,22 @@ function testFiles(dir) {
         .sort();
 }
 
-const SLOWEST = ["tests/readme.test.ts", "tests/readme-2.test.ts", "tests/scripts/plan.test.ts", "tests/stacks/live.test.ts", "tests/stacks/platform.test.ts", "tests/stacks/claims.test.ts"];
+const SLOWEST = [
+    "tests/readme.test.ts",
+    "tests/readme-2.test.ts",
+    "tests/scripts/plan.test.ts",
+    "tests/workflows.test.ts",
+    "tests/stacks/platform.test.ts",
+    "tests/tooling/pulumi-cli-path.test.ts",
+    "tests/tooling/resilience.test.ts",
+    "tests/stacks/robustness.test.ts",
+    "tests/snapshots.test.ts",
+    "tests/tooling/cost/cli.test.ts",
+    "tests/components/compute/eks/block.test.ts",
+    "tests/policy/pack.test.ts",
+    "tests/stacks/live.test.ts",
+    "tests/stacks/claims.test.ts",
+];
 
 module.exports = {
     require: ["./scripts/register.js"],
