@@ -92,7 +92,7 @@ describe("system C (point-eks) as its seed describes it", () => {
     });
 
     it("holds the gateway at 1000 requests a second in total: 500 per replica of its two", () => {
-        const filter = k8s("kubernetes:networking.istio.io/v1alpha3:EnvoyFilter")[0];
+        const filter = k8s("kubernetes:networking.istio.io/v1alpha3:EnvoyFilter").find((f) => (f.inputs.metadata as { name: string }).name === "local-rate-limit")!;
         const patch = ((specOf(filter).configPatches as Spec[])[0].patch as { value: { typed_config: { token_bucket: Spec } } }).value.typed_config.token_bucket;
         expect(patch).to.deep.equal({ max_tokens: 500, tokens_per_fill: 500, fill_interval: "1s" });
         expect((run.outputs.mesh as { rateLimit: Spec }).rateLimit).to.deep.include({ replicas: 2, perReplica: 500, effectiveTotal: 1000 });

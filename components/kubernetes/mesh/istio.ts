@@ -260,6 +260,19 @@ export function roundedRateNote(share: RateLimitShare): string | undefined {
 }
 
 /** The local rate limit filter's config (envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit). */
+/**
+ * Envoy's header mutation filter (envoy.filters.http.header_mutation, Envoy 1.27 and later:
+ * https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/header_mutation_filter)
+ * removing the member header a client sent, placed before the JWT filter: only the claim the
+ * gateway copies from a valid token reaches the services under that name.
+ */
+export function stripHeaderConfig(header: string): Record<string, unknown> {
+    return {
+        "@type": "type.googleapis.com/envoy.extensions.filters.http.header_mutation.v3.HeaderMutation",
+        mutations: { request_mutations: [{ remove: header }] },
+    };
+}
+
 export function localRateLimitConfig(share: RateLimitShare): Record<string, unknown> {
     const always = (runtimeKey: string) => ({ runtime_key: runtimeKey, default_value: { numerator: 100, denominator: "HUNDRED" } });
     return {

@@ -40,6 +40,7 @@ import {
     istiodValues,
     kubernetesVersionProblem,
     localRateLimitConfig,
+    stripHeaderConfig,
     meshSettingsProblems,
     rateLimitShare,
 } from "./istio";
@@ -189,7 +190,21 @@ export class Mesh extends PlatformComponent {
                 },
             ],
         });
-        this.gatewayPolicies = [requestAuthentication, requireToken, istioGateway, rateLimitFilter];
+        // A client's own member header never reaches the services: removed before the JWT filter writes the token's claim.
+        const stripMemberHeader = resource("strip-member-header", "networking.istio.io/v1alpha3", "EnvoyFilter", ingressNamespace, "strip-member-header", {
+            workloadSelector: { labels: { ...GATEWAY_SELECTOR } },
+            configPatches: [
+                {
+                    applyTo: "HTTP_FILTER",
+                    match: {
+                        context: "GATEWAY",
+                        listener: { filterChain: { filter: { name: "envoy.filters.network.http_connection_manager", subFilter: { name: "envoy.filters.http.jwt_authn" } } } },
+                    },
+                    patch: { operation: "INSERT_BEFORE", value: { name: "envoy.filters.http.header_mutation", typed_config: stripHeaderConfig(auth.memberHeader) } },
+                },
+            ],
+        });
+        this.gatewayPolicies = [requestAuthentication, requireToken, istioGateway, rateLimitFilter, stripMemberHeader];
 
         const bindings: Record<string, k8s.apiextensions.CustomResource> = {};
         for (const target of args.targets ?? []) {

@@ -193,7 +193,7 @@ describe("stack point-eks (planned): the mesh behind the ALB", () => {
 
     it("creates every Kubernetes object of the mesh with the cluster's provider", () => {
         const ours = view.resources.filter((r) => r.type.startsWith("kubernetes:") && r.name.startsWith("mesh-"));
-        expect(ours).to.have.length(2 + 3 + 5 + 1);
+        expect(ours).to.have.length(2 + 3 + 6 + 1);
         const providers = new Set(ours.map((r) => r.options.provider));
         expect([...providers]).to.have.length(1);
         expect([...providers][0]).to.match(/pulumi:providers:kubernetes::/);

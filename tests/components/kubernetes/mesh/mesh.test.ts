@@ -255,7 +255,7 @@ describe("components/mesh: system C's Istio", () => {
     });
 
     it("limits each gateway replica to 500 requests per second with Envoy's local rate limit, first in the HTTP filters", () => {
-        const [filter] = custom("EnvoyFilter");
+        const filter = custom("EnvoyFilter").find((f) => (f.inputs.metadata as { name: string }).name === "local-rate-limit")!;
         expect(filter.type).to.equal("kubernetes:networking.istio.io/v1alpha3:EnvoyFilter");
         expect(filter.inputs.metadata).to.deep.include({ name: "local-rate-limit", namespace: "istio-ingress" });
         expect(filter.inputs.spec).to.deep.equal({
@@ -271,9 +271,36 @@ describe("components/mesh: system C's Istio", () => {
         expect(mesh.rateLimit).to.deep.equal({ requestsPerSecond: 1000, replicas: 2, perReplica: 500, effectiveTotal: 1000 });
     });
 
+    it("removes a client's own member header before the JWT filter, so only a valid token's claim reaches the services under that name", () => {
+        const filter = custom("EnvoyFilter").find((f) => (f.inputs.metadata as { name: string }).name === "strip-member-header")!;
+        expect(filter.inputs.metadata).to.deep.include({ namespace: "istio-ingress" });
+        expect(filter.inputs.spec).to.deep.equal({
+            workloadSelector: { labels: { istio: "ingressgateway" } },
+            configPatches: [
+                {
+                    applyTo: "HTTP_FILTER",
+                    match: {
+                        context: "GATEWAY",
+                        listener: { filterChain: { filter: { name: "envoy.filters.network.http_connection_manager", subFilter: { name: "envoy.filters.http.jwt_authn" } } } },
+                    },
+                    patch: {
+                        operation: "INSERT_BEFORE",
+                        value: {
+                            name: "envoy.filters.http.header_mutation",
+                            typed_config: {
+                                "@type": "type.googleapis.com/envoy.extensions.filters.http.header_mutation.v3.HeaderMutation",
+                                mutations: { request_mutations: [{ remove: "x-member-id" }] },
+                            },
+                        },
+                    },
+                },
+            ],
+        });
+    });
+
     it("makes every custom resource wait for base (its CRD) and istiod (its validation)", () => {
         const istio = view.resources.filter((r) => /^kubernetes:(security|networking)\.istio\.io\//.test(r.type));
-        expect(istio.map((r) => r.inputs.kind).sort()).to.deep.equal(["AuthorizationPolicy", "EnvoyFilter", "Gateway", "PeerAuthentication", "RequestAuthentication"]);
+        expect(istio.map((r) => r.inputs.kind).sort()).to.deep.equal(["AuthorizationPolicy", "EnvoyFilter", "EnvoyFilter", "Gateway", "PeerAuthentication", "RequestAuthentication"]);
         for (const r of istio) {
             expect(r.options.dependsOn, r.name).to.include.members([release("base").urn, release("istiod").urn]);
             expect((r.inputs.metadata as { namespace?: string }).namespace, r.name).to.be.a("string");
@@ -297,7 +324,7 @@ describe("components/mesh: system C's Istio", () => {
     it("creates every Kubernetes object and release with the cluster's provider, and labels the objects", () => {
         const provider = view.one("pulumi:providers:kubernetes", "k").urn;
         const objects = view.resources.filter((r) => r.type.startsWith("kubernetes:") && r.name !== "lbc");
-        expect(objects).to.have.length(2 + 3 + 5 + 1);
+        expect(objects).to.have.length(2 + 3 + 6 + 1);
         for (const r of objects) {
             expect(r.options.provider, r.name).to.equal(provider);
             if (r.type !== RELEASE) {
